@@ -1,0 +1,126 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Code is an error code of the catalogue, such as [CodeInvalidParameter]. The constants are
+// generated from the document's x-bss-errors extension (codes.gen.go).
+type Code string
+
+// Layer says who answers an error on the real service.
+type Layer string
+
+// The layers of the catalogue.
+const (
+	// LayerGateway errors are answered by the API gateway before BSS sees the call.
+	LayerGateway Layer = "gateway"
+	// LayerBusiness errors are answered by BSS itself.
+	LayerBusiness Layer = "business"
+)
+
+// ErrorDef is one entry of the error catalogue.
+type ErrorDef struct {
+	// Code is the error code, as in the Code field of the error body.
+	Code Code `json:"code"`
+	// HTTPStatus is the documented HTTP status for the code.
+	HTTPStatus int `json:"httpStatus"`
+	// Message is the message template: {param} stands for the offending parameter's name and
+	// {stringToSign} for the server's StringToSign. See [ErrorDef.Render].
+	Message string `json:"message"`
+	// Retryable says whether a client may retry the same request unchanged.
+	Retryable bool `json:"retryable"`
+	// Layer is who answers the error on the real service.
+	Layer Layer `json:"layer"`
+	// Source is "seed" (the documentation page) or "reference" (seen in the field).
+	Source string `json:"source"`
+	// Description explains when the code is returned.
+	Description string `json:"description"`
+}
+
+// Render fills the message template. vars are pairs of placeholder name and value, such as
+// Render("param", "Period"); placeholders without a value are left as they are.
+func (d ErrorDef) Render(vars ...string) string {
+	msg := d.Message
+	if !strings.Contains(msg, "{") {
+		return msg
+	}
+	for i := 0; i+1 < len(vars); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+vars[i]+"}", vars[i+1])
+	}
+	return msg
+}
+
+// Catalogue is the parsed x-bss-errors extension.
+type Catalogue struct {
+	defs   []ErrorDef
+	byCode map[Code]int
+}
+
+// Errors returns every catalogued error, in document order. The slice is a copy.
+func Errors() []ErrorDef { return append([]ErrorDef(nil), get().cat.defs...) }
+
+// Lookup returns the catalogue entry of code.
+func Lookup(code Code) (ErrorDef, bool) {
+	c := get().cat
+	i, ok := c.byCode[code]
+	if !ok {
+		return ErrorDef{}, false
+	}
+	return c.defs[i], true
+}
+
+// MustLookup is [Lookup] for codes known at compile time (the generated constants). It panics on a
+// code that is not in the catalogue, which the package's tests rule out for every constant.
+func MustLookup(code Code) ErrorDef {
+	d, ok := Lookup(code)
+	if !ok {
+		panic(fmt.Sprintf("spec: error code %q is not in the catalogue", code))
+	}
+	return d
+}
+
+func parseCatalogue(doc *openapi3.T) (*Catalogue, error) {
+	raw, ok := doc.Extensions["x-bss-errors"]
+	if !ok {
+		return nil, fmt.Errorf("spec: the document has no x-bss-errors catalogue")
+	}
+	var defs []ErrorDef
+	if err := remarshal(raw, &defs); err != nil {
+		return nil, fmt.Errorf("spec: x-bss-errors: %w", err)
+	}
+	c := &Catalogue{defs: defs, byCode: make(map[Code]int, len(defs))}
+	for i, d := range defs {
+		switch {
+		case d.Code == "":
+			return nil, fmt.Errorf("spec: x-bss-errors[%d]: empty code", i)
+		case http.StatusText(d.HTTPStatus) == "" || d.HTTPStatus < 400:
+			return nil, fmt.Errorf("spec: x-bss-errors %s: httpStatus %d is not an HTTP error status", d.Code, d.HTTPStatus)
+		case d.Message == "":
+			return nil, fmt.Errorf("spec: x-bss-errors %s: empty message", d.Code)
+		case d.Layer != LayerGateway && d.Layer != LayerBusiness:
+			return nil, fmt.Errorf("spec: x-bss-errors %s: layer %q is neither gateway nor business", d.Code, d.Layer)
+		}
+		if _, dup := c.byCode[d.Code]; dup {
+			return nil, fmt.Errorf("spec: x-bss-errors: code %s appears twice", d.Code)
+		}
+		c.byCode[d.Code] = i
+	}
+	return c, nil
+}
+
+// remarshal converts a decoded extension value (maps and slices) into a typed value.
+func remarshal(in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
+}

@@ -1,0 +1,214 @@
+package spec
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Operation is CreateInstance as the document describes it, with the x-bss extensions parsed: what
+// the fake compiles its validator from and what the contract suite derives its negative cases from.
+type Operation struct {
+	// Action is the RPC action name (x-bss-action).
+	Action string
+	// Methods are the HTTP methods the document allows, in document order.
+	Methods []string
+	// FormBody says whether parameters may come in a form-encoded body (x-bss-form-body on POST).
+	FormBody bool
+	// Params are the named parameters, query and header, in document order.
+	Params []Param
+	// Repeated are the flattened repeated parameters (x-bss-repeated-parameters).
+	Repeated []Repeated
+	// Rules are the cross-field rules (x-bss-rules).
+	Rules []Rule
+	// OneOf are the values that may come from either of two places (x-bss-one-of-locations).
+	OneOf []OneOf
+}
+
+// Param is one named parameter of the operation.
+type Param struct {
+	// Name is the parameter's name on the wire.
+	Name string
+	// In is "query" or "header".
+	In string
+	// Required is the document's required flag.
+	Required bool
+	// Error is the code a violation of the schema produces (x-bss-error). Empty for parameters
+	// that schema validation leaves alone (the signature's, checked by the verifier).
+	Error Code
+	// Pattern is x-bss-pattern: applied to the raw text before the schema.
+	Pattern string
+	// Schema is the parameter's schema.
+	Schema *openapi3.Schema
+	// Description is the document's description.
+	Description string
+}
+
+// Repeated describes flattened repeated parameters such as Parameter.n.Code / Parameter.n.Value.
+type Repeated struct {
+	Prefix          string          `json:"prefix"`
+	MinIndex        int             `json:"minIndex"`
+	MaxIndex        int             `json:"maxIndex"`
+	Contiguous      bool            `json:"contiguous"`
+	Description     string          `json:"description"`
+	OutOfRangeError Code            `json:"outOfRangeError"`
+	Fields          []RepeatedField `json:"fields"`
+}
+
+// RepeatedField is one field of a repeated parameter element (Code, Value).
+type RepeatedField struct {
+	Name         string           `json:"name"`
+	Required     bool             `json:"required"`
+	MissingError Code             `json:"missingError"`
+	Schema       *openapi3.Schema `json:"schema"`
+}
+
+// Rule is a documented cross-field rule.
+type Rule struct {
+	ID          string     `json:"id"`
+	Description string     `json:"description"`
+	When        *Condition `json:"when,omitempty"`
+	Require     string     `json:"require,omitempty"`
+	Pairs       *Pairs     `json:"pairs,omitempty"`
+	Error       Code       `json:"error"`
+}
+
+// Condition is the trigger of a [Rule]: the parameter Param has the value Equals.
+type Condition struct {
+	Param  string `json:"param"`
+	Equals string `json:"equals"`
+}
+
+// Pairs says that within one element of the repeated parameter Prefix all Fields must be present.
+type Pairs struct {
+	Prefix string   `json:"prefix"`
+	Fields []string `json:"fields"`
+}
+
+// OneOf is a value that may come from any of several locations, the first present winning.
+type OneOf struct {
+	Name         string     `json:"name"`
+	Locations    []Location `json:"locations"`
+	MissingError Code       `json:"missingError"`
+	UnknownError Code       `json:"unknownError"`
+}
+
+// Location is where a [OneOf] value may be: In is "query" or "header".
+type Location struct {
+	In   string `json:"in"`
+	Name string `json:"name"`
+}
+
+// CreateInstance returns the parsed operation. The value is shared: treat it as read-only.
+func CreateInstance() *Operation { return get().op }
+
+// Param returns the named parameter.
+func (o *Operation) Param(name string) (Param, bool) {
+	for _, p := range o.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+func parseOperation(doc *openapi3.T) (*Operation, error) {
+	item := doc.Paths.Value("/")
+	if item == nil || item.Post == nil {
+		return nil, fmt.Errorf("spec: the document has no POST /")
+	}
+	post := item.Post
+	op := &Operation{}
+	for _, m := range []string{http.MethodPost, http.MethodGet} {
+		if item.GetOperation(m) != nil {
+			op.Methods = append(op.Methods, m)
+		}
+	}
+	ext := func(name string, out any) error {
+		raw, ok := post.Extensions[name]
+		if !ok {
+			return fmt.Errorf("spec: POST / has no %s", name)
+		}
+		if err := remarshal(raw, out); err != nil {
+			return fmt.Errorf("spec: POST / %s: %w", name, err)
+		}
+		return nil
+	}
+	if err := ext("x-bss-action", &op.Action); err != nil {
+		return nil, err
+	}
+	if err := ext("x-bss-form-body", &op.FormBody); err != nil {
+		return nil, err
+	}
+	if err := ext("x-bss-repeated-parameters", &op.Repeated); err != nil {
+		return nil, err
+	}
+	if err := ext("x-bss-rules", &op.Rules); err != nil {
+		return nil, err
+	}
+	if err := ext("x-bss-one-of-locations", &op.OneOf); err != nil {
+		return nil, err
+	}
+	for _, ref := range post.Parameters {
+		p := ref.Value
+		if p == nil || p.Schema == nil || p.Schema.Value == nil {
+			return nil, fmt.Errorf("spec: POST / has a parameter without a schema")
+		}
+		param := Param{Name: p.Name, In: p.In, Required: p.Required, Schema: p.Schema.Value, Description: p.Description}
+		if raw, ok := p.Extensions["x-bss-error"]; ok {
+			if err := remarshal(raw, &param.Error); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-error: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-pattern"]; ok {
+			if err := remarshal(raw, &param.Pattern); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-pattern: %w", p.Name, err)
+			}
+		}
+		op.Params = append(op.Params, param)
+	}
+	// Every code the operation names must be in the catalogue.
+	cat, err := parseCatalogue(doc)
+	if err != nil {
+		return nil, err
+	}
+	check := func(where string, c Code) error {
+		if c == "" {
+			return nil
+		}
+		if _, ok := cat.byCode[c]; !ok {
+			return fmt.Errorf("spec: %s names error code %q, which is not in x-bss-errors", where, c)
+		}
+		return nil
+	}
+	for _, p := range op.Params {
+		if err := check("parameter "+p.Name, p.Error); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range op.Repeated {
+		if err := check("repeated "+r.Prefix, r.OutOfRangeError); err != nil {
+			return nil, err
+		}
+		for _, f := range r.Fields {
+			if err := check("repeated "+r.Prefix+"."+f.Name, f.MissingError); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, r := range op.Rules {
+		if err := check("rule "+r.ID, r.Error); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range op.OneOf {
+		if err := check("one-of "+o.Name, o.MissingError); err != nil {
+			return nil, err
+		}
+		if err := check("one-of "+o.Name, o.UnknownError); err != nil {
+			return nil, err
+		}
+	}
+	return op, nil
+}

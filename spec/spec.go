@@ -1,0 +1,76 @@
+package spec
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+//go:embed bssopenapi.yaml
+var yamlDoc []byte
+
+// Product, Version and Action name the one API this document describes.
+const (
+	Product = "BssOpenApi"
+	Version = "2017-12-14"
+	Action  = "CreateInstance"
+	// Host is the real, order-placing endpoint. bsskit never contacts it by itself.
+	Host = "business.aliyuncs.com"
+)
+
+// YAML returns a copy of the embedded document's bytes.
+func YAML() []byte { return append([]byte(nil), yamlDoc...) }
+
+// Load parses and validates a fresh copy of the embedded document. Callers that only read the
+// document should use [Doc], which loads it once.
+func Load() (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(yamlDoc)
+	if err != nil {
+		return nil, fmt.Errorf("spec: parse bssopenapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("spec: validate bssopenapi.yaml: %w", err)
+	}
+	if _, err := parseCatalogue(doc); err != nil {
+		return nil, err
+	}
+	if _, err := parseOperation(doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+type loaded struct {
+	doc  *openapi3.T
+	cat  *Catalogue
+	op   *Operation
+	err  error
+	once sync.Once
+}
+
+var state loaded
+
+func get() *loaded {
+	state.once.Do(func() {
+		state.doc, state.err = Load()
+		if state.err != nil {
+			return
+		}
+		state.cat, _ = parseCatalogue(state.doc)
+		state.op, _ = parseOperation(state.doc)
+	})
+	if state.err != nil {
+		// The document is embedded at build time and checked by this package's tests: a failure
+		// here is a defect in the build, not bad input, like a regexp.MustCompile of a constant.
+		panic(state.err)
+	}
+	return &state
+}
+
+// Doc returns the embedded document, loaded and validated once. It must be treated as read-only:
+// use [Load] for a copy to modify.
+func Doc() *openapi3.T { return get().doc }

@@ -1,0 +1,191 @@
+package spec
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// Validator routes requests for any host and port and validates requests and responses against the
+// document with kin-openapi's openapi3filter, XML bodies included. It is safe for concurrent use.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+var registerXML sync.Once
+
+// NewValidator returns a validator over a fresh copy of the document whose servers are cleared, so
+// that in-process routing matches httptest's random ports.
+func NewValidator() (*Validator, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	doc.Servers = nil
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("spec: router: %w", err)
+	}
+	registerXML.Do(func() {
+		openapi3filter.RegisterBodyDecoder("text/xml", decodeXMLBody)
+	})
+	return &Validator{doc: doc, router: router}, nil
+}
+
+// Router returns the validator's router, which matches any host and port.
+func (v *Validator) Router() routers.Router { return v.router }
+
+func (v *Validator) options() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		IncludeResponseStatus: true,
+		MultiError:            true,
+	}
+}
+
+// ValidateRequest routes r and validates its parameters and body. The body, if any, is read and
+// restored so the caller can still use it.
+func (v *Validator) ValidateRequest(ctx context.Context, r *http.Request) error {
+	route, pathParams, err := v.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
+	}
+	if r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return fmt.Errorf("spec: read request body: %w", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		defer func() { r.Body = io.NopCloser(bytes.NewReader(body)) }()
+	}
+	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: route, Options: v.options()}
+	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+		return fmt.Errorf("spec: request %s %s: %w", r.Method, r.URL.Path, err)
+	}
+	return nil
+}
+
+// ValidateResponse validates one response (status, headers, body) to the request r against the
+// document: status documented, content type known, body conforming to its schema, JSON or XML. The
+// request's own parameters are not validated here, so a response to an invalid request can be
+// checked too.
+func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) error {
+	route, pathParams, err := v.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: pathParams, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Options:                v.options(),
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+		return fmt.Errorf("spec: response %d (%s): %w", status, header.Get("Content-Type"), err)
+	}
+	return nil
+}
+
+// decodeXMLBody decodes an XML response body into the generic value kin-openapi validates, guided
+// by the schema: the root element must be the schema's xml name, leaves become booleans, numbers or
+// strings as their property's schema says, and anything the schema does not know stays a string so
+// that validation, not decoding, reports it.
+func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+	dec := xml.NewDecoder(body)
+	var schema *openapi3.Schema
+	if ref != nil {
+		schema = ref.Value
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("xml: no root element: %w", err)
+		}
+		if start, ok := tok.(xml.StartElement); ok {
+			if schema != nil && schema.XML != nil && schema.XML.Name != "" && schema.XML.Name != start.Name.Local {
+				return nil, fmt.Errorf("xml: root element is <%s>, the schema wants <%s>", start.Name.Local, schema.XML.Name)
+			}
+			v, err := decodeXMLElement(dec, schema)
+			if err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+	}
+}
+
+func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
+	var text strings.Builder
+	var obj map[string]any
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("xml: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			text.Write(t)
+		case xml.StartElement:
+			if obj == nil {
+				obj = map[string]any{}
+			}
+			var child *openapi3.Schema
+			if schema != nil {
+				if p := schema.Properties[t.Name.Local]; p != nil {
+					child = p.Value
+				}
+			}
+			v, err := decodeXMLElement(dec, child)
+			if err != nil {
+				return nil, err
+			}
+			if _, dup := obj[t.Name.Local]; dup {
+				return nil, fmt.Errorf("xml: element <%s> appears twice", t.Name.Local)
+			}
+			obj[t.Name.Local] = v
+		case xml.EndElement:
+			if obj != nil {
+				return obj, nil
+			}
+			return xmlLeaf(strings.TrimSpace(text.String()), schema), nil
+		}
+	}
+}
+
+func xmlLeaf(s string, schema *openapi3.Schema) any {
+	if schema == nil || schema.Type == nil {
+		return s
+	}
+	switch {
+	case schema.Type.Is(openapi3.TypeBoolean):
+		if b, err := strconv.ParseBool(s); err == nil && (s == "true" || s == "false") {
+			return b
+		}
+	case schema.Type.Is(openapi3.TypeInteger), schema.Type.Is(openapi3.TypeNumber):
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+	case schema.Type.Is(openapi3.TypeObject):
+		if s == "" {
+			return map[string]any{}
+		}
+	}
+	return s
+}
+
+// ErrNotRouted is returned by [Validator] methods for a request the document has no operation for.
+var ErrNotRouted = errors.New("spec: no operation for this request")
