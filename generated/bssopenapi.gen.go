@@ -552,7 +552,7 @@ type CreateInstanceResponse struct {
 	Code string `json:"Code"`
 
 	// Data The created order and instance.
-	Data CreateInstanceData `json:"Data"`
+	Data *CreateInstanceData `json:"Data,omitempty"`
 
 	// Message Details of the response.
 	Message string `json:"Message"`

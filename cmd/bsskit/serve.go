@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bsskit/bsskit/fake"
+)
+
+// serveConfig is what the serve flags say; it turns into the fake package's options, so the binary
+// runs exactly the library's code.
+type serveConfig struct {
+	addr, catalog       string
+	accessKeyID, secret string
+	logFormat, logLevel string
+	seed                uint64
+	seedSet             bool
+	journalLimit        int
+	shutdownGrace       time.Duration
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("bsskit serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address; 127.0.0.1:0 picks a free port")
+	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
+	fs.StringVar(&c.accessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "access key ID to accept (default $ALIBABA_CLOUD_ACCESS_KEY_ID); with a secret, signatures are verified")
+	fs.StringVar(&c.secret, "access-key-secret", "", "access key secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug (one line per request), info, warn, error")
+	seed := fs.String("seed", "", "seed for every random choice (default: random, printed at start)")
+	fs.IntVar(&c.journalLimit, "journal-limit", 4096, "requests kept in the journal")
+	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long a shutdown waits for in-flight requests")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if c.secret == "" {
+		c.secret = os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	}
+	if (c.accessKeyID == "") != (c.secret == "") {
+		return nil, errors.New("--access-key-id and --access-key-secret go together")
+	}
+	if *seed != "" {
+		if _, err := fmt.Sscan(*seed, &c.seed); err != nil {
+			return nil, fmt.Errorf("--seed %q: not an unsigned integer", *seed)
+		}
+		c.seedSet = true
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return nil, fmt.Errorf("--log-format %q: want text or json", c.logFormat)
+	}
+	return c, nil
+}
+
+func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: %w", c.logLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
+	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit)}
+	if c.catalog != "" {
+		cat, err := fake.LoadCatalog(c.catalog)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, fake.WithCatalog(cat))
+	}
+	if c.accessKeyID != "" {
+		opts = append(opts, fake.WithCredentials(c.accessKeyID, c.secret))
+	}
+	if c.seedSet {
+		opts = append(opts, fake.WithSeed(c.seed))
+	}
+	return opts, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServeFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		return exitUsage
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		return exitUsage
+	}
+	opts, err := cfg.options(log)
+	if err != nil {
+		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		return exitUsage
+	}
+	srv, err := fake.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		return exitFail
+	}
+	if err := srv.Start(); err != nil {
+		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		return exitFail
+	}
+	auth := "signature verification off (any signature accepted)"
+	if srv.VerifiesSignatures() {
+		auth = "signature verification on"
+	}
+	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", srv.URL(), auth, srv.Seed())
+	log.Info("serving", "url", srv.URL(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	<-ctx.Done()
+	log.Info("shutting down", "grace", cfg.shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown did not drain every request", "err", err)
+	}
+	log.Info("stopped", "requests", srv.Requests())
+	return exitOK
+}

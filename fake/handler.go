@@ -1,0 +1,219 @@
+package fake
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// exchange is one request on its way through the fake: decode, route, authenticate, fault rules,
+// CreateInstance, answer, journal.
+type exchange struct {
+	s           *Server
+	w           http.ResponseWriter
+	r           *http.Request
+	req         *wire.Request
+	entry       rawEntry
+	accessKeyID string
+
+	status  int
+	code    string
+	body    []byte
+	written bool
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// ServeHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
+// admin API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		s.serveAdmin(w, r)
+		return
+	}
+	ex := &exchange{s: s, w: w, r: r}
+	s.mu.Lock()
+	s.journal.seq++
+	ex.entry.Seq = s.journal.seq
+	ex.entry.RequestID = s.newRequestIDLocked()
+	s.mu.Unlock()
+	ex.entry.Time = s.clock.Now()
+	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header
+
+	body, tooLarge := readBody(w, r, s.cfg.maxBody)
+	req, perr := wire.Parse(r, body)
+	ex.req = req
+	ex.entry.body, ex.entry.formBody = body, req.Form != nil
+	ex.entry.Action, ex.entry.Version, ex.entry.Format = req.Action, req.Version, req.Format.String()
+	ex.accessKeyID = accessKeyIDOf(req)
+	ex.entry.AccessKeyID = ex.accessKeyID
+
+	switch {
+	case tooLarge:
+		ex.fail(spec.CodeInvalidParameter, "body")
+	case perr != nil:
+		ex.fail(perr.Code, perr.Param)
+	case !ex.route():
+	case !s.authenticate(ex):
+	default:
+		s.createInstance(ex)
+	}
+	ex.finish()
+}
+
+// readBody reads the body up to limit bytes; tooLarge reports a longer one.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, tooLarge bool) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, false
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, true
+	}
+	return b, false
+}
+
+// accessKeyIDOf returns the access key a request claims: the V1 AccessKeyId parameter, the V3
+// x-acs-accesskey-id header (STS) or the Credential of a V3 Authorization header.
+func accessKeyIDOf(req *wire.Request) string {
+	if id := req.Params.Get("AccessKeyId"); id != "" {
+		return id
+	}
+	if id := req.Header.Get("x-acs-accesskey-id"); id != "" {
+		return id
+	}
+	auth := req.Header.Get("Authorization")
+	if i := strings.Index(auth, "Credential="); i >= 0 {
+		rest := auth[i+len("Credential="):]
+		if j := strings.IndexAny(rest, ", "); j >= 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
+	return ""
+}
+
+// route checks the method, path, action and version; false means an error was answered.
+func (ex *exchange) route() bool {
+	req := ex.req
+	switch {
+	case req.Path != "/":
+		ex.fail(spec.CodeInvalidActionNotFound, "")
+	case req.Method != http.MethodPost && req.Method != http.MethodGet:
+		ex.fail(spec.CodeUnsupportedHTTPMethod, "")
+	case req.Action == "":
+		ex.fail(spec.CodeMissingParameter, "Action")
+	case req.Action != spec.Action:
+		ex.fail(spec.CodeInvalidActionNotFound, "")
+	case req.Version == "":
+		ex.fail(spec.CodeMissingParameter, "Version")
+	case req.Version != spec.Version:
+		ex.fail(spec.CodeInvalidVersion, "")
+	default:
+		return true
+	}
+	return false
+}
+
+// fail answers the catalogued error code; param names the offending parameter in the message.
+func (ex *exchange) fail(code spec.Code, param string) {
+	def, ok := spec.Lookup(code)
+	if !ok {
+		def = spec.MustLookup(spec.CodeInternalError)
+	}
+	ex.failWith(def, def.HTTPStatus, def.Render("param", param))
+}
+
+// failWith answers an error with an explicit status and message.
+func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
+	id := ex.entry.RequestID
+	bp := bufPool.Get().(*[]byte)
+	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &wire.Failure{
+		RequestID: id,
+		HostID:    ex.s.cfg.hostID,
+		Code:      string(def.Code),
+		Message:   message,
+		Recommend: wire.Recommend(string(def.Code), id),
+	})
+	ex.answer(status, string(def.Code), body)
+	*bp = body
+	bufPool.Put(bp)
+}
+
+// succeed answers HTTP 200 with the order.
+func (ex *exchange) succeed(o *Order, replayed bool) {
+	bp := bufPool.Get().(*[]byte)
+	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &wire.Success{
+		RequestID:  ex.entry.RequestID,
+		Success:    true,
+		Code:       "Success",
+		Message:    "Successful!",
+		OrderID:    o.OrderID,
+		InstanceID: o.InstanceID,
+	})
+	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
+	ex.answer(http.StatusOK, "Success", body)
+	*bp = body
+	bufPool.Put(bp)
+}
+
+// answer writes the response. body is copied into the journal, so the caller may reuse it.
+func (ex *exchange) answer(status int, code string, body []byte) {
+	if ex.written {
+		return
+	}
+	ex.written = true
+	ex.status, ex.code = status, code
+	h := ex.w.Header()
+	h["Content-Type"] = []string{wire.ContentType(ex.req.Format)}
+	h["X-Acs-Request-Id"] = []string{ex.entry.RequestID}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	ex.body = append([]byte(nil), body...)
+	ex.w.WriteHeader(status)
+	_, _ = ex.w.Write(body)
+}
+
+// finish records the exchange in the journal and runs the spec check.
+func (ex *exchange) finish() {
+	s := ex.s
+	ex.entry.Status, ex.entry.Code = ex.status, ex.code
+	ex.entry.respBody = ex.body
+	if ex.written {
+		ex.entry.respHdr = ex.w.Header().Clone()
+	}
+	s.mu.Lock()
+	s.journal.add(ex.entry)
+	s.mu.Unlock()
+	if s.specV != nil && ex.written {
+		s.checkSpec(ex)
+	}
+	if s.log.Enabled(context.Background(), slog.LevelDebug) {
+		s.log.LogAttrs(context.Background(), slog.LevelDebug, "request",
+			slog.Uint64("seq", ex.entry.Seq), slog.String("method", ex.entry.Method),
+			slog.String("action", ex.entry.Action), slog.String("accessKeyId", ex.entry.AccessKeyID),
+			slog.Int("status", ex.status), slog.String("code", ex.code),
+			slog.String("requestId", ex.entry.RequestID), slog.String("orderId", ex.entry.OrderID))
+	}
+}
+
+// checkSpec validates the answer against the spec. Requests the spec has no operation for (another
+// path or method) are validated as if they were POST /, whose error responses they share.
+func (s *Server) checkSpec(ex *exchange) {
+	r := ex.r
+	if r.URL.Path != "/" || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
+		r = httptest.NewRequest(http.MethodPost, "/", nil)
+	}
+	if err := s.specV.ValidateResponse(r.Context(), r, ex.status, ex.w.Header(), ex.body); err != nil {
+		s.cfg.specCheck(err)
+	}
+}

@@ -1,0 +1,178 @@
+package fake
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Entry is one request the fake answered and what it answered, with every secret redacted
+// (signatures, security and bearer tokens). [Server.Journal] returns copies.
+type Entry struct {
+	// Seq numbers requests from 1 in arrival order; it keeps counting when old entries are dropped.
+	Seq uint64 `json:"seq"`
+	// Time is the fake clock's time when the request arrived.
+	Time time.Time `json:"time"`
+	// Method, Path and Query are the request line; Query is redacted.
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Query  string `json:"query,omitempty"`
+	// Header is the request's header, redacted.
+	Header http.Header `json:"header,omitempty"`
+	// Body is the request body, redacted when it is a form.
+	Body string `json:"body,omitempty"`
+	// Action, Version and Format as the fake understood them.
+	Action  string `json:"action,omitempty"`
+	Version string `json:"version,omitempty"`
+	Format  string `json:"format"`
+	// AccessKeyID is the caller's access key ID, if any.
+	AccessKeyID string `json:"accessKeyId,omitempty"`
+	// Status is the HTTP status answered (0 when a transport fault sent none).
+	Status int `json:"status"`
+	// Code is "Success" or the error code answered.
+	Code string `json:"code,omitempty"`
+	// RequestID is the RequestId answered.
+	RequestID string `json:"requestId,omitempty"`
+	// ResponseHeader and ResponseBody are what was sent (before any transport fault mangled it).
+	ResponseHeader http.Header `json:"responseHeader,omitempty"`
+	ResponseBody   string      `json:"responseBody,omitempty"`
+	// OrderID is the order the call created or replayed.
+	OrderID string `json:"orderId,omitempty"`
+	// Replayed is true when a known ClientToken returned an earlier call's result.
+	Replayed bool `json:"replayed,omitempty"`
+	// Rule is the ID of the fault rule that shaped the answer, if any.
+	Rule string `json:"rule,omitempty"`
+	// Fault names the transport fault applied, if any.
+	Fault string `json:"fault,omitempty"`
+}
+
+// rawEntry is what the hot path stores; redaction and copying happen when the journal is read.
+type rawEntry struct {
+	Entry
+	rawQuery string
+	header   http.Header
+	body     []byte
+	formBody bool
+	respHdr  http.Header
+	respBody []byte
+}
+
+// journal is a bounded ring of entries, guarded by Server.mu.
+type journal struct {
+	limit   int
+	entries []rawEntry
+	start   int // index of the oldest entry when full
+	seq     uint64
+}
+
+func (j *journal) add(e rawEntry) {
+	if j.limit <= 0 {
+		return
+	}
+	if len(j.entries) < j.limit {
+		j.entries = append(j.entries, e)
+		return
+	}
+	j.entries[j.start] = e
+	j.start = (j.start + 1) % j.limit
+}
+
+func (j *journal) reset() {
+	j.entries = nil
+	j.start = 0
+}
+
+// snapshot returns the raw entries oldest first (shallow copies; redact before exposing).
+func (j *journal) snapshot() []rawEntry {
+	out := make([]rawEntry, 0, len(j.entries))
+	out = append(out, j.entries[j.start:]...)
+	return append(out, j.entries[:j.start]...)
+}
+
+func (e *rawEntry) export() Entry {
+	out := e.Entry
+	out.Query = redactQuery(e.rawQuery)
+	out.Header = redactHeader(e.header)
+	if e.formBody {
+		out.Body = redactQuery(string(e.body))
+	} else {
+		out.Body = string(e.body)
+	}
+	out.ResponseHeader = e.respHdr.Clone()
+	out.ResponseBody = string(e.respBody)
+	return out
+}
+
+// Redacted is what replaces a secret in the journal, logs and admin API.
+const Redacted = "REDACTED"
+
+// secretParams are query or form parameters whose values are secrets.
+var secretParams = map[string]bool{"Signature": true, "SecurityToken": true, "BearerToken": true, "AccessKeySecret": true}
+
+// secretHeaders are headers whose values are secrets (canonical form).
+var secretHeaders = map[string]bool{
+	"X-Acs-Security-Token": true, "X-Acs-Bearer-Token": true, "Cookie": true, "X-Bsskit-Admin-Token": true,
+	"Proxy-Authorization": true,
+}
+
+// redactQuery replaces secret parameter values in a raw query or form body, keeping everything else
+// byte for byte. A malformed query is returned with every value of a secret-looking key replaced.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	parts := strings.Split(raw, "&")
+	changed := false
+	for i, p := range parts {
+		k, _, hasValue := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			key = k
+		}
+		if hasValue && secretParams[key] {
+			parts[i] = k + "=" + Redacted
+			changed = true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return strings.Join(parts, "&")
+}
+
+func redactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		ck := http.CanonicalHeaderKey(k)
+		switch {
+		case secretHeaders[ck]:
+			out[k] = []string{Redacted}
+		case ck == "Authorization":
+			red := make([]string, len(vs))
+			for i, v := range vs {
+				red[i] = redactAuthorization(v)
+			}
+			out[k] = red
+		default:
+			out[k] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
+
+// redactAuthorization keeps the algorithm, credential and signed headers of a V3 Authorization
+// header and replaces the signature; anything else is replaced whole.
+func redactAuthorization(v string) string {
+	if !strings.HasPrefix(v, "ACS3-") {
+		return Redacted
+	}
+	i := strings.Index(v, "Signature=")
+	if i < 0 {
+		return v
+	}
+	return v[:i] + "Signature=" + Redacted
+}

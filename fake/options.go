@@ -1,0 +1,99 @@
+package fake
+
+import (
+	"log/slog"
+	"net/http"
+)
+
+// Option configures a [Server].
+type Option func(*config)
+
+type config struct {
+	clock        Clock
+	seed         uint64
+	seedSet      bool
+	catalog      *Catalog
+	accounts     []Account
+	journalLimit int
+	logger       *slog.Logger
+	addr         string
+	hostID       string
+	specCheck    func(error)
+	specCheckSet bool
+	maxBody      int64
+}
+
+func defaultConfig() config {
+	return config{
+		clock:        wallClock{},
+		journalLimit: 4096,
+		addr:         "127.0.0.1:0",
+		hostID:       "business.aliyuncs.com",
+		maxBody:      1 << 20,
+	}
+}
+
+// WithClock sets the fake's clock (default: the wall clock). Pass a [ManualClock] for deterministic
+// timestamps, signature windows and time-based fault rules.
+func WithClock(c Clock) Option { return func(o *config) { o.clock = c } }
+
+// WithSeed sets the seed of every random choice the fake makes: RequestIds, OrderIds, InstanceIds and
+// probabilistic fault rules. The same seed and the same requests give the same answers. Without it
+// the seed is random; [Server.Seed] tells which, so a failing test can print it.
+func WithSeed(seed uint64) Option { return func(o *config) { o.seed, o.seedSet = seed, true } }
+
+// WithCatalog replaces the default product catalogue ([DefaultCatalog]). The server keeps a copy.
+func WithCatalog(c *Catalog) Option { return func(o *config) { o.catalog = c.Clone() } }
+
+// WithAccounts adds accounts. Once any account is configured, a caller whose AccessKeyId belongs to
+// none of them gets InvalidCaller (or, with signature verification on, InvalidAccessKeyId.NotFound).
+func WithAccounts(accounts ...Account) Option {
+	return func(o *config) {
+		for _, a := range accounts {
+			o.accounts = append(o.accounts, a.clone())
+		}
+	}
+}
+
+// WithCredentials adds an access key with its secret to the default account and so turns signature
+// verification on: requests must then be signed with one of the configured secrets.
+func WithCredentials(accessKeyID, accessKeySecret string) Option {
+	return func(o *config) {
+		for i := range o.accounts {
+			if o.accounts[i].ID == DefaultAccountID {
+				o.accounts[i].AccessKeys = append(o.accounts[i].AccessKeys, AccessKey{ID: accessKeyID, Secret: accessKeySecret})
+				return
+			}
+		}
+		o.accounts = append(o.accounts, Account{
+			ID:         DefaultAccountID,
+			AccessKeys: []AccessKey{{ID: accessKeyID, Secret: accessKeySecret}},
+			Owners:     DefaultOwnerIDs(),
+		})
+	}
+}
+
+// WithJournalLimit bounds the journal to the newest n entries (default 4096; 0 keeps none).
+func WithJournalLimit(n int) Option { return func(o *config) { o.journalLimit = max(n, 0) } }
+
+// WithLogger sets the logger (default: discard). Each request is logged at debug level, redacted.
+func WithLogger(l *slog.Logger) Option { return func(o *config) { o.logger = l } }
+
+// WithAddr sets the address [Server.Start] listens on (default "127.0.0.1:0", a free loopback port).
+func WithAddr(addr string) Option { return func(o *config) { o.addr = addr } }
+
+// WithHostID sets the HostId of error bodies (default "business.aliyuncs.com").
+func WithHostID(id string) Option { return func(o *config) { o.hostID = id } }
+
+// WithSpecCheck validates every response the fake sends against the spec (kin-openapi) and calls
+// report with each failure. [NewServer] turns it on with t.Errorf; pass nil to turn it off.
+func WithSpecCheck(report func(error)) Option {
+	return func(o *config) { o.specCheck, o.specCheckSet = report, true }
+}
+
+// WithMaxBodyBytes bounds request bodies (default 1 MiB); a larger body is answered with
+// InvalidParameter.
+func WithMaxBodyBytes(n int64) Option { return func(o *config) { o.maxBody = n } }
+
+// handlerFunc adapts; kept for symmetry with net/http.
+var _ http.Handler = (*Server)(nil)

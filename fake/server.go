@@ -1,0 +1,335 @@
+package fake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bsskit/bsskit/spec"
+)
+
+// Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
+// test, or with [New] to configure, embed ([Server.Handler]) or start it yourself ([Server.Start]).
+// All methods are safe for concurrent use.
+type Server struct {
+	cfg       config
+	clock     Clock
+	log       *slog.Logger
+	validator *validator
+	specV     *spec.Validator // nil unless the spec check is on
+	seed      uint64
+	closing   chan struct{} // closed by Close: hung requests give up
+
+	mu       sync.Mutex // guards the fields below
+	rng      *rand.Rand
+	catalog  *Catalog
+	accounts []Account
+	byKey    map[string]int // AccessKey ID -> index in accounts
+	verify   bool           // signature verification is on
+	store    *store
+	journal  journal
+
+	lifeMu    sync.Mutex // guards httpSrv, listener, closed
+	httpSrv   *http.Server
+	listener  net.Listener
+	closed    bool
+	serveDone chan struct{}
+}
+
+// New returns a configured server that is not listening: use [Server.Handler] to embed it, or
+// [Server.Start] to serve on a loopback port.
+func New(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.clock == nil {
+		return nil, errors.New("fake: WithClock(nil)")
+	}
+	if cfg.catalog == nil {
+		cfg.catalog = DefaultCatalog()
+	}
+	if err := cfg.catalog.Validate(); err != nil {
+		return nil, fmt.Errorf("fake: catalogue: %w", err)
+	}
+	v, err := compileValidator(spec.CreateInstance())
+	if err != nil {
+		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
+	}
+	if !cfg.seedSet {
+		cfg.seed = rand.Uint64()
+	}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{
+		cfg:       cfg,
+		clock:     cfg.clock,
+		log:       logger,
+		validator: v,
+		seed:      cfg.seed,
+		closing:   make(chan struct{}),
+		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
+		catalog:   cfg.catalog,
+		store:     newStore(),
+		journal:   journal{limit: cfg.journalLimit},
+	}
+	if err := s.setAccountsLocked(cfg.accounts); err != nil {
+		return nil, err
+	}
+	if cfg.specCheck != nil {
+		if s.specV, err = spec.NewValidator(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
+// the server cannot start, closes it in t.Cleanup, and (unless [WithSpecCheck] says otherwise)
+// reports every response that does not conform to the spec as a test error.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) })}, opts...)
+	s, err := New(all...)
+	if err != nil {
+		t.Fatalf("fake.NewServer: %v", err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatalf("fake.NewServer: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start listens on the configured address ([WithAddr], default a free loopback port) and serves in
+// the background until [Server.Close].
+func (s *Server) Start() error {
+	l, err := net.Listen("tcp", s.cfg.addr)
+	if err != nil {
+		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves on l in the background until [Server.Close] or [Server.Shutdown].
+func (s *Server) Serve(l net.Listener) error {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	if s.closed {
+		l.Close()
+		return errors.New("fake: server is closed")
+	}
+	if s.httpSrv != nil {
+		l.Close()
+		return errors.New("fake: server already started")
+	}
+	s.listener = l
+	s.httpSrv = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	s.serveDone = make(chan struct{})
+	go func() {
+		defer close(s.serveDone)
+		if err := s.httpSrv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests to finish or ctx to end;
+// requests hung by a fault rule are released first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.lifeMu.Lock()
+	if s.closed {
+		s.lifeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.closing)
+	srv, done := s.httpSrv, s.serveDone
+	s.lifeMu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	err := srv.Shutdown(ctx)
+	if err != nil {
+		srv.Close()
+	}
+	<-done
+	return err
+}
+
+// Close shuts the server down, waiting up to 5 seconds for in-flight requests; it is idempotent,
+// so t.Cleanup(s.Close) is always safe.
+func (s *Server) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.Shutdown(ctx)
+}
+
+// URL returns the base URL, "http://127.0.0.1:PORT", or "" before [Server.Start].
+func (s *Server) URL() string {
+	if ep := s.Endpoint(); ep != "" {
+		return "http://" + ep
+	}
+	return ""
+}
+
+// Endpoint returns "host:port", what the official SDKs take as their endpoint (the old SDK's
+// client.Domain, darabonba-openapi's Config.Endpoint with Protocol "http").
+func (s *Server) Endpoint() string {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.Addr().String()
+}
+
+// Handler returns the fake as an http.Handler, for embedding in a server of your own.
+func (s *Server) Handler() http.Handler { return s }
+
+// Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
+func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
+
+// Seed returns the seed of the server's random choices (see [WithSeed]).
+func (s *Server) Seed() uint64 { return s.seed }
+
+// Clock returns the server's clock.
+func (s *Server) Clock() Clock { return s.clock }
+
+// Catalog returns a copy of the product catalogue.
+func (s *Server) Catalog() *Catalog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.catalog.Clone()
+}
+
+// SetCatalog replaces the product catalogue. Orders already placed are kept.
+func (s *Server) SetCatalog(c *Catalog) error {
+	if c == nil {
+		return errors.New("fake: nil catalogue")
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("fake: catalogue: %w", err)
+	}
+	c = c.Clone()
+	s.mu.Lock()
+	s.catalog = c
+	s.mu.Unlock()
+	return nil
+}
+
+// AddAccount adds an account (see [WithAccounts]).
+func (s *Server) AddAccount(a Account) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.setAccountsLocked(append(append([]Account(nil), s.accounts...), a.clone()))
+}
+
+// Accounts returns the configured accounts, secrets removed.
+func (s *Server) Accounts() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Account, len(s.accounts))
+	for i, a := range s.accounts {
+		out[i] = a.redacted()
+	}
+	return out
+}
+
+func (s *Server) setAccountsLocked(accounts []Account) error {
+	byKey := map[string]int{}
+	verify := false
+	for i, a := range accounts {
+		if a.ID == "" {
+			return fmt.Errorf("fake: account %d has no ID", i)
+		}
+		for _, k := range a.AccessKeys {
+			if k.ID == "" {
+				return fmt.Errorf("fake: account %s has an access key without an ID", a.ID)
+			}
+			if _, dup := byKey[k.ID]; dup {
+				return fmt.Errorf("fake: access key %s belongs to two accounts", k.ID)
+			}
+			byKey[k.ID] = i
+			verify = verify || k.Secret != ""
+		}
+	}
+	s.accounts, s.byKey, s.verify = accounts, byKey, verify
+	return nil
+}
+
+// VerifiesSignatures reports whether signature verification is on (some access key has a secret).
+func (s *Server) VerifiesSignatures() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verify
+}
+
+// Orders returns copies of the orders placed so far, oldest first.
+func (s *Server) Orders() []Order {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Order, len(s.store.orders))
+	for i, o := range s.store.orders {
+		out[i] = o.clone()
+	}
+	return out
+}
+
+// Order returns a copy of the order with the given ID.
+func (s *Server) Order(orderID string) (Order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, ok := s.store.byID[orderID]
+	if !ok {
+		return Order{}, false
+	}
+	return s.store.orders[i].clone(), true
+}
+
+// Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
+// first, secrets redacted.
+func (s *Server) Journal() []Entry {
+	s.mu.Lock()
+	raw := s.journal.snapshot()
+	s.mu.Unlock()
+	out := make([]Entry, len(raw))
+	for i := range raw {
+		out[i] = raw[i].export()
+	}
+	return out
+}
+
+// Requests returns how many requests the fake has answered since it started or was reset,
+// including those the journal no longer holds.
+func (s *Server) Requests() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.journal.seq
+}
+
+// Reset forgets every order, ClientToken and journal entry. The catalogue and accounts stay.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store = newStore()
+	s.journal.reset()
+	s.journal.seq = 0
+}

@@ -1,0 +1,140 @@
+package wire
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/bsskit/bsskit/spec"
+)
+
+// Format is the response format.
+type Format uint8
+
+// The response formats.
+const (
+	JSON Format = iota
+	XML
+)
+
+// String returns "JSON" or "XML".
+func (f Format) String() string {
+	if f == XML {
+		return "XML"
+	}
+	return "JSON"
+}
+
+// Content types, exactly as the real service sends them. darabonba-openapi parses an XML error only
+// under exactly ContentTypeXML.
+const (
+	ContentTypeJSON = "application/json;charset=utf-8"
+	ContentTypeXML  = "text/xml;charset=utf-8"
+)
+
+// Request is one decoded RPC request.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Host is the Host header (r.Host), which the V3 signature covers.
+	Host string
+	// Path is the URL path.
+	Path string
+	// Query holds the URL query parameters only.
+	Query url.Values
+	// Form holds the form body parameters (empty unless the body is application/x-www-form-urlencoded).
+	Form url.Values
+	// Params is Query merged with Form: a key in both keeps the query's values.
+	Params url.Values
+	// Header is the request's header.
+	Header http.Header
+	// Body is the raw body.
+	Body []byte
+	// Action and Version come from the query (V1) or the x-acs-action / x-acs-version headers (V3).
+	Action, Version string
+	// Format is the negotiated response format.
+	Format Format
+}
+
+// Error is a request that cannot be decoded: Code and Param say what to answer.
+type Error struct {
+	Code   spec.Code
+	Param  string
+	Detail string
+}
+
+func (e *Error) Error() string {
+	if e.Detail != "" {
+		return fmt.Sprintf("%s (%s): %s", e.Code, e.Param, e.Detail)
+	}
+	return fmt.Sprintf("%s (%s)", e.Code, e.Param)
+}
+
+// Parse decodes r, whose body the caller has already read into body (under its own size limit). It
+// always returns a usable *Request, so that even a request that fails to decode is answered in the
+// format it asked for; err is non-nil when the request cannot be served.
+func Parse(r *http.Request, body []byte) (*Request, *Error) {
+	req := &Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, Header: r.Header, Body: body}
+	var perr *Error
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		perr = &Error{Code: spec.CodeInvalidParameter, Param: "query string", Detail: err.Error()}
+	}
+	req.Query = q
+	req.Params = q
+	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		f, err := url.ParseQuery(string(body))
+		if err != nil && perr == nil {
+			perr = &Error{Code: spec.CodeInvalidParameter, Param: "form body", Detail: err.Error()}
+		}
+		req.Form = f
+		if len(f) > 0 {
+			merged := make(url.Values, len(q)+len(f))
+			for k, v := range f {
+				merged[k] = v
+			}
+			for k, v := range q {
+				merged[k] = v
+			}
+			req.Params = merged
+		}
+	}
+	req.Format = negotiate(req.Params.Get("Format"), r.Header.Get("Accept"))
+	if f := req.Params.Get("Format"); f != "" && !strings.EqualFold(f, "JSON") && !strings.EqualFold(f, "XML") && perr == nil {
+		perr = &Error{Code: spec.CodeInvalidParameter, Param: "Format", Detail: "Format must be JSON or XML"}
+	}
+	req.Action = req.Params.Get("Action")
+	if req.Action == "" {
+		req.Action = r.Header.Get("x-acs-action")
+	}
+	req.Version = req.Params.Get("Version")
+	if req.Version == "" {
+		req.Version = r.Header.Get("x-acs-version")
+	}
+	return req, perr
+}
+
+func isForm(contentType string) bool {
+	if contentType == "application/x-www-form-urlencoded" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// negotiate applies the gateway's rule: Format=XML gives XML, Format=JSON gives JSON (both
+// case-insensitive), and without Format the answer is JSON only if Accept asks for JSON. An invalid
+// Format is answered like an absent one.
+func negotiate(format, accept string) Format {
+	switch {
+	case strings.EqualFold(format, "XML"):
+		return XML
+	case strings.EqualFold(format, "JSON"):
+		return JSON
+	case strings.Contains(strings.ToLower(accept), "json"):
+		return JSON
+	}
+	return XML
+}

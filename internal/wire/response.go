@@ -1,0 +1,235 @@
+package wire
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Success is the body of an HTTP 200 answer. OrderID and InstanceID are written only when Success is
+// true (an HTTP 200 with Success false carries no order).
+type Success struct {
+	RequestID  string
+	Success    bool
+	Code       string
+	Message    string
+	OrderID    string
+	InstanceID string
+}
+
+// Failure is the gateway error body: every field a string.
+type Failure struct {
+	RequestID string
+	HostID    string
+	Code      string
+	Message   string
+	Recommend string
+}
+
+// Recommend returns the troubleshooting link the gateway puts in an error's Recommend field.
+func Recommend(code, requestID string) string {
+	return "https://api.aliyun.com/troubleshoot?q=" + code + "&product=BssOpenApi&requestId=" + requestID
+}
+
+// AppendSuccess appends the body of s in format f to dst.
+func AppendSuccess(dst []byte, f Format, s *Success) []byte {
+	if f == XML {
+		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>`...)
+		dst = appendXMLText(dst, s.RequestID)
+		dst = append(dst, "</RequestId><Success>"...)
+		dst = strconv.AppendBool(dst, s.Success)
+		dst = append(dst, "</Success><Code>"...)
+		dst = appendXMLText(dst, s.Code)
+		dst = append(dst, "</Code><Message>"...)
+		dst = appendXMLText(dst, s.Message)
+		dst = append(dst, "</Message>"...)
+		if s.Success {
+			dst = append(dst, "<Data><OrderId>"...)
+			dst = appendXMLText(dst, s.OrderID)
+			dst = append(dst, "</OrderId><InstanceId>"...)
+			dst = appendXMLText(dst, s.InstanceID)
+			dst = append(dst, "</InstanceId></Data>"...)
+		}
+		return append(dst, "</CreateInstanceResponse>"...)
+	}
+	dst = append(dst, `{"RequestId":`...)
+	dst = appendJSONString(dst, s.RequestID)
+	dst = append(dst, `,"Success":`...)
+	dst = strconv.AppendBool(dst, s.Success)
+	dst = append(dst, `,"Code":`...)
+	dst = appendJSONString(dst, s.Code)
+	dst = append(dst, `,"Message":`...)
+	dst = appendJSONString(dst, s.Message)
+	if s.Success {
+		dst = append(dst, `,"Data":{"OrderId":`...)
+		dst = appendJSONString(dst, s.OrderID)
+		dst = append(dst, `,"InstanceId":`...)
+		dst = appendJSONString(dst, s.InstanceID)
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}
+
+// AppendFailure appends the error body e in format f to dst. The XML root is <Error>; Recommend is
+// a CDATA section, as the real gateway writes it.
+func AppendFailure(dst []byte, f Format, e *Failure) []byte {
+	if f == XML {
+		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>`...)
+		dst = appendXMLText(dst, e.RequestID)
+		dst = append(dst, "</RequestId><HostId>"...)
+		dst = appendXMLText(dst, e.HostID)
+		dst = append(dst, "</HostId><Code>"...)
+		dst = appendXMLText(dst, e.Code)
+		dst = append(dst, "</Code><Message>"...)
+		dst = appendXMLText(dst, e.Message)
+		dst = append(dst, "</Message><Recommend>"...)
+		dst = appendCDATA(dst, e.Recommend)
+		return append(dst, "</Recommend></Error>"...)
+	}
+	dst = append(dst, `{"RequestId":`...)
+	dst = appendJSONString(dst, e.RequestID)
+	dst = append(dst, `,"HostId":`...)
+	dst = appendJSONString(dst, e.HostID)
+	dst = append(dst, `,"Code":`...)
+	dst = appendJSONString(dst, e.Code)
+	dst = append(dst, `,"Message":`...)
+	dst = appendJSONString(dst, e.Message)
+	dst = append(dst, `,"Recommend":`...)
+	dst = appendJSONString(dst, e.Recommend)
+	return append(dst, '}')
+}
+
+// ContentType returns the content type of format f.
+func ContentType(f Format) string {
+	if f == XML {
+		return ContentTypeXML
+	}
+	return ContentTypeJSON
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string, escaping only what JSON requires (the real service
+// writes "&" as is). Invalid UTF-8 becomes U+FFFD, so the body is always valid JSON.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// appendXMLText appends s escaped as XML character data. Characters XML 1.0 forbids (most control
+// characters, invalid UTF-8) become U+FFFD so the document always parses.
+func appendXMLText(dst []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			var esc string
+			switch {
+			case c == '<':
+				esc = "&lt;"
+			case c == '>':
+				esc = "&gt;"
+			case c == '&':
+				esc = "&amp;"
+			case c == '"':
+				esc = "&#34;"
+			case c == '\'':
+				esc = "&#39;"
+			case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+				esc = "\uFFFD"
+			default:
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, esc...)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == 0xFFFE || r == 0xFFFF {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, "\uFFFD"...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, s[start:]...)
+}
+
+// appendCDATA appends s as a CDATA section, as the real gateway writes Recommend. A "]]>" inside s
+// is split across two sections; characters XML forbids become U+FFFD.
+func appendCDATA(dst []byte, s string) []byte {
+	dst = append(dst, "<![CDATA["...)
+	for {
+		i := strings.Index(s, "]]>")
+		if i < 0 {
+			break
+		}
+		dst = appendXMLChars(dst, s[:i+2])
+		dst = append(dst, "]]><![CDATA["...)
+		s = s[i+2:]
+	}
+	dst = appendXMLChars(dst, s)
+	return append(dst, "]]>"...)
+}
+
+// appendXMLChars appends s unescaped but with the characters XML 1.0 forbids replaced by U+FFFD.
+func appendXMLChars(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			dst = append(dst, "\uFFFD"...)
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
+}
