@@ -67,10 +67,10 @@ type valueCheck struct {
 }
 
 type repeatedCheck struct {
-	prefix         string
-	min, max       int
-	outOfRange     spec.Code
-	fields         []repeatedField
+	prefix          string
+	min, max        int
+	outOfRange      spec.Code
+	fields          []repeatedField
 	codeIdx, valIdx int
 }
 
