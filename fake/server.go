@@ -37,11 +37,12 @@ type Server struct {
 	store    *store
 	journal  journal
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed
+	lifeMu    sync.Mutex // guards httpSrv, listener, closed, conns
 	httpSrv   *http.Server
 	listener  net.Listener
 	closed    bool
 	serveDone chan struct{}
+	conns     map[net.Conn]http.ConnState // connections not yet closed, for Close
 }
 
 // New returns a configured server that is not listening: use [Server.Handler] to embed it, or
@@ -60,7 +61,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := cfg.catalog.Validate(); err != nil {
 		return nil, fmt.Errorf("fake: catalogue: %w", err)
 	}
-	v, err := compileValidator(spec.CreateInstance())
+	v, err := sharedValidator()
 	if err != nil {
 		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
 	}
@@ -87,7 +88,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	if cfg.specCheck != nil {
-		if s.specV, err = spec.NewValidator(); err != nil {
+		if s.specV, err = spec.SharedValidator(); err != nil {
 			return nil, err
 		}
 	}
@@ -140,7 +141,9 @@ func (s *Server) Serve(l net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ConnState:         s.trackConn,
 	}
+	s.conns = map[net.Conn]http.ConnState{}
 	s.serveDone = make(chan struct{})
 	go func() {
 		defer close(s.serveDone)
@@ -174,12 +177,55 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// Close shuts the server down, waiting up to 5 seconds for in-flight requests; it is idempotent,
-// so t.Cleanup(s.Close) is always safe.
+// Close shuts the server down at once, as httptest.Server.Close does: it stops listening, closes
+// idle connections and connections that have not sent a request yet, releases requests hung by a
+// fault rule, and waits (up to 5 seconds) for the requests in flight. It is idempotent, so
+// t.Cleanup(s.Close) is always safe.
 func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	_ = s.Shutdown(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.Shutdown(ctx)
+	}()
+	// http.Server.Shutdown waits for connections that never sent a request until they are 5
+	// seconds old; a test's cleanup should not.
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.closeNewConns()
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	switch state {
+	case http.StateNew, http.StateActive, http.StateIdle:
+		s.conns[c] = state
+		if state == http.StateNew && s.closed {
+			c.Close()
+		}
+	case http.StateHijacked, http.StateClosed:
+		delete(s.conns, c)
+	}
+}
+
+func (s *Server) closeNewConns() {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	for c, st := range s.conns {
+		if st == http.StateNew || st == http.StateIdle {
+			c.Close()
+			delete(s.conns, c)
+		}
+	}
 }
 
 // URL returns the base URL, "http://127.0.0.1:PORT", or "" before [Server.Start].

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -97,6 +98,18 @@ var setters = map[string]func(*input, string, int64){
 
 // handledElsewhere are parameters with an x-bss-error that the wire layer checks (routing, format).
 var handledElsewhere = map[string]bool{"Action": true, "Version": true, "Format": true}
+
+var compiled struct {
+	once sync.Once
+	v    *validator
+	err  error
+}
+
+// sharedValidator compiles the spec's rules once per process: the spec is embedded and immutable.
+func sharedValidator() (*validator, error) {
+	compiled.once.Do(func() { compiled.v, compiled.err = compileValidator(spec.CreateInstance()) })
+	return compiled.v, compiled.err
+}
 
 func compileValidator(op *spec.Operation) (*validator, error) {
 	v := &validator{rules: op.Rules}

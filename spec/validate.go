@@ -45,6 +45,19 @@ func NewValidator() (*Validator, error) {
 	return &Validator{doc: doc, router: router}, nil
 }
 
+var shared struct {
+	once sync.Once
+	v    *Validator
+	err  error
+}
+
+// SharedValidator returns one validator for the whole process, built on first use. Validators are
+// read-only after construction, so sharing one saves the document load for every caller.
+func SharedValidator() (*Validator, error) {
+	shared.once.Do(func() { shared.v, shared.err = NewValidator() })
+	return shared.v, shared.err
+}
+
 // Router returns the validator's router, which matches any host and port.
 func (v *Validator) Router() routers.Router { return v.router }
 
