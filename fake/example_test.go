@@ -1,0 +1,101 @@
+package fake_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
+
+	"github.com/bsskit/bsskit/fake"
+)
+
+// The official SDK, unmodified, against the fake: only its endpoint changes.
+func Example_officialSDK() {
+	srv, err := fake.New(fake.WithSeed(1))
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	client, err := bssopenapi.NewClientWithAccessKey("cn-hangzhou", "my-access-key", "my-secret")
+	if err != nil {
+		panic(err)
+	}
+	client.Domain = srv.Endpoint() // 127.0.0.1:PORT; the SDK's scheme defaults to http
+
+	req := bssopenapi.CreateCreateInstanceRequest()
+	req.ProductCode = "rtc"
+	req.SubscriptionType = "PayAsYouGo"
+	req.ClientToken = "order-42"
+	req.Parameter = &[]bssopenapi.CreateInstanceParameter{{Code: "ServiceType", Value: "universal"}}
+	resp, err := client.CreateInstance(req)
+	if err != nil {
+		panic(err)
+	}
+	order := srv.Orders()[0]
+	fmt.Println(resp.Success, resp.Code)
+	fmt.Println(resp.Data.OrderId == order.OrderID, order.ProductCode, order.ClientToken)
+	fmt.Println(strings.HasPrefix(resp.Data.InstanceId, "rtc-cn-"))
+
+	// A documented error surfaces as the SDK's ServerError.
+	bad := bssopenapi.CreateCreateInstanceRequest()
+	bad.ProductCode = "ecs"
+	bad.SubscriptionType = "PayAsYouGo"
+	_, err = client.CreateInstance(bad)
+	fmt.Println(strings.Contains(err.Error(), "ErrorCode: NotApplicable"))
+	// Output:
+	// true Success
+	// true rtc order-42
+	// true
+	// true
+}
+
+// Embedding the fake's handler in a server of your own.
+func ExampleServer_Handler() {
+	srv, err := fake.New(fake.WithSeed(7))
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", srv.Handler())
+	rec := newRecorder()
+	r, _ := http.NewRequest("POST", "/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=nosuchproduct&SubscriptionType=PayAsYouGo", nil)
+	mux.ServeHTTP(rec, r)
+	fmt.Println(rec.code, rec.header.Get("Content-Type"))
+	fmt.Println(strings.Contains(rec.body.String(), `"Code":"ProductNotFind"`))
+	// Output:
+	// 400 application/json;charset=utf-8
+	// true
+}
+
+// Inspecting what the code under test did: orders and the journal, secrets redacted.
+func ExampleServer_Journal() {
+	srv, _ := fake.New(fake.WithSeed(3))
+	_ = srv.Start()
+	defer srv.Close()
+	resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&Signature=abc%3D", "", nil)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	e := srv.Journal()[0]
+	fmt.Println(e.Status, e.Code, len(srv.Orders()))
+	fmt.Println(strings.Contains(e.Query, "Signature=REDACTED"))
+	// Output:
+	// 200 Success 1
+	// true
+}
+
+type recorder struct {
+	code   int
+	header http.Header
+	body   strings.Builder
+}
+
+func newRecorder() *recorder                    { return &recorder{header: http.Header{}} }
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(code int)        { r.code = code }
