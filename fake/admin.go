@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 const adminPrefix = "/__admin/"
@@ -10,6 +11,10 @@ const adminPrefix = "/__admin/"
 // serveAdmin answers the admin API: read-only views of the journal, orders and catalogue, a health
 // check, and reset. Admin answers are JSON; errors are {"error": "..."}.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == adminFaults || strings.HasPrefix(r.URL.Path, adminFaults+"/") {
+		s.serveFaults(w, r) // faults_admin.go
+		return
+	}
 	switch r.URL.Path {
 	case adminPrefix + "health":
 		if !allowMethods(w, r, http.MethodGet, http.MethodHead) {

@@ -21,6 +21,8 @@ type config struct {
 	specCheck    func(error)
 	specCheckSet bool
 	maxBody      int64
+	rules        []Rule  // WithRules, WithScenario
+	scenarioSeed *uint64 // WithScenario's seed, used unless WithSeed
 }
 
 func defaultConfig() config {

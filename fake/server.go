@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ type Server struct {
 	specV     *spec.Validator // nil unless the spec check is on
 	seed      uint64
 	closing   chan struct{} // closed by Close: hung requests give up
+	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -36,6 +38,7 @@ type Server struct {
 	verify   bool           // signature verification is on
 	store    *store
 	journal  journal
+	faults   faultState // fault rules and their counters (rules_state.go)
 
 	lifeMu    sync.Mutex // guards httpSrv, listener, closed, conns
 	httpSrv   *http.Server
@@ -65,6 +68,9 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
 	}
+	if !cfg.seedSet && cfg.scenarioSeed != nil {
+		cfg.seed, cfg.seedSet = *cfg.scenarioSeed, true
+	}
 	if !cfg.seedSet {
 		cfg.seed = rand.Uint64()
 	}
@@ -86,6 +92,9 @@ func New(opts ...Option) (*Server, error) {
 	}
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
 		return nil, err
+	}
+	if err := s.initRules(); err != nil {
+		return nil, fmt.Errorf("fake: rules: %w", err)
 	}
 	if cfg.specCheck != nil {
 		if s.specV, err = spec.SharedValidator(); err != nil {
@@ -109,6 +118,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { s.logReproduction(t) })
 	return s
 }
 
@@ -371,10 +381,13 @@ func (s *Server) Requests() uint64 {
 	return s.journal.seq
 }
 
-// Reset forgets every order, ClientToken and journal entry. The catalogue and accounts stay.
+// Reset forgets every order, ClientToken and journal entry. The catalogue, accounts and fault rules
+// stay; the rules' counters, rate windows and Sequence steps start over, as if just added.
 func (s *Server) Reset() {
+	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.resetRuleCountersLocked(now)
 	s.store = newStore()
 	s.journal.reset()
 	s.journal.seq = 0

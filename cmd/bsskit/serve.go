@@ -18,6 +18,7 @@ import (
 // runs exactly the library's code.
 type serveConfig struct {
 	addr, catalog       string
+	scenario            string
 	accessKeyID, secret string
 	logFormat, logLevel string
 	seed                uint64
@@ -32,6 +33,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address; 127.0.0.1:0 picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
+	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/scenario.schema.json); its seed applies unless --seed is given")
 	fs.StringVar(&c.accessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "access key ID to accept (default $ALIBABA_CLOUD_ACCESS_KEY_ID); with a secret, signatures are verified")
 	fs.StringVar(&c.secret, "access-key-secret", "", "access key secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
@@ -83,6 +85,13 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 			return nil, err
 		}
 		opts = append(opts, fake.WithCatalog(cat))
+	}
+	if c.scenario != "" {
+		sc, err := fake.LoadScenario(c.scenario)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, fake.WithScenario(sc))
 	}
 	if c.accessKeyID != "" {
 		opts = append(opts, fake.WithCredentials(c.accessKeyID, c.secret))

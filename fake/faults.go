@@ -1,0 +1,156 @@
+package fake
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// applyRules is the rule stage of ServeHTTP, after authentication and before CreateInstance. It
+// returns true when a rule answered the call (or took its connection), false when the call goes on
+// to CreateInstance.
+func (s *Server) applyRules(ex *exchange) bool {
+	v := ex.view()
+	d := s.decide(&v, ex.entry.Time)
+	if d == nil {
+		return false
+	}
+	ex.entry.Rule = d.ruleID
+	o := d.outcome
+	if d.latency > 0 && !s.pause(ex.r.Context(), d.latency) {
+		// The client gave up or the server is closing: drop the connection.
+		ex.entry.Fault = "latency"
+		ex.status, ex.code = 0, ""
+		ex.noSpec = true
+		ex.closeConn(false)
+		return true
+	}
+	if o.Error == "" && o.Fault == "" {
+		return false // Pass, or Latency only: answer normally
+	}
+	ex.noSpec = o.Fault != "" || (o.Status != 0 && o.Status != http.StatusOK)
+	if o.AfterCommit || o.Fault.commits() {
+		s.commitCaptured(ex)
+	}
+	if o.Error != "" {
+		ex.answerRuleError(&o)
+		return true
+	}
+	s.applyFault(ex, &o)
+	return true
+}
+
+// view returns the request fields rules match on.
+func (ex *exchange) view() requestView {
+	p, h := ex.req.Params, ex.req.Header
+	return requestView{
+		action:      ex.req.Action,
+		method:      ex.r.Method,
+		format:      ex.req.Format.String(),
+		accessKeyID: ex.accessKeyID,
+		params:      p.Get,
+		header:      h.Get,
+		paramKeys:   func() []string { return sortedKeys(p) },
+	}
+}
+
+// pause waits d of real time; false means the request's context ended or the server is closing.
+func (s *Server) pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.closing:
+		return false
+	}
+}
+
+// commitCaptured runs CreateInstance with its answer captured instead of sent: the order is stored
+// and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
+func (s *Server) commitCaptured(ex *exchange) {
+	real := ex.w
+	cw := &captureWriter{header: http.Header{}}
+	ex.w = cw
+	s.createInstance(ex)
+	ex.w = real
+	h := real.Header()
+	for k, v := range cw.header {
+		h[k] = v
+	}
+}
+
+// captureWriter is an http.ResponseWriter that keeps what is written.
+type captureWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (c *captureWriter) Header() http.Header { return c.header }
+
+func (c *captureWriter) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	c.body = append(c.body, b...)
+	return len(b), nil
+}
+
+// answerRuleError answers o.Error with the catalogue's (or o's) status and message; status 200
+// gives a Success=false body.
+func (ex *exchange) answerRuleError(o *Outcome) {
+	def, ok := spec.Lookup(o.Error)
+	if !ok {
+		def = spec.MustLookup(spec.CodeInternalError)
+	}
+	status := def.HTTPStatus
+	if o.Status != 0 {
+		status = o.Status
+	}
+	msg := o.Message
+	if msg == "" {
+		msg = renderBare(def)
+	}
+	ex.written = false // replaces a committed answer
+	h := ex.w.Header()
+	for k := range h {
+		delete(h, k)
+	}
+	if status != http.StatusOK {
+		ex.failWith(def, status, msg)
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &wire.Success{
+		RequestID: ex.entry.RequestID,
+		Success:   false,
+		Code:      string(def.Code),
+		Message:   msg,
+	})
+	ex.answer(http.StatusOK, string(def.Code), body)
+	*bp = body
+	bufPool.Put(bp)
+}
+
+// renderBare renders a catalogue message with its placeholders empty: an injected error names no
+// parameter.
+func renderBare(def spec.ErrorDef) string {
+	msg := def.Render("param", "", "stringToSign", "")
+	for strings.Contains(msg, "  ") {
+		msg = strings.ReplaceAll(msg, "  ", " ")
+	}
+	return msg
+}

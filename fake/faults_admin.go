@@ -1,0 +1,154 @@
+package fake
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+const adminFaults = adminPrefix + "faults"
+
+// faultsList is the answer of GET /__admin/faults.
+type faultsList struct {
+	Seed  uint64     `json:"seed"`
+	Rules []any      `json:"rules"`
+	Stats []RuleStat `json:"stats"`
+}
+
+// adminError is one problem in an admin request, as JSON.
+type adminError struct {
+	Path    string `json:"path,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// serveFaults answers the fault rules' admin API:
+//
+//	GET    /__admin/faults           the seed, the rules (as their YAML/JSON form) and their counters
+//	GET    /__admin/faults/scenario  the same as a scenario file (YAML) that reproduces the run
+//	POST   /__admin/faults           add one rule or a scenario (YAML or JSON body), all or nothing
+//	DELETE /__admin/faults/{id}      remove one rule
+//	POST   /__admin/faults/reset     remove every rule
+func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, adminFaults), "/")
+	switch {
+	case rest == "":
+		if !allowMethods(w, r, http.MethodGet, http.MethodPost) {
+			return
+		}
+		if r.Method == http.MethodGet {
+			s.listFaults(w)
+			return
+		}
+		s.addFaults(w, r)
+	case rest == "reset":
+		if allowMethods(w, r, http.MethodPost) {
+			s.ClearRules()
+			writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
+		}
+	case rest == "scenario":
+		if !allowMethods(w, r, http.MethodGet) {
+			return
+		}
+		text, err := s.Scenario().YAML()
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(text)
+	case !strings.Contains(rest, "/"):
+		if !allowMethods(w, r, http.MethodDelete) {
+			return
+		}
+		if err := s.RemoveRule(rest); err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + rest})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"removed": rest})
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
+	}
+}
+
+func (s *Server) listFaults(w http.ResponseWriter) {
+	rules := s.Rules()
+	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: s.RuleStats()}
+	for i, rule := range rules {
+		v, err := yamlForm(rule)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		out.Rules[i] = v
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// yamlForm returns v as the generic value of its YAML form, so durations read "200ms" in JSON too.
+func yamlForm(v any) (any, error) {
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	if err := yaml.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBytes))
+	if err != nil {
+		writeAdminErrors(w, http.StatusRequestEntityTooLarge, err)
+		return
+	}
+	sc, isScenario, err := parseFaults(body, modeAny)
+	if err != nil {
+		writeAdminErrors(w, http.StatusBadRequest, err)
+		return
+	}
+	var ids []string
+	if isScenario {
+		ids, err = s.ApplyScenario(sc)
+	} else {
+		ids, err = s.addRules(sc.Rules, nil)
+	}
+	if err != nil {
+		writeAdminErrors(w, http.StatusBadRequest, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"ids": ids})
+}
+
+// writeAdminErrors answers {"error": "...", "errors": [{path, line, column, message}...]}.
+func writeAdminErrors(w http.ResponseWriter, status int, err error) {
+	var list []adminError
+	for _, e := range flattenErrors(err) {
+		var re *RuleError
+		if errors.As(e, &re) {
+			list = append(list, adminError{Path: re.Path, Line: re.Line, Column: re.Column, Message: re.Msg})
+		} else {
+			list = append(list, adminError{Message: e.Error()})
+		}
+	}
+	writeJSON(w, status, map[string]any{"error": err.Error(), "errors": list})
+}
+
+// flattenErrors unpacks errors.Join trees.
+func flattenErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flattenErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
