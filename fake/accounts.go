@@ -1,6 +1,9 @@
 package fake
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Account is a BSS account the fake knows: the caller of CreateInstance. Its access keys identify
 // it; the owners it may act for decide InvalidOwner.
@@ -13,6 +16,17 @@ type Account struct {
 	// Owners are the OwnerId values (16 digits) the account may pass, besides its own ID: the
 	// customers of a reseller or distributor.
 	Owners []string `json:"owners,omitempty" yaml:"owners,omitempty"`
+	// SecurityTokens are the STS tokens the account's keys may present. While no account has any,
+	// every STS token is accepted (the signature still has to verify).
+	SecurityTokens []SecurityToken `json:"-" yaml:"securityTokens,omitempty"`
+	// BearerTokens authenticate the account without a signature.
+	BearerTokens []string `json:"-" yaml:"bearerTokens,omitempty"`
+}
+
+// SecurityToken is an STS token and when it expires (zero: never).
+type SecurityToken struct {
+	Token   string    `json:"-" yaml:"token"`
+	Expires time.Time `json:"expires,omitempty" yaml:"expires,omitempty"`
 }
 
 // AccessKey is an AccessKey pair. Secret is never written to the journal, logs or admin API.
@@ -34,6 +48,8 @@ func DefaultOwnerIDs() []string { return slices.Clone(defaultOwnerIDs) }
 func (a Account) clone() Account {
 	a.AccessKeys = slices.Clone(a.AccessKeys)
 	a.Owners = slices.Clone(a.Owners)
+	a.SecurityTokens = slices.Clone(a.SecurityTokens)
+	a.BearerTokens = slices.Clone(a.BearerTokens)
 	return a
 }
 
@@ -48,5 +64,7 @@ func (a Account) redacted() Account {
 	for i := range a.AccessKeys {
 		a.AccessKeys[i].Secret = ""
 	}
+	a.SecurityTokens = nil
+	a.BearerTokens = nil
 	return a
 }

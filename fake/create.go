@@ -30,7 +30,7 @@ func (s *Server) createInstance(ex *exchange) {
 // placeLocked decides the call under s.mu. It returns the order placed or replayed, or the error
 // code and the parameter to name.
 func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
-	acct := s.callerLocked(ex.accessKeyID)
+	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
 		return Order{}, false, spec.CodeInvalidCaller, "AccessKeyId"
 	}
@@ -91,11 +91,18 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	return o.clone(), false, "", ""
 }
 
-// callerLocked returns the account of an access key: with no accounts configured every caller is
-// the default account; otherwise the key must belong to one.
-func (s *Server) callerLocked(accessKeyID string) *Account {
+// callerLocked returns the caller's account: with no accounts configured every caller is the
+// default account; otherwise the access key (or the verified bearer token) must belong to one.
+func (s *Server) callerLocked(accessKeyID, bearerAccount string) *Account {
 	if len(s.accounts) == 0 {
 		return &Account{ID: DefaultAccountID, Owners: defaultOwnerIDs}
+	}
+	if bearerAccount != "" {
+		for i := range s.accounts {
+			if s.accounts[i].ID == bearerAccount {
+				return &s.accounts[i]
+			}
+		}
 	}
 	i, ok := s.byKey[accessKeyID]
 	if !ok {

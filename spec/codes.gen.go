@@ -26,6 +26,8 @@ const (
 	CodeSignatureDoesNotMatch Code = "SignatureDoesNotMatch"
 	// CodeIncompleteSignature is HTTP 400: The signature is malformed or its pieces are incomplete.
 	CodeIncompleteSignature Code = "IncompleteSignature"
+	// CodeMissingAccessKeyId is HTTP 400: The request carries no credentials at all (no signature, no bearer token).
+	CodeMissingAccessKeyId Code = "MissingAccessKeyId"
 	// CodeInvalidAccessKeyIdNotFound is HTTP 404: The AccessKeyId is unknown.
 	CodeInvalidAccessKeyIdNotFound Code = "InvalidAccessKeyId.NotFound"
 	// CodeInvalidTimeStampExpired is HTTP 400: Timestamp (V1) or x-acs-date (V3) is more than 15 minutes from the server's clock.
