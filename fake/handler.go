@@ -24,6 +24,8 @@ type exchange struct {
 	req         *wire.Request
 	entry       rawEntry
 	accessKeyID string
+	// bearerAccount is the account a verified bearer token stands for.
+	bearerAccount string
 
 	status  int
 	code    string

@@ -28,6 +28,7 @@ type Server struct {
 	specV     *spec.Validator // nil unless the spec check is on
 	seed      uint64
 	closing   chan struct{} // closed by Close: hung requests give up
+	auth      authState     // signature verification (auth.go)
 	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
 
 	mu       sync.Mutex // guards the fields below
@@ -326,6 +327,10 @@ func (s *Server) setAccountsLocked(accounts []Account) error {
 			byKey[k.ID] = i
 			verify = verify || k.Secret != ""
 		}
+		verify = verify || len(a.BearerTokens) > 0
+	}
+	if err := s.auth.indexLocked(accounts); err != nil {
+		return err
 	}
 	s.accounts, s.byKey, s.verify = accounts, byKey, verify
 	return nil
