@@ -1,6 +1,9 @@
 package fake
 
 import (
+	"fmt"
+	"os"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -68,3 +71,59 @@ func (a Account) redacted() Account {
 	a.BearerTokens = nil
 	return a
 }
+
+// AccountsFile is the shape of an accounts file for `bsskit serve --accounts FILE`:
+//
+//	accounts:
+//	  - id: "1000000000000001"
+//	    accessKeys: [{id: ak-team-a, secret: s3cret}]
+//	    owners: ["2000000000000001"]
+//	    securityTokens: [{token: sts-token, expires: 2030-01-01T00:00:00Z}]
+//	    bearerTokens: [bearer-abc]
+type AccountsFile struct {
+	Accounts []Account `yaml:"accounts"`
+}
+
+// ParseAccounts decodes an accounts file (YAML or JSON). Unknown keys are errors that name the line.
+func ParseAccounts(data []byte) ([]Account, error) {
+	var f AccountsFile
+	if err := decodeStrictYAML(data, &f); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	seen := map[string]bool{}
+	for i, a := range f.Accounts {
+		if !ownerID.MatchString(a.ID) {
+			return nil, fmt.Errorf("accounts[%d]: id %q is not a 16-digit account UID", i, a.ID)
+		}
+		if seen[a.ID] {
+			return nil, fmt.Errorf("accounts[%d]: account %s appears twice", i, a.ID)
+		}
+		seen[a.ID] = true
+		for _, o := range a.Owners {
+			if !ownerID.MatchString(o) {
+				return nil, fmt.Errorf("accounts[%d] (%s): owner %q is not a 16-digit UID", i, a.ID, o)
+			}
+		}
+		for j, k := range a.AccessKeys {
+			if k.ID == "" {
+				return nil, fmt.Errorf("accounts[%d] (%s): accessKeys[%d] has no id", i, a.ID, j)
+			}
+		}
+	}
+	return f.Accounts, nil
+}
+
+// LoadAccounts reads an accounts file.
+func LoadAccounts(path string) ([]Account, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := ParseAccounts(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return accts, nil
+}
+
+var ownerID = regexp.MustCompile(`^[1-9][0-9]{15}$`)

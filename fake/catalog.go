@@ -173,13 +173,8 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	if len(data) > maxCatalogBytes {
 		return nil, fmt.Errorf("catalogue: %d bytes is over the %d-byte limit", len(data), maxCatalogBytes)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var c Catalog
-	if err := dec.Decode(&c); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("catalogue: the document is empty")
-		}
+	if err := decodeStrictYAML(data, &c); err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	if err := c.Validate(); err != nil {
@@ -199,4 +194,23 @@ func LoadCatalog(path string) (*Catalog, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
+}
+
+// decodeStrictYAML decodes one YAML (or JSON) document into v, rejecting unknown keys. A panic
+// inside the YAML library on hostile input becomes an error.
+func decodeStrictYAML(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed document: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("the document is empty")
+		}
+		return err
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 // runs exactly the library's code.
 type serveConfig struct {
 	addr, catalog       string
+	accounts            string
 	scenario            string
 	accessKeyID, secret string
 	logFormat, logLevel string
@@ -33,6 +34,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address; 127.0.0.1:0 picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
+	fs.StringVar(&c.accounts, "accounts", "", "accounts file (YAML or JSON): callers, their access keys and secrets, owners, STS and bearer tokens")
 	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/scenario.schema.json); its seed applies unless --seed is given")
 	fs.StringVar(&c.accessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "access key ID to accept (default $ALIBABA_CLOUD_ACCESS_KEY_ID); with a secret, signatures are verified")
 	fs.StringVar(&c.secret, "access-key-secret", "", "access key secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
@@ -79,6 +81,13 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit)}
+	if c.accounts != "" {
+		accts, err := fake.LoadAccounts(c.accounts)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, fake.WithAccounts(accts...))
+	}
 	if c.catalog != "" {
 		cat, err := fake.LoadCatalog(c.catalog)
 		if err != nil {
