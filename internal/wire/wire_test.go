@@ -43,7 +43,9 @@ func roundTrip(t *testing.T, msg string) {
 	}
 	require.NoError(t, xml.Unmarshal(AppendFailure(nil, XML, e), &x), "XML for %q", msg)
 	assert.Equal(t, "Error", x.XMLName.Local)
-	if utf8.ValidString(msg) && !strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF }) {
+	if utf8.ValidString(msg) && !strings.ContainsFunc(msg, func(r rune) bool {
+		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
+	}) {
 		assert.Equal(t, msg, j["Message"])
 		if !strings.Contains(msg, "\r") { // XML parsers normalise line ends
 			assert.Equal(t, msg, x.Message)
