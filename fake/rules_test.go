@@ -1,0 +1,399 @@
+package fake_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/spec"
+)
+
+var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func ptr[T any](v T) *T { return &v }
+
+// fails is the outcome the matching tests inject: easy to tell from a success.
+var fails = &fake.Outcome{Error: spec.CodeServiceUnavailable}
+
+func TestRuleMatching(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		match  fake.Match
+		params url.Values
+		method string
+		header http.Header
+		want   bool
+	}{
+		{name: "zero match selects everything", want: true},
+		{name: "action exact", match: fake.Match{Action: fake.Exact("CreateInstance")}, want: true},
+		{name: "product exact", match: fake.Match{ProductCode: fake.Exact("rtc")}, want: true},
+		{name: "product exact other", match: fake.Match{ProductCode: fake.Exact("sas")}},
+		{name: "product prefix", match: fake.Match{ProductCode: fake.Prefix("rt")}, want: true},
+		{name: "product regexp", match: fake.Match{ProductCode: fake.Regexp("^(rtc|sas)$")}, want: true},
+		{name: "product regexp miss", match: fake.Match{ProductCode: fake.Regexp("^sas$")}},
+		{name: "subscription type", match: fake.Match{SubscriptionType: fake.Exact("PayAsYouGo")}, want: true},
+		{name: "client token prefix", match: fake.Match{ClientToken: fake.Prefix("retry-")}, params: faultParams("ClientToken", "retry-1"), want: true},
+		{name: "client token absent", match: fake.Match{ClientToken: &fake.StringMatch{}}, want: true},
+		{name: "client token absent miss", match: fake.Match{ClientToken: &fake.StringMatch{}}, params: faultParams("ClientToken", "x")},
+		{name: "access key", match: fake.Match{AccessKeyID: fake.Exact("faultAKID")}, want: true},
+		{name: "access key miss", match: fake.Match{AccessKeyID: fake.Exact("other")}},
+		{name: "method GET", match: fake.Match{Method: fake.Exact("GET")}, method: http.MethodGet, want: true},
+		{name: "method GET miss", match: fake.Match{Method: fake.Exact("GET")}},
+		{name: "format XML", match: fake.Match{Format: fake.Exact("XML")}, params: faultParams("Format", "XML"), want: true},
+		{name: "format XML miss", match: fake.Match{Format: fake.Exact("XML")}},
+		{name: "module value", match: fake.Match{Parameters: map[string]*fake.StringMatch{"ServiceType": fake.Exact("universal")}}, want: true},
+		{name: "module value miss", match: fake.Match{Parameters: map[string]*fake.StringMatch{"ServiceType": fake.Exact("other")}}},
+		{name: "module absent", match: fake.Match{Parameters: map[string]*fake.StringMatch{"BillType": fake.Regexp("")}}},
+		{name: "param by name", match: fake.Match{Params: map[string]*fake.StringMatch{"Parameter.1.Code": fake.Exact("ServiceType")}}, want: true},
+		{name: "header", match: fake.Match{Headers: map[string]*fake.StringMatch{"x-test": fake.Exact("yes")}}, header: http.Header{"X-Test": {"yes"}}, want: true},
+		{name: "header miss", match: fake.Match{Headers: map[string]*fake.StringMatch{"x-test": fake.Exact("yes")}}},
+		{name: "all fields must match", match: fake.Match{ProductCode: fake.Exact("rtc"), Method: fake.Exact("GET")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t)
+			_, err := srv.Inject(fake.Rule{ID: "r", Match: tt.match, Outcome: fails})
+			require.NoError(t, err)
+			params := tt.params
+			if params == nil {
+				params = faultParams()
+			}
+			method := tt.method
+			if method == "" {
+				method = http.MethodPost
+			}
+			req, err := http.NewRequest(method, srv.URL()+"/?"+params.Encode(), nil)
+			require.NoError(t, err)
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			want := http.StatusOK
+			if tt.want {
+				want = http.StatusServiceUnavailable
+			}
+			assert.Equal(t, want, resp.StatusCode)
+			assert.Equal(t, map[bool]string{true: "r"}[tt.want], srv.Journal()[0].Rule)
+		})
+	}
+}
+
+func TestCallCountsSequencesAndOrder(t *testing.T) {
+	t.Parallel()
+	const ok, unav, internal = 200, 503, 400
+	tests := []struct {
+		name  string
+		rules []fake.Rule
+		want  []int
+	}{
+		{"first 2", []fake.Rule{{Calls: fake.Calls{First: 2}, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"nth 3", []fake.Rule{{Calls: fake.Calls{Nth: 3}, Outcome: fails}}, []int{ok, ok, unav, ok, ok, ok}},
+		{"after 4", []fake.Rule{{Calls: fake.Calls{After: 4}, Outcome: fails}}, []int{ok, ok, ok, ok, unav, unav}},
+		{"every 2", []fake.Rule{{Calls: fake.Calls{Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
+		{"after 1 every 2", []fake.Rule{{Calls: fake.Calls{After: 1, Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
+		{"times 2", []fake.Rule{{Times: 2, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"fail, fail, succeed", []fake.Rule{{Sequence: []fake.Outcome{*fails, *fails, {Pass: true}}}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"sequence then the next rule", []fake.Rule{
+			{Sequence: []fake.Outcome{*fails, {Pass: true}}},
+			{Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+		}, []int{unav, ok, internal, internal, internal, internal}},
+		{"first rule that fires wins; later rules do not count the call", []fake.Rule{
+			{Calls: fake.Calls{First: 1}, Outcome: fails},
+			{Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+		}, []int{unav, internal, ok, ok, ok, ok}},
+		{"probability 0 never fires", []fake.Rule{{Probability: ptr(0.0), Outcome: fails}}, []int{ok, ok, ok, ok, ok, ok}},
+		{"probability 1 always fires", []fake.Rule{{Probability: ptr(1.0), Outcome: fails}}, []int{unav, unav, unav, unav, unav, unav}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithRules(tt.rules...))
+			assert.Equal(t, tt.want, statuses(srv, len(tt.want), faultParams()))
+		})
+	}
+}
+
+func TestRateLimitOnTheFakeClock(t *testing.T) {
+	t.Parallel()
+	clock := fake.NewManualClock(t0)
+	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithRules(fake.Rule{ID: "flow", RateLimit: &fake.RateLimit{PerSecond: 2}}))
+	got := statuses(srv, 4, faultParams())
+	assert.Equal(t, []int{200, 200, 400, 400}, got, "two per second pass, the rest are throttled")
+	status, body := mustSend(t, srv, faultParams())
+	assert.Equal(t, 400, status)
+	assert.Equal(t, "Throttling.User", body["Code"])
+	clock.Advance(999 * time.Millisecond)
+	assert.Equal(t, []int{400}, statuses(srv, 1, faultParams()))
+	clock.Advance(time.Millisecond)
+	assert.Equal(t, []int{200, 200, 400}, statuses(srv, 3, faultParams()), "a second later the window has moved")
+	clock.Advance(500 * time.Millisecond)
+	assert.Equal(t, []int{400}, statuses(srv, 1, faultParams()))
+	stats := srv.RuleStats()
+	assert.Equal(t, uint64(10), stats[0].Matched)
+	assert.Equal(t, uint64(6), stats[0].Fired)
+}
+
+func TestTimeWindowOnTheFakeClock(t *testing.T) {
+	t.Parallel()
+	clock := fake.NewManualClock(t0)
+	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithRules(
+		fake.Rule{ID: "relative", Window: &fake.Window{After: time.Minute, For: time.Minute}, Outcome: fails},
+		fake.Rule{ID: "absolute", Window: &fake.Window{From: t0.Add(5 * time.Minute), Until: t0.Add(6 * time.Minute)}, Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+	))
+	steps := []struct {
+		at   time.Duration
+		want int
+	}{
+		{0, 200}, {59 * time.Second, 200}, {time.Minute, 503}, {119 * time.Second, 503}, {2 * time.Minute, 200},
+		{5 * time.Minute, 400}, {6 * time.Minute, 200},
+	}
+	for _, st := range steps {
+		clock.Set(t0.Add(st.at))
+		assert.Equal(t, []int{st.want}, statuses(srv, 1, faultParams()), "at +%v", st.at)
+	}
+}
+
+func TestProbabilityIsSeeded(t *testing.T) {
+	t.Parallel()
+	run := func(seed uint64) []int {
+		srv := fake.NewServer(t, fake.WithSeed(seed), fake.WithRules(fake.Rule{Probability: ptr(0.3), Outcome: fails}))
+		return statuses(srv, 40, faultParams())
+	}
+	a, b, c := run(11), run(11), run(12)
+	assert.Equal(t, a, b, "same seed, same choices")
+	assert.NotEqual(t, a, c, "another seed, other choices")
+	n := 0
+	for _, s := range a {
+		if s == 503 {
+			n++
+		}
+	}
+	assert.InDelta(t, 12, n, 9, "about 30%% of 40 calls fail: %v", a)
+}
+
+// TestSameSeedSameJournal runs one scenario twice with the same seed, clock and requests: the
+// journals are identical, including which rule answered each call and the random latency.
+func TestSameSeedSameJournal(t *testing.T) {
+	t.Parallel()
+	sc, err := fake.ParseScenario([]byte(`
+seed: 2026
+rules:
+  - id: flaky
+    probability: 0.5
+    match: {productCode: rtc}
+    outcome: {error: ServiceUnavailable}
+  - id: slow
+    calls: {every: 3}
+    outcome: {latency: {min: 1ms, max: 3ms}}
+  - id: lost
+    calls: {nth: 2}
+    outcome: {fault: reset, afterCommit: true}
+  - id: flow
+    rateLimit: {perSecond: 4}
+`))
+	require.NoError(t, err)
+	run := func() []fake.Entry {
+		clock := fake.NewManualClock(t0)
+		srv := fake.NewServer(t, fake.WithClock(clock), fake.WithScenario(sc))
+		for i := range 12 {
+			send(srv, 5*time.Second, faultParams("ClientToken", fmt.Sprintf("tok-%d", i)))
+			clock.Advance(100 * time.Millisecond)
+		}
+		require.Eventually(t, func() bool { return len(srv.Journal()) == 12 }, 5*time.Second, time.Millisecond)
+		j := srv.Journal()
+		for i := range j { // the client's ephemeral port is not the fake's doing
+			delete(j[i].Header, "Host")
+		}
+		return j
+	}
+	a, b := run(), run()
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("journals differ (-first +second):\n%s", diff)
+	}
+	rules := map[string]int{}
+	for _, e := range a {
+		rules[e.Rule]++
+	}
+	assert.Greater(t, rules["flaky"], 0)
+	assert.Greater(t, rules["lost"], 0)
+}
+
+func TestInjectRejectsBadRulesWhole(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		rules []fake.Rule
+		want  []string
+	}{
+		{"no outcome", []fake.Rule{{}}, []string{"no outcome"}},
+		{"unknown code", []fake.Rule{{Outcome: &fake.Outcome{Error: "Nope"}}}, []string{`outcome.error: "Nope" is not a catalogued error code`, "InvalidParameter"}},
+		{"unknown fault", []fake.Rule{{Outcome: &fake.Outcome{Fault: "explode"}}}, []string{`"explode" is not a fault`, "slowBody"}},
+		{"two kinds", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, Error: spec.CodeInternalError}}}, []string{"only one of pass, error and fault"}},
+		{"bad status", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 302}}}, []string{"302: want 200"}},
+		{"status without error", []fake.Rule{{Outcome: &fake.Outcome{Fault: fake.FaultReset, Status: 500}}}, []string{"status needs error"}},
+		{"bad regexp", []fake.Rule{{Match: fake.Match{ProductCode: fake.Regexp("(")}, Outcome: fails}}, []string{"match.productCode.regexp: invalid regular expression"}},
+		{"two matchers", []fake.Rule{{Match: fake.Match{ProductCode: &fake.StringMatch{Exact: "a", Prefix: "b"}}, Outcome: fails}}, []string{"only one of exact, prefix and regexp"}},
+		{"negative count", []fake.Rule{{Calls: fake.Calls{First: -1}, Outcome: fails}}, []string{"calls.first: -1"}},
+		{"probability", []fake.Rule{{Probability: ptr(1.5), Outcome: fails}}, []string{"probability: 1.5"}},
+		{"rate", []fake.Rule{{RateLimit: &fake.RateLimit{}}}, []string{"rateLimit.perSecond: 0"}},
+		{"latency bounds", []fake.Rule{{Outcome: &fake.Outcome{Latency: &fake.Latency{Min: 2, Max: 1}}}}, []string{"max 1ns is less than min 2ns"}},
+		{"after commit alone", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, AfterCommit: true}}}, []string{"afterCommit needs error or fault"}},
+		{"bad id", []fake.Rule{{ID: "a b", Outcome: fails}}, []string{`id: "a b"`}},
+		{"reserved id", []fake.Rule{{ID: "reset", Outcome: fails}}, []string{"reserved"}},
+		{"duplicate id", []fake.Rule{{ID: "x", Outcome: fails}, {ID: "x", Outcome: fails}}, []string{`rules[1].id: "x" is already in use`}},
+		{"one bad among good", []fake.Rule{{Outcome: fails}, {Outcome: &fake.Outcome{Error: "Nope"}}, {Outcome: fails}}, []string{"rules[1].outcome.error"}},
+		{"every problem reported", []fake.Rule{{Times: -1, Outcome: &fake.Outcome{Fault: "x"}}}, []string{"times: -1", `"x" is not a fault`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t)
+			before, err := srv.Inject(fake.Rule{ID: "existing", Outcome: fails})
+			require.NoError(t, err)
+			ids, err := srv.InjectAll(tt.rules...)
+			require.Error(t, err)
+			assert.Nil(t, ids)
+			var re *fake.RuleError
+			assert.True(t, errors.As(err, &re))
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			rules := srv.Rules()
+			require.Len(t, rules, 1, "nothing was added")
+			assert.Equal(t, before, rules[0].ID)
+		})
+	}
+}
+
+func TestRuleAPI(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t)
+	id1, err := srv.FailNext(spec.CodeInternalError)
+	require.NoError(t, err)
+	id2, err := srv.FaultNext(fake.FaultProxy502)
+	require.NoError(t, err)
+	id3, err := srv.FailNextN(2, spec.CodeThrottlingUser)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"rule-1", "rule-2", "rule-3"}, []string{id1, id2, id3})
+	_, err = srv.FailNext("NoSuchCode")
+	require.Error(t, err)
+
+	rules := srv.Rules()
+	require.Len(t, rules, 3)
+	rules[0].Outcome.Error = spec.CodeNotApplicable // a copy: the server's rule is unchanged
+	assert.Equal(t, spec.CodeInternalError, srv.Rules()[0].Outcome.Error)
+
+	// rule-1 fires on call 1; rule-2 sees call 2 as its first; rule-3 sees calls 3 and 4.
+	assert.Equal(t, []int{400, 502, 400, 400, 200}, statuses(srv, 5, faultParams()))
+	assert.Empty(t, srv.UnfiredRules())
+
+	require.NoError(t, srv.RemoveRule(id2))
+	assert.ErrorIs(t, srv.RemoveRule(id2), fake.ErrNoRule)
+	assert.Len(t, srv.Rules(), 2)
+
+	srv.Reset() // keeps the rules, restarts their counters
+	assert.Len(t, srv.Rules(), 2)
+	assert.Equal(t, []string{id1, id3}, srv.UnfiredRules())
+	assert.Equal(t, []int{400, 400, 400, 200}, statuses(srv, 4, faultParams()))
+
+	srv.ClearRules()
+	assert.Empty(t, srv.Rules())
+	assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()))
+}
+
+// recordingTB records what AssertRulesFired reports.
+type recordingTB struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestAssertRulesFired(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithRules(
+		fake.Rule{ID: "once", Calls: fake.Calls{First: 1}, Outcome: fails},
+		fake.Rule{ID: "seq", Sequence: []fake.Outcome{{Pass: true}, {Pass: true}, {Pass: true}}},
+		fake.Rule{ID: "never", Match: fake.Match{ProductCode: fake.Exact("none")}, Outcome: fails},
+	))
+	statuses(srv, 3, faultParams())
+	rec := &recordingTB{TB: t}
+	assert.False(t, srv.AssertRulesFired(rec))
+	require.Len(t, rec.errors, 1)
+	assert.Contains(t, rec.errors[0], "seq, never", "a half-used sequence is not fully used")
+	statuses(srv, 1, faultParams())
+	assert.Equal(t, []string{"never"}, srv.UnfiredRules())
+}
+
+func TestConcurrentRequestsAndRuleChanges(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "some", Probability: ptr(0.5), Outcome: fails}))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			statuses(srv, 10, faultParams())
+		}()
+		go func() {
+			defer wg.Done()
+			id, err := srv.Inject(fake.Rule{ID: fmt.Sprintf("c%d", i), Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Pass: true}})
+			assert.NoError(t, err)
+			_ = srv.Rules()
+			_ = srv.RuleStats()
+			assert.NoError(t, srv.RemoveRule(id))
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, uint64(80), srv.Requests())
+	assert.Len(t, srv.Rules(), 1)
+}
+
+func TestFailingTestPrintsSeedAndScenario(t *testing.T) {
+	t.Parallel()
+	var logged []string
+	var cleanups []func()
+	rec := &loggingTB{recordingTB: recordingTB{TB: t}, logs: &logged, cleanup: func(f func()) { cleanups = append(cleanups, f) }}
+	fake.NewServer(rec, fake.WithSeed(99), fake.WithRules(fake.Rule{ID: "x", Outcome: fails}))
+	for i := len(cleanups) - 1; i >= 0; i-- { // what the testing package does at the end of a failed test
+		cleanups[i]()
+	}
+	out := strings.Join(logged, "\n")
+	assert.Contains(t, out, "fake.WithSeed(99)")
+	assert.Contains(t, out, "seed: 99")
+	assert.Contains(t, out, "id: x")
+	sc, err := fake.ParseScenario([]byte(out[strings.Index(out, "seed: 99"):]))
+	require.NoError(t, err, "the printed scenario parses")
+	assert.Equal(t, uint64(99), *sc.Seed)
+}
+
+// loggingTB is a TB that has failed, collects logs and hands cleanups to the test.
+type loggingTB struct {
+	recordingTB
+	logs    *[]string
+	cleanup func(func())
+}
+
+func (l *loggingTB) Failed() bool { return true }
+func (l *loggingTB) Logf(format string, args ...any) {
+	*l.logs = append(*l.logs, fmt.Sprintf(format, args...))
+}
+func (l *loggingTB) Cleanup(f func())                  { l.cleanup(f) }
+func (l *loggingTB) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
