@@ -36,5 +36,38 @@ lint: $(SPECTRAL) ## gofmt, go vet and Spectral over the spec (zero errors)
 	$(GO) vet ./...
 	$(SPECTRAL) lint spec/bssopenapi.yaml --ruleset .spectral.yaml --fail-severity error
 
-bench: ## Go benchmarks (ns/op, B/op, allocs/op)
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+# Benchmarks (docs/performance.md). `make bench` writes tmp/bench/new.txt; keep a baseline with
+# `cp tmp/bench/new.txt tmp/bench/old.txt`, change things, `make bench` again, then `make benchstat`.
+BENCH      ?= .
+BENCHPKG   ?= ./...
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 1s
+BENCHDIR   := tmp/bench
+BENCHSTAT  ?= $(GO) run golang.org/x/perf/cmd/benchstat@latest
+PRISM_VERSION    := 5.16.0
+WIREMOCK_VERSION := 3.13.2
+PRISM        := .tools/prism/node_modules/.bin/prism
+WIREMOCK_JAR := .tools/wiremock/node_modules/wiremock/build/wiremock-standalone-$(WIREMOCK_VERSION).jar
+BENCHLOAD_FLAGS ?=
+.PHONY: benchstat
+
+bench: ## Go benchmarks, benchstat format, into tmp/bench/new.txt (BENCH=regexp BENCHPKG=./fake/ BENCHCOUNT=6)
+	@mkdir -p $(BENCHDIR)
+	@{ $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(BENCHPKG); \
+	   echo $$? > $(BENCHDIR)/.rc; } | tee $(BENCHDIR)/new.txt
+	@exit $$(cat $(BENCHDIR)/.rc)
+
+benchstat: ## compare tmp/bench/old.txt (a saved `make bench`) with tmp/bench/new.txt
+	$(BENCHSTAT) $(BENCHDIR)/old.txt $(BENCHDIR)/new.txt
+
+$(PRISM):
+	npm install --no-audit --no-fund --silent --prefix .tools/prism @stoplight/prism-cli@$(PRISM_VERSION)
+
+$(WIREMOCK_JAR):
+	npm install --no-audit --no-fund --silent --prefix .tools/wiremock wiremock@$(WIREMOCK_VERSION)
+
+bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bare net/http on loopback (a few minutes; needs npm, Java)
+	$(GO) build -o .tools/bench/bsskit ./cmd/bsskit
+	$(GO) build -o .tools/bench/benchload ./internal/loadgen/benchload
+	.tools/bench/benchload -bsskit .tools/bench/bsskit -prism $(PRISM) -wiremock-jar $(WIREMOCK_JAR) \
+	  -spec spec/bssopenapi.yaml $(BENCHLOAD_FLAGS)
