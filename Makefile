@@ -71,3 +71,17 @@ bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bar
 	$(GO) build -o .tools/bench/benchload ./internal/loadgen/benchload
 	.tools/bench/benchload -bsskit .tools/bench/bsskit -prism $(PRISM) -wiremock-jar $(WIREMOCK_JAR) \
 	  -spec spec/bssopenapi.yaml $(BENCHLOAD_FLAGS)
+
+.PHONY: mutants contract
+
+mutants: ## contract suite vs the unmodified fake and every mutant fake: prints the kill rate (must be 100%)
+	$(GO) run ./internal/mutants/cmd/killrate -signature v1
+	$(GO) run ./internal/mutants/cmd/killrate -signature v3
+
+contract: ## contract suite against ENDPOINT, or against a fresh `bsskit serve` (CONTRACT_FLAGS=... for more)
+	@if [ -n "$(ENDPOINT)" ]; then $(GO) run ./cmd/bsskit contract --endpoint $(ENDPOINT) $(CONTRACT_FLAGS); else \
+	  mkdir -p .tools && $(GO) build -o .tools/bsskit ./cmd/bsskit && \
+	  { .tools/bsskit serve --addr 127.0.0.1:0 > .tools/contract-serve.log 2>&1 & pid=$$!; \
+	    for i in $$(seq 50); do grep -q listening .tools/contract-serve.log && break; sleep 0.1; done; \
+	    url=$$(grep -o 'http://127.0.0.1:[0-9]*' .tools/contract-serve.log | head -1); \
+	    .tools/bsskit contract --endpoint $$url $(CONTRACT_FLAGS); rc=$$?; kill $$pid; exit $$rc; }; fi

@@ -34,7 +34,8 @@ var commands = map[string]struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	summary string
 }{
-	"serve": {runServe, "start the fake server"},
+	"serve":    {runServe, "start the fake server"},
+	"contract": {runContract, "check an endpoint against the spec (the contract suite)"},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bsskit/bsskit/contract"
+)
+
+// contractConfig is what the contract flags say.
+type contractConfig struct {
+	endpoint, compare string
+	allowOrders       bool
+	maxOrders         int
+	products          []contract.Product
+	seed              uint64
+	report, out       string
+	signature         string
+	verify            string
+	run               *regexp.Regexp
+	generated         int
+	timeout           time.Duration
+}
+
+func parseContractFlags(args []string, stderr io.Writer) (*contractConfig, error) {
+	c := &contractConfig{}
+	fs := flag.NewFlagSet("bsskit contract", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: bsskit contract --endpoint URL [--allow-orders --max-orders N --product CODE...] [--seed N]")
+		fmt.Fprintln(stderr, "                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]")
+		fmt.Fprintln(stderr, "\nChecks an endpoint against the CreateInstance spec. Credentials come from")
+		fmt.Fprintln(stderr, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed.")
+		fmt.Fprintln(stderr, "Against a non-loopback endpoint only requests rejected before an order can exist are sent,")
+		fmt.Fprintln(stderr, "unless --allow-orders is given with --max-orders and --product.")
+		fmt.Fprintln(stderr, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&c.endpoint, "endpoint", "", "base URL of the endpoint under test (required), e.g. http://127.0.0.1:8080")
+	fs.StringVar(&c.compare, "compare", "", "second endpoint: run the same cases (same seed) against both and report where their answers differ")
+	fs.BoolVar(&c.allowOrders, "allow-orders", false, "allow order-placing requests against a non-loopback endpoint (needs --max-orders and --product)")
+	fs.IntVar(&c.maxOrders, "max-orders", 0, "order budget: the run stops before a request could place more orders (0: unlimited on loopback)")
+	fs.Func("product", "product to order, repeatable: CODE or 'CODE?SubscriptionType=...&Period=...&Parameter.1.Code=...' (default on loopback: the fake's catalogue)", func(s string) error {
+		p, err := contract.ParseProduct(s)
+		if err != nil {
+			return err
+		}
+		c.products = append(c.products, p)
+		return nil
+	})
+	seed := fs.String("seed", "", "seed of the generated cases (default: random, printed in the report)")
+	fs.StringVar(&c.report, "report", "text", "report format: text, json or junit")
+	fs.StringVar(&c.out, "out", "", "write the report to FILE instead of standard output")
+	fs.StringVar(&c.signature, "signature", "v1", "signature version: v1 (HMAC-SHA1, old SDK) or v3 (ACS3-HMAC-SHA256)")
+	fs.StringVar(&c.verify, "verify-signatures", "auto", "expect signature verification: auto (ask a fake's /__admin/health), yes or no")
+	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
+	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if c.endpoint == "" {
+		return nil, errors.New("--endpoint is required")
+	}
+	switch c.report {
+	case "text", "json", "junit":
+	default:
+		return nil, fmt.Errorf("--report %q: want text, json or junit", c.report)
+	}
+	if c.signature != "v1" && c.signature != "v3" {
+		return nil, fmt.Errorf("--signature %q: want v1 or v3", c.signature)
+	}
+	switch c.verify {
+	case "auto", "yes", "no":
+	default:
+		return nil, fmt.Errorf("--verify-signatures %q: want auto, yes or no", c.verify)
+	}
+	if c.maxOrders < 0 {
+		return nil, errors.New("--max-orders must not be negative")
+	}
+	if c.generated < 0 {
+		return nil, errors.New("--generated must not be negative")
+	}
+	if *seed != "" {
+		if _, err := fmt.Sscan(*seed, &c.seed); err != nil {
+			return nil, fmt.Errorf("--seed %q: not an unsigned integer", *seed)
+		}
+	} else {
+		c.seed = rand.Uint64N(1 << 31)
+	}
+	if *runRE != "" {
+		re, err := regexp.Compile(*runRE)
+		if err != nil {
+			return nil, fmt.Errorf("--run: %w", err)
+		}
+		c.run = re
+	}
+	return c, nil
+}
+
+func (c *contractConfig) options() contract.Options {
+	o := contract.Options{
+		Seed: c.seed, AllowOrders: c.allowOrders, MaxOrders: c.maxOrders, Products: c.products,
+		Run: c.run, Generated: c.generated,
+	}
+	if c.generated == 0 {
+		o.Generated = -1
+	}
+	switch c.verify {
+	case "yes":
+		o.Verification = contract.VerifyYes
+	case "no":
+		o.Verification = contract.VerifyNo
+	}
+	return o
+}
+
+func (c *contractConfig) target(url string) contract.Target {
+	cred, _ := contract.CredentialsFromEnv(os.Getenv)
+	return contract.Target{
+		URL: url, Credentials: cred, Signature: contract.SignatureVersion(c.signature),
+		Client: &http.Client{Timeout: c.timeout},
+	}
+}
+
+func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseContractFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+		return exitUsage
+	}
+	out := stdout
+	var file *os.File
+	if cfg.out != "" {
+		if file, err = os.Create(cfg.out); err != nil {
+			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+			return exitUsage
+		}
+		out = file
+	}
+	code := cfg.execute(ctx, out, stdout, stderr)
+	if file != nil {
+		if err := file.Close(); err != nil {
+			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+			return exitFail
+		}
+	}
+	return code
+}
+
+// execute runs the suite and writes the report to out; a summary line goes to stdout when the
+// report goes to a file.
+func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Writer) int {
+	opts := c.options()
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+		if errors.Is(err, contract.ErrUsage) {
+			return exitUsage
+		}
+		return exitFail
+	}
+	var ok bool
+	var werr error
+	var summary string
+	if c.compare != "" {
+		d, err := contract.Compare(ctx, c.target(c.endpoint), c.target(c.compare), opts)
+		if err != nil {
+			return fail(err)
+		}
+		switch c.report {
+		case "json":
+			werr = d.WriteJSON(out)
+		case "junit":
+			werr = d.WriteJUnit(out)
+		default:
+			werr = d.WriteText(out)
+		}
+		ok = d.OK() && d.A.OK() && d.B.OK()
+		summary = fmt.Sprintf("%d difference(s) between %s and %s (seed %d)", len(d.Differences), d.A.Endpoint, d.B.Endpoint, c.seed)
+	} else {
+		rep, err := contract.Check(ctx, c.target(c.endpoint), opts)
+		if rep == nil {
+			return fail(err)
+		}
+		switch c.report {
+		case "json":
+			werr = rep.WriteJSON(out)
+		case "junit":
+			werr = rep.WriteJUnit(out)
+		default:
+			werr = rep.WriteText(out)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+		}
+		ok = err == nil && rep.OK()
+		n := rep.Counts()
+		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d order(s) created (seed %d)",
+			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], len(rep.Ledger), c.seed)
+		if !rep.OK() {
+			names := make([]string, 0)
+			for _, ch := range rep.FailedChecks() {
+				names = append(names, string(ch))
+			}
+			if len(names) > 0 {
+				summary += "; failed checks: " + strings.Join(names, ", ")
+			}
+			if rep.Stopped != "" {
+				summary += "; stopped: " + rep.Stopped
+			}
+		}
+	}
+	if werr != nil {
+		fmt.Fprintf(stderr, "bsskit contract: writing the report: %v\n", werr)
+		return exitFail
+	}
+	if c.out != "" {
+		verdict := "conformant"
+		if !ok {
+			verdict = "NOT conformant"
+		}
+		fmt.Fprintf(stdout, "bsskit contract: %s: %s; report in %s\n", verdict, summary, c.out)
+	}
+	if !ok {
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/internal/mutants"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestContractAgainstServe: `bsskit contract --endpoint` alone against `bsskit serve` runs every
+// case (orders included, products from the fake's catalogue) and exits 0.
+func TestContractAgainstServe(t *testing.T) {
+	url, _, _ := startServe(t, "--addr", "127.0.0.1:0", "--seed", "1")
+	code, out, errOut := runCLI(t, "contract", "--endpoint", url, "--seed", "1")
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "RESULT: conformant")
+	assert.Contains(t, out, "0 failed")
+	assert.Contains(t, out, "== coverage by error code ==")
+	assert.Contains(t, out, "== ledger: ")
+	assert.Contains(t, out, "products: rtc, sas, ddos")
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "contract.xml")
+	code, out, errOut = runCLI(t, "contract", "--endpoint", url, "--seed", "2", "--signature", "v3", "--report", "junit", "--out", file)
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "conformant")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(b, &doc))
+	assert.Positive(t, doc.Tests)
+	assert.Zero(t, doc.Failures)
+
+	code, out, _ = runCLI(t, "contract", "--endpoint", url, "--seed", "3", "--report", "json", "--generated", "0", "--run", "^missing/")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"name": "missing/ProductCode"`)
+}
+
+// TestContractAgainstServeVerifying: with credentials in the environment and a verifying fake, the
+// authentication cases run and pass.
+func TestContractAgainstServeVerifying(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIcliTestKey")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "cli-test-secret-never-printed")
+	url, _, _ := startServe(t, "--addr", "127.0.0.1:0")
+	code, out, errOut := runCLI(t, "contract", "--endpoint", url, "--generated", "3")
+	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "verifiesSignatures=true")
+	assert.NotContains(t, out, "not applicable: ")
+	assert.NotContains(t, out+errOut, "cli-test-secret-never-printed")
+}
+
+// TestContractAgainstMutants: the CLI fails every mutant (exit 1) and its report names the check
+// the deviation breaks.
+func TestContractAgainstMutants(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", mutants.AccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", mutants.AccessKeySecret)
+	for _, m := range mutants.All() {
+		t.Run(m.Name, func(t *testing.T) {
+			m := m
+			m.Credentials = true // the CLI signs with the environment's key
+			ts, _, err := mutants.Start(m, fake.WithSeed(1))
+			require.NoError(t, err)
+			defer ts.Close()
+			code, out, errOut := runCLI(t, "contract", "--endpoint", ts.URL, "--seed", "1", "--generated", "5")
+			require.Equal(t, exitFail, code, "mutant %s (%s) passed:\n%s\n%s", m.Name, m.Deviation, out, errOut)
+			assert.Contains(t, out, "RESULT: NOT conformant")
+			assert.Contains(t, out, "== "+string(m.Expect)+":", "the report names the deviation's check")
+			assert.NotContains(t, out, mutants.AccessKeySecret)
+		})
+	}
+}
+
+// TestContractCompare: --compare reports drift and exits 1; the same fake twice exits 0.
+func TestContractCompare(t *testing.T) {
+	t.Parallel()
+	a := fake.NewServer(t, fake.WithSeed(1))
+	b := fake.NewServer(t, fake.WithSeed(2))
+	code, out, errOut := runCLI(t, "contract", "--endpoint", a.URL(), "--compare", b.URL(), "--seed", "4", "--generated", "3")
+	require.Equal(t, exitOK, code, "%s\n%s", out, errOut)
+	assert.Contains(t, out, "RESULT: 0 difference(s)")
+
+	var m mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "missing-parameter-404" {
+			m = x
+		}
+	}
+	ts, _, err := mutants.Start(m, fake.WithSeed(1))
+	require.NoError(t, err)
+	defer ts.Close()
+	code, out, _ = runCLI(t, "contract", "--endpoint", a.URL(), "--compare", ts.URL, "--seed", "4", "--generated", "3")
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, out, "missing/ProductCode [exchange 0] status:")
+}
+
+// TestContractUsage: usage errors exit 2 and send nothing.
+func TestContractUsage(t *testing.T) {
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIcliTestKey")
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "cli-test-secret")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no endpoint", nil, "--endpoint is required"},
+		{"bad report", []string{"--endpoint", "http://127.0.0.1:1", "--report", "html"}, "--report"},
+		{"bad signature", []string{"--endpoint", "http://127.0.0.1:1", "--signature", "v2"}, "--signature"},
+		{"bad seed", []string{"--endpoint", "http://127.0.0.1:1", "--seed", "x"}, "--seed"},
+		{"bad product", []string{"--endpoint", "http://127.0.0.1:1", "--product", "?Period=1"}, "no product code"},
+		{"stray argument", []string{"--endpoint", "http://127.0.0.1:1", "extra"}, "unexpected arguments"},
+		{"bad scheme", []string{"--endpoint", "ftp://127.0.0.1:1"}, "scheme"},
+		{"orders without budget", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--product", "rtc"}, "budget"},
+		{"orders without product", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--max-orders", "2"}, "products"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, append([]string{"contract"}, tc.args...)...)
+			assert.Equal(t, exitUsage, code, errOut)
+			assert.Contains(t, errOut, tc.want)
+		})
+	}
+	t.Run("remote without credentials", func(t *testing.T) {
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+		code, _, errOut := runCLI(t, "contract", "--endpoint", "http://203.0.113.1:9")
+		assert.Equal(t, exitUsage, code)
+		assert.True(t, strings.Contains(errOut, "ALIBABA_CLOUD_ACCESS_KEY_ID"), errOut)
+	})
+	code, _, _ := runCLI(t, "contract", "-h")
+	assert.Equal(t, exitOK, code)
+}

@@ -1,0 +1,495 @@
+package contract
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// NoSuchProduct is the ProductCode of every request the suite sends that must not place an order:
+// no endpoint has such a product, so even an endpoint that skips the check a case is about rejects
+// the request (with ProductNotFind) instead of buying something.
+const NoSuchProduct = "bsskit-contract-no-such-product"
+
+// maxBody bounds the answers the suite reads.
+const maxBody = 1 << 20
+
+// ErrUsage wraps the errors of [Check] that are the caller's: a bad URL, orders allowed without a
+// budget or products, missing credentials.
+var ErrUsage = errors.New("contract: usage")
+
+// errBudget stops a run.
+var errBudget = errors.New("order budget exhausted")
+
+// runner is one run against one target.
+type runner struct {
+	ctx       context.Context
+	target    Target
+	base      *url.URL
+	opts      Options
+	client    *http.Client
+	validator *spec.Validator
+	report    *Report
+	rng       *mrand.Rand
+	runID     string
+	tokens    int
+
+	ordersAllowed bool
+	products      []Product
+	notApplicable *fake.Product // a product marked not applicable, from the catalogue
+
+	requestIDs map[string]string // RequestId -> first case
+	ledger     map[string]int    // OrderId -> index in report.Ledger
+	provoked   map[spec.Code][]string
+	seen       map[spec.Code]int
+	stopped    error
+}
+
+// Check runs the suite against target and returns the report. The error is non-nil only when the
+// run could not start (see [ErrUsage]) or the context ended; an endpoint that does not conform is
+// a report with findings ([Report.OK] false), not an error.
+func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
+	r, err := newRunner(ctx, target, opts)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	cases := r.plan()
+	for _, c := range cases {
+		if opts.Run != nil && !opts.Run.MatchString(c.name) {
+			continue
+		}
+		r.runCase(c)
+	}
+	r.finish()
+	r.report.Duration = time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return r.report, fmt.Errorf("contract: %w", err)
+	}
+	return r.report, nil
+}
+
+func newRunner(ctx context.Context, target Target, opts Options) (*runner, error) {
+	base, err := parseBase(target.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	if target.Signature == "" {
+		target.Signature = V1
+	}
+	if target.Signature != V1 && target.Signature != V3 {
+		return nil, fmt.Errorf("%w: signature %q: want v1 or v3", ErrUsage, target.Signature)
+	}
+	if opts.MaxOrders < 0 {
+		return nil, fmt.Errorf("%w: MaxOrders %d is negative", ErrUsage, opts.MaxOrders)
+	}
+	client := target.Client
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	v, err := spec.NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	runID := opts.RunID
+	if runID == "" {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		runID = hex.EncodeToString(b[:])
+	}
+	r := &runner{
+		ctx: ctx, target: target, base: base, opts: opts, client: client, validator: v,
+		rng:        mrand.New(mrand.NewPCG(opts.Seed, opts.Seed^0x6A09E667F3BCC908)),
+		runID:      runID,
+		requestIDs: map[string]string{}, ledger: map[string]int{},
+		provoked: map[spec.Code][]string{}, seen: map[spec.Code]int{},
+		report: &Report{Endpoint: redactURL(base.String()), Seed: opts.Seed, Signature: target.Signature, MaxOrders: opts.MaxOrders, Started: time.Now().UTC(), Cases: []CaseResult{}, Ledger: []LedgerEntry{}},
+	}
+	rep := r.report
+	rep.Loopback, rep.LoopbackReason = isLoopback(ctx, base.Hostname(), opts.Resolver)
+
+	// Orders.
+	switch {
+	case opts.NoOrders:
+		rep.OrdersReason = "orders were forbidden (NoOrders): only requests that are rejected before an order can exist are sent"
+	case rep.Loopback:
+		r.ordersAllowed = true
+		rep.OrdersReason = "the endpoint is loopback (a fake): orders are allowed"
+		if opts.MaxOrders > 0 {
+			rep.OrdersReason += fmt.Sprintf(", at most %d", opts.MaxOrders)
+		}
+	case !opts.AllowOrders:
+		rep.OrdersReason = "the endpoint is not loopback and orders were not allowed: only requests that are rejected before an order can exist are sent"
+	case opts.MaxOrders <= 0:
+		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need a budget (MaxOrders, --max-orders N)", ErrUsage)
+	case len(opts.Products) == 0:
+		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (Products, --product CODE)", ErrUsage)
+	default:
+		r.ordersAllowed = true
+		rep.OrdersReason = fmt.Sprintf("orders explicitly allowed, at most %d", opts.MaxOrders)
+	}
+	rep.OrdersAllowed = r.ordersAllowed
+
+	noCredentials := target.Credentials.AccessKeyID == "" || target.Credentials.AccessKeySecret == ""
+	if noCredentials && !rep.Loopback {
+		return nil, fmt.Errorf("%w: no credentials for a non-loopback endpoint: set %s and %s", ErrUsage, EnvAccessKeyID, EnvAccessKeySecret)
+	}
+
+	// Verification.
+	health := r.health()
+	switch opts.Verification {
+	case VerifyYes:
+		rep.Verifies, rep.VerifiesReason = true, "verification expected (option)"
+	case VerifyNo:
+		rep.Verifies, rep.VerifiesReason = false, "verification not expected (option)"
+	default:
+		if health != nil && health.VerifiesSignatures != nil {
+			rep.Verifies = *health.VerifiesSignatures
+			rep.VerifiesReason = fmt.Sprintf("GET /__admin/health says verifiesSignatures=%v", rep.Verifies)
+		} else {
+			rep.Verifies, rep.VerifiesReason = true, "the endpoint has no /__admin/health: assumed to verify signatures, as the real gateway does"
+		}
+	}
+	if noCredentials && rep.Verifies {
+		return nil, fmt.Errorf("%w: the endpoint verifies signatures but no credentials were given: set %s and %s", ErrUsage, EnvAccessKeyID, EnvAccessKeySecret)
+	}
+
+	// Products.
+	if r.ordersAllowed {
+		if len(opts.Products) > 0 {
+			r.products = opts.Products
+		} else {
+			cat := r.catalog()
+			r.products = ProductsFromCatalog(cat)
+			for i := range cat.Products {
+				if cat.Products[i].NotApplicable {
+					p := cat.Products[i]
+					r.notApplicable = &p
+					break
+				}
+			}
+		}
+		for _, p := range r.products {
+			if p.Code == NoSuchProduct || strings.HasPrefix(p.Code, NoSuchProduct) {
+				return nil, fmt.Errorf("%w: product %q is the suite's sentinel", ErrUsage, p.Code)
+			}
+			rep.Products = append(rep.Products, p.Code)
+		}
+		if len(r.products) == 0 {
+			r.ordersAllowed = false
+			rep.OrdersAllowed = false
+			rep.OrdersReason += "; but no product to order is known"
+		}
+	}
+	return r, nil
+}
+
+type healthAnswer struct {
+	VerifiesSignatures *bool `json:"verifiesSignatures"`
+}
+
+// health asks a fake's admin API; nil when there is none.
+func (r *runner) health() *healthAnswer {
+	var h healthAnswer
+	if !r.admin("health", &h) {
+		return nil
+	}
+	return &h
+}
+
+// catalog returns the fake's catalogue, or the default one.
+func (r *runner) catalog() *fake.Catalog {
+	var c fake.Catalog
+	if r.admin("catalog", &c) && len(c.Products) > 0 {
+		return &c
+	}
+	return fake.DefaultCatalog()
+}
+
+// admin GETs /__admin/<name>; admin requests never place orders.
+func (r *runner) admin(name string, out any) bool {
+	u := *r.base
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/__admin/" + name
+	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return false
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return false
+	}
+	return json.Unmarshal(b, out) == nil
+}
+
+// caseDef is a planned case.
+type caseDef struct {
+	name, doc string
+	// orders is how many requests of the case could place an order (0: all are safe).
+	orders int
+	// needsVerify marks authentication cases.
+	needsVerify bool
+	// notApplicable, when set, is why the case cannot run against this target.
+	notApplicable string
+	run           func(c *caseRun)
+}
+
+// caseRun is a case being run.
+type caseRun struct {
+	r   *runner
+	def *caseDef
+	res *CaseResult
+	// last holds the prepared request of the last exchange (for replays).
+	last *prepared
+}
+
+func (r *runner) runCase(d *caseDef) {
+	res := CaseResult{Name: d.name, Group: group(d.name), Doc: d.doc}
+	switch {
+	case r.stopped != nil:
+		res.Status, res.Reason = StatusNotRun, "the run stopped: "+r.stopped.Error()
+	case d.notApplicable != "":
+		res.Status, res.Reason = StatusNotApplicable, d.notApplicable
+	case d.orders > 0 && !r.ordersAllowed:
+		res.Status, res.Reason = StatusNotApplicable, "places orders, which are not allowed: "+r.report.OrdersReason
+	case d.needsVerify && !r.report.Verifies:
+		res.Status, res.Reason = StatusNotApplicable, "the target does not verify signatures ("+r.report.VerifiesReason+")"
+	case r.ctx.Err() != nil:
+		res.Status, res.Reason = StatusNotRun, "cancelled: "+r.ctx.Err().Error()
+	default:
+		c := &caseRun{r: r, def: d, res: &res}
+		d.run(c)
+		if errors.Is(r.stopped, errBudget) && len(res.Findings) == 0 && len(res.Exchanges) == 0 {
+			res.Status, res.Reason = StatusNotRun, "the run stopped: "+r.stopped.Error()
+		} else if len(res.Findings) > 0 {
+			res.Status = StatusFail
+		} else {
+			res.Status = StatusPass
+		}
+	}
+	r.report.Cases = append(r.report.Cases, res)
+}
+
+func group(name string) string {
+	g, _, _ := strings.Cut(name, "/")
+	return g
+}
+
+// expectation is what a request must get.
+type expectation struct {
+	success bool
+	code    spec.Code
+}
+
+func (e expectation) String() string {
+	if e.success {
+		return "success"
+	}
+	if def, ok := spec.Lookup(e.code); ok {
+		return fmt.Sprintf("error %s (HTTP %d)", e.code, def.HTTPStatus)
+	}
+	return "error " + string(e.code)
+}
+
+func expectCode(c spec.Code) expectation { return expectation{code: c} }
+
+var expectSuccess = expectation{success: true}
+
+// result is what send returns.
+type result struct {
+	ex  *Exchange
+	ans *answer
+	idx int
+	p   *prepared
+}
+
+// safeParams reports whether params cannot place an order: ProductCode is absent or names the
+// sentinel product.
+func safeParams(params url.Values) bool {
+	for _, v := range params["ProductCode"] {
+		if v != "" && !strings.HasPrefix(v, NoSuchProduct) {
+			return false
+		}
+	}
+	return true
+}
+
+// send signs and sends rq, runs the response checks and the expectation, and records the exchange.
+// It refuses a request that could place an order unless orders are allowed and the budget has
+// room; ok is false when nothing was sent or no answer came.
+func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
+	r := c.r
+	if r.stopped != nil {
+		return res, false
+	}
+	safe := safeParams(rq.params)
+	if rq.replayOf != nil {
+		safe = rq.replayOf.safe
+	}
+	if !safe {
+		if !r.ordersAllowed {
+			// A planning bug: never send it.
+			c.finding(CheckBudget, -1, "refused to send a request that could place an order: orders are not allowed")
+			return res, false
+		}
+		if r.opts.MaxOrders > 0 && r.report.OrderRequests >= r.opts.MaxOrders {
+			r.stopped = fmt.Errorf("%w: the next request could place order %d of at most %d", errBudget, r.report.OrderRequests+1, r.opts.MaxOrders)
+			r.report.Stopped = r.stopped.Error()
+			return res, false
+		}
+		r.report.OrderRequests++
+	}
+	p, err := prepare(&r.target, r.base, rq, r.opts.now())
+	if err != nil {
+		c.finding(CheckTransport, -1, err.Error())
+		return res, false
+	}
+	p.safe = safe
+	c.last = p
+	if !want.success {
+		r.provoked[want.code] = append(r.provoked[want.code], c.def.name)
+	}
+	ex := Exchange{Expect: want.String(), Request: redactRequest(p, r.target.Credentials), Curl: curl(p, r.target.Credentials)}
+	idx := len(c.res.Exchanges)
+	hr, err := p.httpRequest(r.ctx)
+	if err != nil {
+		ex.Err = err.Error()
+		c.res.Exchanges = append(c.res.Exchanges, ex)
+		c.finding(CheckTransport, idx, err.Error())
+		return res, false
+	}
+	resp, err := r.client.Do(hr)
+	if err != nil {
+		ex.Err = redactText(err.Error(), r.target.Credentials)
+		c.res.Exchanges = append(c.res.Exchanges, ex)
+		c.finding(CheckTransport, idx, ex.Err)
+		return res, false
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	ex.Response = ExchangeResponse{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: redactText(string(body), r.target.Credentials), rawBody: body}
+	c.res.Exchanges = append(c.res.Exchanges, ex)
+	if rerr != nil {
+		c.finding(CheckTransport, idx, "reading the body: "+rerr.Error())
+	}
+	a := decodeAnswer(body)
+	code := a.code()
+	c.res.Exchanges[idx].Code = code
+	if code != "" && code != "Success" {
+		r.seen[spec.Code(code)]++
+	}
+	for _, f := range r.responseChecks(&c.res.Exchanges[idx], p, a, c.def.name) {
+		c.finding(f.check, idx, f.msg)
+	}
+	// Ledger.
+	if resp.StatusCode == http.StatusOK && a.success() {
+		oid, iid, _ := a.data()
+		os, _ := oid.(string)
+		is, _ := iid.(string)
+		if os == "" && oid != nil {
+			os = fmt.Sprint(oid)
+		}
+		if os != "" {
+			rid, _ := a.str("RequestId")
+			r.record(LedgerEntry{OrderID: os, InstanceID: is, ProductCode: rq.paramsOrReplay("ProductCode"), ClientToken: rq.paramsOrReplay("ClientToken"), Case: c.def.name, RequestID: rid, Unexpected: !want.success})
+		}
+	}
+	// Expectation.
+	switch {
+	case a.err != nil:
+		c.finding(CheckExpected, idx, fmt.Sprintf("expected %s, got HTTP %d with an undecodable body", want, resp.StatusCode))
+	case want.success && !(resp.StatusCode == http.StatusOK && a.success()):
+		c.finding(CheckExpected, idx, fmt.Sprintf("expected success, got HTTP %d %s: %s", resp.StatusCode, code, msgOf(a)))
+	case !want.success && code != string(want.code):
+		extra := ""
+		if resp.StatusCode == http.StatusOK && a.success() {
+			extra = " (AN ORDER WAS PLACED; see the ledger)"
+		}
+		c.finding(CheckExpected, idx, fmt.Sprintf("expected %s, got HTTP %d %s: %s%s", want, resp.StatusCode, orNone(code), msgOf(a), extra))
+	}
+	return result{ex: &c.res.Exchanges[idx], ans: a, idx: idx, p: p}, true
+}
+
+func (rq *request) paramsOrReplay(name string) string {
+	if rq.params != nil {
+		return rq.params.Get(name)
+	}
+	return ""
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(no code)"
+	}
+	return s
+}
+
+func msgOf(a *answer) string {
+	m, _ := a.str("Message")
+	if len(m) > 200 {
+		m = m[:200] + "..."
+	}
+	return fmt.Sprintf("%q", m)
+}
+
+func (c *caseRun) finding(check CheckName, exchange int, msg string) {
+	c.res.Findings = append(c.res.Findings, Finding{Check: check, Case: c.def.name, Message: msg, Exchange: exchange})
+}
+
+func (r *runner) record(e LedgerEntry) {
+	if i, ok := r.ledger[e.OrderID]; ok {
+		if e.Unexpected {
+			r.report.Ledger[i].Unexpected = true
+		}
+		return
+	}
+	r.ledger[e.OrderID] = len(r.report.Ledger)
+	r.report.Ledger = append(r.report.Ledger, e)
+}
+
+// token returns a fresh ClientToken of this run.
+func (r *runner) token() string {
+	r.tokens++
+	return fmt.Sprintf("bsskit-%s-%d-%d", r.runID, r.opts.Seed%math.MaxUint32, r.tokens)
+}
+
+func (r *runner) finish() {
+	for _, def := range spec.Errors() {
+		r.report.Coverage = append(r.report.Coverage, CodeCoverage{
+			Code: def.Code, HTTPStatus: def.HTTPStatus, Layer: string(def.Layer),
+			Provoked: dedupe(r.provoked[def.Code]), Seen: r.seen[def.Code],
+		})
+	}
+}
+
+func dedupe(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

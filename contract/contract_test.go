@@ -1,0 +1,540 @@
+package contract_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bsskit/bsskit/contract"
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/internal/mutants"
+)
+
+const (
+	testKeyID  = "LTAIcontractTestKey"
+	testSecret = "contract-test-secret-do-not-print"
+)
+
+var creds = contract.Credentials{AccessKeyID: testKeyID, AccessKeySecret: testSecret}
+
+func ledgerIDs(r *contract.Report) []string {
+	var ids []string
+	for _, l := range r.Ledger {
+		ids = append(ids, l.OrderID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func orderIDs(srv *fake.Server) []string {
+	var ids []string
+	for _, o := range srv.Orders() {
+		ids = append(ids, o.OrderID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// TestFakeConforms: the unmodified fake passes every case with zero findings, with both signature
+// versions, with and without signature verification; the ledger lists exactly the fake's orders.
+func TestFakeConforms(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		sig    contract.SignatureVersion
+		verify bool
+	}{
+		{"v1", contract.V1, false},
+		{"v3", contract.V3, false},
+		{"v1-verifying", contract.V1, true},
+		{"v3-verifying", contract.V3, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := []fake.Option{fake.WithSeed(7)}
+			target := contract.Target{Signature: tc.sig}
+			if tc.verify {
+				opts = append(opts, fake.WithCredentials(testKeyID, testSecret))
+				target.Credentials = creds
+			}
+			srv := fake.NewServer(t, opts...) // also fails the test if the fake answers off-spec
+			target.URL = srv.URL()
+			rep, err := contract.Check(context.Background(), target, contract.Options{Seed: 7})
+			require.NoError(t, err)
+			assert.Empty(t, rep.Findings())
+			assert.True(t, rep.OK())
+			assert.Equal(t, tc.verify, rep.Verifies, rep.VerifiesReason)
+			counts := rep.Counts()
+			assert.Zero(t, counts[contract.StatusFail])
+			assert.Zero(t, counts[contract.StatusNotRun])
+			for _, c := range rep.Cases {
+				if c.Status != contract.StatusNotApplicable {
+					continue
+				}
+				// Only the authentication cases may be not applicable, and only without verification.
+				assert.Equal(t, "auth", c.Group, c.Name)
+				assert.False(t, tc.verify, c.Name)
+				assert.Contains(t, c.Reason, "does not verify signatures")
+			}
+			if tc.verify {
+				c, ok := rep.Case("auth/replayed-nonce")
+				require.True(t, ok)
+				require.Len(t, c.Exchanges, 2)
+				assert.Equal(t, "SignatureNonceUsed", c.Exchanges[1].Code)
+			}
+			assert.Equal(t, orderIDs(srv), ledgerIDs(rep), "the ledger lists every order the run created")
+			assert.NotEmpty(t, rep.Ledger)
+		})
+	}
+}
+
+// TestCaseCatalogue: the cases derived from the spec and its catalogue are all there.
+func TestCaseCatalogue(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(1), fake.WithCredentials(testKeyID, testSecret))
+	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL(), Credentials: creds}, contract.Options{Seed: 1, Generated: 3})
+	require.NoError(t, err)
+	var names []string
+	groups := map[string]int{}
+	for _, c := range rep.Cases {
+		names = append(names, c.Name)
+		groups[c.Group]++
+		assert.NotEmpty(t, c.Doc, c.Name)
+	}
+	for _, want := range []string{
+		"routing/Action/unknown", "routing/Version/unknown", "method/PUT",
+		"missing/ProductCode", "missing/SubscriptionType",
+		"invalid/SubscriptionType/not-in-enum", "invalid/RenewalStatus/not-in-enum",
+		"invalid/Period/below-minimum", "invalid/Period/not-an-integer", "invalid/Period/above-int32",
+		"invalid/OwnerId/raw-pattern", "invalid/ClientToken/too-long", "invalid/ClientToken/pattern",
+		"invalid/ProductCode/too-long", "invalid/Format/pattern", "invalid/Logistics/too-long",
+		"repeated/Parameter/index-below-minimum", "repeated/Parameter/index-above-maximum",
+		"repeated/Parameter/Code-missing", "repeated/Parameter/Value-missing",
+		"rule/period-required-for-subscription", "rule/renew-period-required-for-auto-renewal",
+		"rule/parameter-code-value-pairs/Code-alone",
+		"auth/bad-signature", "auth/unknown-key", "auth/stale-timestamp", "auth/replayed-nonce",
+		"business/product-not-found", "business/not-applicable", "business/invalid-module-code",
+		"business/invalid-config-code", "business/invalid-owner",
+		"order/post-json", "order/post-xml", "order/get-json", "order/get-xml", "order/post-json-form-body",
+		"idempotency/same-token", "idempotency/new-token",
+		"generated/valid/0", "generated/invalid/2",
+	} {
+		assert.Contains(t, names, want)
+	}
+	assert.Equal(t, 3, groups["generated"]/2)
+	// Every code the negative cases expect is catalogued, and the coverage table says so.
+	provoked := 0
+	for _, c := range rep.Coverage {
+		if len(c.Provoked) > 0 {
+			provoked++
+			assert.Positive(t, c.Seen, "%s provoked but never seen", c.Code)
+		}
+	}
+	assert.GreaterOrEqual(t, provoked, 15)
+	assert.NotEmpty(t, contract.Checks())
+}
+
+// TestMutantsAreKilled: every mutant fails the suite, which names the check its deviation breaks;
+// the kill rate is 100%.
+func TestMutantsAreKilled(t *testing.T) {
+	t.Parallel()
+	all := mutants.All()
+	require.GreaterOrEqual(t, len(all), 15)
+	var mu sync.Mutex
+	killed := 0
+	t.Run("group", func(t *testing.T) {
+		for _, m := range append(mutants.Baselines(), all...) {
+			t.Run(m.Name, func(t *testing.T) {
+				t.Parallel()
+				res := mutants.Evaluate(context.Background(), m, contract.Options{Seed: 3, Generated: 8}, contract.V1)
+				require.NoError(t, res.Err)
+				if m.Wrap == nil {
+					assert.True(t, res.Killed, "the unmodified fake must pass with zero findings, got %v", res.FailedChecks)
+					return
+				}
+				if assert.True(t, res.Killed, "mutant %s (%s) survived: want a %s finding, got %v", m.Name, m.Deviation, m.Expect, res.FailedChecks) {
+					mu.Lock()
+					killed++
+					mu.Unlock()
+				}
+				var text bytes.Buffer
+				require.NoError(t, res.Report.WriteText(&text))
+				assert.Contains(t, text.String(), "RESULT: NOT conformant")
+				assert.Contains(t, text.String(), "== "+string(m.Expect)+":", "the report names the deviation's check")
+			})
+		}
+	})
+	assert.Equal(t, len(all), killed, "kill rate must be 100%%")
+}
+
+// remoteTarget points a made-up host name, which the injected resolver maps to a documentation
+// (non-loopback) address, at srvAddr on loopback.
+func remoteTarget(srvAddr string) (contract.Target, func(context.Context, string) ([]netip.Addr, error)) {
+	dialer := &net.Dialer{}
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, srvAddr)
+		},
+	}}
+	resolve := func(_ context.Context, host string) ([]netip.Addr, error) {
+		if host == "staging.bsskit.test" {
+			return []netip.Addr{netip.MustParseAddr("203.0.113.7")}, nil
+		}
+		return nil, errors.New("unknown host")
+	}
+	return contract.Target{URL: "http://staging.bsskit.test:8080", Client: client, Credentials: creds}, resolve
+}
+
+// TestNonLoopbackSendsNoOrderPlacingRequest: against a non-loopback endpoint without AllowOrders,
+// nothing that could place an order is sent: the fake (and lenient mutants that drop validation or
+// authentication) records zero orders, every request names no product or the sentinel one, and every
+// answer is an error.
+func TestNonLoopbackSendsNoOrderPlacingRequest(t *testing.T) {
+	t.Parallel()
+	byName := map[string]mutants.Mutant{}
+	for _, m := range mutants.All() {
+		byName[m.Name] = m
+	}
+	for _, name := range []string{"", "signature-not-checked", "period-rule-dropped", "enum-check-dropped", "unknown-action-accepted", "parameter-index-unbounded"} {
+		t.Run("mutant="+name, func(t *testing.T) {
+			t.Parallel()
+			m := byName[name] // zero value: the unmodified fake
+			m.Credentials = true
+			ts, srv, err := mutants.Start(m, fake.WithSeed(5), fake.WithCredentials(testKeyID, testSecret))
+			require.NoError(t, err)
+			defer ts.Close()
+			target, resolve := remoteTarget(ts.Listener.Addr().String())
+			if name == "signature-not-checked" {
+				target.Credentials = contract.Credentials{AccessKeyID: mutants.AccessKeyID, AccessKeySecret: mutants.AccessKeySecret}
+			}
+			rep, err := contract.Check(context.Background(), target, contract.Options{Seed: 5, Resolver: resolve})
+			require.NoError(t, err)
+			assert.False(t, rep.Loopback, rep.LoopbackReason)
+			assert.False(t, rep.OrdersAllowed)
+			assert.Zero(t, rep.OrderRequests)
+			assert.Empty(t, rep.Ledger)
+			assert.Empty(t, srv.Orders(), "no order may exist")
+			journal := srv.Journal()
+			require.NotEmpty(t, journal)
+			for _, e := range journal {
+				assert.NotEqual(t, http.StatusOK, e.Status, "request %d was accepted: %s", e.Seq, e.Query)
+				params, _ := url.ParseQuery(e.Query)
+				if e.Body != "" {
+					form, _ := url.ParseQuery(e.Body)
+					for k, v := range form {
+						params[k] = append(params[k], v...)
+					}
+				}
+				for _, pc := range params["ProductCode"] {
+					assert.True(t, strings.HasPrefix(pc, contract.NoSuchProduct), "request %d names product %q", e.Seq, pc)
+				}
+			}
+			for _, c := range rep.Cases {
+				if c.Group == "order" || c.Group == "idempotency" || strings.HasPrefix(c.Name, "generated/valid") {
+					assert.Equal(t, contract.StatusNotApplicable, c.Status, c.Name)
+					assert.Contains(t, c.Reason, "not allowed")
+				}
+			}
+			if name == "" {
+				assert.True(t, rep.OK(), "%v", rep.Findings())
+			} else {
+				assert.False(t, rep.OK(), "the mutant is still caught")
+			}
+		})
+	}
+}
+
+// TestOrdersAgainstNonLoopbackNeedBudgetAndProducts: AllowOrders alone is a usage error; with a budget
+// and products the run orders, stops before the budget would be exceeded and lists every order.
+func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(9), fake.WithCredentials(testKeyID, testSecret))
+	target, resolve := remoteTarget(srv.Endpoint())
+	ctx := context.Background()
+	rtc, err := contract.ParseProduct("rtc?Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name string
+		opts contract.Options
+	}{
+		{"no budget", contract.Options{AllowOrders: true, Products: []contract.Product{rtc}}},
+		{"no products", contract.Options{AllowOrders: true, MaxOrders: 3}},
+	} {
+		tc.opts.Resolver = resolve
+		_, err := contract.Check(ctx, target, tc.opts)
+		assert.ErrorIs(t, err, contract.ErrUsage, tc.name)
+	}
+	assert.Zero(t, srv.Requests(), "usage errors send nothing")
+
+	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, AllowOrders: true, MaxOrders: 3, Products: []contract.Product{rtc}, Resolver: resolve})
+	require.NoError(t, err)
+	assert.True(t, rep.OrdersAllowed)
+	assert.NotEmpty(t, rep.Stopped, "the run needs more than 3 orders, so it stops")
+	assert.False(t, rep.OK())
+	assert.Equal(t, 3, rep.OrderRequests)
+	assert.LessOrEqual(t, len(srv.Orders()), 3)
+	assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+	counts := rep.Counts()
+	assert.Positive(t, counts[contract.StatusNotRun])
+	var text bytes.Buffer
+	require.NoError(t, rep.WriteText(&text))
+	assert.Contains(t, text.String(), "STOPPED: order budget exhausted")
+}
+
+// TestLoopbackDecision: only hosts that are or resolve to nothing but loopback addresses count as
+// loopback; resolution failures are treated as remote.
+func TestLoopbackDecision(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(2))
+	_, port, _ := net.SplitHostPort(srv.Endpoint())
+	resolve := func(_ context.Context, host string) ([]netip.Addr, error) {
+		switch host {
+		case "fake.local":
+			return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")}, nil
+		case "mixed.example":
+			return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("198.51.100.4")}, nil
+		}
+		return nil, errors.New("no such host")
+	}
+	for _, tc := range []struct {
+		host     string
+		loopback bool
+	}{
+		{"127.0.0.1", true},
+		{"[::1]", true},
+		{"fake.local", true},
+		{"mixed.example", false},
+		{"unresolvable.example", false},
+		{"203.0.113.9", false},
+	} {
+		t.Run(tc.host, func(t *testing.T) {
+			dialer := &net.Dialer{}
+			client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, srv.Endpoint())
+			}}}
+			rep, err := contract.Check(context.Background(), contract.Target{URL: "http://" + tc.host + ":" + port, Client: client, Credentials: creds},
+				contract.Options{Resolver: resolve, Run: regexp.MustCompile(`^missing/ProductCode$`), Verification: contract.VerifyNo})
+			require.NoError(t, err)
+			assert.Equal(t, tc.loopback, rep.Loopback, rep.LoopbackReason)
+			assert.Equal(t, tc.loopback, rep.OrdersAllowed)
+		})
+	}
+}
+
+// TestGeneratedCasesShrinkAndReproduce: a generated case that fails is shrunk and printed as one
+// line with the seed and a curl command whose secrets are redacted; the same seed sends the same
+// cases.
+func TestGeneratedCasesShrinkAndReproduce(t *testing.T) {
+	t.Parallel()
+	var m mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "get-unsupported" {
+			m = x
+		}
+	}
+	m.Credentials = true
+	run := func() *contract.Report {
+		ts, _, err := mutants.Start(m, fake.WithSeed(11))
+		require.NoError(t, err)
+		defer ts.Close()
+		rep, err := contract.Check(context.Background(), m.Target(ts.URL), contract.Options{Seed: 11, Generated: 12, Run: regexp.MustCompile(`^generated/`)})
+		require.NoError(t, err)
+		return rep
+	}
+	a, b := run(), run()
+	var repros int
+	for i, c := range a.Cases {
+		assert.Equal(t, c.Doc, b.Cases[i].Doc, "same seed, same case")
+		assert.Equal(t, c.Status, b.Cases[i].Status, c.Name)
+		if c.Status != contract.StatusFail {
+			continue
+		}
+		repros++
+		require.NotEmpty(t, c.Repro, c.Name)
+		assert.NotContains(t, c.Repro, "\n")
+		assert.Contains(t, c.Repro, "seed=11")
+		assert.Contains(t, c.Repro, "--seed 11 --run '^"+c.Name+"$'")
+		assert.Contains(t, c.Repro, "curl -sS -X GET")
+		assert.Contains(t, c.Repro, "Signature=REDACTED")
+		assert.NotContains(t, c.Repro, mutants.AccessKeySecret)
+		assert.NotContains(t, c.Repro, "Logistics=", "shrinking drops optional parameters")
+		assert.NotContains(t, c.Repro, "RenewalStatus=", "shrinking drops optional parameters")
+	}
+	assert.Positive(t, repros, "GET valid orders fail against this mutant")
+}
+
+// TestReportsNeverPrintSecrets: text, JSON and JUnit reports of a run with failures carry no secret.
+func TestReportsNeverPrintSecrets(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(4), fake.WithCredentials(testKeyID, testSecret))
+	tok := "STS.secret-token-value"
+	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL(), Credentials: creds}, contract.Options{Seed: 4, Generated: 2})
+	require.NoError(t, err)
+	require.True(t, rep.OK())
+	// A failing run too: wrong secret, so every answer is SignatureDoesNotMatch.
+	bad := contract.Credentials{AccessKeyID: testKeyID, AccessKeySecret: "wrong-" + testSecret, SecurityToken: tok}
+	rep2, err := contract.Check(context.Background(), contract.Target{URL: srv.URL(), Credentials: bad, Signature: contract.V3}, contract.Options{Seed: 4, Generated: 2})
+	require.NoError(t, err)
+	require.False(t, rep2.OK())
+	for _, r := range []*contract.Report{rep, rep2} {
+		var out bytes.Buffer
+		require.NoError(t, r.WriteText(&out))
+		require.NoError(t, r.WriteJSON(&out))
+		require.NoError(t, r.WriteJUnit(&out))
+		assert.NotContains(t, out.String(), testSecret)
+		assert.NotContains(t, out.String(), tok)
+		assert.Contains(t, out.String(), "REDACTED")
+	}
+	assert.NotContains(t, creds.String(), testSecret)
+	assert.NotContains(t, (&bytes.Buffer{}).String()+creds.GoString(), testSecret)
+}
+
+// TestJUnit: the JUnit report is well-formed XML with one testcase per case, failures and skips.
+func TestJUnit(t *testing.T) {
+	t.Parallel()
+	var m mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "content-type-no-charset" {
+			m = x
+		}
+	}
+	ts, _, err := mutants.Start(m, fake.WithSeed(6))
+	require.NoError(t, err)
+	defer ts.Close()
+	rep, err := contract.Check(context.Background(), m.Target(ts.URL), contract.Options{Seed: 6, Generated: 2})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, rep.WriteJUnit(&out))
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Type string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
+	assert.Equal(t, len(rep.Cases)+1, doc.Tests)
+	assert.Positive(t, doc.Failures)
+	assert.Equal(t, rep.Counts()[contract.StatusNotApplicable], doc.Skipped)
+	var types []string
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				types = append(types, c.Failure.Type)
+			}
+		}
+	}
+	assert.True(t, slices.ContainsFunc(types, func(s string) bool { return strings.Contains(s, "content-type") }))
+}
+
+// TestCompare: the same cases against two endpoints; the fake against itself has no drift, against a
+// mutant the differing aspect is named.
+func TestCompare(t *testing.T) {
+	t.Parallel()
+	a := fake.NewServer(t, fake.WithSeed(8))
+	b := fake.NewServer(t, fake.WithSeed(9))
+	opts := contract.Options{Seed: 8, Generated: 4}
+	d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, contract.Target{URL: b.URL()}, opts)
+	require.NoError(t, err)
+	assert.Empty(t, d.Differences)
+	assert.True(t, d.OK())
+
+	for _, tc := range []struct{ mutant, aspect string }{
+		{"message-changed", "message"},
+		{"missing-parameter-404", "status"},
+		{"wrong-code-invalid-version", "code"},
+		{"order-id-number", "shape"},
+	} {
+		var m mutants.Mutant
+		for _, x := range mutants.All() {
+			if x.Name == tc.mutant {
+				m = x
+			}
+		}
+		ts, _, err := mutants.Start(m, fake.WithSeed(8))
+		require.NoError(t, err)
+		d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts)
+		ts.Close()
+		require.NoError(t, err)
+		require.NotEmpty(t, d.Differences, tc.mutant)
+		var aspects []string
+		for _, x := range d.Differences {
+			aspects = append(aspects, x.Aspect)
+		}
+		assert.Contains(t, aspects, tc.aspect, tc.mutant)
+		var out bytes.Buffer
+		require.NoError(t, d.WriteText(&out))
+		assert.Contains(t, out.String(), "RESULT: ")
+	}
+}
+
+// TestRun: the testing wrapper reports one subtest per case.
+func TestRun(t *testing.T) {
+	srv := fake.NewServer(t, fake.WithSeed(12))
+	rep := contract.Run(t, contract.Target{URL: srv.URL()}, contract.Options{Seed: 12, Generated: 2})
+	assert.True(t, rep.OK())
+}
+
+func TestParseProduct(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in      string
+		code    string
+		params  url.Values
+		wantErr bool
+	}{
+		{in: "rtc", code: "rtc"},
+		{in: "sas?SubscriptionType=Subscription&Period=12", code: "sas", params: url.Values{"SubscriptionType": {"Subscription"}, "Period": {"12"}}},
+		{in: "", wantErr: true},
+		{in: "?Period=1", wantErr: true},
+		{in: contract.NoSuchProduct, wantErr: true},
+		{in: "rtc?ProductCode=x", wantErr: true},
+		{in: "rtc?%zz", wantErr: true},
+	} {
+		p, err := contract.ParseProduct(tc.in)
+		if tc.wantErr {
+			assert.Error(t, err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.code, p.Code)
+		assert.Equal(t, tc.params, p.Params)
+	}
+}
+
+// TestCompareRemoteAndFake: staging (non-loopback, no orders) against a fake: the fake gets no
+// orders either, so the two runs have the same cases and no drift.
+func TestCompareRemoteAndFake(t *testing.T) {
+	t.Parallel()
+	staging := fake.NewServer(t, fake.WithSeed(1), fake.WithCredentials(testKeyID, testSecret))
+	local := fake.NewServer(t, fake.WithSeed(2), fake.WithCredentials(testKeyID, testSecret))
+	target, resolve := remoteTarget(staging.Endpoint())
+	d, err := contract.Compare(context.Background(), target, contract.Target{URL: local.URL(), Credentials: creds}, contract.Options{Seed: 3, Resolver: resolve})
+	require.NoError(t, err)
+	assert.Empty(t, d.Differences)
+	assert.False(t, d.B.OrdersAllowed)
+	assert.Empty(t, local.Orders())
+	assert.Empty(t, staging.Orders())
+}

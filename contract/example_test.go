@@ -1,0 +1,33 @@
+package contract_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bsskit/bsskit/contract"
+	"github.com/bsskit/bsskit/fake"
+)
+
+// Check a fake: against loopback every case runs, orders included, with the fake's own catalogue.
+func ExampleCheck() {
+	srv, _ := fake.New(fake.WithSeed(1))
+	_ = srv.Start()
+	defer srv.Close()
+
+	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.Options{Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	n := report.Counts()
+	fmt.Println("conformant:", report.OK())
+	fmt.Println("failed:", n[contract.StatusFail])
+	fmt.Println("orders in the ledger match the fake:", len(report.Ledger) == len(srv.Orders()))
+	c, _ := report.Case("auth/bad-signature")
+	fmt.Println(c.Name, c.Status+":", c.Reason)
+	// Output:
+	// conformant: true
+	// failed: 0
+	// orders in the ledger match the fake: true
+	// auth/bad-signature not-applicable: the target does not verify signatures (GET /__admin/health says verifiesSignatures=false)
+}

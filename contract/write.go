@@ -1,0 +1,307 @@
+package contract
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the human report: the verdict, findings grouped by check with the redacted
+// request and response of each, cases not applicable or not run with their reasons, the coverage
+// table, the reproductions of failed generated cases and the order ledger.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	counts := r.Counts()
+	ew.printf("bsskit contract: %s (signature %s, seed %d)\n", r.Endpoint, r.Signature, r.Seed)
+	ew.printf("  endpoint: %s\n", r.LoopbackReason)
+	ew.printf("  orders:   %s\n", r.OrdersReason)
+	ew.printf("  signatures: %s\n", r.VerifiesReason)
+	if len(r.Products) > 0 {
+		ew.printf("  products: %s\n", strings.Join(r.Products, ", "))
+	}
+	ew.printf("  cases: %d passed, %d failed, %d not applicable, %d not run (%s)\n",
+		counts[StatusPass], counts[StatusFail], counts[StatusNotApplicable], counts[StatusNotRun], r.Duration.Round(1e6))
+
+	// Findings grouped by check.
+	byCheck := map[CheckName][]Finding{}
+	for _, f := range r.Findings() {
+		byCheck[f.Check] = append(byCheck[f.Check], f)
+	}
+	order := Checks()
+	for _, ci := range order {
+		fs := byCheck[ci.Name]
+		if len(fs) == 0 {
+			continue
+		}
+		ew.printf("\n== %s: %d finding(s): %s ==\n", ci.Name, len(fs), ci.Doc)
+		for _, f := range fs {
+			ew.printf("- %s: %s\n", f.Case, f.Message)
+			c, _ := r.Case(f.Case)
+			if f.Exchange >= 0 && f.Exchange < len(c.Exchanges) {
+				writeExchange(ew, &c.Exchanges[f.Exchange])
+			}
+		}
+	}
+	var na, nr []CaseResult
+	for _, c := range r.Cases {
+		switch c.Status {
+		case StatusNotApplicable:
+			na = append(na, c)
+		case StatusNotRun:
+			nr = append(nr, c)
+		}
+	}
+	if len(na) > 0 {
+		ew.printf("\n== not applicable: %d case(s) ==\n", len(na))
+		for _, c := range na {
+			ew.printf("- %s: %s\n", c.Name, c.Reason)
+		}
+	}
+	if len(nr) > 0 {
+		ew.printf("\n== not run: %d case(s) ==\n", len(nr))
+		for _, c := range nr {
+			ew.printf("- %s: %s\n", c.Name, c.Reason)
+		}
+	}
+	var repros []string
+	for _, c := range r.Cases {
+		if c.Repro != "" {
+			repros = append(repros, c.Repro)
+		}
+	}
+	if len(repros) > 0 {
+		ew.printf("\n== reproductions of failed generated cases (shrunk) ==\n")
+		for _, s := range repros {
+			ew.printf("%s\n", s)
+		}
+	}
+	ew.printf("\n== coverage by error code ==\n")
+	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "code\tHTTP\tlayer\tprovoked\tseen\n")
+	for _, c := range r.Coverage {
+		prov := "-"
+		if len(c.Provoked) > 0 {
+			prov = fmt.Sprintf("%d case(s)", len(c.Provoked))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", c.Code, c.HTTPStatus, c.Layer, prov, c.Seen)
+	}
+	tw.Flush()
+	ew.printf("\n== ledger: %d order(s) created, %d request(s) could have placed one", len(r.Ledger), r.OrderRequests)
+	if r.MaxOrders > 0 {
+		ew.printf(" (budget %d)", r.MaxOrders)
+	}
+	ew.printf(" ==\n")
+	for _, l := range r.Ledger {
+		flag := ""
+		if l.Unexpected {
+			flag = "  UNEXPECTED: the request should have been rejected"
+		}
+		ew.printf("- OrderId %s InstanceId %s product %s case %s RequestId %s%s\n", l.OrderID, l.InstanceID, l.ProductCode, l.Case, l.RequestID, flag)
+	}
+	if r.Stopped != "" {
+		ew.printf("\nSTOPPED: %s\n", r.Stopped)
+	}
+	if r.OK() {
+		ew.printf("\nRESULT: conformant\n")
+	} else {
+		checks := r.FailedChecks()
+		names := make([]string, len(checks))
+		for i, c := range checks {
+			names[i] = string(c)
+		}
+		ew.printf("\nRESULT: NOT conformant; failed checks: %s\n", strings.Join(names, ", "))
+	}
+	return ew.err
+}
+
+func writeExchange(ew *errWriter, ex *Exchange) {
+	ew.printf("    expected: %s\n", ex.Expect)
+	ew.printf("    > %s %s\n", ex.Request.Method, ex.Request.URL)
+	keys := make([]string, 0, len(ex.Request.Header))
+	for k := range ex.Request.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ew.printf("    > %s: %s\n", k, strings.Join(ex.Request.Header[k], ", "))
+	}
+	if ex.Request.Body != "" {
+		ew.printf("    > body: %s\n", clip(ex.Request.Body, 800))
+	}
+	if ex.Err != "" {
+		ew.printf("    < error: %s\n", ex.Err)
+		return
+	}
+	ew.printf("    < HTTP %d\n", ex.Response.Status)
+	keys = keys[:0]
+	for k := range ex.Response.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ew.printf("    < %s: %s\n", k, strings.Join(ex.Response.Header[k], ", "))
+	}
+	ew.printf("    < %s\n", clip(ex.Response.Body, 1200))
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + fmt.Sprintf("... (%d bytes)", len(s))
+	}
+	return s
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	fmt.Fprintf(e, format, args...)
+}
+
+// JUnit XML, the subset CI systems read.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// WriteJUnit writes the report as JUnit XML: one testsuite per case group, one testcase per case;
+// not applicable and not run cases are skipped with their reason, failures carry the findings and
+// the redacted exchanges. The ledger and the coverage are properties of a "run" suite.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	out := junitSuites{Name: "bsskit contract " + r.Endpoint, Time: fmt.Sprintf("%.3f", r.Duration.Seconds())}
+	idx := map[string]int{}
+	for _, c := range r.Cases {
+		i, ok := idx[c.Group]
+		if !ok {
+			i = len(out.Suites)
+			idx[c.Group] = i
+			out.Suites = append(out.Suites, junitSuite{Name: "contract." + c.Group})
+		}
+		s := &out.Suites[i]
+		jc := junitCase{Name: c.Name, Classname: "contract." + c.Group}
+		switch c.Status {
+		case StatusFail:
+			var b strings.Builder
+			ew := &errWriter{w: &b}
+			checks := map[string]bool{}
+			var names []string
+			for _, f := range c.Findings {
+				if !checks[string(f.Check)] {
+					checks[string(f.Check)] = true
+					names = append(names, string(f.Check))
+				}
+				ew.printf("%s: %s\n", f.Check, f.Message)
+				if f.Exchange >= 0 && f.Exchange < len(c.Exchanges) {
+					writeExchange(ew, &c.Exchanges[f.Exchange])
+				}
+			}
+			if c.Repro != "" {
+				ew.printf("reproduce: %s\n", c.Repro)
+			}
+			jc.Failure = &junitFailure{Message: c.Findings[0].Message, Type: strings.Join(names, ","), Text: b.String()}
+			s.Failures++
+			out.Failures++
+		case StatusNotApplicable, StatusNotRun:
+			jc.Skipped = &junitSkipped{Message: string(c.Status) + ": " + c.Reason}
+			s.Skipped++
+			out.Skipped++
+		}
+		s.Tests++
+		out.Tests++
+		s.Cases = append(s.Cases, jc)
+	}
+	run := junitSuite{Name: "contract.run", Properties: &junitProperties{Property: []junitProperty{
+		{"endpoint", r.Endpoint}, {"seed", fmt.Sprint(r.Seed)}, {"signature", string(r.Signature)},
+		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
+		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersCreated", fmt.Sprint(len(r.Ledger))},
+	}}}
+	for _, l := range r.Ledger {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s", l.OrderID, l.InstanceID, l.ProductCode, l.Case)})
+	}
+	for _, c := range r.Coverage {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"coverage." + string(c.Code), fmt.Sprintf("provoked=%d seen=%d", len(c.Provoked), c.Seen)})
+	}
+	budget := junitCase{Name: "order-budget", Classname: "contract.run"}
+	if r.Stopped != "" {
+		budget.Failure = &junitFailure{Message: r.Stopped, Type: string(CheckBudget), Text: r.Stopped}
+		run.Failures++
+		out.Failures++
+	}
+	run.Cases = append(run.Cases, budget)
+	run.Tests++
+	out.Tests++
+	out.Suites = append(out.Suites, run)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
