@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
@@ -31,6 +31,12 @@ const maxBody = 1 << 20
 // budget or products, missing credentials.
 var ErrUsage = errors.New("contract: usage")
 
+// validatorOnce loads the spec validator once for every run: it is read-only and safe for
+// concurrent use.
+var validatorOnce = sync.OnceValues(spec.NewValidator)
+
+func sharedValidator() (*spec.Validator, error) { return validatorOnce() }
+
 // errBudget stops a run.
 var errBudget = errors.New("order budget exhausted")
 
@@ -43,7 +49,6 @@ type runner struct {
 	client    *http.Client
 	validator *spec.Validator
 	report    *Report
-	rng       *mrand.Rand
 	runID     string
 	tokens    int
 
@@ -52,7 +57,7 @@ type runner struct {
 	notApplicable *fake.Product // a product marked not applicable, from the catalogue
 
 	requestIDs map[string]string // RequestId -> first case
-	ledger     map[string]int    // OrderId -> index in report.Ledger
+	ledger     map[string]int    // OrderId (or a stand-in) -> index in report.Ledger
 	provoked   map[spec.Code][]string
 	seen       map[spec.Code]int
 	stopped    error
@@ -100,7 +105,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
-	v, err := spec.NewValidator()
+	v, err := sharedValidator()
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +117,6 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	}
 	r := &runner{
 		ctx: ctx, target: target, base: base, opts: opts, client: client, validator: v,
-		rng:        mrand.New(mrand.NewPCG(opts.Seed, opts.Seed^0x6A09E667F3BCC908)),
 		runID:      runID,
 		requestIDs: map[string]string{}, ledger: map[string]int{},
 		provoked: map[spec.Code][]string{}, seen: map[spec.Code]int{},
@@ -409,10 +413,13 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		if os == "" && oid != nil {
 			os = fmt.Sprint(oid)
 		}
-		if os != "" {
-			rid, _ := a.str("RequestId")
-			r.record(LedgerEntry{OrderID: os, InstanceID: is, ProductCode: rq.paramsOrReplay("ProductCode"), ClientToken: rq.paramsOrReplay("ClientToken"), Case: c.def.name, RequestID: rid, Unexpected: !want.success})
+		rid, _ := a.str("RequestId")
+		key := os
+		if os == "" {
+			// An accepted order without an OrderId still cost money: list it.
+			os, key = OrderIDNotReturned, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
 		}
+		r.record(key, LedgerEntry{OrderID: os, InstanceID: is, ProductCode: rq.paramsOrReplay("ProductCode"), ClientToken: rq.paramsOrReplay("ClientToken"), Case: c.def.name, RequestID: rid, Unexpected: !want.success})
 	}
 	// Expectation.
 	switch {
@@ -456,14 +463,17 @@ func (c *caseRun) finding(check CheckName, exchange int, msg string) {
 	c.res.Findings = append(c.res.Findings, Finding{Check: check, Case: c.def.name, Message: msg, Exchange: exchange})
 }
 
-func (r *runner) record(e LedgerEntry) {
-	if i, ok := r.ledger[e.OrderID]; ok {
+// OrderIDNotReturned stands in the ledger for the OrderId of a successful answer that carried none.
+const OrderIDNotReturned = "(not returned)"
+
+func (r *runner) record(key string, e LedgerEntry) {
+	if i, ok := r.ledger[key]; ok {
 		if e.Unexpected {
 			r.report.Ledger[i].Unexpected = true
 		}
 		return
 	}
-	r.ledger[e.OrderID] = len(r.report.Ledger)
+	r.ledger[key] = len(r.report.Ledger)
 	r.report.Ledger = append(r.report.Ledger, e)
 }
 

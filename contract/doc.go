@@ -24,6 +24,10 @@
 // [Report.Ledger]. Against loopback (a fake) orders are allowed by default and the products come
 // from the fake's GET /__admin/catalog.
 //
+// The negative cases therefore assume, as the spec's fake does, that parameter validation comes
+// before the product lookup; an endpoint that looks the product up first answers ProductNotFind and
+// the case reports that as a finding, never as an order.
+//
 // # Results
 //
 // A [Report] lists every [CaseResult] with its [Finding]s, each naming the [CheckName] that failed.

@@ -107,28 +107,38 @@ type Exchange struct {
 
 // ExchangeRequest is a sent request, redacted.
 type ExchangeRequest struct {
-	Method string      `json:"method"`
-	URL    string      `json:"url"`
+	// Method is the HTTP method.
+	Method string `json:"method"`
+	// URL is the full URL, Signature, SecurityToken and BearerToken redacted.
+	URL string `json:"url"`
+	// Header is the request header, the Authorization signature and tokens redacted.
 	Header http.Header `json:"header,omitempty"`
-	Body   string      `json:"body,omitempty"`
+	// Body is the form body, if any, redacted like the URL.
+	Body string `json:"body,omitempty"`
 }
 
 // ExchangeResponse is an answer, redacted.
 type ExchangeResponse struct {
-	Status  int         `json:"status"`
-	Header  http.Header `json:"header,omitempty"`
-	Body    string      `json:"body,omitempty"`
+	// Status is the HTTP status.
+	Status int `json:"status"`
+	// Header is the response header.
+	Header http.Header `json:"header,omitempty"`
+	// Body is the response body (at most 1 MiB).
+	Body    string `json:"body,omitempty"`
 	rawBody []byte
 }
 
 // LedgerEntry is an order the run saw.
 type LedgerEntry struct {
-	OrderID     string `json:"orderId"`
-	InstanceID  string `json:"instanceId"`
+	// OrderID and InstanceID are what the endpoint answered.
+	OrderID    string `json:"orderId"`
+	InstanceID string `json:"instanceId"`
+	// ProductCode and ClientToken are what the request sent.
 	ProductCode string `json:"productCode"`
 	ClientToken string `json:"clientToken,omitempty"`
-	Case        string `json:"case"`
-	RequestID   string `json:"requestId"`
+	// Case is the case that sent the request; RequestID the answer's RequestId.
+	Case      string `json:"case"`
+	RequestID string `json:"requestId"`
 	// Unexpected is true when the request should have been rejected: the endpoint placed an
 	// order the suite did not ask for.
 	Unexpected bool `json:"unexpected,omitempty"`
@@ -136,6 +146,7 @@ type LedgerEntry struct {
 
 // CodeCoverage is one row of the coverage table.
 type CodeCoverage struct {
+	// Code, HTTPStatus and Layer are the catalogue entry.
 	Code       spec.Code `json:"code"`
 	HTTPStatus int       `json:"httpStatus"`
 	Layer      string    `json:"layer"`

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -11,7 +10,7 @@ import (
 // It fails the test if the run cannot start, and returns the report.
 func Run(t *testing.T, target Target, opts Options) *Report {
 	t.Helper()
-	rep, err := Check(context.Background(), target, opts)
+	rep, err := Check(t.Context(), target, opts)
 	if err != nil {
 		t.Fatalf("contract: %v", err)
 	}

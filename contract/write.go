@@ -17,6 +17,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
+// maxExchangesPerCheck bounds the exchanges the text report prints per check.
+const maxExchangesPerCheck = 5
+
 // WriteText writes the human report: the verdict, findings grouped by check with the redacted
 // request and response of each, cases not applicable or not run with their reasons, the coverage
 // table, the reproductions of failed generated cases and the order ledger.
@@ -45,12 +48,16 @@ func (r *Report) WriteText(w io.Writer) error {
 			continue
 		}
 		ew.printf("\n== %s: %d finding(s): %s ==\n", ci.Name, len(fs), ci.Doc)
-		for _, f := range fs {
+		for i, f := range fs {
 			ew.printf("- %s: %s\n", f.Case, f.Message)
 			c, _ := r.Case(f.Case)
-			if f.Exchange >= 0 && f.Exchange < len(c.Exchanges) {
+			// The first few findings of a check show their exchange; the rest would repeat it.
+			if i < maxExchangesPerCheck && f.Exchange >= 0 && f.Exchange < len(c.Exchanges) {
 				writeExchange(ew, &c.Exchanges[f.Exchange])
 			}
+		}
+		if len(fs) > maxExchangesPerCheck {
+			ew.printf("  (exchanges shown for the first %d findings; the JSON report has all)\n", maxExchangesPerCheck)
 		}
 	}
 	var na, nr []CaseResult
