@@ -493,6 +493,16 @@ func TestCompare(t *testing.T) {
 		var out bytes.Buffer
 		require.NoError(t, d.WriteText(&out))
 		assert.Contains(t, out.String(), "RESULT: ")
+		out.Reset()
+		require.NoError(t, d.WriteJUnit(&out))
+		var doc struct {
+			Failures int `xml:"failures,attr"`
+		}
+		require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
+		assert.Positive(t, doc.Failures, tc.mutant)
+		out.Reset()
+		require.NoError(t, d.WriteJSON(&out))
+		assert.Contains(t, out.String(), `"aspect": "`+tc.aspect+`"`)
 	}
 }
 
