@@ -280,6 +280,8 @@ func (r *runner) authCases() []*caseDef {
 		mk("unknown-key", "signed with an AccessKey ID no endpoint knows", authUnknownKey, spec.CodeInvalidAccessKeyIdNotFound),
 		mk("stale-timestamp", "signed correctly one hour ago", authStale, spec.CodeInvalidTimeStampExpired),
 		mk("illegal-timestamp", "signed correctly with an unparsable timestamp", authIllegalTime, spec.CodeIllegalTimestamp),
+		mk("unsigned", "no credentials at all: no signature, no AccessKey ID, no token", authUnsigned, spec.CodeMissingAccessKeyId),
+		mk("incomplete-signature", "a signature the gateway cannot check (V1: SignatureMethod HMAC-MD5; V3: x-acs-date not signed)", authIncomplete, spec.CodeIncompleteSignature),
 		{
 			name: "auth/replayed-nonce", needsVerify: true,
 			doc: fmt.Sprintf("the exact same signed request sent twice; the first wants %s, the replay %s", expectCode(spec.CodeProductNotFind), expectCode(spec.CodeSignatureNonceUsed)),

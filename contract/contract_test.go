@@ -127,6 +127,7 @@ func TestCaseCatalogue(t *testing.T) {
 		"rule/period-required-for-subscription", "rule/renew-period-required-for-auto-renewal",
 		"rule/parameter-code-value-pairs/Code-alone",
 		"auth/bad-signature", "auth/unknown-key", "auth/stale-timestamp", "auth/replayed-nonce",
+		"auth/unsigned", "auth/incomplete-signature",
 		"business/product-not-found", "business/not-applicable", "business/invalid-module-code",
 		"business/invalid-config-code", "business/invalid-owner",
 		"order/post-json", "order/post-xml", "order/get-json", "order/get-xml", "order/post-json-form-body",

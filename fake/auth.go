@@ -140,11 +140,12 @@ func (s *Server) authenticate(ex *exchange) bool {
 		ex.fail(spec.CodeInternalError, "")
 		return false
 	}
-	msg := def.Render("param", serr.Param, "stringToSign", serr.StringToSign)
-	if serr.StringToSign == "" {
-		// The gateway only quotes its StringToSign when it computed one.
-		msg, _, _ = strings.Cut(msg, " server string to sign is:")
+	sts := serr.StringToSign
+	if sts == "" && strings.Contains(def.Message, "{stringToSign}") {
+		// The gateway quotes the V1 StringToSign of what it received when the signature could not
+		// even be checked (IncompleteSignature).
+		sts = signing.V1StringToSign(req.Method, req.Params)
 	}
-	ex.failWith(def, def.HTTPStatus, msg)
+	ex.failWith(def, def.HTTPStatus, def.Render("param", serr.Param, "stringToSign", sts))
 	return false
 }
