@@ -31,7 +31,8 @@ type exchange struct {
 	code    string
 	body    []byte
 	written bool
-	noSpec  bool // a fault rule shaped the answer on purpose: skip the spec check
+	noSpec  bool       // a fault rule shaped the answer on purpose: skip the spec check
+	stdHdr  *[3]string // the header values answer set, to tell an untouched header (journal.go)
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -179,9 +180,10 @@ func (ex *exchange) answer(status int, code string, body []byte) {
 	ex.written = true
 	ex.status, ex.code = status, code
 	h := ex.w.Header()
-	h["Content-Type"] = []string{wire.ContentType(ex.req.Format)}
-	h["X-Acs-Request-Id"] = []string{ex.entry.RequestID}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hv := new([3]string) // one allocation for the three values (journal.go: stdHeader)
+	hv[0], hv[1], hv[2] = wire.ContentType(ex.req.Format), ex.entry.RequestID, strconv.Itoa(len(body))
+	h["Content-Type"], h["X-Acs-Request-Id"], h["Content-Length"] = hv[0:1:1], hv[1:2:2], hv[2:3:3]
+	ex.stdHdr = hv
 	ex.body = append([]byte(nil), body...)
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
@@ -193,13 +195,15 @@ func (ex *exchange) finish() {
 	ex.entry.Status, ex.entry.Code = ex.status, ex.code
 	ex.entry.respBody = ex.body
 	if ex.written {
-		ex.entry.respHdr = ex.w.Header().Clone()
+		ex.recordHeader() // journal.go
 	}
 	s.mu.Lock()
 	s.journal.add(ex.entry)
 	s.mu.Unlock()
 	if s.specV != nil && ex.written && !ex.noSpec {
 		s.checkSpec(ex)
+	} else if s.resp != nil && ex.written && !ex.noSpec {
+		s.checkCompiled(ex) // respcheck.go
 	}
 	if s.log.Enabled(context.Background(), slog.LevelDebug) {
 		s.log.LogAttrs(context.Background(), slog.LevelDebug, "request",

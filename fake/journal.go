@@ -3,8 +3,11 @@ package fake
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bsskit/bsskit/internal/wire"
 )
 
 // Entry is one request the fake answered and what it answered, with every secret redacted
@@ -54,9 +57,26 @@ type rawEntry struct {
 	header   http.Header
 	body     []byte
 	formBody bool
-	respHdr  http.Header
+	respHdr  http.Header // nil when respStd
+	respStd  bool        // the response header was exactly answer's three: rebuilt on export
 	respBody []byte
 }
+
+// recordHeader keeps the response header for the journal. The usual header, the three values
+// answer set and nothing else, is not copied: export rebuilds it from the entry.
+func (ex *exchange) recordHeader() {
+	h := ex.w.Header()
+	if hv := ex.stdHdr; hv != nil && len(h) == 3 && sameValue(h["Content-Type"], &hv[0]) &&
+		sameValue(h["X-Acs-Request-Id"], &hv[1]) && sameValue(h["Content-Length"], &hv[2]) &&
+		hv[1] == ex.entry.RequestID && hv[2] == strconv.Itoa(len(ex.body)) {
+		ex.entry.respStd, ex.entry.respHdr = true, nil
+		return
+	}
+	ex.entry.respStd, ex.entry.respHdr = false, h.Clone()
+}
+
+// sameValue reports whether vs is still the one-element slice of *v, unchanged.
+func sameValue(vs []string, v *string) bool { return len(vs) == 1 && &vs[0] == v }
 
 // journal is a bounded ring of entries, guarded by Server.mu.
 type journal struct {
@@ -100,6 +120,17 @@ func (e *rawEntry) export() Entry {
 		out.Body = string(e.body)
 	}
 	out.ResponseHeader = e.respHdr.Clone()
+	if e.respStd {
+		ct := wire.ContentTypeJSON
+		if e.Format == wire.XML.String() {
+			ct = wire.ContentTypeXML
+		}
+		out.ResponseHeader = http.Header{
+			"Content-Type":     {ct},
+			"X-Acs-Request-Id": {e.RequestID},
+			"Content-Length":   {strconv.Itoa(len(e.respBody))},
+		}
+	}
 	out.ResponseBody = string(e.respBody)
 	return out
 }

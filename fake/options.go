@@ -89,6 +89,8 @@ func WithHostID(id string) Option { return func(o *config) { o.hostID = id } }
 
 // WithSpecCheck validates every response the fake sends against the spec (kin-openapi) and calls
 // report with each failure. [NewServer] turns it on with t.Errorf; pass nil to turn it off.
+// Without this option ([New], bsskit serve) a compiled check of the spec's responses, a fraction
+// of kin-openapi's cost, validates every response and logs failures at error level.
 func WithSpecCheck(report func(error)) Option {
 	return func(o *config) { o.specCheck, o.specCheckSet = report, true }
 }

@@ -26,6 +26,7 @@ type Server struct {
 	log       *slog.Logger
 	validator *validator
 	specV     *spec.Validator // nil unless the spec check is on
+	resp      *respRules      // the compiled response check, when the spec check is not configured (respcheck.go)
 	seed      uint64
 	closing   chan struct{} // closed by Close: hung requests give up
 	auth      authState     // signature verification (auth.go)
@@ -100,6 +101,10 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.specCheck != nil {
 		if s.specV, err = spec.SharedValidator(); err != nil {
 			return nil, err
+		}
+	} else if !cfg.specCheckSet {
+		if s.resp, err = sharedRespRules(); err != nil { // respcheck.go
+			return nil, fmt.Errorf("fake: compile the spec's responses: %w", err)
 		}
 	}
 	return s, nil

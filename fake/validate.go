@@ -5,7 +5,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -263,7 +263,10 @@ func (v *validator) validate(params url.Values) (*input, *violation) {
 }
 
 func (rc *repeatedCheck) collect(params url.Values, in *input) *violation {
-	var keys []string
+	// A request has a few elements: keep keys and elements in stack buffers, and build the name of
+	// a parameter only when it is reported.
+	var keyBuf [16]string
+	keys := keyBuf[:0]
 	for k := range params {
 		if strings.HasPrefix(k, rc.prefix) {
 			keys = append(keys, k)
@@ -272,12 +275,13 @@ func (rc *repeatedCheck) collect(params url.Values, in *input) *violation {
 	if len(keys) == 0 {
 		return nil
 	}
-	sort.Strings(keys) // deterministic: the same request always names the same parameter
-	type element struct {
-		vals []string
-		seen []bool
-	}
-	elems := map[int]*element{}
+	slices.Sort(keys) // deterministic: the same request always names the same parameter
+	type element struct{ n, off int }
+	var elemBuf [8]element
+	var valBuf [16]string
+	var seenBuf [16]bool
+	elems, vals, seen := elemBuf[:0], valBuf[:0], seenBuf[:0]
+	nf := len(rc.fields)
 	for _, k := range keys {
 		rest := k[len(rc.prefix):]
 		idx, field, ok := strings.Cut(rest, ".")
@@ -297,40 +301,44 @@ func (rc *repeatedCheck) collect(params url.Values, in *input) *violation {
 		if fi < 0 {
 			continue // an unknown field of a known element is tolerated, like unknown parameters
 		}
-		e := elems[n]
-		if e == nil {
-			e = &element{vals: make([]string, len(rc.fields)), seen: make([]bool, len(rc.fields))}
-			elems[n] = e
+		e := -1
+		for i := range elems {
+			if elems[i].n == n {
+				e = i
+				break
+			}
 		}
-		vals := params[k]
-		for _, other := range vals[1:] {
-			if other != vals[0] {
+		if e < 0 {
+			e = len(elems)
+			elems = append(elems, element{n: n, off: len(vals)})
+			for range nf {
+				vals, seen = append(vals, ""), append(seen, false)
+			}
+		}
+		vs := params[k]
+		for _, other := range vs[1:] {
+			if other != vs[0] {
 				return &violation{spec.CodeInvalidParameter, k}
 			}
 		}
-		e.vals[fi], e.seen[fi] = vals[0], vals[0] != ""
+		vals[elems[e].off+fi], seen[elems[e].off+fi] = vs[0], vs[0] != ""
 	}
-	ns := make([]int, 0, len(elems))
-	for n := range elems {
-		ns = append(ns, n)
-	}
-	sort.Ints(ns)
-	for _, n := range ns {
-		e := elems[n]
-		for i, f := range rc.fields {
-			name := rc.prefix + strconv.Itoa(n) + "." + f.name
-			if !e.seen[i] {
+	slices.SortFunc(elems, func(a, b element) int { return a.n - b.n })
+	for _, e := range elems {
+		for i := range rc.fields {
+			f := &rc.fields[i]
+			if !seen[e.off+i] {
 				if f.required {
-					return &violation{f.missing, name}
+					return &violation{f.missing, rc.prefix + strconv.Itoa(e.n) + "." + f.name}
 				}
 				continue
 			}
-			if _, ok := f.value.check(e.vals[i]); !ok {
-				return &violation{spec.CodeInvalidParameter, name}
+			if _, ok := f.value.check(vals[e.off+i]); !ok {
+				return &violation{spec.CodeInvalidParameter, rc.prefix + strconv.Itoa(e.n) + "." + f.name}
 			}
 		}
 		if rc.codeIdx >= 0 && rc.valIdx >= 0 {
-			in.Parameters = append(in.Parameters, Param{N: n, Code: e.vals[rc.codeIdx], Value: e.vals[rc.valIdx]})
+			in.Parameters = append(in.Parameters, Param{N: e.n, Code: vals[e.off+rc.codeIdx], Value: vals[e.off+rc.valIdx]})
 		}
 	}
 	return nil

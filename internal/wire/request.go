@@ -78,14 +78,14 @@ func (e *Error) Error() string {
 func Parse(r *http.Request, body []byte) (*Request, *Error) {
 	req := &Request{Method: r.Method, Host: r.Host, Path: r.URL.Path, Header: r.Header, Body: body}
 	var perr *Error
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		perr = &Error{Code: spec.CodeInvalidParameter, Param: "query string", Detail: err.Error()}
 	}
 	req.Query = q
 	req.Params = q
 	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
-		f, err := url.ParseQuery(string(body))
+		f, err := parseQuery(string(body))
 		if err != nil && perr == nil {
 			perr = &Error{Code: spec.CodeInvalidParameter, Param: "form body", Detail: err.Error()}
 		}
@@ -114,6 +114,54 @@ func Parse(r *http.Request, body []byte) (*Request, *Error) {
 		req.Version = r.Header.Get("x-acs-version")
 	}
 	return req, perr
+}
+
+// parseQuery is url.ParseQuery, with the same result and errors, in fewer allocations: the map is
+// sized from the number of pairs, single values share one backing array, and keys and values
+// that need no unescaping are substrings of s. Anything unusual (a semicolon, an escape that does
+// not decode) takes url.ParseQuery itself.
+func parseQuery(s string) (url.Values, error) {
+	if s == "" {
+		return url.Values{}, nil
+	}
+	if strings.IndexByte(s, ';') >= 0 {
+		return url.ParseQuery(s)
+	}
+	n := strings.Count(s, "&") + 1
+	m := make(url.Values, n)
+	backing := make([]string, n)
+	used := 0
+	for rest := s; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, ok1 := unescapeQuery(k)
+		v, ok2 := unescapeQuery(v)
+		if !ok1 || !ok2 {
+			return url.ParseQuery(s)
+		}
+		if old, dup := m[k]; dup {
+			m[k] = append(old, v)
+			continue
+		}
+		backing[used] = v
+		m[k] = backing[used : used+1 : used+1]
+		used++
+	}
+	return m, nil
+}
+
+// unescapeQuery is url.QueryUnescape; s itself when it holds no escape. ok is false on an
+// invalid escape.
+func unescapeQuery(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, true
+	}
+	u, err := url.QueryUnescape(s)
+	return u, err == nil
 }
 
 func isForm(contentType string) bool {
