@@ -11,6 +11,9 @@ const adminPrefix = "/__admin/"
 // serveAdmin answers the admin API: read-only views of the journal, orders and catalogue, a health
 // check, and reset. Admin answers are JSON; errors are {"error": "..."}.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if !s.adminGate(w, r) { // admin_auth.go: the token, and no cross-site state changes
+		return
+	}
 	if r.URL.Path == adminFaults || strings.HasPrefix(r.URL.Path, adminFaults+"/") {
 		s.serveFaults(w, r) // faults_admin.go
 		return
@@ -29,6 +32,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			"verifiesSignatures": s.verify,
 		}
 		s.mu.Unlock()
+		addRuntimeHealth(body) // limits.go: goroutines, heapBytes
 		writeJSON(w, http.StatusOK, body)
 	case adminPrefix + "requests":
 		if allowMethods(w, r, http.MethodGet) {
@@ -45,6 +49,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case adminPrefix + "reset":
 		if allowMethods(w, r, http.MethodPost) {
 			s.Reset()
+			if err := s.stateErr(); err != nil { // state.go
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reset is not durable: see the fake's log"})
+				return
+			}
 			writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 		}
 	default:

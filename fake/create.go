@@ -17,9 +17,7 @@ func (s *Server) createInstance(ex *exchange) {
 		ex.fail(viol.code, viol.param)
 		return
 	}
-	s.mu.Lock()
-	order, replayed, code, param := s.placeLocked(ex, in)
-	s.mu.Unlock()
+	order, replayed, code, param := s.placeDurable(ex, in) // state.go: placeLocked under s.mu, then the state file
 	if code != "" {
 		ex.fail(code, param)
 		return

@@ -2,8 +2,6 @@ package fake
 
 import (
 	"context"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -33,6 +31,8 @@ type exchange struct {
 	written bool
 	noSpec  bool       // a fault rule shaped the answer on purpose: skip the spec check
 	stdHdr  *[3]string // the header values answer set, to tell an untouched header (journal.go)
+
+	epoch uint64 // Server.journalEpoch when entry.Seq was assigned: a reset in between drops the entry
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -40,21 +40,30 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 // ServeHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
 // admin API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ex *exchange
+	defer func() {
+		if p := recover(); p != nil {
+			s.recovered(w, r, ex, p) // recover.go
+		}
+	}()
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex := &exchange{s: s, w: w, r: r}
+	ex = &exchange{s: s, w: w, r: r}
 	s.mu.Lock()
 	s.journal.seq++
-	ex.entry.Seq = s.journal.seq
+	ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
 	ex.entry.RequestID = s.newRequestIDLocked()
 	s.mu.Unlock()
 	ex.entry.Time = s.clock.Now()
 	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header
 
-	body, tooLarge := readBody(w, r, s.cfg.maxBody)
+	body, lerr := s.readBody(w, r) // limits.go
 	req, perr := wire.Parse(r, body)
+	if lerr == nil {
+		lerr = s.checkLimits(r, req)
+	}
 	ex.req = req
 	ex.entry.body, ex.entry.formBody = body, req.Form != nil
 	ex.entry.Action, ex.entry.Version, ex.entry.Format = req.Action, req.Version, req.Format.String()
@@ -62,8 +71,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.entry.AccessKeyID = ex.accessKeyID
 
 	switch {
-	case tooLarge:
-		ex.fail(spec.CodeInvalidParameter, "body")
+	case lerr != nil:
+		ex.failLimit(lerr)
 	case perr != nil:
 		ex.fail(perr.Code, perr.Param)
 	case !ex.route():
@@ -73,19 +82,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.createInstance(ex)
 	}
 	ex.finish()
-}
-
-// readBody reads the body up to limit bytes; tooLarge reports a longer one.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, tooLarge bool) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, false
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true
-	}
-	return b, false
 }
 
 // accessKeyIDOf returns the access key a request claims: the V1 AccessKeyId parameter, the V3
@@ -198,7 +194,9 @@ func (ex *exchange) finish() {
 		ex.recordHeader() // journal.go
 	}
 	s.mu.Lock()
-	s.journal.add(ex.entry)
+	if ex.epoch == s.journalEpoch { // not numbered before a reset
+		s.journal.add(ex.entry)
+	}
 	s.mu.Unlock()
 	if s.specV != nil && ex.written && !ex.noSpec {
 		s.checkSpec(ex)

@@ -23,6 +23,10 @@ type config struct {
 	maxBody      int64
 	rules        []Rule  // WithRules, WithScenario
 	scenarioSeed *uint64 // WithScenario's seed, used unless WithSeed
+	limits       Limits  // WithLimits (limits.go)
+	adminToken   string  // WithAdminToken (admin_auth.go)
+	stateFile    string  // WithStateFile (state.go)
+	stateRepair  bool    // WithStateRepair (state.go)
 }
 
 func defaultConfig() config {

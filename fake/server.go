@@ -31,6 +31,9 @@ type Server struct {
 	closing   chan struct{} // closed by Close: hung requests give up
 	auth      authState     // signature verification (auth.go)
 	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
+	limits    Limits        // effective limits (limits.go)
+	connLim   *connLimiter  // nil when MaxConns is off
+	persist   *stateFile    // nil without WithStateFile (state.go)
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -41,6 +44,8 @@ type Server struct {
 	store    *store
 	journal  journal
 	faults   faultState // fault rules and their counters (rules_state.go)
+
+	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
 	lifeMu    sync.Mutex // guards httpSrv, listener, closed, conns
 	httpSrv   *http.Server
@@ -92,6 +97,8 @@ func New(opts ...Option) (*Server, error) {
 		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
+	s.limits = cfg.limits.resolved(cfg.maxBody)
+	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
 		return nil, err
 	}
@@ -106,6 +113,9 @@ func New(opts ...Option) (*Server, error) {
 		if s.resp, err = sharedRespRules(); err != nil { // respcheck.go
 			return nil, fmt.Errorf("fake: compile the spec's responses: %w", err)
 		}
+	}
+	if err := s.openStateFile(); err != nil { // state.go
+		return nil, err
 	}
 	return s, nil
 }
@@ -131,6 +141,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // Start listens on the configured address ([WithAddr], default a free loopback port) and serves in
 // the background until [Server.Close].
 func (s *Server) Start() error {
+	if err := s.checkBind(s.cfg.addr); err != nil { // admin_auth.go
+		return err
+	}
 	l, err := net.Listen("tcp", s.cfg.addr)
 	if err != nil {
 		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
@@ -150,15 +163,22 @@ func (s *Server) Serve(l net.Listener) error {
 		l.Close()
 		return errors.New("fake: server already started")
 	}
+	if _, isTCP := l.Addr().(*net.TCPAddr); isTCP {
+		if err := s.checkBind(l.Addr().String()); err != nil { // admin_auth.go
+			l.Close()
+			return err
+		}
+	}
+	if s.connLim != nil {
+		l = &limitListener{Listener: l, s: s, cl: s.connLim} // limits.go
+	}
 	s.listener = l
 	s.httpSrv = &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    1 << 20,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		ConnState:         s.trackConn,
+		Handler:   s,
+		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
 	}
+	s.limits.applyTimeouts(s.httpSrv)
 	s.conns = map[net.Conn]http.ConnState{}
 	s.serveDone = make(chan struct{})
 	go func() {
@@ -183,6 +203,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	srv, done := s.httpSrv, s.serveDone
 	s.lifeMu.Unlock()
 	if srv == nil {
+		s.closeState() // state.go
 		return nil
 	}
 	err := srv.Shutdown(ctx)
@@ -190,6 +211,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		srv.Close()
 	}
 	<-done
+	s.closeState() // state.go
 	return err
 }
 
@@ -399,6 +421,8 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.resetRuleCountersLocked(now)
 	s.store = newStore()
+	s.resetStateLocked() // state.go
 	s.journal.reset()
 	s.journal.seq = 0
+	s.journalEpoch++
 }

@@ -103,5 +103,5 @@ func TestBodyLimit(t *testing.T) {
 	a := do(t, srv, "POST", "/?Format=JSON", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"Logistics": {strings.Repeat("x", 2048)}}.Encode()))
 	assert.Equal(t, 400, a.Status)
 	assert.Equal(t, "InvalidParameter", a.Body["Code"])
-	assert.Equal(t, "The specified parameter body is not valid.", a.Body["Message"])
+	assert.Equal(t, "The specified parameter body is not valid: the request body is over the fake's limit of 1024 bytes (Limits.MaxBodyBytes).", a.Body["Message"])
 }

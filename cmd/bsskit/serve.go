@@ -26,6 +26,10 @@ type serveConfig struct {
 	seedSet             bool
 	journalLimit        int
 	shutdownGrace       time.Duration
+	adminToken          string      // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
+	state               string      // --state
+	stateRepair         bool        // --state-repair
+	limits              fake.Limits // --max-*, --*-timeout
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
@@ -43,8 +47,30 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	seed := fs.String("seed", "", "seed for every random choice (default: random, printed at start)")
 	fs.IntVar(&c.journalLimit, "journal-limit", 4096, "requests kept in the journal")
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long a shutdown waits for in-flight requests")
+	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
+	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
+	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
+	d := fake.DefaultLimits()
+	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body; a larger one is answered InvalidParameter (negative: no limit)")
+	fs.IntVar(&c.limits.MaxQueryBytes, "max-query-bytes", d.MaxQueryBytes, "longest query string (negative: no limit)")
+	fs.IntVar(&c.limits.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "largest request line and headers; net/http answers 431 past it")
+	fs.IntVar(&c.limits.MaxParams, "max-params", d.MaxParams, "most query and form parameters in one request (negative: no limit)")
+	fs.IntVar(&c.limits.MaxConns, "max-conns", d.MaxConns, "most connections open at once; more are answered ServiceUnavailable (negative: no limit)")
+	fs.DurationVar(&c.limits.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "time to read a request's headers")
+	fs.DurationVar(&c.limits.ReadTimeout, "read-timeout", d.ReadTimeout, "time to read a whole request")
+	fs.DurationVar(&c.limits.WriteTimeout, "write-timeout", d.WriteTimeout, "time to write an answer (longer fault latencies lose their answer)")
+	fs.DurationVar(&c.limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.adminToken == "" {
+		c.adminToken = os.Getenv("BSSKIT_ADMIN_TOKEN")
+	}
+	if c.adminToken == "" && !fake.IsLoopback(c.addr) {
+		return nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.addr)
+	}
+	if c.stateRepair && c.state == "" {
+		return nil, errors.New("--state-repair needs --state")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -80,7 +106,16 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 }
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
-	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit)}
+	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits)}
+	if c.adminToken != "" {
+		opts = append(opts, fake.WithAdminToken(c.adminToken))
+	}
+	if c.state != "" {
+		opts = append(opts, fake.WithStateFile(c.state))
+		if c.stateRepair {
+			opts = append(opts, fake.WithStateRepair())
+		}
+	}
 	if c.accounts != "" {
 		accts, err := fake.LoadAccounts(c.accounts)
 		if err != nil {
@@ -136,6 +171,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	if err := srv.Start(); err != nil {
+		srv.Close()
 		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
 		return exitFail
 	}
@@ -145,6 +181,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", srv.URL(), auth, srv.Seed())
 	log.Info("serving", "url", srv.URL(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	cfg.logSafety(log, len(srv.Orders()))
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.shutdownGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
@@ -154,4 +191,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log.Info("stopped", "requests", srv.Requests())
 	return exitOK
+}
+
+// logSafety says at start-up how the admin API is protected and where orders are kept. It never
+// logs the admin token itself.
+func (c *serveConfig) logSafety(log *slog.Logger, orders int) {
+	switch {
+	case c.adminToken != "" && !fake.IsLoopback(c.addr):
+		log.Info("admin API requires the admin token (listening beyond loopback)", "addr", c.addr, "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
+	case c.adminToken != "":
+		log.Info("admin API requires the admin token", "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
+	default:
+		log.Info("admin API open without a token: loopback only", "addr", c.addr)
+	}
+	if c.state != "" {
+		log.Info("state file: orders and ClientTokens survive restarts", "path", c.state, "orders", orders)
+	} else {
+		log.Info("no state file: orders are lost on exit (--state FILE keeps them)")
+	}
 }

@@ -1,0 +1,116 @@
+package fake
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ErrAdminTokenRequired is returned by [Server.Start] and [Server.Serve] for an address that is not
+// loopback when no admin token is set ([WithAdminToken]): anyone who can reach the port could
+// otherwise read the journal and reset the fake.
+var ErrAdminTokenRequired = errors.New("fake: listening on a non-loopback address requires an admin token (WithAdminToken, bsskit serve --admin-token or $BSSKIT_ADMIN_TOKEN)")
+
+// AdminTokenHeader is the header that carries the admin token, as an alternative to
+// "Authorization: Bearer <token>".
+const AdminTokenHeader = "X-Bsskit-Admin-Token"
+
+// WithAdminToken requires every /__admin/ request to carry token, as "Authorization: Bearer
+// <token>" or in the X-Bsskit-Admin-Token header (compared in constant time). It is required to
+// listen on an address that is not loopback; on loopback it is optional. The token never appears in
+// logs, the journal or error messages.
+func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
+
+// IsLoopback reports whether addr ("host:port" or a bare host) names only loopback interfaces:
+// "localhost", 127.0.0.0/8 or ::1. An empty host, 0.0.0.0, :: and any other name or address are
+// not loopback.
+func IsLoopback(addr string) bool {
+	host := addr
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkBind refuses a non-loopback address without an admin token.
+func (s *Server) checkBind(addr string) error {
+	if s.cfg.adminToken == "" && !IsLoopback(addr) {
+		return ErrAdminTokenRequired
+	}
+	return nil
+}
+
+// adminGate authorises an admin request: the token when one is set, and for requests that change
+// state, a guard against cross-site browser requests. false means it answered.
+func (s *Server) adminGate(w http.ResponseWriter, r *http.Request) bool {
+	if s.cfg.adminToken != "" && !s.adminTokenOK(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="bsskit admin"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the admin API needs the admin token: send \"Authorization: Bearer <token>\" or \"" + AdminTokenHeader + ": <token>\""})
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	if reason := crossSite(r); reason != "" {
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "cross-site request refused: " + reason})
+		return false
+	}
+	return true
+}
+
+// adminTokenOK compares the presented token with the configured one in constant time (over
+// SHA-256 digests, so that the length does not leak either).
+func (s *Server) adminTokenOK(r *http.Request) bool {
+	got := r.Header.Get(AdminTokenHeader)
+	if got == "" {
+		if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
+			got = strings.TrimSpace(auth[7:])
+		}
+	}
+	if got == "" {
+		return false
+	}
+	a, b := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(s.cfg.adminToken))
+	return subtle.ConstantTimeCompare(a[:], b[:]) == 1
+}
+
+// crossSite returns why a state-changing admin request looks like it came from another site's page
+// in a browser, or "" if it does not. Browsers send Sec-Fetch-Site and Origin on such requests; a
+// page can send a "simple" content type (a form or text/plain) without a CORS preflight, so those
+// need a custom header (the admin token header, Authorization or X-Requested-By) that it cannot
+// send without one. Tools such as curl and Go clients send none of these and pass.
+func crossSite(r *http.Request) string {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return "Sec-Fetch-Site is " + site
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if origin == "null" || err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+			return "Origin " + origin + " is not this server"
+		}
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			mt = strings.ToLower(strings.TrimSpace(ct))
+		}
+		switch mt {
+		case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+			if r.Header.Get(AdminTokenHeader) == "" && r.Header.Get("Authorization") == "" && r.Header.Get("X-Requested-By") == "" {
+				return "a state change with Content-Type " + mt + " needs a non-form content type (application/json or application/yaml) or the header X-Requested-By"
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,391 @@
+package fake
+
+// Fuzz targets for everything of package fake that parses untrusted bytes: whole requests through
+// ServeHTTP, Parameter.n flattening, catalogue files, admin requests and state files. Seeds are
+// the f.Add calls below and testdata/fuzz/<Target>/. Run one with
+//
+//	go test -run '^$' -fuzz '^FuzzServeHTTP$' -fuzztime 30s ./fake
+//
+// or every target with make fuzz (FUZZTIME=30s each).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// fuzzFaultRule answers ServiceUnavailable (503) to requests with the header X-Fuzz-Fault: 503, so
+// the handler target also meets a 5xx that a rule asked for.
+var fuzzFaultRule = Rule{ID: "fuzz-503", Match: Match{Headers: map[string]*StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &Outcome{Error: spec.CodeServiceUnavailable}}
+
+const fuzzAdminToken = "fuzz-admin-token-4f1c"
+
+// fuzzRequest builds a request from fuzzed parts; ok is false for parts net/http would never hand a
+// handler (an invalid method or request target).
+func fuzzRequest(method, target, headers string, body []byte) (*http.Request, bool) {
+	if method == "" || strings.ContainsAny(method, " \t\r\n()<>@,;:\\\"/[]?={}") || !strings.HasPrefix(target, "/") {
+		return nil, false
+	}
+	r, err := http.NewRequest(method, "http://business.aliyuncs.com"+target, bytes.NewReader(body))
+	if err != nil || r.URL.Host != "business.aliyuncs.com" {
+		return nil, false
+	}
+	r.RequestURI = target
+	for _, line := range strings.Split(headers, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok && k != "" {
+			r.Header.Add(k, strings.TrimSpace(v))
+		}
+	}
+	return r, true
+}
+
+// checkStoreLocked verifies the order store's indexes agree with its orders.
+func (s *Server) checkStoreLocked() error {
+	st := s.store
+	if len(st.byID) != len(st.orders) {
+		return fmt.Errorf("%d orders but %d IDs", len(st.orders), len(st.byID))
+	}
+	tokens := 0
+	for i, o := range st.orders {
+		if st.byID[o.OrderID] != i {
+			return fmt.Errorf("order %d (%s) is not indexed by its ID", i, o.OrderID)
+		}
+		if !st.usedInst[o.InstanceID] {
+			return fmt.Errorf("instance %s not recorded", o.InstanceID)
+		}
+		if o.ClientToken != "" {
+			tokens++
+			if st.byToken[tokenKey{o.AccountID, o.ClientToken}] != i {
+				return fmt.Errorf("ClientToken %q of order %s points elsewhere: two orders for one token", o.ClientToken, o.OrderID)
+			}
+		}
+	}
+	if tokens != len(st.byToken) {
+		return fmt.Errorf("%d orders with a ClientToken but %d token records", tokens, len(st.byToken))
+	}
+	return nil
+}
+
+// answerShape is the body of any CreateInstance answer, success or error, JSON or XML.
+type answerShape struct {
+	RequestID string `json:"RequestId" xml:"RequestId"`
+	HostID    string `json:"HostId" xml:"HostId"`
+	Code      string `json:"Code" xml:"Code"`
+	Message   string `json:"Message" xml:"Message"`
+	Success   *bool  `json:"Success" xml:"Success"`
+	Data      *struct {
+		OrderID    string `json:"OrderId" xml:"OrderId"`
+		InstanceID string `json:"InstanceId" xml:"InstanceId"`
+	} `json:"Data" xml:"Data"`
+}
+
+// checkAPIAnswer verifies an answer of the CreateInstance API: the real shape, a catalogued code,
+// no 5xx unless a rule asked for it, never InternalError.
+func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
+	var a answerShape
+	ct := rec.Header().Get("Content-Type")
+	switch ct {
+	case wire.ContentTypeJSON:
+		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+			return fmt.Errorf("invalid JSON: %v", err)
+		}
+	case wire.ContentTypeXML:
+		if err := xml.Unmarshal(rec.Body.Bytes(), &a); err != nil {
+			return fmt.Errorf("invalid XML: %v", err)
+		}
+	default:
+		return fmt.Errorf("Content-Type %q", ct)
+	}
+	if a.RequestID == "" || a.RequestID != rec.Header().Get("X-Acs-Request-Id") {
+		return fmt.Errorf("RequestId %q, header %q", a.RequestID, rec.Header().Get("X-Acs-Request-Id"))
+	}
+	if rec.Code >= 500 && entry.Rule == "" {
+		return fmt.Errorf("HTTP %d without a fault rule", rec.Code)
+	}
+	if a.Code == string(spec.CodeInternalError) && entry.Rule == "" {
+		return fmt.Errorf("InternalError without a fault rule: a recovered panic? %s", a.Message)
+	}
+	if rec.Code == http.StatusOK {
+		if a.Success == nil || !*a.Success || a.Data == nil || a.Data.OrderID == "" || a.Data.InstanceID == "" {
+			return fmt.Errorf("HTTP 200 without an order")
+		}
+		return nil
+	}
+	if _, ok := spec.Lookup(spec.Code(a.Code)); !ok || a.HostID == "" || a.Message == "" {
+		return fmt.Errorf("error body without a catalogued Code, HostId and Message")
+	}
+	if strings.Contains(a.Message, "goroutine ") || strings.Contains(a.Message, ".go:") {
+		return fmt.Errorf("a stack trace in the message")
+	}
+	return nil
+}
+
+func FuzzServeHTTP(f *testing.F) {
+	v := url.Values{
+		"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"JSON"}, "ProductCode": {"rtc"},
+		"SubscriptionType": {"PayAsYouGo"}, "Parameter.1.Code": {"ServiceType"}, "Parameter.1.Value": {"universal"}, "ClientToken": {"c1"},
+	}
+	f.Add("POST", "/?"+v.Encode(), "", []byte(nil))
+	f.Add("GET", "/?"+v.Encode()+"&Format=XML", "Accept: application/json", []byte(nil))
+	f.Add("POST", "/?Format=JSON", "Content-Type: application/x-www-form-urlencoded", []byte(v.Encode()))
+	f.Add("POST", "/", "x-acs-action: CreateInstance\nx-acs-version: 2017-12-14\nAuthorization: ACS3-HMAC-SHA256 Credential=ak,SignedHeaders=host,Signature=00\nAccept: application/json", []byte("ProductCode=sas"))
+	f.Add("PUT", "/?"+v.Encode(), "X-Fuzz-Fault: 503", []byte(nil))
+	f.Add("POST", "/?"+v.Encode(), "X-Fuzz-Fault: 503", []byte(nil))
+	f.Add("POST", "/?Parameter.101.Code=a&Parameter.0.Value=b&Parameter.01.Code=c&Parameter.x.Code=d", "", []byte(nil))
+	f.Add("POST", "/?a=%zz&Format=xMl", "Content-Type: application/x-www-form-urlencoded; charset=\"", []byte("%%;&="))
+	f.Add("DELETE", "/__admin/faults/x", "Origin: http://evil.example", []byte(nil))
+	f.Add("POST", "/__admin/reset", "X-Bsskit-Admin-Token: "+fuzzAdminToken, []byte(nil))
+	f.Add("GET", "/__admin/requests", "Authorization: Bearer "+fuzzAdminToken, []byte(nil))
+	var specErr error
+	s, err := New(WithSeed(1), WithRules(fuzzFaultRule), WithJournalLimit(64), WithSpecCheck(func(err error) { specErr = err }),
+		WithLimits(Limits{MaxBodyBytes: 4 << 10, MaxQueryBytes: 2 << 10, MaxParams: 64}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, method, target, headers string, body []byte) {
+		r, ok := fuzzRequest(method, target, headers, body)
+		if !ok {
+			t.Skip()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		r = r.WithContext(ctx)
+		specErr = nil
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, r) // a panic fails the target: the recover middleware must not be needed
+		s.mu.Lock()
+		serr := s.checkStoreLocked()
+		raw := s.journal.snapshot()
+		s.mu.Unlock()
+		if serr != nil {
+			t.Fatalf("store: %v", serr)
+		}
+		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+			if rec.Code >= 500 {
+				t.Fatalf("admin HTTP %d: %s", rec.Code, rec.Body)
+			}
+			if !json.Valid(rec.Body.Bytes()) && rec.Header().Get("Content-Type") == "application/json" {
+				t.Fatalf("admin answer is not JSON: %q", rec.Body)
+			}
+			s.ClearRules() // the admin API may have added rules (hang, latency): start over
+			if _, err := s.Inject(fuzzFaultRule); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if len(raw) == 0 {
+			t.Fatalf("the request is not in the journal")
+		}
+		last := raw[len(raw)-1].export()
+		if err := checkAPIAnswer(rec, &last); err != nil {
+			t.Fatalf("HTTP %d %v\n%s", rec.Code, err, rec.Body)
+		}
+		if specErr != nil {
+			t.Fatalf("the answer does not conform to the spec: %v", specErr)
+		}
+		if len(s.Orders()) > 1000 {
+			s.Reset()
+		}
+	})
+}
+
+// FuzzParameters fuzzes Parameter.n flattening and the parameter rules: no panic, and an accepted
+// request's Parameters are in ascending n within 1..100, each the element's Code and Value.
+func FuzzParameters(f *testing.F) {
+	f.Add("ProductCode=rtc&SubscriptionType=PayAsYouGo&Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
+	f.Add("ProductCode=sas&SubscriptionType=Subscription&Period=12&Parameter.2.Code=Version&Parameter.2.Value=level2&Parameter.10.Code=ServerNum&Parameter.10.Value=5")
+	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.1.Code=a&Parameter.1.Code=b&Parameter.1.Value=c")
+	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.100.Code=a&Parameter.100.Value=&Parameter.+1.Code=q")
+	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.1.Code=a&Parameter.1.Value=b&Parameter.1.Other=z&Parameter..Code=y&Parameter.1")
+	v, err := sharedValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, rawQuery string) {
+		params, _ := url.ParseQuery(rawQuery)
+		in, viol := v.validate(params)
+		in2, viol2 := v.validate(params)
+		if !reflect.DeepEqual(in, in2) || !reflect.DeepEqual(viol, viol2) {
+			t.Fatalf("validation is not deterministic")
+		}
+		if viol != nil {
+			if _, ok := spec.Lookup(viol.code); !ok {
+				t.Fatalf("uncatalogued code %q", viol.code)
+			}
+			if viol.param == "" && viol.code != spec.CodeInvalidParameter {
+				t.Fatalf("violation %s names no parameter", viol.code)
+			}
+			return
+		}
+		if !slices.IsSortedFunc(in.Parameters, func(a, b Param) int { return a.N - b.N }) {
+			t.Fatalf("Parameters not in ascending n: %+v", in.Parameters)
+		}
+		for i, p := range in.Parameters {
+			if p.N < 1 || p.N > 100 || (i > 0 && in.Parameters[i-1].N == p.N) {
+				t.Fatalf("bad or repeated n %d", p.N)
+			}
+			n := strconv.Itoa(p.N)
+			if params.Get("Parameter."+n+".Code") != p.Code || params.Get("Parameter."+n+".Value") != p.Value {
+				t.Fatalf("element %d is not the request's: %+v", p.N, p)
+			}
+		}
+	})
+}
+
+// FuzzParseCatalog: ParseCatalog never panics (yaml.v3 panics are errors); an accepted catalogue
+// is valid and survives a round trip.
+func FuzzParseCatalog(f *testing.F) {
+	def, _ := yaml.Marshal(DefaultCatalog())
+	f.Add(def)
+	f.Add([]byte(`{"products":[{"code":"rtc","modules":[{"code":"a","values":["x"]}]}]}`))
+	f.Add([]byte("products:\n  - code: a\n    periodMultiple: -1\n"))
+	f.Add([]byte("products: &a [*a]\n"))
+	f.Add([]byte("products:\n  - code: x\n    unknown: 1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCatalog(data)
+		if err != nil {
+			if c != nil {
+				t.Fatalf("a catalogue and an error")
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("accepted an invalid catalogue: %v", err)
+		}
+		out, err := yaml.Marshal(c)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		c2, err := ParseCatalog(out)
+		if err != nil {
+			t.Fatalf("round trip: %v\n%s", err, out)
+		}
+		out2, err := yaml.Marshal(c2)
+		if err != nil || !bytes.Equal(out, out2) { // empty and absent lists are the same catalogue
+			t.Fatalf("round trip changed the catalogue:\n%s\n%s", out, out2)
+		}
+	})
+}
+
+// FuzzAdmin fuzzes admin requests on a server with an admin token: every answer is JSON (or the
+// scenario's YAML), never a 5xx, never the token; without the token nothing but 401.
+func FuzzAdmin(f *testing.F) {
+	tok := "Authorization: Bearer " + fuzzAdminToken
+	f.Add("GET", "/__admin/health", tok, "")
+	f.Add("POST", "/__admin/reset", tok+"\nContent-Type: application/json", "")
+	f.Add("POST", "/__admin/faults", tok+"\nContent-Type: application/yaml", "outcome: {error: Throttling.User}")
+	f.Add("POST", "/__admin/faults", tok+"\nOrigin: null", "{}")
+	f.Add("DELETE", "/__admin/faults/rule-1", "X-Bsskit-Admin-Token: "+fuzzAdminToken+"\nSec-Fetch-Site: cross-site", "")
+	f.Add("GET", "/__admin/faults/scenario", "X-Bsskit-Admin-Token: "+fuzzAdminToken, "")
+	f.Add("POST", "/__admin/reset", "Authorization: Bearer wrong", "")
+	f.Add("PATCH", "/__admin/orders", tok+"\nContent-Type: text/plain", "x")
+	s, err := New(WithSeed(1), WithAdminToken(fuzzAdminToken))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, method, path, headers, body string) {
+		if !strings.HasPrefix(path, adminPrefix) {
+			path = adminPrefix + path
+		}
+		r, ok := fuzzRequest(method, path, headers, []byte(body))
+		if !ok {
+			t.Skip()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		r = r.WithContext(ctx)
+		authorised := s.adminTokenOK(r)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, r)
+		defer s.ClearRules()
+		if rec.Code >= 500 {
+			t.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
+		}
+		if !authorised && rec.Code != http.StatusUnauthorized {
+			t.Fatalf("HTTP %d without the token", rec.Code)
+		}
+		if strings.Contains(rec.Body.String(), fuzzAdminToken) {
+			t.Fatalf("the answer contains the admin token")
+		}
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case ct == "application/json":
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("invalid JSON: %q", rec.Body)
+			}
+		case ct == "application/yaml" && rec.Code == 200:
+		default:
+			t.Fatalf("Content-Type %q", ct)
+		}
+		s.mu.Lock()
+		serr := s.checkStoreLocked()
+		s.mu.Unlock()
+		if serr != nil {
+			t.Fatalf("store: %v", serr)
+		}
+	})
+}
+
+// FuzzStateFile: the state file parser never panics; what it loads is what a re-encoding loads.
+func FuzzStateFile(f *testing.F) {
+	hdr, _ := encodeLine(&stateRecord{Seq: 1, Op: "header", Format: stateFormat})
+	o1, _ := encodeLine(&stateRecord{Seq: 2, Op: "order", Order: &Order{OrderID: "2001", InstanceID: "rtc-cn-x", ClientToken: "t", Parameters: []Param{{N: 1, Code: "a", Value: "b"}}}})
+	f.Add(append(append([]byte(nil), hdr...), o1...), false)
+	f.Add(append(append([]byte(nil), hdr...), o1[:20]...), true)
+	f.Add([]byte("00000000 {}\n"), false)
+	f.Add([]byte("zzzzzzzz {\"seq\":1}\n\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, repair bool) {
+		orders, good, err := parseState("fuzz", data, repair)
+		if err != nil {
+			return
+		}
+		if good > len(data) || (!repair && good != len(data)) {
+			t.Fatalf("good prefix %d of %d bytes (repair %v)", good, len(data), repair)
+		}
+		var re []byte
+		re = append(re, hdr...)
+		for i := range orders {
+			line, err := encodeLine(&stateRecord{Seq: uint64(i + 2), Op: "order", Order: &orders[i]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			re = append(re, line...)
+		}
+		again, _, err := parseState("fuzz", re, false)
+		if err != nil {
+			t.Fatalf("re-encoded state does not load: %v", err)
+		}
+		if !reflect.DeepEqual(normOrders(orders), normOrders(again)) {
+			t.Fatalf("round trip changed the orders")
+		}
+	})
+}
+
+func normOrders(os []Order) []Order {
+	out := make([]Order, len(os))
+	for i, o := range os {
+		o.CreatedAt = o.CreatedAt.UTC().Round(0)
+		if len(o.Parameters) == 0 {
+			o.Parameters = nil
+		}
+		out[i] = o
+	}
+	return out
+}
