@@ -2,6 +2,7 @@ package fake
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -30,7 +31,8 @@ type adminError struct {
 //
 //	GET    /__admin/faults           the seed, the rules (as their YAML/JSON form) and their counters
 //	GET    /__admin/faults/scenario  the same as a scenario file (YAML) that reproduces the run
-//	POST   /__admin/faults           add one rule or a scenario (YAML or JSON body), all or nothing
+//	POST   /__admin/faults           add one rule or a scenario (YAML or JSON body), all or nothing;
+//	                                 a scenario's seed is not applied (a warning says so)
 //	DELETE /__admin/faults/{id}      remove one rule
 //	POST   /__admin/faults/reset     remove every rule
 func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +126,11 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		writeAdminErrors(w, http.StatusBadRequest, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"ids": ids})
+	ans := map[string]any{"ids": ids}
+	if isScenario && sc.Seed != nil && *sc.Seed != s.seed {
+		ans["warning"] = fmt.Sprintf("the scenario's seed %d is not applied: the server runs with seed %d (restart with --seed %d to reproduce it)", *sc.Seed, s.seed, *sc.Seed)
+	}
+	writeJSON(w, http.StatusCreated, ans)
 }
 
 // writeAdminErrors answers {"error": "...", "errors": [{path, line, column, message}...]}.

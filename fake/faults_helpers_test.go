@@ -2,11 +2,13 @@ package fake_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,14 +21,13 @@ import (
 // faultCreds are the credentials the fault tests give the SDKs (the fake does not verify them).
 var faultCreds = sdkcall.Credentials{AccessKeyID: "faultAKID", AccessKeySecret: "faultSecret"}
 
-// faultRequest is a valid pay-as-you-go rtc order with a short read timeout, so transport faults
-// end quickly.
-func faultRequest() sdkcall.Request {
+// faultRequest is a valid pay-as-you-go rtc order with the given read timeout.
+func faultRequest(timeout time.Duration) sdkcall.Request {
 	return sdkcall.Request{
 		ProductCode:      "rtc",
 		SubscriptionType: "PayAsYouGo",
 		Parameters:       []sdkcall.Param{{Code: "ServiceType", Value: "universal"}},
-		ReadTimeout:      400 * time.Millisecond,
+		ReadTimeout:      timeout,
 	}
 }
 
@@ -106,4 +107,20 @@ func statuses(srv *fake.Server, n int, params url.Values) []int {
 		out[i] = send(srv, 5*time.Second, params).status
 	}
 	return out
+}
+
+// waitJournal polls until the journal holds n entries (an exchange is journaled just after its
+// answer is sent, so a client can be faster than the journal) and returns it in arrival order.
+func waitJournal(srv *fake.Server, n int) []fake.Entry {
+	deadline := time.Now().Add(5 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		j := srv.Journal()
+		if len(j) >= n || time.Now().After(deadline) {
+			slices.SortFunc(j, func(a, b fake.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+			return j
+		}
+		<-tick.C
+	}
 }

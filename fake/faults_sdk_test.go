@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,7 +65,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 					t.Parallel()
 					srv := way.start(t, fake.Outcome{Error: def.Code, Status: status})
 					for _, c := range sdkcall.Clients() {
-						out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest())
+						out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
 						if status == http.StatusOK {
 							assert.True(t, out.OK, "%s: %v", c, out.Err)
 							assert.False(t, out.Success, "%s", c)
@@ -79,8 +80,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 						assert.Equal(t, string(def.Code), out.ErrCode, "%s", c)
 						assert.Equal(t, def.HTTPStatus, out.ErrStatus, "%s", c)
 					}
-					j := srv.Journal()
-					require.Len(t, j, len(sdkcall.Clients()))
+					j := waitJournal(srv, len(sdkcall.Clients()))
 					for _, e := range j {
 						assert.Equal(t, "injected", e.Rule)
 						assert.Equal(t, string(def.Code), e.Code)
@@ -100,7 +100,7 @@ func TestStatusAndMessageOverride(t *testing.T) {
 	_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 500, Message: "boom"}})
 	require.NoError(t, err)
 	for _, c := range sdkcall.Clients() {
-		out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest())
+		out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
 		assert.Equal(t, 500, out.ErrStatus, "%s", c)
 		assert.Equal(t, "InternalError", out.ErrCode, "%s", c)
 		assert.Contains(t, out.ErrMessage, "boom", "%s", c)
@@ -117,7 +117,7 @@ func TestSDKRetriesMeetASequence(t *testing.T) {
 			srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "flaky", Sequence: []fake.Outcome{
 				{Error: spec.CodeServiceUnavailable}, {Error: spec.CodeServiceUnavailable}, {Pass: true},
 			}}))
-			req := faultRequest()
+			req := faultRequest(10 * time.Second)
 			req.AutoRetry, req.MaxRetries = true, 2
 			out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, req)
 			require.True(t, out.OK, "%v", out.Err)

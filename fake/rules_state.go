@@ -86,15 +86,11 @@ func (s *Server) InjectAll(rules ...Rule) ([]string, error) {
 	return s.addRules(rules, []string{"rules"})
 }
 
-// ApplyScenario adds a scenario's rules after the existing ones, all or none. A scenario that
-// names a seed other than the server's is refused: the seed is fixed when the server starts
-// ([WithSeed], [WithScenario]).
+// ApplyScenario adds a scenario's rules after the existing ones, all or none. The scenario's Seed
+// is not applied: the seed is fixed when the server starts ([WithSeed], [WithScenario]).
 func (s *Server) ApplyScenario(sc *Scenario) ([]string, error) {
 	if sc == nil {
 		return nil, fmt.Errorf("fake: nil scenario")
-	}
-	if sc.Seed != nil && *sc.Seed != s.seed {
-		return nil, &RuleError{Path: "seed", Msg: fmt.Sprintf("the server's seed is %d and cannot change while it runs; start it with seed %d", s.seed, *sc.Seed), segs: []string{"seed"}}
 	}
 	return s.addRules(sc.Rules, []string{"rules"})
 }

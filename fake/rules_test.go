@@ -87,7 +87,7 @@ func TestRuleMatching(t *testing.T) {
 				want = http.StatusServiceUnavailable
 			}
 			assert.Equal(t, want, resp.StatusCode)
-			assert.Equal(t, map[bool]string{true: "r"}[tt.want], srv.Journal()[0].Rule)
+			assert.Equal(t, map[bool]string{true: "r"}[tt.want], waitJournal(srv, 1)[0].Rule)
 		})
 	}
 }
@@ -213,8 +213,8 @@ rules:
 			send(srv, 5*time.Second, faultParams("ClientToken", fmt.Sprintf("tok-%d", i)))
 			clock.Advance(100 * time.Millisecond)
 		}
-		require.Eventually(t, func() bool { return len(srv.Journal()) == 12 }, 5*time.Second, time.Millisecond)
-		j := srv.Journal()
+		j := waitJournal(srv, 12)
+		require.Len(t, j, 12)
 		for i := range j { // the client's ephemeral port is not the fake's doing
 			delete(j[i].Header, "Host")
 		}

@@ -98,8 +98,8 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "slow body past the timeout", timeout: 300 * time.Millisecond, wantOrders: 1, wantStatus: 200,
-			outcome: fake.Outcome{Fault: fake.FaultSlowBody, ChunkBytes: 16, ChunkDelay: 100 * time.Millisecond},
+			name: "slow body past the timeout", timeout: 500 * time.Millisecond, wantOrders: 1, wantStatus: 200,
+			outcome: fake.Outcome{Fault: fake.FaultSlowBody, ChunkBytes: 16, ChunkDelay: 200 * time.Millisecond},
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.True(t, isTimeout(r.readErr), "%v", r.readErr)
@@ -142,8 +142,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 				assert.GreaterOrEqual(t, time.Since(start), tt.outcome.Latency.Fixed)
 			}
 			// The server finishes the exchange after the client has given up: poll the journal.
-			require.Eventually(t, func() bool { return len(srv.Journal()) == 1 }, 5*time.Second, time.Millisecond)
-			j := srv.Journal()
+			j := waitJournal(srv, 1)
 			require.Len(t, j, 1)
 			assert.Equal(t, id, j[0].Rule)
 			assert.Equal(t, tt.wantStatus, j[0].Status)
@@ -198,10 +197,14 @@ func TestTransportFaultsThroughSDKs(t *testing.T) {
 				t.Parallel()
 				o := fake.Outcome{Fault: tt.fault}
 				if tt.fault == fake.FaultSlowBody {
-					o.ChunkDelay = 150 * time.Millisecond
+					o.ChunkDelay = 300 * time.Millisecond
 				}
 				srv := fake.NewServer(t, fake.WithRules(fake.Rule{Outcome: &o}))
-				out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest())
+				timeout := 10 * time.Second // generous: only hang and slowBody should end in a timeout
+				if tt.fault == fake.FaultHang || tt.fault == fake.FaultSlowBody {
+					timeout = 600 * time.Millisecond
+				}
+				out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(timeout))
 				w := tt.want[c]
 				assert.Equal(t, w.kind, out.ErrKind, "%v", out.Err)
 				assert.Equal(t, w.code, out.ErrCode)

@@ -1,0 +1,127 @@
+package fake_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	aliErrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// "The first two calls for rtc fail, then it works", seen through the official SDK.
+func ExampleServer_Inject() {
+	srv, err := fake.New(fake.WithSeed(1))
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	id, err := srv.Inject(fake.Rule{
+		ID:    "flaky-rtc",
+		Match: fake.Match{ProductCode: fake.Exact("rtc")},
+		Sequence: []fake.Outcome{
+			{Error: spec.CodeServiceUnavailable},
+			{Error: spec.CodeInternalError, Status: http.StatusOK}, // HTTP 200, Success false
+			{Pass: true},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	client, err := bssopenapi.NewClientWithAccessKey("cn-hangzhou", "my-access-key", "my-secret")
+	if err != nil {
+		panic(err)
+	}
+	client.Domain = srv.Endpoint()
+	req := bssopenapi.CreateCreateInstanceRequest()
+	req.ProductCode, req.SubscriptionType, req.ClientToken = "rtc", "PayAsYouGo", "order-1"
+	req.Parameter = &[]bssopenapi.CreateInstanceParameter{{Code: "ServiceType", Value: "universal"}}
+
+	for range 3 {
+		resp, err := client.CreateInstance(req)
+		var se *aliErrors.ServerError
+		switch {
+		case errors.As(err, &se):
+			fmt.Println("error:", se.HttpStatus(), se.ErrorCode())
+		case err != nil:
+			fmt.Println("error:", err)
+		default:
+			fmt.Println("answer:", resp.Success, resp.Code)
+		}
+	}
+	for _, e := range waitJournal(srv, 3) {
+		fmt.Println(e.Seq, e.Rule, e.Code)
+	}
+	fmt.Println(id, "unused:", srv.UnfiredRules())
+	// Output:
+	// error: 503 ServiceUnavailable
+	// answer: false InternalError
+	// answer: true Success
+	// 1 flaky-rtc ServiceUnavailable
+	// 2 flaky-rtc InternalError
+	// 3 flaky-rtc Success
+	// flaky-rtc unused: []
+}
+
+// A scenario file: the same rules as YAML, with the seed that makes them repeatable.
+func ExampleParseScenario() {
+	sc, err := fake.ParseScenario([]byte(`
+seed: 42
+rules:
+  - id: lost-answer          # the order is stored, then the connection is reset
+    match: {clientToken: {prefix: "retry-"}}
+    calls: {first: 1}
+    outcome: {fault: reset, afterCommit: true}
+  - id: flow-control
+    rateLimit: {perSecond: 100}
+`))
+	if err != nil {
+		panic(err)
+	}
+	srv, err := fake.New(fake.WithScenario(sc))
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	q := url.Values{
+		"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"JSON"},
+		"ProductCode": {"rtc"}, "SubscriptionType": {"PayAsYouGo"}, "ClientToken": {"retry-1"},
+		"Parameter.1.Code": {"ServiceType"}, "Parameter.1.Value": {"universal"},
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for range 2 {
+		resp, err := client.Post(srv.URL()+"/?"+q.Encode(), "", nil)
+		if err != nil {
+			fmt.Println("transport error")
+			continue
+		}
+		resp.Body.Close()
+		fmt.Println("status", resp.StatusCode)
+	}
+	j := waitJournal(srv, 2)
+	fmt.Println(srv.Seed(), len(srv.Orders()), j[0].Rule, j[0].Fault, j[1].Replayed)
+
+	_, err = fake.ParseScenario([]byte("rules:\n  - outcome:\n      error: Teapot\n"))
+	var re *fake.RuleError
+	if errors.As(err, &re) {
+		fmt.Println(re.Line, re.Path)
+	}
+	// Output:
+	// transport error
+	// status 200
+	// 42 1 lost-answer reset true
+	// 3 rules[0].outcome.error
+}
