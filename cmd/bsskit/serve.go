@@ -181,6 +181,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", srv.URL(), auth, srv.Seed())
 	log.Info("serving", "url", srv.URL(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	if n := len(srv.Rules()); n > 0 {
+		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", srv.URL()+"/__admin/faults")
+	}
 	cfg.logSafety(log, len(srv.Orders()))
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.shutdownGrace)
