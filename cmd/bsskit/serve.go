@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type serveConfig struct {
 	state               string      // --state
 	stateRepair         bool        // --state-repair
 	limits              fake.Limits // --max-*, --*-timeout
+	memoryLimitMiB      int         // --memory-limit-mib
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
@@ -60,6 +62,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.limits.ReadTimeout, "read-timeout", d.ReadTimeout, "time to read a whole request")
 	fs.DurationVar(&c.limits.WriteTimeout, "write-timeout", d.WriteTimeout, "time to write an answer (longer fault latencies lose their answer)")
 	fs.DurationVar(&c.limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
+	fs.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 48, "soft memory limit of the Go runtime in MiB (runtime/debug.SetMemoryLimit): the garbage collector works harder near it instead of letting the heap double; 0: none; $GOMEMLIMIT, when set, wins")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -164,6 +167,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
 		return exitUsage
+	}
+	if cfg.memoryLimitMiB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		// The journal and the nonce store are bounded; the limit keeps their garbage from doubling
+		// the process's memory (docs/performance.md).
+		prev := debug.SetMemoryLimit(int64(cfg.memoryLimitMiB) << 20)
+		defer debug.SetMemoryLimit(prev)
 	}
 	srv, err := fake.New(opts...)
 	if err != nil {
