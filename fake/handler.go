@@ -33,6 +33,8 @@ type exchange struct {
 	stdHdr  *[3]string // the header values answer set, to tell an untouched header (journal.go)
 
 	epoch uint64 // Server.journalEpoch when entry.Seq was assigned: a reset in between drops the entry
+	// recorded is set once the exchange is in the journal.
+	recorded bool
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -181,12 +183,20 @@ func (ex *exchange) answer(status int, code string, body []byte) {
 	h["Content-Type"], h["X-Acs-Request-Id"], h["Content-Length"] = hv[0:1:1], hv[1:2:2], hv[2:3:3]
 	ex.stdHdr = hv
 	ex.body = append([]byte(nil), body...)
+	if _, capturing := ex.w.(*captureWriter); !capturing {
+		ex.record() // before the client can see the answer, so the journal never lags behind it
+	}
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
 }
 
-// finish records the exchange in the journal and runs the spec check.
-func (ex *exchange) finish() {
+// record adds the exchange to the journal, once. It runs just before the first byte of the answer
+// (or the transport fault) reaches the client: a client that got its answer finds it journalled.
+func (ex *exchange) record() {
+	if ex.recorded {
+		return
+	}
+	ex.recorded = true
 	s := ex.s
 	ex.entry.Status, ex.entry.Code = ex.status, ex.code
 	ex.entry.respBody = ex.body
@@ -198,6 +208,12 @@ func (ex *exchange) finish() {
 		s.journal.add(ex.entry)
 	}
 	s.mu.Unlock()
+}
+
+// finish records the exchange in the journal if nothing did yet and runs the spec check.
+func (ex *exchange) finish() {
+	s := ex.s
+	ex.record()
 	if s.specV != nil && ex.written && !ex.noSpec {
 		s.checkSpec(ex)
 	} else if s.resp != nil && ex.written && !ex.noSpec {

@@ -163,3 +163,24 @@ func TestJournalRedactsV3Headers(t *testing.T) {
 	assert.Equal(t, "REDACTED", e.Header.Get("X-Acs-Bearer-Token"))
 	assert.Equal(t, "ak-3", e.AccessKeyID)
 }
+
+// The journal never lags behind the client: once an answer (or a transport fault) reached the
+// client, its entry is there, without polling.
+func TestJournalIsCompleteWhenTheAnswerArrives(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t)
+	for i := 1; i <= 100; i++ {
+		call(t, srv, with(valid(), "ClientToken", "t"+strings.Repeat("x", i%7)))
+		require.Len(t, srv.Journal(), i, "after answer %d", i)
+	}
+	_, err := srv.FaultNext(fake.FaultReset)
+	require.NoError(t, err)
+	resp, err := http.Post(srv.URL()+"/?"+valid().Encode(), "", nil)
+	if err == nil {
+		resp.Body.Close()
+	}
+	require.Error(t, err, "the connection was reset")
+	j := srv.Journal()
+	require.Len(t, j, 101)
+	assert.Equal(t, "reset", j[100].Fault)
+}

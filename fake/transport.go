@@ -27,17 +27,20 @@ func (s *Server) applyFault(ex *exchange, o *Outcome) {
 	ex.entry.Fault = string(o.Fault)
 	switch o.Fault {
 	case FaultHang:
+		ex.status, ex.code = 0, ""
+		ex.record()
 		select {
 		case <-ex.r.Context().Done():
 		case <-s.closing:
 		}
-		ex.status, ex.code = 0, ""
 		ex.closeConn(false)
 	case FaultReset:
 		ex.status, ex.code = 0, ""
+		ex.record()
 		ex.closeConn(true)
 	case FaultEmpty:
 		ex.status, ex.code = 0, ""
+		ex.record()
 		ex.closeConn(false)
 	case FaultEmptyBody:
 		ex.sendRaw(http.StatusOK, wire.ContentType(ex.req.Format), nil)
@@ -85,6 +88,7 @@ func (ex *exchange) sendRaw(status int, contentType string, body []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	ex.status, ex.code, ex.body = status, "", append([]byte(nil), body...)
 	ex.written = true
+	ex.record()
 	ex.w.WriteHeader(status)
 	_, _ = ex.w.Write(body)
 }
@@ -92,6 +96,7 @@ func (ex *exchange) sendRaw(status int, contentType string, body []byte) {
 // truncate sends the real answer's status line and headers (its full Content-Length) and half of
 // its body, then closes the connection.
 func (ex *exchange) truncate() {
+	ex.record()
 	conn, ok := ex.hijack()
 	if !ok {
 		return
@@ -113,6 +118,7 @@ func (ex *exchange) truncate() {
 // complete response.
 func (ex *exchange) malformed() {
 	half := ex.body[:len(ex.body)/2]
+	ex.record()
 	ex.w.Header().Set("Content-Length", strconv.Itoa(len(half)))
 	ex.w.WriteHeader(ex.status)
 	_, _ = ex.w.Write(half)
@@ -129,6 +135,7 @@ func (s *Server) slowBody(ex *exchange, o *Outcome) {
 		delay = defaultChunkDelay
 	}
 	rc := http.NewResponseController(ex.w)
+	ex.record()
 	ex.w.WriteHeader(ex.status)
 	body := ex.body
 	for i := 0; i < len(body); i += size {
