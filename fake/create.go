@@ -26,7 +26,8 @@ func (s *Server) createInstance(ex *exchange) {
 }
 
 // placeLocked decides the call under s.mu. It returns the order placed or replayed, or the error
-// code and the parameter to name.
+// code and the parameter to name. The order shares its Parameters with the store's copy: callers
+// only read it (the answer, the state file), and orders in the store are never changed.
 func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
@@ -37,7 +38,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	}
 	if in.ClientToken != "" {
 		if i, ok := s.store.byToken[tokenKey{acct.ID, in.ClientToken}]; ok {
-			return s.store.orders[i].clone(), true, "", ""
+			return s.store.orders[i], true, "", ""
 		}
 	}
 	p, ok := s.catalog.Product(in.ProductCode)
@@ -86,7 +87,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 		o.RenewalStatus = "ManualRenewal"
 	}
 	s.store.add(o)
-	return o.clone(), false, "", ""
+	return o, false, "", ""
 }
 
 // callerLocked returns the caller's account: with no accounts configured every caller is the
@@ -141,7 +142,14 @@ func (s *Server) newRequestIDLocked() string {
 // newOrderIDLocked returns an unused 15-digit order ID, like the real "214567890120123".
 func (s *Server) newOrderIDLocked() string {
 	for {
-		id := "2" + pad(s.rng.Uint64N(1e14), 14)
+		var b [15]byte
+		b[0] = '2'
+		n := s.rng.Uint64N(1e14)
+		for i := 14; i >= 1; i-- {
+			b[i] = byte('0' + n%10)
+			n /= 10
+		}
+		id := string(b[:])
 		if _, used := s.store.byID[id]; !used {
 			return id
 		}
@@ -156,25 +164,20 @@ func (s *Server) newInstanceIDLocked(p *Product) string {
 	if prefix == "" {
 		prefix = strings.ToLower(p.Code) + "-cn-"
 	}
+	const n36pow12 = 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 // fits in a uint64
+	var buf [64]byte
 	for {
-		var b strings.Builder
-		b.Grow(len(prefix) + 12)
-		b.WriteString(prefix)
-		for i := 0; i < 12; i++ {
-			b.WriteByte(alphabet[s.rng.IntN(len(alphabet))])
+		// One draw for the 12 characters: uniform over the 36^12 suffixes.
+		b := append(buf[:0], prefix...)
+		b = append(b, "000000000000"...)
+		n := s.rng.Uint64N(n36pow12)
+		for i := len(b) - 1; i >= len(prefix); i-- {
+			b[i] = alphabet[n%36]
+			n /= 36
 		}
-		id := b.String()
+		id := string(b)
 		if !s.store.usedInst[id] {
 			return id
 		}
 	}
-}
-
-func pad(n uint64, width int) string {
-	b := make([]byte, width)
-	for i := width - 1; i >= 0; i-- {
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b)
 }
