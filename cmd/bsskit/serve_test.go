@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -147,4 +148,35 @@ func TestServeReadsCredentialsFromTheEnvironment(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "env-ak", cfg.accessKeyID)
 	assert.Equal(t, "env-secret", cfg.secret)
+}
+
+// bsskit serve --scenario: the rules of the file answer the first calls; a bad file is a usage error
+// naming its line.
+func TestServeScenario(t *testing.T) {
+	t.Parallel()
+	url, stop, _ := startServe(t, "--addr", "127.0.0.1:0", "--scenario", "../../testdata/scenarios/retry-storm.yaml")
+	q := "/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo"
+	var codes []int
+	for range 6 {
+		resp, err := http.Post(url+q, "", nil)
+		require.NoError(t, err)
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	assert.Equal(t, []int{503, 503, 503, 503, 503}, codes[:5], "the outage rule answers the first five calls")
+	resp, err := http.Get(url + "/__admin/faults")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), `"outage"`)
+	assert.Contains(t, string(body), "20261125", "the scenario's seed is the server's")
+	assert.Equal(t, 0, stop())
+
+	bad := t.TempDir() + "/bad.yaml"
+	require.NoError(t, os.WriteFile(bad, []byte("rules:\n  - id: x\n    outcome: {error: NoSuchCode}\n"), 0o600))
+	var stderr syncBuffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--scenario", bad}, io.Discard, &stderr)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr.String(), "line 3")
+	assert.Contains(t, stderr.String(), "NoSuchCode")
 }
