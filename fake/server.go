@@ -47,12 +47,14 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed, conns
+	lifeMu    sync.Mutex // guards httpSrv, listener, closed
 	httpSrv   *http.Server
 	listener  net.Listener
 	closed    bool
 	serveDone chan struct{}
-	conns     map[net.Conn]http.ConnState // connections not yet closed, for Close
+	// conns maps each connection not yet closed to its *atomic.Int32 http.ConnState, for Close. A
+	// sync.Map: the two state changes of every request read it without taking a lock.
+	conns sync.Map
 }
 
 // New returns a configured server that is not listening: use [Server.Handler] to embed it, or
@@ -179,7 +181,6 @@ func (s *Server) Serve(l net.Listener) error {
 		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
 	}
 	s.limits.applyTimeouts(s.httpSrv)
-	s.conns = map[net.Conn]http.ConnState{}
 	s.serveDone = make(chan struct{})
 	go func() {
 		defer close(s.serveDone)
@@ -242,28 +243,36 @@ func (s *Server) Close() {
 }
 
 func (s *Server) trackConn(c net.Conn, state http.ConnState) {
-	s.lifeMu.Lock()
-	defer s.lifeMu.Unlock()
 	switch state {
-	case http.StateNew, http.StateActive, http.StateIdle:
-		s.conns[c] = state
-		if state == http.StateNew && s.closed {
+	case http.StateActive, http.StateIdle:
+		if v, ok := s.conns.Load(c); ok {
+			v.(*atomic.Int32).Store(int32(state))
+			return
+		}
+		fallthrough // not seen as new (tracking began late): track it now
+	case http.StateNew:
+		st := new(atomic.Int32)
+		st.Store(int32(state))
+		s.conns.Store(c, st)
+		s.lifeMu.Lock()
+		closed := s.closed
+		s.lifeMu.Unlock()
+		if state == http.StateNew && closed {
 			c.Close()
 		}
 	case http.StateHijacked, http.StateClosed:
-		delete(s.conns, c)
+		s.conns.Delete(c)
 	}
 }
 
 func (s *Server) closeNewConns() {
-	s.lifeMu.Lock()
-	defer s.lifeMu.Unlock()
-	for c, st := range s.conns {
-		if st == http.StateNew || st == http.StateIdle {
-			c.Close()
-			delete(s.conns, c)
+	s.conns.Range(func(k, v any) bool {
+		if st := http.ConnState(v.(*atomic.Int32).Load()); st == http.StateNew || st == http.StateIdle {
+			k.(net.Conn).Close()
+			s.conns.Delete(k)
 		}
-	}
+		return true
+	})
 }
 
 // URL returns the base URL, "http://127.0.0.1:PORT", or "" before [Server.Start].
