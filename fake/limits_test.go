@@ -225,3 +225,15 @@ func TestConnLimit(t *testing.T) {
 		return a.Status == 200
 	}, 10*time.Second, 10*time.Millisecond, "no connection slot came free")
 }
+
+// TestHealthReportsRuntime: /__admin/health reports the goroutines and live heap a soak watches.
+func TestHealthReportsRuntime(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t)
+	status, body := adminReq(t, srv, http.MethodGet, "/__admin/health", nil, "")
+	require.Equal(t, 200, status)
+	var h map[string]any
+	require.NoError(t, jsonUnmarshal(body, &h))
+	assert.Greater(t, h["goroutines"], 1.0)
+	assert.Greater(t, h["heapBytes"], 1024.0)
+}

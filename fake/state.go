@@ -55,6 +55,7 @@ type stateRecord struct {
 type stateFile struct {
 	path string
 	log  *slog.Logger
+	lock *os.File // the flock on path+".lock" (state_lock_unix.go), released by close
 
 	pmu      sync.Mutex // guards pending, appended, lineSeq
 	pending  []byte     // encoded lines not yet written
@@ -103,12 +104,21 @@ func decodeLine(line []byte) (*stateRecord, error) {
 
 // openState loads the state file at path (creating it if absent or empty) and returns it open for
 // appending, with the orders it holds.
-func openState(path string, repair bool, log *slog.Logger) (*stateFile, []Order, error) {
+func openState(path string, repair bool, log *slog.Logger) (_ *stateFile, _ []Order, err error) {
+	lock, err := lockState(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil && lock != nil {
+			lock.Close()
+		}
+	}()
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, fmt.Errorf("fake: state file: %w", err)
 	}
-	st := &stateFile{path: path, log: log}
+	st := &stateFile{path: path, log: log, lock: lock}
 	if len(data) == 0 {
 		if err := st.rewrite(); err != nil {
 			return nil, nil, err
@@ -324,6 +334,10 @@ func (st *stateFile) close() error {
 			err = cerr
 		}
 		st.f = nil
+	}
+	if st.lock != nil {
+		st.lock.Close()
+		st.lock = nil
 	}
 	if st.err == nil {
 		st.err = errStateClosed

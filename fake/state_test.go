@@ -231,3 +231,18 @@ func TestShutdownDrains(t *testing.T) {
 	require.Len(t, srv2.Orders(), 1)
 	assert.Equal(t, "in-flight", srv2.Orders()[0].ClientToken)
 }
+
+// TestStateFileInUse: a second server on the same state file is refused while the first holds it.
+func TestStateFileInUse(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state.jsonl")
+	first, err := fake.New(fake.WithStateFile(path))
+	require.NoError(t, err)
+	_, err = fake.New(fake.WithStateFile(path))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "in use by another server")
+	first.Close()
+	second, err := fake.New(fake.WithStateFile(path))
+	require.NoError(t, err, "the lock goes with Close")
+	second.Close()
+}
