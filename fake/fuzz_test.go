@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -344,14 +345,29 @@ func FuzzAdmin(f *testing.F) {
 }
 
 // FuzzStateFile: the state file parser never panics; what it loads is what a re-encoding loads.
+// With sign set, each line of data is taken as a record and given its checksum first, so the fuzzer
+// gets past the CRC to the JSON, sequence and record checks.
 func FuzzStateFile(f *testing.F) {
 	hdr, _ := encodeLine(&stateRecord{Seq: 1, Op: "header", Format: stateFormat})
 	o1, _ := encodeLine(&stateRecord{Seq: 2, Op: "order", Order: &Order{OrderID: "2001", InstanceID: "rtc-cn-x", ClientToken: "t", Parameters: []Param{{N: 1, Code: "a", Value: "b"}}}})
-	f.Add(append(append([]byte(nil), hdr...), o1...), false)
-	f.Add(append(append([]byte(nil), hdr...), o1[:20]...), true)
-	f.Add([]byte("00000000 {}\n"), false)
-	f.Add([]byte("zzzzzzzz {\"seq\":1}\n\n"), true)
-	f.Fuzz(func(t *testing.T, data []byte, repair bool) {
+	f.Add(append(append([]byte(nil), hdr...), o1...), false, false)
+	f.Add(append(append([]byte(nil), hdr...), o1[:20]...), true, false)
+	f.Add([]byte("00000000 {}\n"), false, false)
+	f.Add([]byte("zzzzzzzz {\"seq\":1}\n\n"), true, false)
+	f.Add([]byte(`{"seq":1,"op":"header","format":"bsskit-state/1"}`+"\n"+`{"seq":2,"op":"order","order":{"orderId":"1","parameters":[{"n":1}],"createdAt":"2026-01-01T00:00:00Z"}}`+"\n"), false, true)
+	f.Add([]byte(`{"seq":1,"op":"header","format":"bsskit-state/1"}`+"\n"+`{"seq":3,"op":"order","order":{"orderId":""}}`), true, true)
+	f.Fuzz(func(t *testing.T, data []byte, repair, sign bool) {
+		if sign {
+			var signed []byte
+			for i, line := range bytes.Split(data, []byte("\n")) {
+				if i > 0 {
+					signed = append(signed, '\n')
+				}
+				signed = fmt.Appendf(signed, "%08x ", crc32.ChecksumIEEE(line))
+				signed = append(signed, line...)
+			}
+			data = signed
+		}
 		orders, good, err := parseState("fuzz", data, repair)
 		if err != nil {
 			return
