@@ -2,11 +2,10 @@ package fake
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/internal/redact"
 	"github.com/bsskit/bsskit/internal/wire"
 )
 
@@ -112,10 +111,10 @@ func (j *journal) snapshot() []rawEntry {
 
 func (e *rawEntry) export() Entry {
 	out := e.Entry
-	out.Query = redactQuery(e.rawQuery)
-	out.Header = redactHeader(e.header)
+	out.Query = redact.Query(e.rawQuery)
+	out.Header = redact.Header(e.header)
 	if e.formBody {
-		out.Body = redactQuery(string(e.body))
+		out.Body = redact.Query(string(e.body))
 	} else {
 		out.Body = string(e.body)
 	}
@@ -136,74 +135,4 @@ func (e *rawEntry) export() Entry {
 }
 
 // Redacted is what replaces a secret in the journal, logs and admin API.
-const Redacted = "REDACTED"
-
-// secretParams are query or form parameters whose values are secrets.
-var secretParams = map[string]bool{"Signature": true, "SecurityToken": true, "BearerToken": true, "AccessKeySecret": true}
-
-// secretHeaders are headers whose values are secrets (canonical form).
-var secretHeaders = map[string]bool{
-	"X-Acs-Security-Token": true, "X-Acs-Bearer-Token": true, "Cookie": true, "X-Bsskit-Admin-Token": true,
-	"Proxy-Authorization": true,
-}
-
-// redactQuery replaces secret parameter values in a raw query or form body, keeping everything else
-// byte for byte. A malformed query is returned with every value of a secret-looking key replaced.
-func redactQuery(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	parts := strings.Split(raw, "&")
-	changed := false
-	for i, p := range parts {
-		k, _, hasValue := strings.Cut(p, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			key = k
-		}
-		if hasValue && secretParams[key] {
-			parts[i] = k + "=" + Redacted
-			changed = true
-		}
-	}
-	if !changed {
-		return raw
-	}
-	return strings.Join(parts, "&")
-}
-
-func redactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		ck := http.CanonicalHeaderKey(k)
-		switch {
-		case secretHeaders[ck]:
-			out[k] = []string{Redacted}
-		case ck == "Authorization":
-			red := make([]string, len(vs))
-			for i, v := range vs {
-				red[i] = redactAuthorization(v)
-			}
-			out[k] = red
-		default:
-			out[k] = append([]string(nil), vs...)
-		}
-	}
-	return out
-}
-
-// redactAuthorization keeps the algorithm, credential and signed headers of a V3 Authorization
-// header and replaces the signature; anything else is replaced whole.
-func redactAuthorization(v string) string {
-	if !strings.HasPrefix(v, "ACS3-") {
-		return Redacted
-	}
-	i := strings.Index(v, "Signature=")
-	if i < 0 {
-		return v
-	}
-	return v[:i] + "Signature=" + Redacted
-}
+const Redacted = redact.Marker

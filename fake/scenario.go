@@ -134,7 +134,24 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 		}
 		return nil, false, errs.err()
 	}
+	for i := range sc.Rules {
+		normalizeMatch(&sc.Rules[i].Match)
+	}
 	return sc, isScenario, nil
+}
+
+// normalizeMatch makes an empty map (`params: {}`) and an absent one the same rule, so a scenario
+// prints and parses back to itself.
+func normalizeMatch(m *Match) {
+	if len(m.Parameters) == 0 {
+		m.Parameters = nil
+	}
+	if len(m.Params) == 0 {
+		m.Params = nil
+	}
+	if len(m.Headers) == 0 {
+		m.Headers = nil
+	}
 }
 
 func hasKey(m *yaml.Node, key string) bool {
