@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,8 +45,8 @@ type schemaNode struct {
 	props    []propNode
 	required []int // indexes into props
 	minLen   int
-	maxLen   int // -1: none
-	pattern  *regexp.Regexp
+	maxLen   int      // -1: none
+	pattern  *pattern // pattern.go
 	enum     map[string]bool
 	xmlName  string
 }
@@ -143,7 +142,7 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 		n.maxLen = int(*s.MaxLength)
 	}
 	if s.Pattern != "" {
-		re, err := regexp.Compile(s.Pattern)
+		re, err := compilePattern(s.Pattern)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,8 +62,8 @@ type valueCheck struct {
 	minLen     int
 	maxLen     int // -1: none
 	enum       map[string]bool
-	pattern    *regexp.Regexp
-	rawPattern *regexp.Regexp
+	pattern    *pattern // pattern.go
+	rawPattern *pattern
 }
 
 type repeatedCheck struct {
@@ -178,12 +177,12 @@ func compileValue(s *openapi3.Schema, rawPattern string) (valueCheck, error) {
 	}
 	var err error
 	if s.Pattern != "" {
-		if vc.pattern, err = regexp.Compile(s.Pattern); err != nil {
+		if vc.pattern, err = compilePattern(s.Pattern); err != nil {
 			return vc, err
 		}
 	}
 	if rawPattern != "" {
-		if vc.rawPattern, err = regexp.Compile(rawPattern); err != nil {
+		if vc.rawPattern, err = compilePattern(rawPattern); err != nil {
 			return vc, err
 		}
 	}
