@@ -81,6 +81,7 @@ type options struct {
 	duration, warmup                       time.Duration
 	million                                uint64
 	tokens                                 int
+	procs                                  int
 }
 
 // target is one server under test.
@@ -121,8 +122,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the first round (JIT, connection pools), not counted")
 	fs.Uint64Var(&o.million, "million", 1_000_000, "after the rounds, load bsskit until it has answered this many requests and read its memory again (0: skip)")
 	fs.IntVar(&o.tokens, "tokens", 128, "distinct ClientTokens per connection (orders created per connection; then calls replay them); 0: every call a new order")
+	fs.IntVar(&o.procs, "procs", 0, "GOMAXPROCS of the load generator itself (0: the Go default, every core); the servers keep their own defaults")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.procs > 0 {
+		runtime.GOMAXPROCS(o.procs)
 	}
 	if o.wiremockJar == "" {
 		m, _ := filepath.Glob(".tools/wiremock/node_modules/wiremock/build/wiremock-standalone-*.jar")
