@@ -87,25 +87,18 @@ contract: ## contract suite against ENDPOINT, or against a fresh `bsskit serve` 
 	    url=$$(grep -o 'http://127.0.0.1:[0-9]*' .tools/contract-serve.log | head -1); \
 	    .tools/bsskit contract --endpoint $$url $(CONTRACT_FLAGS); rc=$$?; kill $$pid; exit $$rc; }; fi
 
-# Fuzzing and soak (issue 8). Every fuzz target of every package, found with go test -list, one
-# `go test -fuzz` run each (go test cannot fuzz two targets at once).
-FUZZ_SHORT    ?= 3s
+# Fuzzing and soak (issue 8): scripts/fuzz.sh runs every fuzz target of every package. make test
+# uses an execution-count budget, which cannot hit Go 1.26's fuzz-deadline flake.
+FUZZ_SHORT    ?= 2000x
 SOAK_DURATION ?= 3m
 SOAK_FLAGS    ?=
 
-define fuzz-all
-set -e; targets=$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { t[n++] = $$1 } /^ok / { for (i = 0; i < n; i++) print $$2 "," t[i]; n = 0 }'); \
-[ -n "$$targets" ] || { echo "no fuzz targets found"; exit 1; }; \
-for pt in $$targets; do pkg=$${pt%%,*}; fn=$${pt#*,}; echo "== $$fn ($$pkg), $(1)"; \
-  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(1) $$pkg; \
-done
-endef
 
 fuzz: ## run every fuzz target for $(FUZZTIME) each (FUZZTIME=5m make fuzz); a crasher lands in <pkg>/testdata/fuzz/
-	@$(call fuzz-all,$(FUZZTIME))
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
 
 fuzz-short: ## run every fuzz target for $(FUZZ_SHORT) each (part of make test)
-	@$(call fuzz-all,$(FUZZ_SHORT))
+	@GO=$(GO) scripts/fuzz.sh $(FUZZ_SHORT)
 
 soak: ## bounded soak of a bsskit serve built from the repo: loopback, faults on, $(SOAK_DURATION) (SOAK_DURATION=10m)
 	$(GO) build -o bin/bsskit ./cmd/bsskit
