@@ -47,15 +47,17 @@ func PercentEncode(s string) string {
 	return b.String()
 }
 
-// appendPercentEncode appends the encoding of s to dst.
+// appendPercentEncode appends the encoding of s to dst, copying runs of unreserved bytes whole.
 func appendPercentEncode[T string | []byte](dst []byte, s T) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if unreserved[c] {
-			dst = append(dst, c)
-		} else {
-			dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+			continue
 		}
+		dst = append(dst, s[start:i]...)
+		dst = append(dst, '%', upperHex[c>>4], upperHex[c&15])
+		start = i + 1
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
