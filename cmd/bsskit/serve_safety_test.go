@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,26 +16,14 @@ import (
 // before anything binds, and the message says what to do.
 func TestServeRefusesNonLoopbackWithoutToken(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []usageCase{
 		{"all interfaces", []string{"serve", "--addr", "0.0.0.0:0"}, "--admin-token"},
 		{"no host", []string{"serve", "--addr", ":0"}, "is not a loopback address"},
 		{"a LAN address", []string{"serve", "--addr", "10.1.2.3:8080"}, "BSSKIT_ADMIN_TOKEN"},
 		{"a host name", []string{"serve", "--addr", "fake.internal:8080"}, "--admin-token"},
 		{"repair without a state file", []string{"serve", "--state-repair"}, "--state-repair needs --state"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var stderr syncBuffer
-			code := run(context.Background(), tt.args, io.Discard, &stderr)
-			assert.Equal(t, exitUsage, code)
-			assert.Contains(t, stderr.String(), tt.want)
-		})
-	}
+	assertUsageErrors(t, tests)
 }
 
 func TestServeAdminTokenFromTheEnvironment(t *testing.T) {

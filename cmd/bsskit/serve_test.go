@@ -116,11 +116,7 @@ func TestServeStartLineSaysWhetherSignaturesAreVerified(t *testing.T) {
 
 func TestServeUsageErrors(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
+	tests := []usageCase{
 		{"unknown flag", []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"key without secret", []string{"serve", "--access-key-id", "ak"}, "go together"},
 		{"bad seed", []string{"serve", "--seed", "abc"}, "--seed"},
@@ -129,15 +125,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{"stray argument", []string{"serve", "extra"}, "unexpected arguments"},
 		{"unknown command", []string{"fly"}, "unknown command"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var stderr syncBuffer
-			code := run(context.Background(), tt.args, io.Discard, &stderr)
-			assert.Equal(t, exitUsage, code)
-			assert.Contains(t, stderr.String(), tt.want)
-		})
-	}
+	assertUsageErrors(t, tests)
 }
 
 func TestServeReadsCredentialsFromTheEnvironment(t *testing.T) {
@@ -179,4 +167,24 @@ func TestServeScenario(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr.String(), "line 3")
 	assert.Contains(t, stderr.String(), "NoSuchCode")
+}
+
+// usageCase is a command line that must exit with a usage error mentioning want.
+type usageCase struct {
+	name string
+	args []string
+	want string
+}
+
+func assertUsageErrors(t *testing.T, tests []usageCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stderr syncBuffer
+			code := run(context.Background(), tt.args, io.Discard, &stderr)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, stderr.String(), tt.want)
+		})
+	}
 }
