@@ -41,6 +41,9 @@ func Load() (*openapi3.T, error) {
 	if _, err := parseOperation(doc); err != nil {
 		return nil, err
 	}
+	if _, err := parseWire(doc); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 
@@ -48,6 +51,7 @@ type loaded struct {
 	doc  *openapi3.T
 	cat  *Catalogue
 	op   *Operation
+	wire wireFacts
 	err  error
 	once sync.Once
 }
@@ -62,6 +66,7 @@ func get() *loaded {
 		}
 		state.cat, _ = parseCatalogue(state.doc)
 		state.op, _ = parseOperation(state.doc)
+		state.wire, _ = parseWire(state.doc)
 	})
 	if state.err != nil {
 		// The document is embedded at build time and checked by this package's tests: a failure
