@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -112,39 +113,69 @@ func TestAdminToken(t *testing.T) {
 	assert.Equal(t, 200, call(t, srv, valid()).Status)
 }
 
-// TestAdminCrossSite: state changes from another site's page are refused; reads, same-origin calls
-// and tools (no Origin, no Sec-Fetch-Site) pass.
+// TestAdminCrossSite: state changes a browser marks as cross-site (Sec-Fetch-Site, a foreign or
+// null Origin) are refused and change nothing; tools that send neither header pass whatever their
+// content type (curl -d sends a form content type, --data-binary too), and so do same-origin pages.
 func TestAdminCrossSite(t *testing.T) {
 	t.Parallel()
-	srv := fake.NewServer(t)
-	self := srv.URL()
+	const (
+		ruleJSON = `{"id":"down","calls":{"first":2},"outcome":{"error":"ServiceUnavailable"}}`
+		ruleYAML = "id: down\ncalls: {first: 2}\noutcome: {error: ServiceUnavailable}\n"
+		curlForm = "application/x-www-form-urlencoded" // what curl -d and --data-binary send
+	)
+	scenario, err := os.ReadFile("../testdata/scenarios/server-5xx.yaml")
+	require.NoError(t, err)
 	tests := []struct {
-		name   string
-		method string
-		path   string
-		hdr    map[string]string
-		status int
+		name      string
+		method    string
+		path      string
+		hdr       map[string]string // "Origin: self" stands for the server's own origin
+		body      string
+		status    int
+		wantRules int // rules after the call (the server starts with one, "seeded")
 	}{
-		{"curl: no browser headers", "POST", "/__admin/reset", nil, 200},
-		{"cross-site fetch", "POST", "/__admin/reset", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
-		{"same-site fetch (another port)", "POST", "/__admin/reset", map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
-		{"same-origin fetch", "POST", "/__admin/reset", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": self}, 200},
-		{"typed in the address bar", "POST", "/__admin/reset", map[string]string{"Sec-Fetch-Site": "none"}, 200},
-		{"foreign Origin", "POST", "/__admin/reset", map[string]string{"Origin": "http://evil.example"}, 403},
-		{"null Origin", "POST", "/__admin/reset", map[string]string{"Origin": "null"}, 403},
-		{"form post", "POST", "/__admin/reset", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 403},
-		{"text/plain post", "POST", "/__admin/faults", map[string]string{"Content-Type": "text/plain; charset=utf-8"}, 403},
-		{"multipart post", "DELETE", "/__admin/faults/x", map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 403},
-		{"form post with a custom header", "POST", "/__admin/reset", map[string]string{"Content-Type": "application/x-www-form-urlencoded", "X-Requested-By": "ci"}, 200},
-		{"yaml post", "POST", "/__admin/faults/reset", map[string]string{"Content-Type": "application/yaml"}, 200},
-		{"cross-site read is harmless (no CORS headers)", "GET", "/__admin/health", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, 200},
+		{"curl -d JSON (form content type)", "POST", "/__admin/faults", map[string]string{"Content-Type": curlForm}, ruleJSON, 201, 2},
+		{"curl --data-binary YAML (form content type)", "POST", "/__admin/faults", map[string]string{"Content-Type": curlForm}, ruleYAML, 201, 2},
+		{"curl --data-binary a scenario file", "POST", "/__admin/faults", map[string]string{"Content-Type": curlForm}, string(scenario), 201, -1},
+		{"curl JSON content type", "POST", "/__admin/faults", map[string]string{"Content-Type": "application/json"}, ruleJSON, 201, 2},
+		{"curl YAML content type", "POST", "/__admin/faults", map[string]string{"Content-Type": "application/yaml"}, ruleYAML, 201, 2},
+		{"curl text/plain", "POST", "/__admin/faults", map[string]string{"Content-Type": "text/plain"}, ruleYAML, 201, 2},
+		{"curl DELETE, no headers", "DELETE", "/__admin/faults/seeded", nil, "", 200, 0},
+		{"curl reset, no headers", "POST", "/__admin/faults/reset", nil, "", 200, 0},
+		{"same-origin fetch", "POST", "/__admin/faults", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "self", "Content-Type": "application/json"}, ruleJSON, 201, 2},
+		{"typed in the address bar", "POST", "/__admin/faults/reset", map[string]string{"Sec-Fetch-Site": "none"}, "", 200, 0},
+		{"browser form post from another origin", "POST", "/__admin/faults", map[string]string{"Content-Type": curlForm, "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}, ruleJSON, 403, 1},
+		{"form post from another origin, older browser (Origin only)", "POST", "/__admin/faults/reset", map[string]string{"Content-Type": curlForm, "Origin": "http://evil.example"}, "", 403, 1},
+		{"cross-site fetch without Origin", "DELETE", "/__admin/faults/seeded", map[string]string{"Sec-Fetch-Site": "cross-site"}, "", 403, 1},
+		{"same-site fetch (another port)", "POST", "/__admin/faults/reset", map[string]string{"Sec-Fetch-Site": "same-site"}, "", 403, 1},
+		{"null Origin (sandboxed page)", "POST", "/__admin/faults", map[string]string{"Origin": "null", "Content-Type": "text/plain"}, ruleYAML, 403, 1},
+		{"same-origin header but foreign Origin", "POST", "/__admin/faults/reset", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:1"}, "", 403, 1},
+		{"cross-site read is harmless (no CORS headers)", "GET", "/__admin/health", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, "", 200, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := adminReq(t, srv, tc.method, tc.path, tc.hdr, "")
-			assert.Equal(t, tc.status, status, body)
+			t.Parallel()
+			srv := fake.NewServer(t)
+			_, err := srv.Inject(fake.Rule{ID: "seeded", Outcome: &fake.Outcome{Fault: fake.FaultEmpty}})
+			require.NoError(t, err)
+			hdr := map[string]string{}
+			for k, v := range tc.hdr {
+				if v == "self" {
+					v = srv.URL()
+				}
+				hdr[k] = v
+			}
+			status, body := adminReq(t, srv, tc.method, tc.path, hdr, tc.body)
+			require.Equal(t, tc.status, status, body)
 			if tc.status == 403 {
-				assert.Contains(t, body, "cross-site request refused")
+				var got map[string]any
+				require.NoError(t, json.Unmarshal([]byte(body), &got), body)
+				assert.Contains(t, got["error"], "cross-site request refused")
+			}
+			if tc.wantRules >= 0 {
+				assert.Len(t, srv.Rules(), tc.wantRules)
+			} else {
+				assert.Greater(t, len(srv.Rules()), 1, "the scenario's rules were added")
 			}
 		})
 	}
