@@ -25,8 +25,10 @@ func (s *Server) applyRules(ex *exchange) bool {
 		// The client gave up or the server is closing: drop the connection.
 		ex.entry.Fault = "latency"
 		ex.status, ex.code = 0, ""
+		ex.entry.Aborted = true
 		ex.noSpec = true
-		ex.closeConn(false)
+		ex.record()
+		ex.abort(false) // transport.go
 		return true
 	}
 	if o.Error == "" && o.Fault == "" {

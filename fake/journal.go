@@ -47,6 +47,11 @@ type Entry struct {
 	Rule string `json:"rule,omitempty"`
 	// Fault names the transport fault applied, if any.
 	Fault string `json:"fault,omitempty"`
+	// Aborted is true when a fault broke the answer off: the connection closed (or reset), or over
+	// HTTP/2 the stream reset. Status is then what the client saw of it, 0 if no status line.
+	Aborted bool `json:"aborted,omitempty"`
+	// Note says what a transport fault did when the fields above do not: how a hang ended, for one.
+	Note string `json:"note,omitempty"`
 }
 
 // rawEntry is what the hot path stores; redaction and copying happen when the journal is read.

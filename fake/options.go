@@ -27,6 +27,8 @@ type config struct {
 	adminToken   string  // WithAdminToken (admin_auth.go)
 	stateFile    string  // WithStateFile (state.go)
 	stateRepair  bool    // WithStateRepair (state.go)
+
+	hang hangConfig // WithHangLimit, NewServer (transport.go)
 }
 
 func defaultConfig() config {

@@ -16,7 +16,10 @@ import (
 // journalled as usual so that the journal's Seq stays contiguous. http.ErrAbortHandler is
 // re-raised: it is net/http's way to abort a response on purpose.
 func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange, p any) {
-	if p == http.ErrAbortHandler {
+	if p == http.ErrAbortHandler { // a transport fault broke the answer off on purpose (transport.go)
+		if ex != nil {
+			ex.record()
+		}
 		panic(p)
 	}
 	s.log.Error("panic while answering a request: a bug in the fake, please report it",

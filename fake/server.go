@@ -127,7 +127,7 @@ func New(opts ...Option) (*Server, error) {
 // reports every response that does not conform to the spec as a test error.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) })}, opts...)
+	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }), withTest(t)}, opts...)
 	s, err := New(all...)
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/bsskit/bsskit/internal/wire"
@@ -21,27 +22,71 @@ const (
 	defaultChunkDelay = 100 * time.Millisecond
 )
 
+// DefaultHangLimit is how long a [FaultHang] holds a request by default ([WithHangLimit]).
+const DefaultHangLimit = 30 * time.Second
+
+// WithHangLimit bounds how long a [FaultHang] holds a request whose client does not give up
+// (default [DefaultHangLimit]; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
+// for [FaultEmpty], and says in the journal's [Entry.Note] (and, for [NewServer], the test log)
+// that the client has no timeout. A client whose timeout is longer than the bound sees the broken
+// answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
+// also kept under half the time left before the test's deadline (go test -timeout).
+func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.limit = d } }
+
+// hangConfig is what bounds and reports a hang: WithHangLimit, and for NewServer the test's deadline
+// and log.
+type hangConfig struct {
+	limit    time.Duration // 0: DefaultHangLimit
+	deadline time.Time     // zero: none
+	logf     func(format string, args ...any)
+}
+
+// withTest gives the server the test's deadline and log (NewServer).
+func withTest(t testing.TB) Option {
+	return func(o *config) {
+		if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+			if dl, ok := d.Deadline(); ok {
+				o.hang.deadline = dl
+			}
+		}
+		o.hang.logf = func(format string, args ...any) {
+			defer func() { _ = recover() }() // t.Logf panics once the test has ended
+			t.Logf(format, args...)
+		}
+	}
+}
+
+// hangLimit returns how long a hang may hold a request from now.
+func (s *Server) hangLimit() time.Duration {
+	limit := s.cfg.hang.limit
+	if limit <= 0 {
+		limit = DefaultHangLimit
+	}
+	if dl := s.cfg.hang.deadline; !dl.IsZero() {
+		if left := time.Until(dl) / 2; left < limit {
+			limit = max(left, 0)
+		}
+	}
+	return limit
+}
+
 // applyFault sends o.Fault. Faults that mangle the real answer find it in ex.status, ex.body and
 // ex.w.Header() (commitCaptured ran); the others ignore it.
 func (s *Server) applyFault(ex *exchange, o *Outcome) {
 	ex.entry.Fault = string(o.Fault)
 	switch o.Fault {
 	case FaultHang:
-		ex.status, ex.code = 0, ""
-		ex.record()
-		select {
-		case <-ex.r.Context().Done():
-		case <-s.closing:
-		}
-		ex.closeConn(false)
+		s.hang(ex)
 	case FaultReset:
 		ex.status, ex.code = 0, ""
+		ex.entry.Aborted = true
 		ex.record()
-		ex.closeConn(true)
+		ex.abort(true)
 	case FaultEmpty:
 		ex.status, ex.code = 0, ""
+		ex.entry.Aborted = true
 		ex.record()
-		ex.closeConn(false)
+		ex.abort(false)
 	case FaultEmptyBody:
 		ex.sendRaw(http.StatusOK, wire.ContentType(ex.req.Format), nil)
 	case FaultProxy502:
@@ -55,12 +100,67 @@ func (s *Server) applyFault(ex *exchange, o *Outcome) {
 	}
 }
 
-// closeConn takes the connection from net/http and closes it without answering; reset sends a TCP
-// RST instead of a FIN. Without a hijackable connection (HTTP/2, a recorder) nothing is sent.
-func (ex *exchange) closeConn(reset bool) {
+// hang holds the request until the client gives up, the server closes or the hang limit passes,
+// then breaks the answer off. A client still waiting at the limit has no timeout: the journal and
+// the test log say so.
+func (s *Server) hang(ex *exchange) {
+	ex.status, ex.code = 0, ""
+	ex.entry.Aborted = true
+	ex.record()
+	limit := s.hangLimit()
+	start := time.Now()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	var note string
+	select {
+	case <-ex.r.Context().Done():
+		note = "the client gave up after " + roundDur(time.Since(start))
+	case <-s.closing:
+		note = "released by Close or Shutdown after " + roundDur(time.Since(start))
+	case <-t.C:
+		note = "the client held a hung request for " + roundDur(time.Since(start)) + " without timing out: it has no timeout"
+		msg := fmt.Sprintf("fake: request %d (rule %q): %s; the fake broke the answer off (WithHangLimit %s)", ex.entry.Seq, ex.entry.Rule, note, limit)
+		s.log.Warn(msg, "seq", ex.entry.Seq, "rule", ex.entry.Rule)
+		if s.cfg.hang.logf != nil {
+			s.cfg.hang.logf("%s", msg)
+		}
+	}
+	s.amend(ex, func(e *Entry) { e.Note = note })
+	ex.abort(false)
+}
+
+// roundDur prints d to the millisecond.
+func roundDur(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+// amend changes the journal entry of ex after it was recorded (and ex's copy of it).
+func (s *Server) amend(ex *exchange, f func(*Entry)) {
+	f(&ex.entry.Entry)
+	if !ex.recorded {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ex.epoch != s.journalEpoch {
+		return
+	}
+	es := s.journal.entries
+	for i := len(es) - 1; i >= 0; i-- { // the newest entries are usually last
+		if es[i].Seq == ex.entry.Seq {
+			f(&es[i].Entry)
+			return
+		}
+	}
+}
+
+// abort breaks the answer off. With the connection taken from net/http it closes it (reset: with a
+// TCP RST instead of a FIN). Without one (HTTP/2, a middleware that wraps the ResponseWriter, a
+// recorder) it panics with http.ErrAbortHandler, which net/http turns into a stream reset (HTTP/2)
+// or a closed connection (HTTP/1) after sending what was flushed, so the client never mistakes
+// the answer for a complete one; ServeHTTP lets that panic through (recover.go).
+func (ex *exchange) abort(reset bool) {
 	conn, ok := ex.hijack()
 	if !ok {
-		return
+		panic(http.ErrAbortHandler)
 	}
 	if tc, ok := conn.(*net.TCPConn); ok && reset {
 		_ = tc.SetLinger(0)
@@ -71,7 +171,7 @@ func (ex *exchange) closeConn(reset bool) {
 func (ex *exchange) hijack() (net.Conn, bool) {
 	conn, _, err := http.NewResponseController(ex.w).Hijack()
 	if err != nil {
-		ex.s.log.Debug("fault: cannot take the connection", "err", err)
+		ex.s.log.Debug("fault: cannot take the connection: aborting the handler instead", "err", err)
 		return nil, false
 	}
 	return conn, true
@@ -94,12 +194,22 @@ func (ex *exchange) sendRaw(status int, contentType string, body []byte) {
 }
 
 // truncate sends the real answer's status line and headers (its full Content-Length) and half of
-// its body, then closes the connection.
+// its body, then breaks the answer off. Without a connection to take it writes and flushes the same
+// through the ResponseWriter and aborts the handler (abort).
 func (ex *exchange) truncate() {
+	ex.entry.Aborted = true
 	ex.record()
+	half := ex.body[:len(ex.body)/2]
 	conn, ok := ex.hijack()
 	if !ok {
-		return
+		ex.w.Header().Set("Content-Length", strconv.Itoa(len(ex.body)))
+		ex.w.WriteHeader(ex.status)
+		_, _ = ex.w.Write(half)
+		if err := http.NewResponseController(ex.w).Flush(); err != nil {
+			// Nothing reaches the client: net/http drops the buffered answer on abort.
+			ex.s.amend(ex, func(e *Entry) { e.Status, e.Code = 0, "" })
+		}
+		panic(http.ErrAbortHandler)
 	}
 	defer conn.Close()
 	var b bytes.Buffer
@@ -109,7 +219,7 @@ func (ex *exchange) truncate() {
 	h.Set("Connection", "close")
 	_ = h.Write(&b)
 	b.WriteString("\r\n")
-	b.Write(ex.body[:len(ex.body)/2])
+	b.Write(half)
 	_ = conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	_, _ = conn.Write(b.Bytes())
 }
