@@ -36,8 +36,8 @@ func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.lim
 // hangConfig is what bounds and reports a hang: WithHangLimit, and for NewServer the test's deadline
 // and log.
 type hangConfig struct {
-	limit    time.Duration // 0: DefaultHangLimit
-	deadline time.Time     // zero: none
+	limit    time.Duration            // 0: DefaultHangLimit
+	deadline func() (time.Time, bool) // nil: none (testing.T.Deadline)
 	logf     func(format string, args ...any)
 }
 
@@ -45,9 +45,7 @@ type hangConfig struct {
 func withTest(t testing.TB) Option {
 	return func(o *config) {
 		if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
-			if dl, ok := d.Deadline(); ok {
-				o.hang.deadline = dl
-			}
+			o.hang.deadline = d.Deadline
 		}
 		o.hang.logf = func(format string, args ...any) {
 			defer func() { _ = recover() }() // t.Logf panics once the test has ended
@@ -62,9 +60,11 @@ func (s *Server) hangLimit() time.Duration {
 	if limit <= 0 {
 		limit = DefaultHangLimit
 	}
-	if dl := s.cfg.hang.deadline; !dl.IsZero() {
-		if left := time.Until(dl) / 2; left < limit {
-			limit = max(left, 0)
+	if s.cfg.hang.deadline != nil {
+		if dl, ok := s.cfg.hang.deadline(); ok {
+			if left := time.Until(dl) / 2; left < limit {
+				limit = max(left, 0)
+			}
 		}
 	}
 	return limit
