@@ -135,10 +135,12 @@ type RateLimit struct {
 type Fault string
 
 // The faults. "Commits" means CreateInstance runs first, so the order exists although the caller
-// never learns of it.
+// never learns of it. Where the fake cannot take the connection (HTTP/2, a middleware that wraps
+// the ResponseWriter), the faults that close it abort the handler with http.ErrAbortHandler instead.
 const (
-	// FaultHang answers nothing until the client gives up (its timeout or context) or the server
-	// shuts down; then the connection is closed. net/http: a Client.Timeout error.
+	// FaultHang answers nothing until the client gives up (its timeout or context), the server
+	// shuts down or [WithHangLimit] passes; then the connection is closed. net/http: a
+	// Client.Timeout error.
 	FaultHang Fault = "hang"
 	// FaultReset closes the connection with a TCP RST (SO_LINGER 0) before any byte of the answer.
 	// net/http: "connection reset by peer" (syscall.ECONNRESET).
