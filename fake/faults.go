@@ -26,6 +26,7 @@ func (s *Server) applyRules(ex *exchange) bool {
 		ex.entry.Fault = "latency"
 		ex.status, ex.code = 0, ""
 		ex.entry.Aborted = true
+		ex.entry.Note = "the client gave up, or the server closed, during the latency"
 		ex.noSpec = true
 		ex.record()
 		ex.abort(false) // transport.go

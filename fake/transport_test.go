@@ -34,30 +34,32 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		check      func(t *testing.T, r rawResult)
 		wantOrders int
 		wantStatus int // the journal's status
+		// wantAborted: the answer was broken off (journal's Aborted)
+		wantAborted bool
 	}{
 		{
-			name: "hang until the client times out", outcome: fake.Outcome{Fault: fake.FaultHang}, timeout: 200 * time.Millisecond,
+			name: "hang until the client times out", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultHang}, timeout: 200 * time.Millisecond,
 			check: func(t *testing.T, r rawResult) {
 				assert.True(t, isTimeout(r.err), "%v", r.err)
 				assert.ErrorContains(t, r.err, "Client.Timeout exceeded while awaiting headers")
 			},
 		},
 		{
-			name: "hang after commit", outcome: fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}, timeout: 200 * time.Millisecond,
+			name: "hang after commit", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}, timeout: 200 * time.Millisecond,
 			check:      func(t *testing.T, r rawResult) { assert.True(t, isTimeout(r.err), "%v", r.err) },
 			wantOrders: 1,
 		},
 		{
-			name: "reset", outcome: fake.Outcome{Fault: fake.FaultReset}, timeout: 5 * time.Second,
+			name: "reset", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultReset}, timeout: 5 * time.Second,
 			check: func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, syscall.ECONNRESET) },
 		},
 		{
-			name: "reset after commit", outcome: fake.Outcome{Fault: fake.FaultReset, AfterCommit: true}, timeout: 5 * time.Second,
+			name: "reset after commit", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultReset, AfterCommit: true}, timeout: 5 * time.Second,
 			check:      func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, syscall.ECONNRESET) },
 			wantOrders: 1,
 		},
 		{
-			name: "empty reply", outcome: fake.Outcome{Fault: fake.FaultEmpty}, timeout: 5 * time.Second,
+			name: "empty reply", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultEmpty}, timeout: 5 * time.Second,
 			check: func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, io.EOF) },
 		},
 		{
@@ -71,7 +73,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "truncated body", outcome: fake.Outcome{Fault: fake.FaultTruncate}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
+			name: "truncated body", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultTruncate}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.Equal(t, 200, r.status)
@@ -124,7 +126,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "latency past the timeout", timeout: 100 * time.Millisecond,
+			name: "latency past the timeout", wantAborted: true, timeout: 100 * time.Millisecond,
 			outcome: fake.Outcome{Latency: &fake.Latency{Min: 2 * time.Second, Max: 3 * time.Second}},
 			check:   func(t *testing.T, r rawResult) { assert.True(t, isTimeout(r.err), "%v", r.err) },
 		},
@@ -146,6 +148,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			require.Len(t, j, 1)
 			assert.Equal(t, id, j[0].Rule)
 			assert.Equal(t, tt.wantStatus, j[0].Status)
+			assert.Equal(t, tt.wantAborted, j[0].Aborted, "the journal says whether the answer was broken off")
 			if tt.outcome.Fault != "" {
 				assert.Equal(t, string(tt.outcome.Fault), j[0].Fault)
 			}
