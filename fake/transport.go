@@ -22,11 +22,12 @@ const (
 	defaultChunkDelay = 100 * time.Millisecond
 )
 
-// DefaultHangLimit is how long a [FaultHang] holds a request by default ([WithHangLimit]).
-const DefaultHangLimit = 30 * time.Second
+// defaultHangLimit is how long a FaultHang holds a request by default (WithHangLimit): well under
+// go test's default 10-minute deadline.
+const defaultHangLimit = 30 * time.Second
 
 // WithHangLimit bounds how long a [FaultHang] holds a request whose client does not give up
-// (default [DefaultHangLimit]; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
+// (default 30 seconds; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
 // for [FaultEmpty], and says in the journal's [Entry.Note] (and, for [NewServer], the test log)
 // that the client has no timeout. A client whose timeout is longer than the bound sees the broken
 // answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
@@ -36,7 +37,7 @@ func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.lim
 // hangConfig is what bounds and reports a hang: WithHangLimit, and for NewServer the test's deadline
 // and log.
 type hangConfig struct {
-	limit    time.Duration            // 0: DefaultHangLimit
+	limit    time.Duration            // 0: defaultHangLimit
 	deadline func() (time.Time, bool) // nil: none (testing.T.Deadline)
 	logf     func(format string, args ...any)
 }
@@ -58,7 +59,7 @@ func withTest(t testing.TB) Option {
 func (s *Server) hangLimit() time.Duration {
 	limit := s.cfg.hang.limit
 	if limit <= 0 {
-		limit = DefaultHangLimit
+		limit = defaultHangLimit
 	}
 	if s.cfg.hang.deadline != nil {
 		if dl, ok := s.cfg.hang.deadline(); ok {
