@@ -120,7 +120,7 @@ func (s *Server) hang(ex *exchange) {
 		note = "released by Close or Shutdown after " + roundDur(time.Since(start))
 	case <-t.C:
 		note = "the client held a hung request for " + roundDur(time.Since(start)) + " without timing out: it has no timeout"
-		msg := fmt.Sprintf("fake: request %d (rule %q): %s; the fake broke the answer off (WithHangLimit %s)", ex.entry.Seq, ex.entry.Rule, note, limit)
+		msg := fmt.Sprintf("fake: request %d (rule %q): %s; the fake broke the answer off at its hang limit (%s)", ex.entry.Seq, ex.entry.Rule, note, limit)
 		s.log.Warn(msg, "seq", ex.entry.Seq, "rule", ex.entry.Rule)
 		if s.cfg.hang.logf != nil {
 			s.cfg.hang.logf("%s", msg)
