@@ -208,7 +208,7 @@ func TestReadmeGoSnippets(t *testing.T) {
 	for _, args := range [][]string{{"test", "-c", "-o", os.DevNull, "-gcflags=-e", "."}, {"vet", "."}} {
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
 		if out, err = cmd.CombinedOutput(); err != nil {
 			break
 		}
@@ -226,7 +226,7 @@ func TestReadmeGoSnippets(t *testing.T) {
 		}
 		cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^("+strings.Join(run, "|")+")$", ".")
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("running the README snippets marked <!-- snippet: run --> failed: %v\n%s",
 				err, strings.ReplaceAll(string(out), readme, "README.md"))
