@@ -397,6 +397,9 @@ func TestReadmeShellCommands(t *testing.T) {
 			}
 			for _, c := range runnable {
 				ran++
+				if _, ok := knownFailures[c.text]; ok {
+					used[c.text] = true
+				}
 				cmdText := strings.ReplaceAll(c.text, "go run ./cmd/bsskit", "bsskit")
 				if serveRE.MatchString(c.text) {
 					checkServe(t, b, c, cmdText, work, env)
@@ -408,6 +411,11 @@ func TestReadmeShellCommands(t *testing.T) {
 				runShell(t, b, c, cmdText, work, env)
 			}
 		})
+	}
+	for cmd := range knownFailures {
+		if !used[cmd] {
+			t.Logf("knownFailures lists %q, which is no longer in README.md: remove it", cmd)
+		}
 	}
 	for cmd := range skippedCommands {
 		if !used[cmd] {
