@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bsskit/bsskit/fake"
 )
 
 // block is one fenced code block of the README.
@@ -627,4 +629,25 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestReadmeScenarios loads every ```yaml block of README.md that is a fault scenario (it has a
+// top-level "rules:") with fake.LoadScenario, as `bsskit serve --scenario` would.
+func TestReadmeScenarios(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, b := range readmeBlocks(t) {
+		if b.lang != "yaml" || !regexp.MustCompile(`(?m)^rules:`).MatchString(b.text) {
+			continue
+		}
+		n++
+		path := filepath.Join(t.TempDir(), "scenario.yaml")
+		writeFile(t, path, b.text)
+		if _, err := fake.LoadScenario(path); err != nil {
+			t.Errorf("README yaml block %d (README.md:%d) is not a valid scenario: %v", b.index, b.line, err)
+		}
+	}
+	if n == 0 {
+		t.Error("no scenario in README.md: is the block parser broken?")
+	}
 }
