@@ -50,7 +50,7 @@ const (
 	CodeUnsupportedHTTPMethod Code = "UnsupportedHTTPMethod"
 	// CodeForbiddenRAM is HTTP 403: The RAM user lacks the permission (bss:ModifyInstance).
 	CodeForbiddenRAM Code = "Forbidden.RAM"
-	// CodeThrottlingUser is HTTP 400: The caller exceeded its request rate; darabonba-openapi maps it to a ThrottlingError.
+	// CodeThrottlingUser is HTTP 400: The caller exceeded its request rate. darabonba-openapi builds a ThrottlingError for it but, with the default configuration (Client.DisableSDKError unset), returns it as a *tea.SDKError like any other error answer, for V3 and V1 signatures alike; the old SDK returns a ServerError.
 	CodeThrottlingUser Code = "Throttling.User"
 	// CodeServiceUnavailable is HTTP 503: A temporary failure; the old SDK with AutoRetry retries 5xx.
 	CodeServiceUnavailable Code = "ServiceUnavailable"

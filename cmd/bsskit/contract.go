@@ -31,20 +31,23 @@ type contractConfig struct {
 	timeout           time.Duration
 }
 
-func parseContractFlags(args []string, stderr io.Writer) (*contractConfig, error) {
+// contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
+const contractSynopsis = "usage: bsskit contract --endpoint URL [--allow-orders --max-orders N --product CODE...] [--seed N]\n" +
+	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]"
+
+func contractHelp(w io.Writer) {
+	fmt.Fprintln(w, contractSynopsis)
+	fmt.Fprintln(w, "\nChecks an endpoint against the CreateInstance spec. Credentials come from")
+	fmt.Fprintln(w, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed.")
+	fmt.Fprintln(w, "Against a non-loopback endpoint only requests rejected before an order can exist are sent,")
+	fmt.Fprintln(w, "unless --allow-orders is given with --max-orders and --product.")
+	fmt.Fprintln(w, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error.")
+}
+
+// parseContractFlags parses the contract command line; -h writes help to w and returns flag.ErrHelp.
+func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	c := &contractConfig{}
 	fs := flag.NewFlagSet("bsskit contract", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: bsskit contract --endpoint URL [--allow-orders --max-orders N --product CODE...] [--seed N]")
-		fmt.Fprintln(stderr, "                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]")
-		fmt.Fprintln(stderr, "\nChecks an endpoint against the CreateInstance spec. Credentials come from")
-		fmt.Fprintln(stderr, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed.")
-		fmt.Fprintln(stderr, "Against a non-loopback endpoint only requests rejected before an order can exist are sent,")
-		fmt.Fprintln(stderr, "unless --allow-orders is given with --max-orders and --product.")
-		fmt.Fprintln(stderr, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error.\n\nflags:")
-		fs.PrintDefaults()
-	}
 	fs.StringVar(&c.endpoint, "endpoint", "", "base URL of the endpoint under test (required), e.g. http://127.0.0.1:8080")
 	fs.StringVar(&c.compare, "compare", "", "second endpoint: run the same cases (same seed) against both and report where their answers differ")
 	fs.BoolVar(&c.allowOrders, "allow-orders", false, "allow order-placing requests against a non-loopback endpoint (needs --max-orders and --product)")
@@ -65,7 +68,7 @@ func parseContractFlags(args []string, stderr io.Writer) (*contractConfig, error
 	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, contractHelp, w); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -136,19 +139,18 @@ func (c *contractConfig) target(url string) contract.Target {
 }
 
 func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseContractFlags(args, stderr)
+	cfg, err := parseContractFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
-		return exitUsage
+		return usageError(stderr, "contract", contractSynopsis, err)
 	}
 	out := stdout
 	var file *os.File
 	if cfg.out != "" {
 		if file, err = os.Create(cfg.out); err != nil {
-			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+			printErr(stderr, "contract", err)
 			return exitUsage
 		}
 		out = file
@@ -156,7 +158,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	code := cfg.execute(ctx, out, stdout, stderr)
 	if file != nil {
 		if err := file.Close(); err != nil {
-			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+			printErr(stderr, "contract", err)
 			return exitFail
 		}
 	}
@@ -168,7 +170,7 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) i
 func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Writer) int {
 	opts := c.options()
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+		printErr(stderr, "contract", err)
 		if errors.Is(err, contract.ErrUsage) {
 			return exitUsage
 		}
@@ -206,7 +208,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 			werr = rep.WriteText(out)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "bsskit contract: %v\n", err)
+			printErr(stderr, "contract", err)
 		}
 		ok = err == nil && rep.OK()
 		n := rep.Counts()

@@ -3,6 +3,9 @@
 //
 //	bsskit serve [--addr 127.0.0.1:8080] [--catalog FILE] [--access-key-id ID --access-key-secret SECRET]
 //
+//	bsskit contract --endpoint URL [flags]
+//	bsskit version
+//
 // Run "bsskit help" for every command and flag.
 package main
 
@@ -36,6 +39,7 @@ var commands = map[string]struct {
 }{
 	"serve":    {runServe, "start the fake server"},
 	"contract": {runContract, "check an endpoint against the spec (the contract suite)"},
+	"version":  {runVersion, "print the module version and VCS revision"},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -58,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: bsskit <command> [flags]")
 	fmt.Fprintln(w, "\ncommands:")
-	for _, name := range []string{"serve", "contract"} {
+	for _, name := range []string{"serve", "contract", "version"} {
 		if c, ok := commands[name]; ok {
 			fmt.Fprintf(w, "  %-10s %s\n", name, c.summary)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -34,10 +35,19 @@ type serveConfig struct {
 	memoryLimitMiB      int         // --memory-limit-mib
 }
 
-func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
+// serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
+const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE] [flags]"
+
+func serveHelp(w io.Writer) {
+	fmt.Fprintln(w, serveSynopsis)
+	fmt.Fprintln(w, "\nStarts the fake BssOpenApi (CreateInstance) server and prints its URL on the first line of standard")
+	fmt.Fprintln(w, "output. --addr 127.0.0.1:0 picks a free port. SIGINT or SIGTERM shuts it down gracefully.")
+}
+
+// parseServeFlags parses the serve command line; -h writes help to w and returns flag.ErrHelp.
+func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
 	fs := flag.NewFlagSet("bsskit serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address; 127.0.0.1:0 picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
 	fs.StringVar(&c.accounts, "accounts", "", "accounts file (YAML or JSON): callers, their access keys and secrets, owners, STS and bearer tokens")
@@ -63,7 +73,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.limits.WriteTimeout, "write-timeout", d.WriteTimeout, "time to write an answer (longer fault latencies lose their answer)")
 	fs.DurationVar(&c.limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 48, "soft memory limit of the Go runtime in MiB (runtime/debug.SetMemoryLimit): the garbage collector works harder near it instead of letting the heap double; 0: none; $GOMEMLIMIT, when set, wins")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, serveHelp, w); err != nil {
 		return nil, err
 	}
 	if c.adminToken == "" {
@@ -74,6 +84,13 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.stateRepair && c.state == "" {
 		return nil, errors.New("--state-repair needs --state")
+	}
+	if c.state != "" {
+		// The state file is created if absent, its directory is not.
+		dir := filepath.Dir(c.state)
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("--state %s: directory %s does not exist (create it first: mkdir -p %s)", c.state, dir, dir)
+		}
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -150,23 +167,20 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseServeFlags(args, stderr)
+	cfg, err := parseServeFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
-		return exitUsage
+		return usageError(stderr, "serve", serveSynopsis, err)
 	}
 	log, err := cfg.logger(stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
-		return exitUsage
+		return usageError(stderr, "serve", serveSynopsis, err)
 	}
 	opts, err := cfg.options(log)
 	if err != nil {
-		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
-		return exitUsage
+		return usageError(stderr, "serve", serveSynopsis, err)
 	}
 	if cfg.memoryLimitMiB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		// The journal and the nonce store are bounded; the limit keeps their garbage from doubling
@@ -176,24 +190,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	srv, err := fake.New(opts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		printErr(stderr, "serve", err)
 		return exitFail
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
-		fmt.Fprintf(stderr, "bsskit serve: %v\n", err)
+		if hint := listenHint(cfg.addr, err); hint != "" {
+			err = errors.New(hint)
+		}
+		printErr(stderr, "serve", err)
 		return exitFail
 	}
 	auth := "signature verification off (any signature accepted)"
 	if srv.VerifiesSignatures() {
 		auth = "signature verification on"
 	}
-	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", srv.URL(), auth, srv.Seed())
-	log.Info("serving", "url", srv.URL(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
-	if n := len(srv.Rules()); n > 0 {
-		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", srv.URL()+"/__admin/faults")
+	// The real address (the port --addr :0 picked), reachable from this host even when listening
+	// on every interface.
+	url, note := reachableURL(srv.URL())
+	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", url, auth, srv.Seed())
+	if note != "" {
+		fmt.Fprintf(stdout, "bsskit serve: %s\n", note)
 	}
-	cfg.logSafety(log, len(srv.Orders()))
+	log.Info("serving", "url", url, "listen", srv.Endpoint(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	if n := len(srv.Rules()); n > 0 {
+		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", url+"/__admin/faults")
+	}
+	cfg.logSafety(log, srv.Endpoint(), len(srv.Orders()))
 	<-ctx.Done()
 	log.Info("shutting down", "grace", cfg.shutdownGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
@@ -205,16 +228,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-// logSafety says at start-up how the admin API is protected and where orders are kept. It never
-// logs the admin token itself.
-func (c *serveConfig) logSafety(log *slog.Logger, orders int) {
+// logSafety says at start-up how the admin API is protected and where orders are kept; addr is the
+// address actually listened on (the real port, not --addr's :0). It never logs the admin token itself.
+func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	switch {
 	case c.adminToken != "" && !fake.IsLoopback(c.addr):
-		log.Info("admin API requires the admin token (listening beyond loopback)", "addr", c.addr, "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
+		log.Info("admin API requires the admin token (listening beyond loopback)", "addr", addr, "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
 	case c.adminToken != "":
 		log.Info("admin API requires the admin token", "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
 	default:
-		log.Info("admin API open without a token: loopback only", "addr", c.addr)
+		log.Info("admin API open without a token: loopback only", "addr", addr)
 	}
 	if c.state != "" {
 		log.Info("state file: orders and ClientTokens survive restarts", "path", c.state, "orders", orders)
