@@ -348,7 +348,7 @@ func (r *runner) businessCases() []*caseDef {
 	}
 	cases = append(cases,
 		withCatalog("invalid-module-code", "a valid order with one more Parameter.n.Code that is no module of the product", spec.CodeInvalidModuleCode, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || len(p.Catalog.Modules) == 0 {
+			if p.catalog == nil || len(p.catalog.Modules) == 0 {
 				return nil, false
 			}
 			v := p.orderParams()
@@ -358,10 +358,10 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("invalid-config-code", "a valid order whose module value is not one the module allows", spec.CodeInvalidConfigCode, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil {
+			if p.catalog == nil {
 				return nil, false
 			}
-			for _, m := range p.Catalog.Modules {
+			for _, m := range p.catalog.Modules {
 				if len(m.Values) == 0 {
 					continue
 				}
@@ -383,11 +383,11 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("subscription-type-not-offered", "a valid order with the billing method the product does not offer", spec.CodeInvalidParameter, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || len(p.Catalog.SubscriptionTypes) != 1 {
+			if p.catalog == nil || len(p.catalog.SubscriptionTypes) != 1 {
 				return nil, false
 			}
 			v := p.orderParams()
-			if p.Catalog.SubscriptionTypes[0] == "Subscription" {
+			if p.catalog.SubscriptionTypes[0] == "Subscription" {
 				v.Set("SubscriptionType", "PayAsYouGo")
 				v.Del("Period")
 			} else {
@@ -397,12 +397,12 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("period-not-a-multiple", "a valid subscription whose Period is not a multiple of the product's (yearly products)", spec.CodeInvalidParameter, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || p.Catalog.PeriodMultiple <= 1 {
+			if p.catalog == nil || p.catalog.PeriodMultiple <= 1 {
 				return nil, false
 			}
 			v := p.orderParams()
 			v.Set("SubscriptionType", "Subscription")
-			v.Set("Period", strconv.Itoa(p.Catalog.PeriodMultiple+1))
+			v.Set("Period", strconv.Itoa(p.catalog.PeriodMultiple+1))
 			return v, true
 		}),
 	)

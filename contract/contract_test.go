@@ -265,8 +265,9 @@ func TestNonLoopbackSendsNoOrderPlacingRequest(t *testing.T) {
 	}
 }
 
-// TestOrdersAgainstNonLoopbackNeedBudgetAndProducts: AllowOrders alone is a usage error; with a budget
-// and products the run orders, stops before the budget would be exceeded and lists every order.
+// TestOrdersAgainstNonLoopbackNeedBudgetAndProducts: a budget without products, or a negative one, is
+// a usage error; products without a budget order nothing; with a budget and products the run orders,
+// stops before the budget would be exceeded and lists every order.
 func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithSeed(9), fake.WithCredentials(testKeyID, testSecret))
@@ -279,16 +280,27 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 		name string
 		opts contract.Options
 	}{
-		{"no budget", contract.Options{AllowOrders: true, Products: []contract.Product{rtc}}},
-		{"no products", contract.Options{AllowOrders: true, MaxOrders: 3}},
+		{"budget without products", contract.Options{Orders: contract.MaxOrders(3)}},
+		{"negative budget", contract.Options{Orders: contract.MaxOrders(-1), Products: []contract.Product{rtc}}},
 	} {
-		tc.opts.Resolver = resolve
-		_, err := contract.Check(ctx, target, tc.opts)
-		assert.ErrorIs(t, err, contract.ErrUsage, tc.name)
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Resolver = resolve
+			_, err := contract.Check(ctx, target, tc.opts)
+			assert.ErrorIs(t, err, contract.ErrUsage)
+		})
 	}
 	assert.Zero(t, srv.Requests(), "usage errors send nothing")
 
-	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, AllowOrders: true, MaxOrders: 3, Products: []contract.Product{rtc}, Resolver: resolve})
+	t.Run("products without budget", func(t *testing.T) {
+		rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, Generated: -1, Products: []contract.Product{rtc}, Resolver: resolve})
+		require.NoError(t, err)
+		assert.False(t, rep.OrdersAllowed)
+		assert.Contains(t, rep.OrdersReason, "no order budget")
+		assert.Zero(t, rep.OrderRequests)
+		assert.Empty(t, srv.Orders())
+	})
+
+	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, Orders: contract.MaxOrders(3), Products: []contract.Product{rtc}, Resolver: resolve})
 	require.NoError(t, err)
 	assert.True(t, rep.OrdersAllowed)
 	assert.NotEmpty(t, rep.Stopped, "the run needs more than 3 orders, so it stops")
@@ -296,6 +308,13 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 	assert.Equal(t, 3, rep.OrderRequests)
 	assert.LessOrEqual(t, len(srv.Orders()), 3)
 	assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+	require.NotNil(t, rep.MaxOrders)
+	assert.Equal(t, 3, *rep.MaxOrders)
+	for _, l := range rep.Ledger {
+		assert.Equal(t, contract.OrderPlaced, l.Status)
+		assert.Equal(t, "rtc", l.ProductCode)
+		assert.NotEmpty(t, l.ClientToken)
+	}
 	counts := rep.Counts()
 	assert.Positive(t, counts[contract.StatusNotRun])
 	var text bytes.Buffer

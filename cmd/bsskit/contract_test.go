@@ -128,8 +128,9 @@ func TestContractUsage(t *testing.T) {
 		{"bad product", []string{"--endpoint", "http://127.0.0.1:1", "--product", "?Period=1"}, "no product code"},
 		{"stray argument", []string{"--endpoint", "http://127.0.0.1:1", "extra"}, "unexpected arguments"},
 		{"bad scheme", []string{"--endpoint", "ftp://127.0.0.1:1"}, "scheme"},
-		{"orders without budget", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--product", "rtc"}, "budget"},
-		{"orders without product", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--max-orders", "2"}, "products"},
+		{"negative budget", []string{"--endpoint", "http://127.0.0.1:1", "--max-orders", "-1"}, "must not be negative"},
+		{"budget not a number", []string{"--endpoint", "http://127.0.0.1:1", "--max-orders", "2x"}, "not an integer"},
+		{"orders without product", []string{"--endpoint", "http://203.0.113.1:9", "--max-orders", "2"}, "products"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, append([]string{"contract"}, tc.args...)...)
