@@ -256,10 +256,36 @@ func (r *runner) plan() []*caseDef {
 			},
 		})
 	}
+	cases = append(cases, formatCases()...)
 	cases = append(cases, r.authCases()...)
 	cases = append(cases, r.businessCases()...)
 	cases = append(cases, r.orderCases()...)
 	cases = append(cases, r.generatedCases()...)
+	return cases
+}
+
+// formatCases send requests without a Format parameter, so that the Accept header decides the
+// answer's format by the spec's negotiation rule ([spec.ResponseFormat]); the content-type check
+// then judges the answer against the format the rule gives.
+func formatCases() []*caseDef {
+	var cases []*caseDef
+	for _, accept := range []struct{ name, value string }{
+		{"accept-any", "*/*"},
+		{"accept-xml", "text/xml"},
+		{"accept-json", "application/json"},
+	} {
+		want := spec.ResponseFormat("", accept.value)
+		cases = append(cases, &caseDef{
+			name: "format/absent-" + accept.name,
+			doc: fmt.Sprintf("no Format parameter and Accept: %s, which the spec's negotiation answers in %s; want %s. Product %s, so no order can result.",
+				accept.value, want, expectCode(spec.CodeProductNotFind), NoSuchProduct),
+			run: func(c *caseRun) {
+				rq := newRequest(safeBase(), "")
+				rq.accept = accept.value
+				c.send(rq, expectCode(spec.CodeProductNotFind))
+			},
+		})
+	}
 	return cases
 }
 

@@ -63,7 +63,7 @@ type Report struct {
 type CaseResult struct {
 	// Name is the case's name, "<group>/<...>", e.g. "invalid/Period/below-minimum".
 	Name string `json:"name"`
-	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method,
+	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method, format,
 	// auth, business, order, idempotency, generated.
 	Group string `json:"group"`
 	// Doc says what the case sends and expects.

@@ -95,8 +95,11 @@ type request struct {
 	// action and version; empty omits them. V1 puts them in the query and the x-acs-* headers,
 	// V3 only in the headers.
 	action, version string
-	// format is "JSON", "XML" or "" (none: V3 then sends Accept: application/json).
+	// format is "JSON", "XML" or "" (none: V3 then sends Accept: application/json unless accept
+	// says otherwise).
 	format string
+	// accept, when set, is the Accept header.
+	accept string
 	// auth says how to sign.
 	auth authMode
 	// replayOf, when set, resends exactly that prepared request.
@@ -183,7 +186,10 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	if params == nil {
 		params = url.Values{}
 	}
-	var accept string
+	accept := rq.accept
+	if accept != "" {
+		header.Set("Accept", accept)
+	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + path
 	var body []byte
@@ -191,8 +197,8 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	case V3:
 		if rq.format != "" {
 			params.Set("Format", rq.format)
-		} else {
-			accept = "application/json"
+		} else if accept == "" {
+			accept = "application/json" // what darabonba-openapi sends
 			header.Set("Accept", accept)
 		}
 		if rq.inForm {
