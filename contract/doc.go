@@ -25,14 +25,13 @@
 // # Configuration
 //
 // A run is configured by one [Options] struct, not by functional options as
-// [github.com/bsskit/bsskit/fake.NewServer] is,
-// and on purpose: the fake's options build a long-lived server whose unexported state they
-// initialise, whereas a run's options are plain data that is used more than once and as a whole.
-// [Compare] runs the same Options against two endpoints (overriding only the order budget),
-// internal/mutants runs them against every mutant, the report records them, and cmd/bsskit turns
-// its flags into exactly this struct, like fake-gcs-server's thin main. A value that can be copied,
-// compared and printed serves that better than a list of closures. Each setting still has one way
-// to be set, and the zero value of every field is the safe default.
+// [github.com/bsskit/bsskit/fake.NewServer] is, and on purpose: the fake's options build a
+// long-lived server whose unexported state they initialise, whereas a run's options are plain data
+// used more than once and as a whole. [Compare] runs the same Options against two endpoints
+// (overriding only the order budget), internal/mutants runs them against every mutant, and
+// cmd/bsskit turns its flags into exactly this struct, like fake-gcs-server's thin main. A value
+// that can be copied, edited and printed serves that better than a list of closures. Each setting
+// still has one way to be set, and the zero value of every field is the safe default.
 //
 // # Money
 //
