@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
@@ -493,44 +495,96 @@ func TestCompare(t *testing.T) {
 		{"wrong-code-invalid-version", "code"},
 		{"order-id-number", "shape"},
 	} {
-		var m mutants.Mutant
-		for _, x := range mutants.All() {
-			if x.Name == tc.mutant {
-				m = x
+		t.Run(tc.mutant, func(t *testing.T) {
+			var m mutants.Mutant
+			for _, x := range mutants.All() {
+				if x.Name == tc.mutant {
+					m = x
+				}
 			}
-		}
-		ts, _, err := mutants.Start(m, fake.WithSeed(8))
-		require.NoError(t, err)
-		d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts)
-		ts.Close()
-		require.NoError(t, err)
-		require.NotEmpty(t, d.Differences, tc.mutant)
-		var aspects []string
-		for _, x := range d.Differences {
-			aspects = append(aspects, x.Aspect)
-		}
-		assert.Contains(t, aspects, tc.aspect, tc.mutant)
-		var out bytes.Buffer
-		require.NoError(t, d.WriteText(&out))
-		assert.Contains(t, out.String(), "RESULT: ")
-		out.Reset()
-		require.NoError(t, d.WriteJUnit(&out))
-		var doc struct {
-			Failures int `xml:"failures,attr"`
-		}
-		require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
-		assert.Positive(t, doc.Failures, tc.mutant)
-		out.Reset()
-		require.NoError(t, d.WriteJSON(&out))
-		assert.Contains(t, out.String(), `"aspect": "`+tc.aspect+`"`)
+			ts, _, err := mutants.Start(m, fake.WithSeed(8))
+			require.NoError(t, err)
+			d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts)
+			ts.Close()
+			require.NoError(t, err)
+			require.NotEmpty(t, d.Differences, tc.mutant)
+			var aspects []string
+			for _, x := range d.Differences {
+				aspects = append(aspects, x.Aspect)
+			}
+			assert.Contains(t, aspects, tc.aspect, tc.mutant)
+			var out bytes.Buffer
+			require.NoError(t, d.WriteText(&out))
+			assert.Contains(t, out.String(), "RESULT: ")
+			out.Reset()
+			require.NoError(t, d.WriteJUnit(&out))
+			var doc struct {
+				Failures int `xml:"failures,attr"`
+			}
+			require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
+			assert.Positive(t, doc.Failures, tc.mutant)
+			out.Reset()
+			require.NoError(t, d.WriteJSON(&out))
+			assert.Contains(t, out.String(), `"aspect": "`+tc.aspect+`"`)
+		})
 	}
 }
 
-// TestRun: the testing wrapper reports one subtest per case.
+// TestRun: against the fake, the testing wrapper returns the report of a full run: every case
+// passed or was not applicable, each with its subtest, and the ledger lists exactly the fake's
+// orders with their ProductCode and ClientToken. TestRunReportsFindings checks the failing side.
 func TestRun(t *testing.T) {
 	srv := fake.NewServer(t, fake.WithSeed(12))
 	rep := contract.Run(t, contract.Target{URL: srv.URL()}, contract.Options{Seed: 12, Generated: 2})
-	assert.True(t, rep.OK())
+	n := rep.Counts()
+	assert.Zero(t, n[contract.StatusFail])
+	assert.Zero(t, n[contract.StatusNotRun])
+	assert.Equal(t, len(rep.Cases), n[contract.StatusPass]+n[contract.StatusNotApplicable])
+	assert.Greater(t, n[contract.StatusPass], 50, "routing, validation, business, order and generated cases ran")
+	assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+	tokens := map[string]bool{}
+	for _, l := range rep.Ledger {
+		assert.Equal(t, contract.OrderPlaced, l.Status)
+		assert.NotEmpty(t, l.ProductCode)
+		assert.False(t, l.Unexpected)
+		if l.ClientToken != "" {
+			tokens[l.ClientToken] = true
+		}
+	}
+	assert.NotEmpty(t, tokens)
+	assert.Empty(t, rep.Findings())
+}
+
+// TestRunReportsFindings runs contract.Run against a mutant in a child test process and checks
+// what the test output says: the failing case's subtest fails with the check and the redacted
+// curl command, a not-applicable case is skipped with its reason, and the run fails.
+func TestRunReportsFindings(t *testing.T) {
+	if os.Getenv("BSSKIT_CONTRACT_RUN_CHILD") == "1" {
+		var m mutants.Mutant
+		for _, x := range mutants.All() {
+			if x.Name == "missing-parameter-404" {
+				m = x
+			}
+		}
+		ts, _, err := mutants.Start(m, fake.WithSeed(13))
+		require.NoError(t, err)
+		defer ts.Close()
+		contract.Run(t, m.Target(ts.URL), contract.Options{Seed: 13, Generated: -1, Run: regexp.MustCompile(`^(missing/ProductCode|invalid/Period/below-minimum|auth/bad-signature)$`)})
+		return
+	}
+	t.Parallel()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestRunReportsFindings$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), "BSSKIT_CONTRACT_RUN_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child run must fail:\n%s", out)
+	text := string(out)
+	assert.Contains(t, text, "--- FAIL: TestRunReportsFindings/missing/ProductCode")
+	assert.Contains(t, text, "status: code MissingParameter came with HTTP 404")
+	assert.Contains(t, text, "curl ")
+	assert.Contains(t, text, "--- PASS: TestRunReportsFindings/invalid/Period/below-minimum")
+	assert.Contains(t, text, "--- SKIP: TestRunReportsFindings/auth/bad-signature")
+	assert.Contains(t, text, "does not verify signatures")
 }
 
 func TestParseProduct(t *testing.T) {
@@ -549,14 +603,16 @@ func TestParseProduct(t *testing.T) {
 		{in: "rtc?ProductCode=x", wantErr: true},
 		{in: "rtc?%zz", wantErr: true},
 	} {
-		p, err := contract.ParseProduct(tc.in)
-		if tc.wantErr {
-			assert.Error(t, err, tc.in)
-			continue
-		}
-		require.NoError(t, err, tc.in)
-		assert.Equal(t, tc.code, p.Code)
-		assert.Equal(t, tc.params, p.Params)
+		t.Run(tc.in, func(t *testing.T) {
+			p, err := contract.ParseProduct(tc.in)
+			if tc.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.code, p.Code)
+			assert.Equal(t, tc.params, p.Params)
+		})
 	}
 }
 
