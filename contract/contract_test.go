@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"os"
@@ -629,4 +630,61 @@ func TestCompareRemoteAndFake(t *testing.T) {
 	assert.False(t, d.B.OrdersAllowed)
 	assert.Empty(t, local.Orders())
 	assert.Empty(t, staging.Orders())
+}
+
+// TestLedgerStatus: the ledger says what the run knows of each order: a success without an OrderId
+// is listed as placed without one (never with a made-up OrderId), and an order-capable request
+// whose answer never came as an order of unknown outcome; both keep the ProductCode and the
+// ClientToken sent.
+func TestLedgerStatus(t *testing.T) {
+	t.Parallel()
+	var withoutData mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "success-without-data" {
+			withoutData = x
+		}
+	}
+	// hangUp lets the fake place the order, then closes the connection without an answer.
+	hangUp := mutants.Mutant{Name: "hang-up", Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/__admin/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+		})
+	}}
+	for _, tc := range []struct {
+		name   string
+		m      mutants.Mutant
+		status contract.OrderStatus
+	}{
+		{"success without OrderId", withoutData, contract.OrderPlacedWithoutID},
+		{"no answer", hangUp, contract.OrderOutcomeUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, srv, err := mutants.Start(tc.m, fake.WithSeed(14))
+			require.NoError(t, err)
+			defer ts.Close()
+			rep, err := contract.Check(context.Background(), contract.Target{URL: ts.URL}, contract.Options{Seed: 14, Generated: -1, Run: regexp.MustCompile(`^order/post-json$`)})
+			require.NoError(t, err)
+			require.Len(t, rep.Ledger, 1)
+			l := rep.Ledger[0]
+			assert.Equal(t, tc.status, l.Status)
+			assert.Empty(t, l.OrderID, "no sentinel in the OrderId")
+			assert.Equal(t, "order/post-json", l.Case)
+			require.Len(t, srv.Orders(), 1, "the fake did place the order")
+			assert.Equal(t, srv.Orders()[0].ProductCode, l.ProductCode)
+			assert.True(t, strings.HasPrefix(l.ClientToken, "bsskit-"), l.ClientToken)
+			assert.False(t, rep.OK())
+			var text bytes.Buffer
+			require.NoError(t, rep.WriteText(&text))
+			assert.Contains(t, text.String(), "- "+string(tc.status)+" OrderId - ")
+		})
+	}
 }
