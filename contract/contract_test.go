@@ -688,3 +688,57 @@ func TestLedgerStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestNoCatalogue: an endpoint without the admin API (as the real service) gets no order-placing
+// case unless products are named: the suite has no built-in catalogue. With a named product the
+// same endpoint gets orders.
+func TestNoCatalogue(t *testing.T) {
+	t.Parallel()
+	noAdmin := mutants.Mutant{Name: "no-admin", Credentials: true, Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/__admin/") {
+				http.NotFound(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}
+	rtc, err := contract.ParseProduct("rtc?Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		products []contract.Product
+		orders   bool
+	}{
+		{"no products", nil, false},
+		{"named product", []contract.Product{rtc}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, srv, err := mutants.Start(noAdmin, fake.WithSeed(15))
+			require.NoError(t, err)
+			defer ts.Close()
+			rep, err := contract.Check(context.Background(), noAdmin.Target(ts.URL), contract.Options{Seed: 15, Generated: 2, Products: tc.products})
+			require.NoError(t, err)
+			assert.True(t, rep.Verifies, "without /__admin/health the endpoint is assumed to verify")
+			assert.Equal(t, tc.orders, rep.OrdersAllowed, rep.OrdersReason)
+			assert.Empty(t, rep.Findings())
+			c, ok := rep.Case("order/post-json")
+			require.True(t, ok)
+			na, _ := rep.Case("business/invalid-module-code")
+			assert.Equal(t, contract.StatusNotApplicable, na.Status, "only a catalogue tells the modules")
+			if tc.orders {
+				assert.Equal(t, contract.StatusPass, c.Status)
+				assert.Equal(t, []string{"rtc"}, rep.Products)
+				assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+				assert.NotEmpty(t, rep.Ledger)
+				return
+			}
+			assert.Contains(t, rep.OrdersReason, "no built-in catalogue")
+			assert.Equal(t, contract.StatusNotApplicable, c.Status)
+			assert.Contains(t, c.Reason, "no built-in catalogue")
+			assert.Empty(t, srv.Orders())
+			assert.Zero(t, rep.OrderRequests)
+		})
+	}
+}
