@@ -26,8 +26,8 @@ const NoSuchProduct = "bsskit-contract-no-such-product"
 // maxBody bounds the answers the suite reads.
 const maxBody = 1 << 20
 
-// ErrUsage wraps the errors of [Check] that are the caller's: a bad URL, orders allowed without a
-// budget or products, missing credentials.
+// ErrUsage wraps the errors of [Check] that are the caller's: a bad URL, a negative order budget, an
+// order budget for a non-loopback endpoint without products, missing credentials.
 var ErrUsage = errors.New("contract: usage")
 
 // validatorOnce loads the spec validator once for every run: it is read-only and safe for

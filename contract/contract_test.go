@@ -209,7 +209,7 @@ func remoteTarget(srvAddr string) (contract.Target, func(context.Context, string
 	return contract.Target{URL: "http://staging.bsskit.test:8080", Client: client, Credentials: creds}, resolve
 }
 
-// TestNonLoopbackSendsNoOrderPlacingRequest: against a non-loopback endpoint without AllowOrders,
+// TestNonLoopbackSendsNoOrderPlacingRequest: against a non-loopback endpoint without an order budget,
 // nothing that could place an order is sent: the fake (and lenient mutants that drop validation or
 // authentication) records zero orders, every request names no product or the sentinel one, and every
 // answer is an error.
