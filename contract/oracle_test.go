@@ -402,3 +402,35 @@ func TestTypedDecode(t *testing.T) {
 		})
 	}
 }
+
+// FuzzResponseChecks: any answer (status, content type, body) goes through the decoders and every
+// response check without a panic, and a body that does not decode into its generated type is always
+// a typed-decode finding.
+func FuzzResponseChecks(f *testing.F) {
+	f.Add(200, spec.FormatJSON.ContentType(), successJSON)
+	f.Add(200, spec.FormatXML.ContentType(), successXML)
+	f.Add(400, spec.FormatJSON.ContentType(), `{"RequestId":"x","Code":"MissingParameter","Message":"m","HostId":7}`)
+	f.Add(400, spec.FormatXML.ContentType(), `<Error><Code>`)
+	f.Add(503, "text/html", `<html><body>busy</body></html>`)
+	f.Add(200, "", `{"Success":true,"Data":{"OrderId":1e400}}`)
+	v, err := sharedValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, status int, ct, body string) {
+		if status < 100 || status > 599 {
+			status = 500
+		}
+		r := &runner{ctx: context.Background(), validator: v, requestIDs: map[string]string{}}
+		h := http.Header{"Content-Type": {ct}}
+		ex := &Exchange{Response: ExchangeResponse{Status: status, Header: h, rawBody: []byte(body)}}
+		a := decodeAnswer([]byte(body))
+		p := &prepared{method: http.MethodPost, format: a.format}
+		got := checkNames(r.responseChecks(ex, p, a, "fuzz"))
+		if a.err == nil && typedDecode(status, a.format, []byte(body)) != nil && !slices.Contains(got, CheckTypedDecode) {
+			t.Errorf("body %q does not decode into its type, yet no %s finding: %v", body, CheckTypedDecode, got)
+		}
+		_ = shape(ex)
+		_ = messageTemplate(ex)
+	})
+}
