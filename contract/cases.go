@@ -391,14 +391,16 @@ func (r *runner) businessCases() []*caseDef {
 				if len(m.Values) == 0 {
 					continue
 				}
+				// The valid order with only this module's value broken: the other modules,
+				// required ones included, keep their valid values.
 				v := p.orderParams()
-				for k := range v {
-					if strings.HasPrefix(k, "Parameter.") {
-						v.Del(k)
-					}
+				if n, ok := moduleIndex(v, m.Code); ok {
+					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
+				} else {
+					n := strconv.Itoa(nextIndex(v))
+					v.Set("Parameter."+n+".Code", m.Code)
+					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
 				}
-				v.Set("Parameter.1.Code", m.Code)
-				v.Set("Parameter.1.Value", "bsskit-no-such-value")
 				return v, true
 			}
 			return nil, false
@@ -433,6 +435,21 @@ func (r *runner) businessCases() []*caseDef {
 		}),
 	)
 	return cases
+}
+
+// moduleIndex returns the n of the Parameter.n.Code that names module code in v.
+func moduleIndex(v url.Values, code string) (string, bool) {
+	for k, vs := range v {
+		rest, ok := strings.CutPrefix(k, "Parameter.")
+		if !ok {
+			continue
+		}
+		n, field, _ := strings.Cut(rest, ".")
+		if field == "Code" && len(vs) > 0 && vs[0] == code {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // nextIndex returns an unused Parameter index after the used ones.

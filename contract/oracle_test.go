@@ -4,8 +4,10 @@ import (
 	"context"
 	"go/build"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -433,4 +435,54 @@ func FuzzResponseChecks(f *testing.F) {
 		_ = shape(ex)
 		_ = messageTemplate(ex)
 	})
+}
+
+// TestBusinessCasesFromCatalogue: the catalogue-derived business cases break one thing of a valid
+// order: a module value the module does not allow (the other modules keep theirs), one more module,
+// the billing method the product does not offer, a Period off the product's multiple.
+func TestBusinessCasesFromCatalogue(t *testing.T) {
+	t.Parallel()
+	// An endpoint whose only admin API is the catalogue, answering every call with an error.
+	const catalogue = `{"products":[{"code":"sas","subscriptionTypes":["Subscription"],"periodMultiple":12,` +
+		`"modules":[{"code":"Version","values":["level2"],"required":true},{"code":"Region","values":["cn"],"required":true}]}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/__admin/catalog" {
+			_, _ = w.Write([]byte(catalogue))
+			return
+		}
+		http.Error(w, "no", http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	rep, err := Check(context.Background(), Target{URL: srv.URL, Credentials: Credentials{AccessKeyID: "k", AccessKeySecret: "s"}},
+		Options{Seed: 1, RunID: "test", Generated: -1, Run: regexp.MustCompile(`^business/`)})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"sas"}, rep.Products)
+	sent := map[string]url.Values{}
+	for _, c := range rep.Cases {
+		if len(c.Exchanges) == 0 {
+			continue
+		}
+		u, err := url.Parse(c.Exchanges[0].Request.URL)
+		require.NoError(t, err)
+		sent[c.Name] = u.Query()
+	}
+	for _, tc := range []struct {
+		name string
+		want map[string]string // parameter -> value ("" absent)
+	}{
+		{"business/invalid-config-code", map[string]string{"Parameter.1.Code": "Version", "Parameter.1.Value": "bsskit-no-such-value", "Parameter.2.Code": "Region", "Parameter.2.Value": "cn", "Period": "12"}},
+		{"business/invalid-module-code", map[string]string{"Parameter.3.Code": "BsskitNoSuchModule", "Parameter.1.Value": "level2", "Parameter.2.Value": "cn"}},
+		{"business/subscription-type-not-offered", map[string]string{"SubscriptionType": "PayAsYouGo", "Period": ""}},
+		{"business/period-not-a-multiple", map[string]string{"SubscriptionType": "Subscription", "Period": "13"}},
+		{"business/invalid-owner", map[string]string{"OwnerId": "9999999999999999", "ProductCode": "sas"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, ok := sent[tc.name]
+			require.True(t, ok, "case %s did not run", tc.name)
+			for k, want := range tc.want {
+				assert.Equal(t, want, v.Get(k), k)
+			}
+			assert.True(t, strings.HasPrefix(v.Get("ClientToken"), "bsskit-test-"), "a fresh ClientToken")
+		})
+	}
 }
