@@ -10,6 +10,11 @@
 //		ts.Close()
 //	}
 //
+// Some mutants break what the fake and the suite both take from package spec (the content type of
+// an XML answer, the Format default of the negotiation rule) or what the suite decodes into the
+// generated types: the suite imports neither fake nor internal/wire, so it judges those facts by the
+// spec alone and kills these mutants too. Only this package, a test helper, joins the two.
+//
 // It is internal: tests and `make mutants` use it; it is no API.
 package mutants
 
