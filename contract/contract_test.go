@@ -129,6 +129,7 @@ func TestCaseCatalogue(t *testing.T) {
 		"repeated/Parameter/Code-missing", "repeated/Parameter/Value-missing",
 		"rule/period-required-for-subscription", "rule/renew-period-required-for-auto-renewal",
 		"rule/parameter-code-value-pairs/Code-alone",
+		"format/absent-accept-any", "format/absent-accept-xml", "format/absent-accept-json",
 		"auth/bad-signature", "auth/unknown-key", "auth/stale-timestamp", "auth/replayed-nonce",
 		"auth/unsigned", "auth/incomplete-signature",
 		"business/product-not-found", "business/not-applicable", "business/invalid-module-code",
