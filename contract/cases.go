@@ -256,10 +256,36 @@ func (r *runner) plan() []*caseDef {
 			},
 		})
 	}
+	cases = append(cases, formatCases()...)
 	cases = append(cases, r.authCases()...)
 	cases = append(cases, r.businessCases()...)
 	cases = append(cases, r.orderCases()...)
 	cases = append(cases, r.generatedCases()...)
+	return cases
+}
+
+// formatCases send requests without a Format parameter, so that the Accept header decides the
+// answer's format by the spec's negotiation rule ([spec.ResponseFormat]); the content-type check
+// then judges the answer against the format the rule gives.
+func formatCases() []*caseDef {
+	var cases []*caseDef
+	for _, accept := range []struct{ name, value string }{
+		{"accept-any", "*/*"},
+		{"accept-xml", "text/xml"},
+		{"accept-json", "application/json"},
+	} {
+		want := spec.ResponseFormat("", accept.value)
+		cases = append(cases, &caseDef{
+			name: "format/absent-" + accept.name,
+			doc: fmt.Sprintf("no Format parameter and Accept: %s, which the spec's negotiation answers in %s; want %s. Product %s, so no order can result.",
+				accept.value, want, expectCode(spec.CodeProductNotFind), NoSuchProduct),
+			run: func(c *caseRun) {
+				rq := newRequest(safeBase(), "")
+				rq.accept = accept.value
+				c.send(rq, expectCode(spec.CodeProductNotFind))
+			},
+		})
+	}
 	return cases
 }
 
@@ -348,7 +374,7 @@ func (r *runner) businessCases() []*caseDef {
 	}
 	cases = append(cases,
 		withCatalog("invalid-module-code", "a valid order with one more Parameter.n.Code that is no module of the product", spec.CodeInvalidModuleCode, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || len(p.Catalog.Modules) == 0 {
+			if p.catalog == nil || len(p.catalog.Modules) == 0 {
 				return nil, false
 			}
 			v := p.orderParams()
@@ -358,21 +384,23 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("invalid-config-code", "a valid order whose module value is not one the module allows", spec.CodeInvalidConfigCode, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil {
+			if p.catalog == nil {
 				return nil, false
 			}
-			for _, m := range p.Catalog.Modules {
+			for _, m := range p.catalog.Modules {
 				if len(m.Values) == 0 {
 					continue
 				}
+				// The valid order with only this module's value broken: the other modules,
+				// required ones included, keep their valid values.
 				v := p.orderParams()
-				for k := range v {
-					if strings.HasPrefix(k, "Parameter.") {
-						v.Del(k)
-					}
+				if n, ok := moduleIndex(v, m.Code); ok {
+					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
+				} else {
+					n := strconv.Itoa(nextIndex(v))
+					v.Set("Parameter."+n+".Code", m.Code)
+					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
 				}
-				v.Set("Parameter.1.Code", m.Code)
-				v.Set("Parameter.1.Value", "bsskit-no-such-value")
 				return v, true
 			}
 			return nil, false
@@ -383,11 +411,11 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("subscription-type-not-offered", "a valid order with the billing method the product does not offer", spec.CodeInvalidParameter, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || len(p.Catalog.SubscriptionTypes) != 1 {
+			if p.catalog == nil || len(p.catalog.SubscriptionTypes) != 1 {
 				return nil, false
 			}
 			v := p.orderParams()
-			if p.Catalog.SubscriptionTypes[0] == "Subscription" {
+			if p.catalog.SubscriptionTypes[0] == "Subscription" {
 				v.Set("SubscriptionType", "PayAsYouGo")
 				v.Del("Period")
 			} else {
@@ -397,16 +425,31 @@ func (r *runner) businessCases() []*caseDef {
 			return v, true
 		}),
 		withCatalog("period-not-a-multiple", "a valid subscription whose Period is not a multiple of the product's (yearly products)", spec.CodeInvalidParameter, func(p Product) (url.Values, bool) {
-			if p.Catalog == nil || p.Catalog.PeriodMultiple <= 1 {
+			if p.catalog == nil || p.catalog.PeriodMultiple <= 1 {
 				return nil, false
 			}
 			v := p.orderParams()
 			v.Set("SubscriptionType", "Subscription")
-			v.Set("Period", strconv.Itoa(p.Catalog.PeriodMultiple+1))
+			v.Set("Period", strconv.Itoa(p.catalog.PeriodMultiple+1))
 			return v, true
 		}),
 	)
 	return cases
+}
+
+// moduleIndex returns the n of the Parameter.n.Code that names module code in v.
+func moduleIndex(v url.Values, code string) (string, bool) {
+	for k, vs := range v {
+		rest, ok := strings.CutPrefix(k, "Parameter.")
+		if !ok {
+			continue
+		}
+		n, field, _ := strings.Cut(rest, ".")
+		if field == "Code" && len(vs) > 0 && vs[0] == code {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // nextIndex returns an unused Parameter index after the used ones.

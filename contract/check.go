@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -27,8 +26,8 @@ const NoSuchProduct = "bsskit-contract-no-such-product"
 // maxBody bounds the answers the suite reads.
 const maxBody = 1 << 20
 
-// ErrUsage wraps the errors of [Check] that are the caller's: a bad URL, orders allowed without a
-// budget or products, missing credentials.
+// ErrUsage wraps the errors of [Check] that are the caller's: a bad URL, a negative order budget, an
+// order budget for a non-loopback endpoint without products, missing credentials.
 var ErrUsage = errors.New("contract: usage")
 
 // validatorOnce loads the spec validator once for every run: it is read-only and safe for
@@ -53,8 +52,10 @@ type runner struct {
 	tokens    int
 
 	ordersAllowed bool
+	maxOrders     int // the budget when limited
+	limited       bool
 	products      []Product
-	notApplicable *fake.Product // a product marked not applicable, from the catalogue
+	notApplicable *catalogProduct // a product marked not applicable, from the catalogue
 
 	requestIDs map[string]string // RequestId -> first case
 	ledger     map[string]int    // OrderId (or a stand-in) -> index in report.Ledger
@@ -98,8 +99,9 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	if target.Signature != V1 && target.Signature != V3 {
 		return nil, fmt.Errorf("%w: signature %q: want v1 or v3", ErrUsage, target.Signature)
 	}
-	if opts.MaxOrders < 0 {
-		return nil, fmt.Errorf("%w: MaxOrders %d is negative", ErrUsage, opts.MaxOrders)
+	limit, explicit := opts.Orders.Limit()
+	if explicit && limit < 0 {
+		return nil, fmt.Errorf("%w: MaxOrders(%d) is negative", ErrUsage, limit)
 	}
 	client := target.Client
 	if client == nil {
@@ -120,30 +122,32 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		runID:      runID,
 		requestIDs: map[string]string{}, ledger: map[string]int{},
 		provoked: map[spec.Code][]string{}, seen: map[spec.Code]int{},
-		report: &Report{Endpoint: redactURL(base.String()), Seed: opts.Seed, Signature: target.Signature, MaxOrders: opts.MaxOrders, Started: time.Now().UTC(), Cases: []CaseResult{}, Ledger: []LedgerEntry{}},
+		report: &Report{Endpoint: redactURL(base.String()), Seed: opts.Seed, Signature: target.Signature, Started: time.Now().UTC(), Cases: []CaseResult{}, Ledger: []LedgerEntry{}},
 	}
 	rep := r.report
 	rep.Loopback, rep.LoopbackReason = isLoopback(ctx, base.Hostname(), opts.Resolver)
 
 	// Orders.
 	switch {
-	case opts.NoOrders:
-		rep.OrdersReason = "orders were forbidden (NoOrders): only requests that are rejected before an order can exist are sent"
+	case explicit && limit == 0:
+		rep.OrdersReason = "the order budget is 0 (MaxOrders(0), --max-orders 0): only requests that are rejected before an order can exist are sent"
 	case rep.Loopback:
 		r.ordersAllowed = true
 		rep.OrdersReason = "the endpoint is loopback (a fake): orders are allowed"
-		if opts.MaxOrders > 0 {
-			rep.OrdersReason += fmt.Sprintf(", at most %d", opts.MaxOrders)
+		if explicit {
+			rep.OrdersReason += fmt.Sprintf(", at most %d", limit)
 		}
-	case !opts.AllowOrders:
-		rep.OrdersReason = "the endpoint is not loopback and orders were not allowed: only requests that are rejected before an order can exist are sent"
-	case opts.MaxOrders <= 0:
-		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need a budget (MaxOrders, --max-orders N)", ErrUsage)
+	case !explicit:
+		rep.OrdersReason = "the endpoint is not loopback and no order budget was given: only requests that are rejected before an order can exist are sent"
 	case len(opts.Products) == 0:
 		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (Products, --product CODE)", ErrUsage)
 	default:
 		r.ordersAllowed = true
-		rep.OrdersReason = fmt.Sprintf("orders explicitly allowed, at most %d", opts.MaxOrders)
+		rep.OrdersReason = fmt.Sprintf("an explicit order budget: at most %d", limit)
+	}
+	if explicit {
+		r.maxOrders, r.limited = limit, true
+		rep.MaxOrders = &limit
 	}
 	rep.OrdersAllowed = r.ordersAllowed
 
@@ -175,16 +179,8 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	if r.ordersAllowed {
 		if len(opts.Products) > 0 {
 			r.products = opts.Products
-		} else {
-			cat := r.catalog()
-			r.products = ProductsFromCatalog(cat)
-			for i := range cat.Products {
-				if cat.Products[i].NotApplicable {
-					p := cat.Products[i]
-					r.notApplicable = &p
-					break
-				}
-			}
+		} else if cat, ok := r.catalog(); ok {
+			r.products, r.notApplicable = productsFromCatalog(cat)
 		}
 		for _, p := range r.products {
 			if p.Code == NoSuchProduct || strings.HasPrefix(p.Code, NoSuchProduct) {
@@ -195,7 +191,11 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		if len(r.products) == 0 {
 			r.ordersAllowed = false
 			rep.OrdersAllowed = false
-			rep.OrdersReason += "; but no product to order is known"
+			if len(opts.Products) == 0 {
+				rep.OrdersReason += "; but no product to order is known: no Products (--product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
+			} else {
+				rep.OrdersReason += "; but no product to order is known"
+			}
 		}
 	}
 	return r, nil
@@ -214,13 +214,14 @@ func (r *runner) health() *healthAnswer {
 	return &h
 }
 
-// catalog returns the fake's catalogue, or the default one.
-func (r *runner) catalog() *fake.Catalog {
-	var c fake.Catalog
+// catalog returns a fake's catalogue (GET /__admin/catalog); ok is false when the endpoint has
+// none or it lists no product.
+func (r *runner) catalog() (*catalogAnswer, bool) {
+	var c catalogAnswer
 	if r.admin("catalog", &c) && len(c.Products) > 0 {
-		return &c
+		return &c, true
 	}
-	return fake.DefaultCatalog()
+	return nil, false
 }
 
 // admin GETs /__admin/<name>; admin requests never place orders.
@@ -356,8 +357,8 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 			c.finding(CheckBudget, -1, "refused to send a request that could place an order: orders are not allowed")
 			return res, false
 		}
-		if r.opts.MaxOrders > 0 && r.report.OrderRequests >= r.opts.MaxOrders {
-			r.stopped = fmt.Errorf("%w: the next request could place order %d of at most %d", errBudget, r.report.OrderRequests+1, r.opts.MaxOrders)
+		if r.limited && r.report.OrderRequests >= r.maxOrders {
+			r.stopped = fmt.Errorf("%w: the next request could place order %d of at most %d", errBudget, r.report.OrderRequests+1, r.maxOrders)
 			r.report.Stopped = r.stopped.Error()
 			return res, false
 		}
@@ -387,6 +388,10 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		ex.Err = redactText(err.Error(), r.target.Credentials)
 		c.res.Exchanges = append(c.res.Exchanges, ex)
 		c.finding(CheckTransport, idx, ex.Err)
+		if !safe {
+			// The request may have reached the endpoint: an order may exist that nobody saw.
+			r.record(fmt.Sprintf("unanswered:%s:%d", c.def.name, idx), c.ledgerEntry(rq, OrderOutcomeUnknown, "", "", "", !want.success))
+		}
 		return res, false
 	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -414,12 +419,12 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 			os = fmt.Sprint(oid)
 		}
 		rid, _ := a.str("RequestId")
-		key := os
+		status, key := OrderPlaced, os
 		if os == "" {
 			// An accepted order without an OrderId still cost money: list it.
-			os, key = OrderIDNotReturned, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
+			status, key = OrderPlacedWithoutID, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
 		}
-		r.record(key, LedgerEntry{OrderID: os, InstanceID: is, ProductCode: rq.paramsOrReplay("ProductCode"), ClientToken: rq.paramsOrReplay("ClientToken"), Case: c.def.name, RequestID: rid, Unexpected: !want.success})
+		r.record(key, c.ledgerEntry(rq, status, os, is, rid, !want.success))
 	}
 	// Expectation.
 	switch {
@@ -437,11 +442,22 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	return result{ex: &c.res.Exchanges[idx], ans: a, idx: idx, p: p}, true
 }
 
-func (rq *request) paramsOrReplay(name string) string {
-	if rq.params != nil {
-		return rq.params.Get(name)
+// ledgerEntry describes an order of rq as the ledger lists it.
+func (c *caseRun) ledgerEntry(rq *request, status OrderStatus, orderID, instanceID, requestID string, unexpected bool) LedgerEntry {
+	return LedgerEntry{
+		Status: status, OrderID: orderID, InstanceID: instanceID,
+		ProductCode: rq.paramsOrReplay("ProductCode"), ClientToken: rq.paramsOrReplay("ClientToken"),
+		Case: c.def.name, RequestID: requestID, Unexpected: unexpected,
 	}
-	return ""
+}
+
+// paramsOrReplay returns the business parameter name as rq sends it: from its own parameters, or,
+// for a replay, from the parameters of the request it resends.
+func (rq *request) paramsOrReplay(name string) string {
+	if rq.replayOf != nil {
+		return rq.replayOf.params.Get(name)
+	}
+	return rq.params.Get(name)
 }
 
 func orNone(s string) string {
@@ -462,9 +478,6 @@ func msgOf(a *answer) string {
 func (c *caseRun) finding(check CheckName, exchange int, msg string) {
 	c.res.Findings = append(c.res.Findings, Finding{Check: check, Case: c.def.name, Message: msg, Exchange: exchange})
 }
-
-// OrderIDNotReturned stands in the ledger for the OrderId of a successful answer that carried none.
-const OrderIDNotReturned = "(not returned)"
 
 func (r *runner) record(key string, e LedgerEntry) {
 	if i, ok := r.ledger[key]; ok {

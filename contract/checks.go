@@ -13,7 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -29,12 +29,17 @@ const (
 	CheckStatus CheckName = "status"
 	// CheckCatalogue: the code answered is in the spec's error catalogue.
 	CheckCatalogue CheckName = "catalogue"
-	// CheckContentType: the Content-Type is exactly what internal/wire sends for the negotiated
-	// format: "application/json;charset=utf-8" or "text/xml;charset=utf-8".
+	// CheckContentType: the Content-Type is exactly the spec's x-bss-content-type for the format
+	// the request negotiated by the Format parameter's x-bss-negotiation ([spec.ResponseFormat]):
+	// "application/json;charset=utf-8" or "text/xml;charset=utf-8".
 	CheckContentType CheckName = "content-type"
 	// CheckSchema: the response conforms to the spec (spec.Validator.ValidateResponse, kin-openapi,
 	// JSON and XML).
 	CheckSchema CheckName = "schema"
+	// CheckTypedDecode: the body decodes into the generated type of its answer (encoding/json or
+	// encoding/xml into generated.CreateInstanceResponse for HTTP 200, generated.ErrorResponse
+	// otherwise), as a client built from the spec would decode it.
+	CheckTypedDecode CheckName = "typed-decode"
 	// CheckXMLRoot: an XML answer's root element is <CreateInstanceResponse> for HTTP 200 and
 	// <Error> otherwise.
 	CheckXMLRoot CheckName = "xml-root"
@@ -75,6 +80,7 @@ func Checks() []CheckInfo {
 		{CheckCatalogue, "the code answered is in the spec's error catalogue"},
 		{CheckContentType, "Content-Type is exactly application/json;charset=utf-8 or text/xml;charset=utf-8, as negotiated"},
 		{CheckSchema, "the response conforms to the spec (kin-openapi ValidateResponse, JSON and XML)"},
+		{CheckTypedDecode, "the body decodes into the generated type (CreateInstanceResponse for 200, ErrorResponse otherwise) in its format"},
 		{CheckXMLRoot, "XML answers have the root <CreateInstanceResponse> (200) or <Error>"},
 		{CheckErrorShape, "error bodies carry RequestId, Code and Message and every field is a string"},
 		{CheckRequestID, "every body carries a non-empty RequestId"},
@@ -90,7 +96,7 @@ func Checks() []CheckInfo {
 
 // answer is a decoded response body.
 type answer struct {
-	format wire.Format // what the body parsed as
+	format spec.Format // what the body parsed as
 	root   string      // XML root element
 	fields map[string]any
 	err    error
@@ -147,11 +153,11 @@ func (a *answer) data() (orderID, instanceID any, ok bool) {
 func decodeAnswer(body []byte) *answer {
 	t := bytes.TrimSpace(body)
 	if len(t) > 0 && t[0] == '<' {
-		a := &answer{format: wire.XML}
+		a := &answer{format: spec.FormatXML}
 		a.root, a.fields, a.err = decodeXML(t)
 		return a
 	}
-	a := &answer{format: wire.JSON}
+	a := &answer{format: spec.FormatJSON}
 	dec := json.NewDecoder(bytes.NewReader(t))
 	dec.UseNumber()
 	var m map[string]any
@@ -237,7 +243,7 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 		add(CheckSchema, "cannot decode the body: %v", a.err)
 	}
 	// Content type.
-	want := wire.ContentType(p.format)
+	want := p.format.ContentType()
 	if got := ex.Response.Header.Get("Content-Type"); got != want {
 		add(CheckContentType, "Content-Type is %q, want exactly %q (the request negotiated %s)", got, want, p.format)
 	}
@@ -255,7 +261,12 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	}
 	code := a.code()
 	// XML root.
-	if a.format == wire.XML && a.err == nil {
+	if a.err == nil {
+		if err := typedDecode(ex.Response.Status, a.format, ex.Response.rawBody); err != nil {
+			add(CheckTypedDecode, "%v", err)
+		}
+	}
+	if a.format == spec.FormatXML && a.err == nil {
 		wantRoot := "Error"
 		if ex.Response.Status == http.StatusOK {
 			wantRoot = "CreateInstanceResponse"
@@ -405,4 +416,24 @@ func oneLine(s string) string {
 		s = s[:600] + "..."
 	}
 	return s
+}
+
+// typedDecode decodes body, an answer with HTTP status in format, into the generated type the spec
+// gives it: [generated.CreateInstanceResponse] for 200, [generated.ErrorResponse] otherwise.
+func typedDecode(status int, format spec.Format, body []byte) error {
+	var v any = &generated.ErrorResponse{}
+	name := "generated.ErrorResponse"
+	if status == http.StatusOK {
+		v, name = &generated.CreateInstanceResponse{}, "generated.CreateInstanceResponse"
+	}
+	var err error
+	if format == spec.FormatXML {
+		err = xml.Unmarshal(body, v)
+	} else {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		return fmt.Errorf("the %s body does not decode into %s: %w", format, name, err)
+	}
+	return nil
 }

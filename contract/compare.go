@@ -40,15 +40,15 @@ func (d *Drift) OK() bool { return len(d.Differences) == 0 }
 // Compare runs the same cases with the same options (and so the same seed) against a and b, and
 // reports every case whose answers differ in status, code, message template or shape. Typical use:
 // a is staging, b the fake, and the differences are where the fake no longer matches the service.
-// When either endpoint may not receive orders (a non-loopback endpoint without AllowOrders), neither
-// does, so that both run the same cases.
+// When either endpoint may not receive orders (a non-loopback endpoint without an explicit budget),
+// neither does (the budget becomes [MaxOrders](0)), so that both run the same cases.
 func Compare(ctx context.Context, a, b Target, opts Options) (*Drift, error) {
 	ra, err := Check(ctx, a, opts)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", a.URL, err)
 	}
 	if !ra.OrdersAllowed {
-		opts.NoOrders = true
+		opts.Orders = MaxOrders(0)
 	}
 	rb, err := Check(ctx, b, opts)
 	if err != nil {
@@ -56,7 +56,7 @@ func Compare(ctx context.Context, a, b Target, opts Options) (*Drift, error) {
 	}
 	if ra.OrdersAllowed && !rb.OrdersAllowed {
 		// Only one may receive orders: run A again without, so both run the same cases.
-		opts.NoOrders = true
+		opts.Orders = MaxOrders(0)
 		if ra, err = Check(ctx, a, opts); err != nil {
 			return nil, fmt.Errorf("contract: %s: %w", a.URL, err)
 		}

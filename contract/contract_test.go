@@ -7,8 +7,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
@@ -126,6 +129,7 @@ func TestCaseCatalogue(t *testing.T) {
 		"repeated/Parameter/Code-missing", "repeated/Parameter/Value-missing",
 		"rule/period-required-for-subscription", "rule/renew-period-required-for-auto-renewal",
 		"rule/parameter-code-value-pairs/Code-alone",
+		"format/absent-accept-any", "format/absent-accept-xml", "format/absent-accept-json",
 		"auth/bad-signature", "auth/unknown-key", "auth/stale-timestamp", "auth/replayed-nonce",
 		"auth/unsigned", "auth/incomplete-signature",
 		"business/product-not-found", "business/not-applicable", "business/invalid-module-code",
@@ -154,7 +158,15 @@ func TestCaseCatalogue(t *testing.T) {
 func TestMutantsAreKilled(t *testing.T) {
 	t.Parallel()
 	all := mutants.All()
-	require.GreaterOrEqual(t, len(all), 15)
+	require.GreaterOrEqual(t, len(all), 28)
+	var names []string
+	for _, m := range all {
+		names = append(names, m.Name)
+	}
+	// The mutants of the wire facts shared through spec and of the typed decode.
+	for _, want := range []string{"xml-content-type-application-xml", "xml-content-type-no-charset", "format-default-flipped", "error-recommend-array", "xml-success-flag-not-boolean"} {
+		assert.Contains(t, names, want)
+	}
 	var mu sync.Mutex
 	killed := 0
 	t.Run("group", func(t *testing.T) {
@@ -206,7 +218,7 @@ func remoteTarget(srvAddr string) (contract.Target, func(context.Context, string
 	return contract.Target{URL: "http://staging.bsskit.test:8080", Client: client, Credentials: creds}, resolve
 }
 
-// TestNonLoopbackSendsNoOrderPlacingRequest: against a non-loopback endpoint without AllowOrders,
+// TestNonLoopbackSendsNoOrderPlacingRequest: against a non-loopback endpoint without an order budget,
 // nothing that could place an order is sent: the fake (and lenient mutants that drop validation or
 // authentication) records zero orders, every request names no product or the sentinel one, and every
 // answer is an error.
@@ -265,8 +277,9 @@ func TestNonLoopbackSendsNoOrderPlacingRequest(t *testing.T) {
 	}
 }
 
-// TestOrdersAgainstNonLoopbackNeedBudgetAndProducts: AllowOrders alone is a usage error; with a budget
-// and products the run orders, stops before the budget would be exceeded and lists every order.
+// TestOrdersAgainstNonLoopbackNeedBudgetAndProducts: a budget without products, or a negative one, is
+// a usage error; products without a budget order nothing; with a budget and products the run orders,
+// stops before the budget would be exceeded and lists every order.
 func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithSeed(9), fake.WithCredentials(testKeyID, testSecret))
@@ -279,16 +292,27 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 		name string
 		opts contract.Options
 	}{
-		{"no budget", contract.Options{AllowOrders: true, Products: []contract.Product{rtc}}},
-		{"no products", contract.Options{AllowOrders: true, MaxOrders: 3}},
+		{"budget without products", contract.Options{Orders: contract.MaxOrders(3)}},
+		{"negative budget", contract.Options{Orders: contract.MaxOrders(-1), Products: []contract.Product{rtc}}},
 	} {
-		tc.opts.Resolver = resolve
-		_, err := contract.Check(ctx, target, tc.opts)
-		assert.ErrorIs(t, err, contract.ErrUsage, tc.name)
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Resolver = resolve
+			_, err := contract.Check(ctx, target, tc.opts)
+			assert.ErrorIs(t, err, contract.ErrUsage)
+		})
 	}
 	assert.Zero(t, srv.Requests(), "usage errors send nothing")
 
-	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, AllowOrders: true, MaxOrders: 3, Products: []contract.Product{rtc}, Resolver: resolve})
+	t.Run("products without budget", func(t *testing.T) {
+		rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, Generated: -1, Products: []contract.Product{rtc}, Resolver: resolve})
+		require.NoError(t, err)
+		assert.False(t, rep.OrdersAllowed)
+		assert.Contains(t, rep.OrdersReason, "no order budget")
+		assert.Zero(t, rep.OrderRequests)
+		assert.Empty(t, srv.Orders())
+	})
+
+	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, Orders: contract.MaxOrders(3), Products: []contract.Product{rtc}, Resolver: resolve})
 	require.NoError(t, err)
 	assert.True(t, rep.OrdersAllowed)
 	assert.NotEmpty(t, rep.Stopped, "the run needs more than 3 orders, so it stops")
@@ -296,6 +320,13 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 	assert.Equal(t, 3, rep.OrderRequests)
 	assert.LessOrEqual(t, len(srv.Orders()), 3)
 	assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+	require.NotNil(t, rep.MaxOrders)
+	assert.Equal(t, 3, *rep.MaxOrders)
+	for _, l := range rep.Ledger {
+		assert.Equal(t, contract.OrderPlaced, l.Status)
+		assert.Equal(t, "rtc", l.ProductCode)
+		assert.NotEmpty(t, l.ClientToken)
+	}
 	counts := rep.Counts()
 	assert.Positive(t, counts[contract.StatusNotRun])
 	var text bytes.Buffer
@@ -474,44 +505,96 @@ func TestCompare(t *testing.T) {
 		{"wrong-code-invalid-version", "code"},
 		{"order-id-number", "shape"},
 	} {
-		var m mutants.Mutant
-		for _, x := range mutants.All() {
-			if x.Name == tc.mutant {
-				m = x
+		t.Run(tc.mutant, func(t *testing.T) {
+			var m mutants.Mutant
+			for _, x := range mutants.All() {
+				if x.Name == tc.mutant {
+					m = x
+				}
 			}
-		}
-		ts, _, err := mutants.Start(m, fake.WithSeed(8))
-		require.NoError(t, err)
-		d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts)
-		ts.Close()
-		require.NoError(t, err)
-		require.NotEmpty(t, d.Differences, tc.mutant)
-		var aspects []string
-		for _, x := range d.Differences {
-			aspects = append(aspects, x.Aspect)
-		}
-		assert.Contains(t, aspects, tc.aspect, tc.mutant)
-		var out bytes.Buffer
-		require.NoError(t, d.WriteText(&out))
-		assert.Contains(t, out.String(), "RESULT: ")
-		out.Reset()
-		require.NoError(t, d.WriteJUnit(&out))
-		var doc struct {
-			Failures int `xml:"failures,attr"`
-		}
-		require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
-		assert.Positive(t, doc.Failures, tc.mutant)
-		out.Reset()
-		require.NoError(t, d.WriteJSON(&out))
-		assert.Contains(t, out.String(), `"aspect": "`+tc.aspect+`"`)
+			ts, _, err := mutants.Start(m, fake.WithSeed(8))
+			require.NoError(t, err)
+			d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts)
+			ts.Close()
+			require.NoError(t, err)
+			require.NotEmpty(t, d.Differences, tc.mutant)
+			var aspects []string
+			for _, x := range d.Differences {
+				aspects = append(aspects, x.Aspect)
+			}
+			assert.Contains(t, aspects, tc.aspect, tc.mutant)
+			var out bytes.Buffer
+			require.NoError(t, d.WriteText(&out))
+			assert.Contains(t, out.String(), "RESULT: ")
+			out.Reset()
+			require.NoError(t, d.WriteJUnit(&out))
+			var doc struct {
+				Failures int `xml:"failures,attr"`
+			}
+			require.NoError(t, xml.Unmarshal(out.Bytes(), &doc))
+			assert.Positive(t, doc.Failures, tc.mutant)
+			out.Reset()
+			require.NoError(t, d.WriteJSON(&out))
+			assert.Contains(t, out.String(), `"aspect": "`+tc.aspect+`"`)
+		})
 	}
 }
 
-// TestRun: the testing wrapper reports one subtest per case.
+// TestRun: against the fake, the testing wrapper returns the report of a full run: every case
+// passed or was not applicable, each with its subtest, and the ledger lists exactly the fake's
+// orders with their ProductCode and ClientToken. TestRunReportsFindings checks the failing side.
 func TestRun(t *testing.T) {
 	srv := fake.NewServer(t, fake.WithSeed(12))
 	rep := contract.Run(t, contract.Target{URL: srv.URL()}, contract.Options{Seed: 12, Generated: 2})
-	assert.True(t, rep.OK())
+	n := rep.Counts()
+	assert.Zero(t, n[contract.StatusFail])
+	assert.Zero(t, n[contract.StatusNotRun])
+	assert.Equal(t, len(rep.Cases), n[contract.StatusPass]+n[contract.StatusNotApplicable])
+	assert.Greater(t, n[contract.StatusPass], 50, "routing, validation, business, order and generated cases ran")
+	assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+	tokens := map[string]bool{}
+	for _, l := range rep.Ledger {
+		assert.Equal(t, contract.OrderPlaced, l.Status)
+		assert.NotEmpty(t, l.ProductCode)
+		assert.False(t, l.Unexpected)
+		if l.ClientToken != "" {
+			tokens[l.ClientToken] = true
+		}
+	}
+	assert.NotEmpty(t, tokens)
+	assert.Empty(t, rep.Findings())
+}
+
+// TestRunReportsFindings runs contract.Run against a mutant in a child test process and checks
+// what the test output says: the failing case's subtest fails with the check and the redacted
+// curl command, a not-applicable case is skipped with its reason, and the run fails.
+func TestRunReportsFindings(t *testing.T) {
+	if os.Getenv("BSSKIT_CONTRACT_RUN_CHILD") == "1" {
+		var m mutants.Mutant
+		for _, x := range mutants.All() {
+			if x.Name == "missing-parameter-404" {
+				m = x
+			}
+		}
+		ts, _, err := mutants.Start(m, fake.WithSeed(13))
+		require.NoError(t, err)
+		defer ts.Close()
+		contract.Run(t, m.Target(ts.URL), contract.Options{Seed: 13, Generated: -1, Run: regexp.MustCompile(`^(missing/ProductCode|invalid/Period/below-minimum|auth/bad-signature)$`)})
+		return
+	}
+	t.Parallel()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestRunReportsFindings$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), "BSSKIT_CONTRACT_RUN_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the child run must fail:\n%s", out)
+	text := string(out)
+	assert.Contains(t, text, "--- FAIL: TestRunReportsFindings/missing/ProductCode")
+	assert.Contains(t, text, "status: code MissingParameter came with HTTP 404")
+	assert.Contains(t, text, "curl ")
+	assert.Contains(t, text, "--- PASS: TestRunReportsFindings/invalid/Period/below-minimum")
+	assert.Contains(t, text, "--- SKIP: TestRunReportsFindings/auth/bad-signature")
+	assert.Contains(t, text, "does not verify signatures")
 }
 
 func TestParseProduct(t *testing.T) {
@@ -530,14 +613,16 @@ func TestParseProduct(t *testing.T) {
 		{in: "rtc?ProductCode=x", wantErr: true},
 		{in: "rtc?%zz", wantErr: true},
 	} {
-		p, err := contract.ParseProduct(tc.in)
-		if tc.wantErr {
-			assert.Error(t, err, tc.in)
-			continue
-		}
-		require.NoError(t, err, tc.in)
-		assert.Equal(t, tc.code, p.Code)
-		assert.Equal(t, tc.params, p.Params)
+		t.Run(tc.in, func(t *testing.T) {
+			p, err := contract.ParseProduct(tc.in)
+			if tc.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.code, p.Code)
+			assert.Equal(t, tc.params, p.Params)
+		})
 	}
 }
 
@@ -554,4 +639,115 @@ func TestCompareRemoteAndFake(t *testing.T) {
 	assert.False(t, d.B.OrdersAllowed)
 	assert.Empty(t, local.Orders())
 	assert.Empty(t, staging.Orders())
+}
+
+// TestLedgerStatus: the ledger says what the run knows of each order: a success without an OrderId
+// is listed as placed without one (never with a made-up OrderId), and an order-capable request
+// whose answer never came as an order of unknown outcome; both keep the ProductCode and the
+// ClientToken sent.
+func TestLedgerStatus(t *testing.T) {
+	t.Parallel()
+	var withoutData mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "success-without-data" {
+			withoutData = x
+		}
+	}
+	// hangUp lets the fake place the order, then closes the connection without an answer.
+	hangUp := mutants.Mutant{Name: "hang-up", Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/__admin/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+		})
+	}}
+	for _, tc := range []struct {
+		name   string
+		m      mutants.Mutant
+		status contract.OrderStatus
+	}{
+		{"success without OrderId", withoutData, contract.OrderPlacedWithoutID},
+		{"no answer", hangUp, contract.OrderOutcomeUnknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, srv, err := mutants.Start(tc.m, fake.WithSeed(14))
+			require.NoError(t, err)
+			defer ts.Close()
+			rep, err := contract.Check(context.Background(), contract.Target{URL: ts.URL}, contract.Options{Seed: 14, Generated: -1, Run: regexp.MustCompile(`^order/post-json$`)})
+			require.NoError(t, err)
+			require.Len(t, rep.Ledger, 1)
+			l := rep.Ledger[0]
+			assert.Equal(t, tc.status, l.Status)
+			assert.Empty(t, l.OrderID, "no sentinel in the OrderId")
+			assert.Equal(t, "order/post-json", l.Case)
+			require.Len(t, srv.Orders(), 1, "the fake did place the order")
+			assert.Equal(t, srv.Orders()[0].ProductCode, l.ProductCode)
+			assert.True(t, strings.HasPrefix(l.ClientToken, "bsskit-"), l.ClientToken)
+			assert.False(t, rep.OK())
+			var text bytes.Buffer
+			require.NoError(t, rep.WriteText(&text))
+			assert.Contains(t, text.String(), "- "+string(tc.status)+" OrderId - ")
+		})
+	}
+}
+
+// TestNoCatalogue: an endpoint without the admin API (as the real service) gets no order-placing
+// case unless products are named: the suite has no built-in catalogue. With a named product the
+// same endpoint gets orders.
+func TestNoCatalogue(t *testing.T) {
+	t.Parallel()
+	noAdmin := mutants.Mutant{Name: "no-admin", Credentials: true, Wrap: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/__admin/") {
+				http.NotFound(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}
+	rtc, err := contract.ParseProduct("rtc?Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		products []contract.Product
+		orders   bool
+	}{
+		{"no products", nil, false},
+		{"named product", []contract.Product{rtc}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, srv, err := mutants.Start(noAdmin, fake.WithSeed(15))
+			require.NoError(t, err)
+			defer ts.Close()
+			rep, err := contract.Check(context.Background(), noAdmin.Target(ts.URL), contract.Options{Seed: 15, Generated: 2, Products: tc.products})
+			require.NoError(t, err)
+			assert.True(t, rep.Verifies, "without /__admin/health the endpoint is assumed to verify")
+			assert.Equal(t, tc.orders, rep.OrdersAllowed, rep.OrdersReason)
+			assert.Empty(t, rep.Findings())
+			c, ok := rep.Case("order/post-json")
+			require.True(t, ok)
+			na, _ := rep.Case("business/invalid-module-code")
+			assert.Equal(t, contract.StatusNotApplicable, na.Status, "only a catalogue tells the modules")
+			if tc.orders {
+				assert.Equal(t, contract.StatusPass, c.Status)
+				assert.Equal(t, []string{"rtc"}, rep.Products)
+				assert.Equal(t, orderIDs(srv), ledgerIDs(rep))
+				assert.NotEmpty(t, rep.Ledger)
+				return
+			}
+			assert.Contains(t, rep.OrdersReason, "no built-in catalogue")
+			assert.Equal(t, contract.StatusNotApplicable, c.Status)
+			assert.Contains(t, c.Reason, "no built-in catalogue")
+			assert.Empty(t, srv.Orders())
+			assert.Zero(t, rep.OrderRequests)
+		})
+	}
 }

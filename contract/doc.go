@@ -12,17 +12,45 @@
 //
 // In a Go test, [Run] does the same and reports one subtest per case.
 //
+// # An oracle apart from what it judges
+//
+// Of this project the package imports only spec (the document, its error catalogue, and the wire
+// facts both sides need: [spec.ResponseFormat], [spec.Format.ContentType]), generated (every answer
+// is decoded into generated.CreateInstanceResponse or generated.ErrorResponse, a failed decode
+// being a [CheckTypedDecode] finding), internal/signing (to sign its own requests) and
+// internal/redact. It never imports the fake or its wire codec, so a wire rule the fake gets wrong
+// is not wrong in the suite too; a test walks the import closure and fails if that changes. It
+// learns a fake's catalogue as any client would, over GET /__admin/catalog, into its own types.
+//
+// # Configuration
+//
+// A run is configured by one [Options] struct, not by functional options as
+// [github.com/bsskit/bsskit/fake.NewServer] is, and on purpose: the fake's options build a
+// long-lived server whose unexported state they initialise, whereas a run's options are plain data
+// used more than once and as a whole. [Compare] runs the same Options against two endpoints
+// (overriding only the order budget), internal/mutants runs them against every mutant, and
+// cmd/bsskit turns its flags into exactly this struct, like fake-gcs-server's thin main. A value
+// that can be copied, edited and printed serves that better than a list of closures. Each setting
+// still has one way to be set, and the zero value of every field is the safe default.
+//
 // # Money
 //
-// CreateInstance places an automatically paid order. Against an endpoint that is not loopback (the
-// host is resolved; a name that resolves to any non-loopback address counts as remote) the suite
-// sends only requests that are rejected before an order can exist: every such request names a
-// product that does not exist ([NoSuchProduct]) or no valid product at all, and the sender refuses
-// anything else. Order-placing cases run only with [Options.AllowOrders], a budget
-// ([Options.MaxOrders]) and explicit [Options.Products]; every request that could place an order
-// counts against the budget, the run stops before exceeding it, and every order it created is in
-// [Report.Ledger]. Against loopback (a fake) orders are allowed by default and the products come
-// from the fake's GET /__admin/catalog.
+// CreateInstance places an automatically paid order. One setting governs that: the order budget
+// [Options.Orders]. Every request that could place an order counts against it, the run stops before
+// exceeding it, and every order the run saw created (or may have caused: an order-capable request
+// without an answer) is in [Report.Ledger], with its [OrderStatus]. The zero budget is safe: against
+// an endpoint that is not loopback (the host is resolved; a name that resolves to any non-loopback
+// address counts as remote) it allows no order at all, and the suite sends only requests that are
+// rejected before an order can exist: every such request names a product that does not exist
+// ([NoSuchProduct]) or no valid product at all, and the sender refuses anything else. Against
+// loopback (a fake) it allows orders without a limit. [MaxOrders](n) is an explicit budget:
+// MaxOrders(0) sends no order even to a fake; MaxOrders(n) with n > 0 and explicit [Options.Products]
+// is the only way to order from a non-loopback endpoint.
+//
+// Valid orders use [Options.Products], else the products of the endpoint's GET /__admin/catalog.
+// There is no built-in catalogue: an endpoint without that admin API (the real service) and
+// without Products gets no order-placing case; those cases are reported as not applicable with
+// that reason.
 //
 // The negative cases therefore assume, as the spec's fake does, that parameter validation comes
 // before the product lookup; an endpoint that looks the product up first answers ProductNotFind and
@@ -32,7 +60,7 @@
 //
 // A [Report] lists every [CaseResult] with its [Finding]s, each naming the [CheckName] that failed.
 // Cases that cannot apply to the target (authentication cases against an endpoint that does not
-// verify signatures, order cases when orders are not allowed) are reported as not applicable, with
+// verify signatures, order cases when orders are not allowed or no product is known) are reported as not applicable, with
 // the reason, never silently skipped. [Compare] runs the same cases against two endpoints and lists
 // where their answers differ.
 package contract

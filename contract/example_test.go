@@ -31,3 +31,25 @@ func ExampleCheck() {
 	// orders in the ledger match the fake: true
 	// auth/bad-signature not-applicable: the target does not verify signatures (GET /__admin/health says verifiesSignatures=false)
 }
+
+// An explicit order budget of zero: even a fake gets no order, and the order cases say why.
+func ExampleMaxOrders() {
+	srv, _ := fake.New(fake.WithSeed(1))
+	_ = srv.Start()
+	defer srv.Close()
+
+	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()},
+		contract.Options{Seed: 1, Generated: -1, Orders: contract.MaxOrders(0)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := report.Case("order/post-json")
+	fmt.Println("conformant:", report.OK())
+	fmt.Println("orders placed:", len(srv.Orders()), "ledger:", len(report.Ledger))
+	fmt.Println(c.Name, c.Status)
+	// Output:
+	// conformant: true
+	// orders placed: 0 ledger: 0
+	// order/post-json not-applicable
+}

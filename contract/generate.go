@@ -69,8 +69,8 @@ func (r *runner) genValid(i int) genCase {
 			protected[k] = true
 		}
 	}
-	if p.Catalog != nil && p.Catalog.PeriodMultiple > 0 && v.Get("Period") != "" {
-		v.Set("Period", strconv.Itoa(p.Catalog.PeriodMultiple*(1+g.intn(3))))
+	if p.catalog != nil && p.catalog.PeriodMultiple > 0 && v.Get("Period") != "" {
+		v.Set("Period", strconv.Itoa(p.catalog.PeriodMultiple*(1+g.intn(3))))
 	}
 	var notes []string
 	if g.intn(10) < 7 {

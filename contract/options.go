@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/bsskit/bsskit/fake"
 )
 
 // Verification says whether the suite expects the target to verify signatures.
@@ -33,18 +31,14 @@ type Options struct {
 	// Seed drives every generated value (ClientToken suffixes, generated cases, their order).
 	// The same seed against the same endpoint sends the same cases.
 	Seed uint64
-	// AllowOrders permits order-placing requests against an endpoint that is not loopback. It
-	// needs MaxOrders > 0 and at least one of Products. Against loopback orders are always allowed.
-	AllowOrders bool
-	// MaxOrders is the order budget: every request that could place an order counts, and the run
-	// stops before one would exceed it. Zero means no limit against loopback and "no orders"
-	// otherwise.
-	MaxOrders int
-	// NoOrders forbids order-placing requests even against loopback ([Compare] sets it for both
-	// runs when one endpoint may not receive orders, so that both run the same cases).
-	NoOrders bool
-	// Products are the products that valid orders use. Empty: against loopback, the fake's
-	// catalogue (GET /__admin/catalog), else [fake.DefaultCatalog].
+	// Orders is the order budget: how many requests that could place an order the run may send.
+	// The zero value is safe: none against an endpoint that is not loopback, no limit against
+	// loopback (a fake). [MaxOrders] sets an explicit budget for either.
+	Orders OrderBudget
+	// Products are the products that valid orders use. Empty: the products of a fake's catalogue
+	// (GET /__admin/catalog). An endpoint without that admin API and without Products gets no
+	// order-placing case (they are reported as not applicable); there is no built-in catalogue.
+	// Orders against a non-loopback endpoint need Products.
 	Products []Product
 	// Verification says whether to expect signature verification (default [VerifyAuto]).
 	Verification Verification
@@ -61,6 +55,32 @@ type Options struct {
 	// RunID distinguishes this run's ClientTokens from earlier runs with the same seed (so an
 	// earlier run's token never replays an old order); empty means random.
 	RunID string
+}
+
+// OrderBudget limits the requests of a run that could place an order: every such request counts,
+// and the run stops before one would exceed the budget. The zero value is the default budget: no
+// limit against a loopback endpoint and no order at all against any other. [MaxOrders] makes an
+// explicit one.
+type OrderBudget struct {
+	max int
+	set bool
+}
+
+// MaxOrders returns a budget of at most n requests that could place an order, whatever the
+// endpoint: MaxOrders(0) sends none even to a fake; n > 0 against an endpoint that is not loopback
+// is how a run is allowed to spend money there (it then needs [Options.Products]). A negative n is
+// a usage error of [Check].
+func MaxOrders(n int) OrderBudget { return OrderBudget{max: n, set: true} }
+
+// Limit returns the explicit budget; ok is false for the default budget.
+func (b OrderBudget) Limit() (n int, ok bool) { return b.max, b.set }
+
+// String describes the budget: "default" or "at most N".
+func (b OrderBudget) String() string {
+	if !b.set {
+		return "default"
+	}
+	return fmt.Sprintf("at most %d", b.max)
 }
 
 func (o *Options) generated() int {
@@ -80,8 +100,10 @@ func (o *Options) now() time.Time {
 	return time.Now()
 }
 
-// Product is a product the suite may order, with the parameters of a valid order. Catalog, when
-// known (from a fake's catalogue), lets the suite provoke the product's business errors too.
+// Product is a product the suite may order, with the parameters of a valid order. A product
+// learned from a fake's catalogue (GET /__admin/catalog) also carries its catalogue entry, which
+// lets the suite provoke the product's business errors; a product given with [ParseProduct] does
+// not.
 type Product struct {
 	// Code is the ProductCode.
 	Code string
@@ -89,8 +111,8 @@ type Product struct {
 	// ProductType, Parameter.n.Code and Parameter.n.Value, ... SubscriptionType defaults to
 	// PayAsYouGo.
 	Params url.Values
-	// Catalog is the catalogue entry, if known.
-	Catalog *fake.Product
+
+	catalog *catalogProduct // the catalogue entry, when learned from one
 }
 
 // ParseProduct parses a product as the command line gives it: a code, optionally followed by "?" and
@@ -119,23 +141,54 @@ func ParseProduct(s string) (Product, error) {
 	return p, nil
 }
 
-// ProductsFromCatalog returns a valid order for every product of c that is not marked not
-// applicable, with its catalogue entry.
-func ProductsFromCatalog(c *fake.Catalog) []Product {
-	var out []Product
-	for i := range c.Products {
-		cp := c.Products[i]
-		pp := &cp
-		if cp.NotApplicable {
-			continue
-		}
-		out = append(out, Product{Code: cp.Code, Params: validOrderParams(pp), Catalog: pp})
-	}
-	return out
+// catalogAnswer is the body of a fake's GET /__admin/catalog, in the suite's own types: the suite
+// learns the catalogue over HTTP like any client and shares no code with the fake it judges.
+type catalogAnswer struct {
+	Products []catalogProduct `json:"products"`
 }
 
-// validOrderParams derives the parameters of a valid order from a catalogue entry.
-func validOrderParams(p *fake.Product) url.Values {
+// catalogProduct is one product of a fake's catalogue.
+type catalogProduct struct {
+	Code              string          `json:"code"`
+	SubscriptionTypes []string        `json:"subscriptionTypes"`
+	ProductTypes      []string        `json:"productTypes"`
+	NotApplicable     bool            `json:"notApplicable"`
+	PeriodMultiple    int             `json:"periodMultiple"`
+	InstanceIDPrefix  string          `json:"instanceIdPrefix"`
+	Modules           []catalogModule `json:"modules"`
+}
+
+// catalogModule is a configurable module of a product: Parameter.n.Code and its allowed values.
+type catalogModule struct {
+	Code     string   `json:"code"`
+	Values   []string `json:"values"`
+	Required bool     `json:"required"`
+}
+
+// productsFromCatalog returns a valid order for every product of c that is not marked not
+// applicable, with its catalogue entry, and the first product that is (nil if none).
+func productsFromCatalog(c *catalogAnswer) (orderable []Product, notApplicable *catalogProduct) {
+	for i := range c.Products {
+		cp := c.Products[i]
+		if cp.Code == "" {
+			continue
+		}
+		if cp.NotApplicable {
+			if notApplicable == nil {
+				notApplicable = &cp
+			}
+			continue
+		}
+		orderable = append(orderable, Product{Code: cp.Code, Params: validOrderParams(&cp), catalog: &cp})
+	}
+	return orderable, notApplicable
+}
+
+// validOrderParams derives the parameters of a valid order from a catalogue entry: the first
+// billing method (PayAsYouGo when none is listed), the smallest valid Period of a subscription,
+// the first product type, and every module (required or not, so that a catalogue that does not
+// say which modules are required still gives a valid order) with its first value.
+func validOrderParams(p *catalogProduct) url.Values {
 	v := url.Values{}
 	st := "PayAsYouGo"
 	if len(p.SubscriptionTypes) > 0 {

@@ -37,8 +37,8 @@ type Report struct {
 	// OrdersAllowed says whether order-placing requests were allowed, and OrdersReason why.
 	OrdersAllowed bool   `json:"ordersAllowed"`
 	OrdersReason  string `json:"ordersReason"`
-	// MaxOrders is the order budget (0: none against loopback).
-	MaxOrders int `json:"maxOrders"`
+	// MaxOrders is the explicit order budget ([MaxOrders]); nil for the default budget.
+	MaxOrders *int `json:"maxOrders,omitempty"`
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
 	Verifies       bool   `json:"verifiesSignatures"`
 	VerifiesReason string `json:"verifiesReason"`
@@ -63,7 +63,7 @@ type Report struct {
 type CaseResult struct {
 	// Name is the case's name, "<group>/<...>", e.g. "invalid/Period/below-minimum".
 	Name string `json:"name"`
-	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method,
+	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method, format,
 	// auth, business, order, idempotency, generated.
 	Group string `json:"group"`
 	// Doc says what the case sends and expects.
@@ -128,9 +128,26 @@ type ExchangeResponse struct {
 	rawBody []byte
 }
 
-// LedgerEntry is an order the run saw.
+// OrderStatus says what the run knows of an order in the ledger.
+type OrderStatus string
+
+// The order statuses.
+const (
+	// OrderPlaced: the endpoint answered success with an OrderId.
+	OrderPlaced OrderStatus = "placed"
+	// OrderPlacedWithoutID: the endpoint answered success without an OrderId; the order exists
+	// (and may cost money) but cannot be named.
+	OrderPlacedWithoutID OrderStatus = "placed-without-order-id"
+	// OrderOutcomeUnknown: a request that could place an order got no answer (timeout, connection
+	// reset); an order may exist.
+	OrderOutcomeUnknown OrderStatus = "outcome-unknown"
+)
+
+// LedgerEntry is an order the run saw, or may have caused.
 type LedgerEntry struct {
-	// OrderID and InstanceID are what the endpoint answered.
+	// Status says whether the order certainly exists and can be named.
+	Status OrderStatus `json:"status"`
+	// OrderID and InstanceID are what the endpoint answered (empty when it did not say).
 	OrderID    string `json:"orderId"`
 	InstanceID string `json:"instanceId"`
 	// ProductCode and ClientToken are what the request sent.

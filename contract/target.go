@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/internal/signing"
-	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -96,8 +95,11 @@ type request struct {
 	// action and version; empty omits them. V1 puts them in the query and the x-acs-* headers,
 	// V3 only in the headers.
 	action, version string
-	// format is "JSON", "XML" or "" (none: V3 then sends Accept: application/json).
+	// format is "JSON", "XML" or "" (none: V3 then sends Accept: application/json unless accept
+	// says otherwise).
 	format string
+	// accept, when set, is the Accept header.
+	accept string
 	// auth says how to sign.
 	auth authMode
 	// replayOf, when set, resends exactly that prepared request.
@@ -122,8 +124,9 @@ type prepared struct {
 	url    string
 	header http.Header
 	body   []byte
-	format wire.Format // the format the answer must have
+	format spec.Format // the format the answer must have
 	safe   bool        // the request cannot place an order
+	params url.Values  // the business parameters sent (for the ledger of a replay)
 }
 
 func (p *prepared) httpRequest(ctx context.Context) (*http.Request, error) {
@@ -183,7 +186,10 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	if params == nil {
 		params = url.Values{}
 	}
-	var accept string
+	accept := rq.accept
+	if accept != "" {
+		header.Set("Accept", accept)
+	}
 	u := *base
 	u.Path = strings.TrimSuffix(base.Path, "/") + path
 	var body []byte
@@ -191,8 +197,8 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	case V3:
 		if rq.format != "" {
 			params.Set("Format", rq.format)
-		} else {
-			accept = "application/json"
+		} else if accept == "" {
+			accept = "application/json" // what darabonba-openapi sends
 			header.Set("Accept", accept)
 		}
 		if rq.inForm {
@@ -291,7 +297,7 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	if rq.format != "" {
 		all.Set("Format", rq.format)
 	}
-	return &prepared{method: method, url: u.String(), header: header, body: body, format: negotiate(all.Get("Format"), accept)}, nil
+	return &prepared{method: method, url: u.String(), header: header, body: body, format: spec.ResponseFormat(all.Get("Format"), accept), params: cloneValues(rq.params)}, nil
 }
 
 func isSignatureParam(k string) bool {
@@ -300,20 +306,6 @@ func isSignatureParam(k string) bool {
 		return true
 	}
 	return false
-}
-
-// negotiate is the gateway's format rule (internal/wire): Format=XML gives XML, Format=JSON JSON,
-// otherwise JSON only if Accept asks for it.
-func negotiate(format, accept string) wire.Format {
-	switch {
-	case strings.EqualFold(format, "XML"):
-		return wire.XML
-	case strings.EqualFold(format, "JSON"):
-		return wire.JSON
-	case strings.Contains(strings.ToLower(accept), "json"):
-		return wire.JSON
-	}
-	return wire.XML
 }
 
 func flipBase64(s string) string {

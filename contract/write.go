@@ -105,8 +105,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 	ew.printf("\n== ledger: %d order(s) created, %d request(s) could have placed one", len(r.Ledger), r.OrderRequests)
-	if r.MaxOrders > 0 {
-		ew.printf(" (budget %d)", r.MaxOrders)
+	if r.MaxOrders != nil {
+		ew.printf(" (budget %d)", *r.MaxOrders)
 	}
 	ew.printf(" ==\n")
 	for _, l := range r.Ledger {
@@ -114,7 +114,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if l.Unexpected {
 			flag = "  UNEXPECTED: the request should have been rejected"
 		}
-		ew.printf("- OrderId %s InstanceId %s product %s case %s RequestId %s%s\n", l.OrderID, l.InstanceID, l.ProductCode, l.Case, l.RequestID, flag)
+		ew.printf("- %s OrderId %s InstanceId %s product %s token %s case %s RequestId %s%s\n", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, orDash(l.ClientToken), l.Case, orDash(l.RequestID), flag)
 	}
 	if r.Stopped != "" {
 		ew.printf("\nSTOPPED: %s\n", r.Stopped)
@@ -286,7 +286,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersCreated", fmt.Sprint(len(r.Ledger))},
 	}}}
 	for _, l := range r.Ledger {
-		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s", l.OrderID, l.InstanceID, l.ProductCode, l.Case)})
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s %s", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, l.Case)})
 	}
 	for _, c := range r.Coverage {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"coverage." + string(c.Code), fmt.Sprintf("provoked=%d seen=%d", len(c.Provoked), c.Seen)})
@@ -311,4 +311,12 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// orDash shows an empty value as "-".
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

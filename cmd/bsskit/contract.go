@@ -19,8 +19,7 @@ import (
 // contractConfig is what the contract flags say.
 type contractConfig struct {
 	endpoint, compare string
-	allowOrders       bool
-	maxOrders         int
+	maxOrders         *int // nil: the default budget
 	products          []contract.Product
 	seed              uint64
 	report, out       string
@@ -32,7 +31,7 @@ type contractConfig struct {
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
-const contractSynopsis = "usage: bsskit contract --endpoint URL [--allow-orders --max-orders N --product CODE...] [--seed N]\n" +
+const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--seed N]\n" +
 	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]"
 
 func contractHelp(w io.Writer) {
@@ -40,7 +39,8 @@ func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, "\nChecks an endpoint against the CreateInstance spec. Credentials come from")
 	fmt.Fprintln(w, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed.")
 	fmt.Fprintln(w, "Against a non-loopback endpoint only requests rejected before an order can exist are sent,")
-	fmt.Fprintln(w, "unless --allow-orders is given with --max-orders and --product.")
+	fmt.Fprintln(w, "unless --max-orders N (N > 0) is given with --product. Against loopback (a fake) orders are")
+	fmt.Fprintln(w, "unlimited unless --max-orders is given; the products come from the fake's /__admin/catalog.")
 	fmt.Fprintln(w, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error.")
 }
 
@@ -50,9 +50,18 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	fs := flag.NewFlagSet("bsskit contract", flag.ContinueOnError)
 	fs.StringVar(&c.endpoint, "endpoint", "", "base URL of the endpoint under test (required), e.g. http://127.0.0.1:8080")
 	fs.StringVar(&c.compare, "compare", "", "second endpoint: run the same cases (same seed) against both and report where their answers differ")
-	fs.BoolVar(&c.allowOrders, "allow-orders", false, "allow order-placing requests against a non-loopback endpoint (needs --max-orders and --product)")
-	fs.IntVar(&c.maxOrders, "max-orders", 0, "order budget: the run stops before a request could place more orders (0: unlimited on loopback)")
-	fs.Func("product", "product to order, repeatable: CODE or 'CODE?SubscriptionType=...&Period=...&Parameter.1.Code=...' (default on loopback: the fake's catalogue)", func(s string) error {
+	fs.Func("max-orders", "order budget: the run stops before a request could place more orders; 0 sends none even to a fake;\nN > 0 with --product allows orders against a non-loopback endpoint (default: unlimited on loopback, none elsewhere)", func(s string) error {
+		var n int
+		if _, err := fmt.Sscan(s, &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(s) {
+			return fmt.Errorf("%q: not an integer", s)
+		}
+		if n < 0 {
+			return errors.New("must not be negative")
+		}
+		c.maxOrders = &n
+		return nil
+	})
+	fs.Func("product", "product to order, repeatable: CODE or 'CODE?SubscriptionType=...&Period=...&Parameter.1.Code=...'\n(default: the products of the endpoint's /__admin/catalog; an endpoint without one gets no order cases)", func(s string) error {
 		p, err := contract.ParseProduct(s)
 		if err != nil {
 			return err
@@ -90,9 +99,6 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	default:
 		return nil, fmt.Errorf("--verify-signatures %q: want auto, yes or no", c.verify)
 	}
-	if c.maxOrders < 0 {
-		return nil, errors.New("--max-orders must not be negative")
-	}
 	if c.generated < 0 {
 		return nil, errors.New("--generated must not be negative")
 	}
@@ -115,8 +121,10 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 
 func (c *contractConfig) options() contract.Options {
 	o := contract.Options{
-		Seed: c.seed, AllowOrders: c.allowOrders, MaxOrders: c.maxOrders, Products: c.products,
-		Run: c.run, Generated: c.generated,
+		Seed: c.seed, Products: c.products, Run: c.run, Generated: c.generated,
+	}
+	if c.maxOrders != nil {
+		o.Orders = contract.MaxOrders(*c.maxOrders)
 	}
 	if c.generated == 0 {
 		o.Generated = -1

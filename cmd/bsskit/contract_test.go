@@ -128,8 +128,9 @@ func TestContractUsage(t *testing.T) {
 		{"bad product", []string{"--endpoint", "http://127.0.0.1:1", "--product", "?Period=1"}, "no product code"},
 		{"stray argument", []string{"--endpoint", "http://127.0.0.1:1", "extra"}, "unexpected arguments"},
 		{"bad scheme", []string{"--endpoint", "ftp://127.0.0.1:1"}, "scheme"},
-		{"orders without budget", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--product", "rtc"}, "budget"},
-		{"orders without product", []string{"--endpoint", "http://203.0.113.1:9", "--allow-orders", "--max-orders", "2"}, "products"},
+		{"negative budget", []string{"--endpoint", "http://127.0.0.1:1", "--max-orders", "-1"}, "must not be negative"},
+		{"budget not a number", []string{"--endpoint", "http://127.0.0.1:1", "--max-orders", "2x"}, "not an integer"},
+		{"orders without product", []string{"--endpoint", "http://203.0.113.1:9", "--max-orders", "2"}, "products"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, append([]string{"contract"}, tc.args...)...)
@@ -145,4 +146,39 @@ func TestContractUsage(t *testing.T) {
 	})
 	code, _, _ := runCLI(t, "contract", "-h")
 	assert.Equal(t, exitOK, code)
+}
+
+// TestContractOrderBudget: --max-orders is the one order setting: unset, a fake gets orders without
+// a limit; 0 sends none; N stops the run before a request could place order N+1.
+func TestContractOrderBudget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		code      int
+		maxOrders int // -1: no limit to check
+		want      string
+	}{
+		{"unset", nil, exitOK, -1, "orders are allowed"},
+		{"zero", []string{"--max-orders", "0"}, exitOK, 0, "the order budget is 0"},
+		{"two", []string{"--max-orders", "2"}, exitFail, 2, "STOPPED: order budget exhausted"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithSeed(5))
+			args := append([]string{"contract", "--endpoint", srv.URL(), "--seed", "5", "--generated", "2"}, tc.args...)
+			code, out, errOut := runCLI(t, args...)
+			require.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			assert.Contains(t, out, tc.want)
+			switch {
+			case tc.maxOrders < 0:
+				assert.NotEmpty(t, srv.Orders())
+			default:
+				assert.LessOrEqual(t, len(srv.Orders()), tc.maxOrders)
+			}
+			if tc.maxOrders == 0 {
+				assert.Empty(t, srv.Orders())
+			}
+		})
+	}
 }

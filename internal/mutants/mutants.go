@@ -10,6 +10,11 @@
 //		ts.Close()
 //	}
 //
+// Some mutants break what the fake and the suite both take from package spec (the content type of
+// an XML answer, the Format default of the negotiation rule) or what the suite decodes into the
+// generated types: the suite imports neither fake nor internal/wire, so it judges those facts by the
+// spec alone and kills these mutants too. Only this package, a test helper, joins the two.
+//
 // It is internal: tests and `make mutants` use it; it is no API.
 package mutants
 
@@ -145,6 +150,39 @@ func All() []Mutant {
 					h.Set("Content-Type", "application/xml")
 				}
 			}),
+		},
+		{
+			Name: "xml-content-type-application-xml", Expect: contract.CheckContentType,
+			Deviation: `every XML answer has Content-Type "application/xml;charset=utf-8" instead of the spec's "text/xml;charset=utf-8"`,
+			Wrap: rewriteHeader(func(h http.Header) {
+				if h.Get("Content-Type") == "text/xml;charset=utf-8" {
+					h.Set("Content-Type", "application/xml;charset=utf-8")
+				}
+			}),
+		},
+		{
+			Name: "xml-content-type-no-charset", Expect: contract.CheckContentType,
+			Deviation: `every XML answer has Content-Type "text/xml" without ";charset=utf-8"`,
+			Wrap: rewriteHeader(func(h http.Header) {
+				if h.Get("Content-Type") == "text/xml;charset=utf-8" {
+					h.Set("Content-Type", "text/xml")
+				}
+			}),
+		},
+		{
+			Name: "format-default-flipped", Expect: contract.CheckContentType,
+			Deviation: "without a Format parameter and without a JSON Accept the answer is JSON (the spec says XML)",
+			Wrap:      flipFormatDefault,
+		},
+		{
+			Name: "error-recommend-array", Expect: contract.CheckTypedDecode,
+			Deviation: "JSON error bodies carry Recommend as an array: they do not decode into generated.ErrorResponse",
+			Wrap:      rewriteBody(errorsOnly, regexpReplace(`"Recommend":("[^"]*")`, `"Recommend":[$1]`)),
+		},
+		{
+			Name: "xml-success-flag-not-boolean", Expect: contract.CheckTypedDecode,
+			Deviation: "XML success bodies say <Success>yes</Success>: they do not decode into generated.CreateInstanceResponse",
+			Wrap:      rewriteBody(successOnly, regexpReplace(`<Success>true</Success>`, `<Success>yes</Success>`)),
 		},
 		{
 			Name: "xml-success-root", Expect: contract.CheckXMLRoot,
@@ -364,6 +402,38 @@ func rewriteQuery(f func(r *http.Request, q url.Values)) func(http.Handler) http
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// flipFormatDefault answers in JSON a request that has no Format parameter (query or form) and no
+// Accept header asking for JSON, where the spec's negotiation gives XML.
+func flipFormatDefault(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAdmin(r) || strings.Contains(strings.ToLower(r.Header.Get("Accept")), "json") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		if q.Has("Format") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Body != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if form, err := url.ParseQuery(string(body)); err == nil && form.Has("Format") {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		if strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-") {
+			// A V3 request signs its query: tell the fake by the header it reads instead.
+			r.Header.Set("Accept", "application/json")
+		} else {
+			q.Set("Format", "JSON")
+			r.URL.RawQuery = q.Encode()
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // reuseRequestID answers every request with the RequestId of the first answer.
