@@ -61,7 +61,7 @@ func ExampleServer_Inject() {
 	for _, e := range waitJournal(srv, 3) {
 		fmt.Println(e.Seq, e.Rule, e.Code)
 	}
-	fmt.Println(id, "unused:", srv.UnfiredRules())
+	fmt.Println(id, "unused:", srv.UnusedRules())
 	// Output:
 	// error: 503 ServiceUnavailable
 	// answer: false InternalError

@@ -71,6 +71,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.entry.Action, ex.entry.Version, ex.entry.Format = req.Action, req.Version, req.Format.String()
 	ex.accessKeyID = accessKeyIDOf(req)
 	ex.entry.AccessKeyID = ex.accessKeyID
+	ex.entry.ProductCode, ex.entry.ClientToken = req.Params.Get("ProductCode"), req.Params.Get("ClientToken")
 
 	switch {
 	case lerr != nil:

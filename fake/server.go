@@ -34,6 +34,7 @@ type Server struct {
 	limits    Limits        // effective limits (limits.go)
 	connLim   *connLimiter  // nil when MaxConns is off
 	persist   *stateFile    // nil without WithStateFile (state.go)
+	tb        testing.TB    // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -47,11 +48,12 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed
+	lifeMu    sync.Mutex // guards httpSrv, listener, closed, serveDone
 	httpSrv   *http.Server
 	listener  net.Listener
 	closed    bool
-	serveDone chan struct{}
+	serveDone chan struct{} // closed when httpSrv.Serve has returned
+	down      chan struct{} // closed when the first Shutdown has finished
 	// conns maps each connection not yet closed to its *atomic.Int32 http.ConnState, for Close. A
 	// sync.Map: the two state changes of every request read it without taking a lock.
 	conns sync.Map
@@ -94,12 +96,13 @@ func New(opts ...Option) (*Server, error) {
 		validator: v,
 		seed:      cfg.seed,
 		closing:   make(chan struct{}),
+		down:      make(chan struct{}),
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
 		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
-	s.limits = cfg.limits.resolved(cfg.maxBody)
+	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
 		return nil, err
@@ -132,6 +135,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
+	s.tb = t
 	if err := s.Start(); err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
@@ -141,7 +145,8 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 }
 
 // Start listens on the configured address ([WithAddr], default a free loopback port) and serves in
-// the background until [Server.Close].
+// the background until [Server.Close] or [Server.Shutdown]. It returns once the server is listening:
+// [Server.URL] is then valid.
 func (s *Server) Start() error {
 	if err := s.checkBind(s.cfg.addr); err != nil { // admin_auth.go
 		return err
@@ -150,25 +155,48 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
 	}
-	return s.Serve(l)
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		return err
+	}
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
 }
 
-// Serve serves on l in the background until [Server.Close] or [Server.Shutdown].
+// Serve serves on l until [Server.Close] or [Server.Shutdown], like [http.Server.Serve]: it blocks,
+// and after Close or Shutdown it returns [http.ErrServerClosed]. It closes l. A server serves one
+// listener: use either Serve or [Server.Start], once.
 func (s *Server) Serve(l net.Listener) error {
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		return err
+	}
+	defer close(done)
+	return srv.Serve(l)
+}
+
+// attach makes the http.Server that serves l; the caller runs its Serve and closes done when it
+// returns. On error l is closed.
+func (s *Server) attach(l net.Listener) (*http.Server, net.Listener, chan struct{}, error) {
 	s.lifeMu.Lock()
 	defer s.lifeMu.Unlock()
 	if s.closed {
 		l.Close()
-		return errors.New("fake: server is closed")
+		return nil, nil, nil, http.ErrServerClosed
 	}
 	if s.httpSrv != nil {
 		l.Close()
-		return errors.New("fake: server already started")
+		return nil, nil, nil, errors.New("fake: server already started")
 	}
 	if _, isTCP := l.Addr().(*net.TCPAddr); isTCP {
 		if err := s.checkBind(l.Addr().String()); err != nil { // admin_auth.go
 			l.Close()
-			return err
+			return nil, nil, nil, err
 		}
 	}
 	if s.connLim != nil {
@@ -182,27 +210,29 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	s.limits.applyTimeouts(s.httpSrv)
 	s.serveDone = make(chan struct{})
-	go func() {
-		defer close(s.serveDone)
-		if err := s.httpSrv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("serve", "err", err)
-		}
-	}()
-	return nil
+	return s.httpSrv, l, s.serveDone, nil
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests to finish or ctx to end;
-// requests hung by a fault rule are released first.
+// requests hung by a fault rule are released first. A second call waits for the first to finish
+// (or its own ctx to end).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.lifeMu.Lock()
 	if s.closed {
+		down := s.down
 		s.lifeMu.Unlock()
-		return nil
+		select {
+		case <-down:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	s.closed = true
 	close(s.closing)
 	srv, done := s.httpSrv, s.serveDone
 	s.lifeMu.Unlock()
+	defer close(s.down)
 	if srv == nil {
 		s.closeState() // state.go
 		return nil
@@ -218,8 +248,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close shuts the server down at once, as httptest.Server.Close does: it stops listening, closes
 // idle connections and connections that have not sent a request yet, releases requests hung by a
-// fault rule, and waits (up to 5 seconds) for the requests in flight. It is idempotent, so
-// t.Cleanup(s.Close) is always safe.
+// fault rule, and waits (up to 5 seconds) for the requests in flight. It is idempotent, and a
+// second call made while the first is running waits for it, so t.Cleanup(s.Close) is always safe.
 func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -303,9 +333,6 @@ func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.
 // Seed returns the seed of the server's random choices (see [WithSeed]).
 func (s *Server) Seed() uint64 { return s.seed }
 
-// Clock returns the server's clock.
-func (s *Server) Clock() Clock { return s.clock }
-
 // Catalog returns a copy of the product catalogue.
 func (s *Server) Catalog() *Catalog {
 	s.mu.Lock()
@@ -326,24 +353,6 @@ func (s *Server) SetCatalog(c *Catalog) error {
 	s.catalog = c
 	s.mu.Unlock()
 	return nil
-}
-
-// AddAccount adds an account (see [WithAccounts]).
-func (s *Server) AddAccount(a Account) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.setAccountsLocked(append(append([]Account(nil), s.accounts...), a.clone()))
-}
-
-// Accounts returns the configured accounts, secrets removed.
-func (s *Server) Accounts() []Account {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Account, len(s.accounts))
-	for i, a := range s.accounts {
-		out[i] = a.redacted()
-	}
-	return out
 }
 
 func (s *Server) setAccountsLocked(accounts []Account) error {
@@ -414,9 +423,9 @@ func (s *Server) Journal() []Entry {
 	return out
 }
 
-// Requests returns how many requests the fake has answered since it started or was reset,
-// including those the journal no longer holds.
-func (s *Server) Requests() uint64 {
+// RequestCount returns how many requests the fake has answered since it started or was reset,
+// including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
+func (s *Server) RequestCount() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.journal.seq
