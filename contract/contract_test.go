@@ -286,7 +286,7 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 		_, err := contract.Check(ctx, target, tc.opts)
 		assert.ErrorIs(t, err, contract.ErrUsage, tc.name)
 	}
-	assert.Zero(t, srv.Requests(), "usage errors send nothing")
+	assert.Zero(t, srv.RequestCount(), "usage errors send nothing")
 
 	rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, AllowOrders: true, MaxOrders: 3, Products: []contract.Product{rtc}, Resolver: resolve})
 	require.NoError(t, err)

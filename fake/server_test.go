@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,46 @@ func eventually(t *testing.T, cond func() bool, msg string) {
 			t.Fatal(msg)
 		}
 		<-tick.C
+	}
+}
+
+// TestJournalRequestFields: each entry carries the request's ProductCode and ClientToken, from the
+// query or a form body, also for a call that failed and for a replay.
+func TestJournalRequestFields(t *testing.T) {
+	t.Parallel()
+	type fields struct{ ProductCode, ClientToken, Code string }
+	tests := []struct {
+		name string
+		send func(t *testing.T, srv *fake.Server)
+		want []fields
+	}{
+		{"query", func(t *testing.T, srv *fake.Server) {
+			call(t, srv, with(valid(), "ClientToken", "tok-1"))
+		}, []fields{{"rtc", "tok-1", "Success"}}},
+		{"form body", func(t *testing.T, srv *fake.Server) {
+			do(t, srv, http.MethodPost, "/", "application/x-www-form-urlencoded", strings.NewReader(with(valid(), "ClientToken", "tok-2").Encode()))
+		}, []fields{{"rtc", "tok-2", "Success"}}},
+		{"retry with the same token", func(t *testing.T, srv *fake.Server) {
+			call(t, srv, with(valid(), "ClientToken", "tok-3"))
+			call(t, srv, with(valid(), "ClientToken", "tok-3"))
+		}, []fields{{"rtc", "tok-3", "Success"}, {"rtc", "tok-3", "Success"}}},
+		{"unknown product, no token", func(t *testing.T, srv *fake.Server) {
+			call(t, srv, with(valid(), "ProductCode", "nope"))
+		}, []fields{{"nope", "", "ProductNotFind"}}},
+		{"missing product", func(t *testing.T, srv *fake.Server) {
+			call(t, srv, with(valid(), "ProductCode", "", "ClientToken", "tok-4"))
+		}, []fields{{"", "tok-4", "MissingParameter"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t)
+			tt.send(t, srv)
+			var got []fields
+			for _, e := range waitJournal(srv, len(tt.want)) {
+				got = append(got, fields{e.ProductCode, e.ClientToken, e.Code})
+			}
+			assert.Equal(t, tt.want, got)
+		})
 	}
 }
