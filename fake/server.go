@@ -28,13 +28,14 @@ type Server struct {
 	specV     *spec.Validator // nil unless the spec check is on
 	resp      *respRules      // the compiled response check, when the spec check is not configured (respcheck.go)
 	seed      uint64
-	closing   chan struct{} // closed by Close: hung requests give up
-	auth      authState     // signature verification (auth.go)
-	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits        // effective limits (limits.go)
-	connLim   *connLimiter  // nil when MaxConns is off
-	persist   *stateFile    // nil without WithStateFile (state.go)
-	tb        testing.TB    // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	closing   chan struct{}  // closed by Close: hung requests give up
+	auth      authState      // signature verification (auth.go)
+	nRules    atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	limits    Limits         // effective limits (limits.go)
+	connLim   *connLimiter   // nil when MaxConns is off
+	persist   *stateFile     // nil without WithStateFile (state.go)
+	admin     *http.ServeMux // the admin API's routes (admin.go)
+	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -102,6 +103,7 @@ func New(opts ...Option) (*Server, error) {
 		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
+	s.admin = s.newAdminMux()
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
