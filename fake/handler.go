@@ -39,9 +39,9 @@ type exchange struct {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// ServeHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
-// admin API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serveHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
+// admin API. [Server.Handler] returns it.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var ex *exchange
 	defer func() {
 		if p := recover(); p != nil {

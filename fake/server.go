@@ -206,7 +206,7 @@ func (s *Server) attach(l net.Listener) (*http.Server, net.Listener, chan struct
 	}
 	s.listener = l
 	s.httpSrv = &http.Server{
-		Handler:   s,
+		Handler:   s.Handler(),
 		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
 	}
@@ -326,8 +326,10 @@ func (s *Server) Endpoint() string {
 	return s.listener.Addr().String()
 }
 
-// Handler returns the fake as an http.Handler, for embedding in a server of your own.
-func (s *Server) Handler() http.Handler { return s }
+// Handler returns the fake as an [http.Handler], for mounting in a server or mux of your own: it
+// answers "/" like business.aliyuncs.com and "/__admin/" with the admin API. The handler works
+// whether or not the server was started; [Server.Close] releases requests hung by a fault rule.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
 func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
