@@ -110,7 +110,7 @@ func (s *Server) FailNextN(n int, code spec.Code) string {
 		s.tb.Helper()
 	}
 	if n < 1 {
-		s.reportBadRule("FailNextN", fmt.Errorf("fake: n is %d, want at least 1 (FailAlways fails every call)", n))
+		s.reportBadRule("FailNextN", fmt.Errorf("n is %d, want at least 1 (FailAlways fails every call)", n))
 		return ""
 	}
 	return s.mustInject("FailNextN", Rule{Calls: Calls{First: n}, Outcome: &Outcome{Error: code}})

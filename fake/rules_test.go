@@ -339,7 +339,7 @@ func TestFaultHelpersBadRule(t *testing.T) {
 		want string
 	}{
 		{"FailNext unknown code", func(s *fake.Server) string { return s.FailNext("NoSuchCode") }, `fake: FailNext: outcome.error: "NoSuchCode"`},
-		{"FailNextN zero", func(s *fake.Server) string { return s.FailNextN(0, spec.CodeThrottlingUser) }, "fake: FailNextN: fake: n is 0, want at least 1 (FailAlways fails every call)"},
+		{"FailNextN zero", func(s *fake.Server) string { return s.FailNextN(0, spec.CodeThrottlingUser) }, "fake: FailNextN: n is 0, want at least 1 (FailAlways fails every call)"},
 		{"FailNextN negative", func(s *fake.Server) string { return s.FailNextN(-2, spec.CodeThrottlingUser) }, "n is -2"},
 		{"FailAlways unknown code", func(s *fake.Server) string { return s.FailAlways("Nope") }, `fake: FailAlways: outcome.error: "Nope"`},
 		{"FaultNext unknown fault", func(s *fake.Server) string { return s.FaultNext("explode") }, `fake: FaultNext: outcome.fault: "explode" is not a fault`},
