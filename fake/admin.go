@@ -3,6 +3,8 @@ package fake
 import (
 	"encoding/json"
 	"net/http"
+	"path"
+	"strings"
 )
 
 const adminPrefix = "/__admin/"
@@ -44,23 +46,34 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	if !s.adminGate(w, r) {
 		return
 	}
+	if !cleanPath(r.URL.Path) {
+		// ServeMux would redirect to the clean path; the admin API names its endpoints exactly.
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
+		return
+	}
 	if h, pattern := s.admin.Handler(r); pattern == "" {
-		// No route: let the mux say which answer (404, 405 and its Allow, or a redirect to the clean
-		// path), then give it the admin shape.
+		// No route: let the mux say which (405 and its Allow, or 404), then answer in the admin shape.
 		var rec headerRecorder
 		h.ServeHTTP(&rec, r)
-		switch rec.status {
-		case http.StatusMethodNotAllowed:
+		if rec.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", rec.header.Get("Allow"))
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": r.Method + " is not allowed on " + r.URL.Path})
-		case http.StatusNotFound:
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
-		default:
-			s.admin.ServeHTTP(w, r)
+			return
 		}
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
 		return
 	}
 	s.admin.ServeHTTP(w, r)
+}
+
+// cleanPath reports whether p is in the canonical form ServeMux routes without redirecting: no
+// "." or ".." elements and no repeated slashes (a trailing slash is kept).
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // headerRecorder keeps the status and header of an answer and drops its body.

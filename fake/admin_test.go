@@ -96,6 +96,9 @@ func TestAdminRouting(t *testing.T) {
 		{"GET", "/__admin/", 404, "", "no admin endpoint /__admin/"},
 		{"DELETE", "/__admin/faults/a/b", 404, "", "no admin endpoint /__admin/faults/a/b"},
 		{"DELETE", "/__admin/faults/nope", 404, "", "no rule nope"},
+		{"GET", "/__admin/./orders", 404, "", "no admin endpoint /__admin/./orders"},
+		{"GET", "/__admin//orders", 404, "", "no admin endpoint /__admin//orders"},
+		{"POST", "/__admin/faults/../reset", 404, "", "no admin endpoint /__admin/faults/../reset"},
 		{"DELETE", "/__admin/faults/rule-1", 200, "", ""},
 	}
 	for _, tt := range tests { // in order, sharing the server: the last case removes rule-1
