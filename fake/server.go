@@ -18,8 +18,9 @@ import (
 )
 
 // Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
-// test, or with [New] to configure, embed ([Server.Handler]) or start it yourself ([Server.Start]).
-// All methods are safe for concurrent use.
+// test, or with [New] to configure it, then serve it yourself ([Server.Start] in the background,
+// [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
+// safe for concurrent use.
 type Server struct {
 	cfg       config
 	clock     Clock
@@ -60,8 +61,9 @@ type Server struct {
 	conns sync.Map
 }
 
-// New returns a configured server that is not listening: use [Server.Handler] to embed it, or
-// [Server.Start] to serve on a loopback port.
+// New returns a configured server that is not listening: use [Server.Start] or [Server.Serve] to
+// serve it, or [Server.Handler] to mount it. Its fault helpers ([Server.FailNext] and friends) log
+// a bad rule instead of failing a test; [Server.Inject] returns the error.
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -129,7 +131,9 @@ func New(opts ...Option) (*Server, error) {
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
 // the server cannot start, closes it in t.Cleanup, and (unless [WithSpecCheck] says otherwise)
-// reports every response that does not conform to the spec as a test error.
+// reports every response that does not conform to the spec as a test error. Its fault helpers
+// ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the test on
+// a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) })}, opts...)
