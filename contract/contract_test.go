@@ -301,7 +301,7 @@ func TestOrdersAgainstNonLoopbackNeedBudgetAndProducts(t *testing.T) {
 			assert.ErrorIs(t, err, contract.ErrUsage)
 		})
 	}
-	assert.Zero(t, srv.Requests(), "usage errors send nothing")
+	assert.Zero(t, srv.RequestCount(), "usage errors send nothing")
 
 	t.Run("products without budget", func(t *testing.T) {
 		rep, err := contract.Check(ctx, target, contract.Options{Seed: 9, Generated: -1, Products: []contract.Product{rtc}, Resolver: resolve})

@@ -64,10 +64,4 @@ func TestAccountsFile(t *testing.T) {
 	req.OwnerID = 2000000000000001
 	out := sdkcall.Call(ctx, sdkcall.ACS, srv.Endpoint(), sdkcall.Credentials{AccessKeyID: "STS.team-b", AccessKeySecret: "team-b-sts-secret", SecurityToken: "team-b-sts-token"}, req)
 	assert.Equal(t, string(spec.CodeInvalidOwner), out.ErrCode)
-	for _, a := range srv.Accounts() {
-		for _, k := range a.AccessKeys {
-			assert.Empty(t, k.Secret, "Accounts() never returns secrets")
-		}
-		assert.Empty(t, a.BearerTokens)
-	}
 }

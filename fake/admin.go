@@ -3,83 +3,126 @@ package fake
 import (
 	"encoding/json"
 	"net/http"
+	"path"
 	"strings"
 )
 
 const adminPrefix = "/__admin/"
 
-// serveAdmin answers the admin API: read-only views of the journal, orders and catalogue, a health
-// check, and reset. Admin answers are JSON; errors are {"error": "..."}.
+// newAdminMux routes the admin API with net/http method patterns (a GET pattern also answers
+// HEAD). Admin answers are JSON; errors are {"error": "..."}.
+//
+//	GET    /__admin/health           liveness, counters and the seed
+//	GET    /__admin/requests         the journal
+//	GET    /__admin/orders           the orders
+//	GET    /__admin/catalog          the product catalogue
+//	POST   /__admin/reset            forget orders, ClientTokens and the journal
+//	GET    /__admin/faults           the seed, the fault rules and their counters (faults_admin.go)
+//	POST   /__admin/faults           add a rule or a scenario
+//	GET    /__admin/faults/scenario  the rules as a scenario file
+//	POST   /__admin/faults/reset     remove every rule
+//	DELETE /__admin/faults/{id}      remove one rule
+func (s *Server) newAdminMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
+	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Journal())
+	})
+	mux.HandleFunc("GET "+adminPrefix+"orders", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Orders())
+	})
+	mux.HandleFunc("GET "+adminPrefix+"catalog", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.Catalog())
+	})
+	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
+	s.routeFaults(mux) // faults_admin.go
+	return mux
+}
+
+// serveAdmin answers the admin API: the gate first (admin_auth.go: the token, and no cross-site
+// state changes), then the routes. A path no route knows is answered 404 and a method its routes
+// do not take 405 with an Allow header, as http.ServeMux decides, in the admin error shape.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	if !s.adminGate(w, r) { // admin_auth.go: the token, and no cross-site state changes
+	if !s.adminGate(w, r) {
 		return
 	}
-	if r.URL.Path == adminFaults || strings.HasPrefix(r.URL.Path, adminFaults+"/") {
-		s.serveFaults(w, r) // faults_admin.go
+	if !cleanPath(r.URL.Path) {
+		// ServeMux would redirect to the clean path; the admin API names its endpoints exactly.
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
 		return
 	}
-	switch r.URL.Path {
-	case adminPrefix + "health":
-		if !allowMethods(w, r, http.MethodGet, http.MethodHead) {
+	if h, pattern := s.admin.Handler(r); pattern == "" {
+		// No route: let the mux say which (405 and its Allow, or 404), then answer in the admin shape.
+		var rec headerRecorder
+		h.ServeHTTP(&rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": r.Method + " is not allowed on " + r.URL.Path})
 			return
 		}
-		s.mu.Lock()
-		body := map[string]any{
-			"status":             "ok",
-			"orders":             len(s.store.orders),
-			"requests":           s.journal.seq,
-			"seed":               s.seed,
-			"verifiesSignatures": s.verify,
-		}
-		s.mu.Unlock()
-		addRuntimeHealth(body) // limits.go: goroutines, heapBytes
-		writeJSON(w, http.StatusOK, body)
-	case adminPrefix + "requests":
-		if allowMethods(w, r, http.MethodGet) {
-			writeJSON(w, http.StatusOK, s.Journal())
-		}
-	case adminPrefix + "orders":
-		if allowMethods(w, r, http.MethodGet) {
-			writeJSON(w, http.StatusOK, s.Orders())
-		}
-	case adminPrefix + "catalog":
-		if allowMethods(w, r, http.MethodGet) {
-			writeJSON(w, http.StatusOK, s.Catalog())
-		}
-	case adminPrefix + "reset":
-		if allowMethods(w, r, http.MethodPost) {
-			s.Reset()
-			if err := s.stateErr(); err != nil { // state.go
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reset is not durable: see the fake's log"})
-				return
-			}
-			writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
-		}
-	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
+		return
+	}
+	s.admin.ServeHTTP(w, r)
+}
+
+// cleanPath reports whether p is in the canonical form ServeMux routes without redirecting: no
+// "." or ".." elements and no repeated slashes (a trailing slash is kept).
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
+}
+
+// headerRecorder keeps the status and header of an answer and drops its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header {
+	if h.header == nil {
+		h.header = http.Header{}
+	}
+	return h.header
+}
+
+func (h *headerRecorder) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+func (h *headerRecorder) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
 	}
 }
 
-func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) bool {
-	for _, m := range methods {
-		if r.Method == m {
-			return true
-		}
+func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	body := map[string]any{
+		"status":             "ok",
+		"orders":             len(s.store.orders),
+		"requests":           s.journal.seq,
+		"seed":               s.seed,
+		"verifiesSignatures": s.verify,
 	}
-	w.Header().Set("Allow", joinMethods(methods))
-	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": r.Method + " is not allowed on " + r.URL.Path})
-	return false
+	s.mu.Unlock()
+	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
+	writeJSON(w, http.StatusOK, body)
 }
 
-func joinMethods(ms []string) string {
-	out := ""
-	for i, m := range ms {
-		if i > 0 {
-			out += ", "
-		}
-		out += m
+func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
+	s.Reset()
+	if err := s.stateErr(); err != nil { // state.go
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reset is not durable: see the fake's log"})
+		return
 	}
-	return out
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

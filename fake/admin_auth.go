@@ -25,10 +25,10 @@ const AdminTokenHeader = "X-Bsskit-Admin-Token"
 // logs, the journal or error messages.
 func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
 
-// IsLoopback reports whether addr ("host:port" or a bare host) names only loopback interfaces:
+// isLoopback reports whether addr ("host:port" or a bare host) names only loopback interfaces:
 // "localhost", 127.0.0.0/8 or ::1. An empty host, 0.0.0.0, :: and any other name or address are
 // not loopback.
-func IsLoopback(addr string) bool {
+func isLoopback(addr string) bool {
 	host := addr
 	if h, _, err := net.SplitHostPort(addr); err == nil {
 		host = h
@@ -43,7 +43,7 @@ func IsLoopback(addr string) bool {
 
 // checkBind refuses a non-loopback address without an admin token.
 func (s *Server) checkBind(addr string) error {
-	if s.cfg.adminToken == "" && !IsLoopback(addr) {
+	if s.cfg.adminToken == "" && !isLoopback(addr) {
 		return ErrAdminTokenRequired
 	}
 	return nil

@@ -22,10 +22,10 @@ type authState struct {
 	sts    map[string]time.Time // STS token -> expiry (zero: never)
 }
 
-// NonceWindow is how long a signature nonce is remembered: a request replayed within it is
+// nonceWindow is how long a signature nonce is remembered: a request replayed within it is
 // answered SignatureNonceUsed. A request is accepted up to 15 minutes either side of the fake's
 // clock, so remembering nonces for twice that means a replay can never outlive its nonce.
-const NonceWindow = 2 * signing.DefaultSkew
+const nonceWindow = 2 * signing.DefaultSkew
 
 // maxNonces bounds the nonce store: at ~100 bytes a nonce, about 10 MB at most.
 const maxNonces = 100_000
@@ -95,7 +95,7 @@ func (s *Server) verifierFor() *signing.Verifier {
 				return s.accounts[i].ID, true
 			},
 			Now:    s.clock.Now,
-			Nonces: signing.NewNonceCache(NonceWindow, maxNonces),
+			Nonces: signing.NewNonceCache(nonceWindow, maxNonces),
 		}
 	})
 	return s.auth.verifier

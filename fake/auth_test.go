@@ -34,7 +34,7 @@ func (c *capture) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.last, c.body = r.Clone(context.Background()), body
 	c.mu.Unlock()
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	c.srv.ServeHTTP(w, r)
+	c.srv.Handler().ServeHTTP(w, r)
 }
 
 // replay sends the captured request again, unchanged.

@@ -99,7 +99,7 @@ func benchServer(b *testing.B, c benchCase) *fake.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := srv.InjectAll(benchRules(c.rules)...); err != nil {
+	if _, err := srv.ApplyScenario(&fake.Scenario{Rules: benchRules(c.rules)}); err != nil {
 		b.Fatal(err)
 	}
 	return srv

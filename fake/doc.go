@@ -19,6 +19,26 @@
 // real service may word differently. The spec package's x-bss-errors catalogue says which codes and
 // statuses come from the documentation and which from the field.
 //
+// Three ways to run it: [NewServer] in a test (started on a loopback port, closed by t.Cleanup, every
+// response checked against the spec); [New] then [Server.Start] (in the background) or
+// [Server.Serve] (blocking, like [net/http.Server.Serve]) to serve it yourself, as bsskit serve does; or
+// [Server.Handler] to mount it in a server of your own. [Server.Close] is idempotent and waits for
+// requests in flight, also when called twice at once.
+//
+// State is reachable without a client: [Server.Orders], [Server.Journal] (each [Entry] with its
+// ProductCode and ClientToken, secrets redacted), [Server.RequestCount], [Server.Reset],
+// [Server.SetCatalog]. The same views are served as JSON under /__admin/ (see README).
+//
+// Failures are injected with fault rules ([Rule]), from Go ([Server.Inject], or the one-line helpers
+// [Server.FailNext], [Server.FailNextN], [Server.FailAlways] and [Server.FaultNext], which fail the
+// test on a bad rule), from scenario files ([ParseScenario], [WithScenario]) or the admin API.
+// [Server.AssertRulesUsed] checks at the end that every rule mattered.
+//
+//	srv.FailNextN(2, spec.CodeServiceUnavailable) // the next two calls: 503
+//	srv.FaultNext(fake.FaultReset)                // then a TCP reset
+//	// ... run the code under test ...
+//	srv.AssertRulesUsed(t)
+//
 // Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId, and
 // [WithClock] with a [ManualClock] fixes every timestamp.
 package fake

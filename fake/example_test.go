@@ -1,8 +1,10 @@
 package fake_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 
@@ -78,14 +80,48 @@ func ExampleServer_Journal() {
 	srv, _ := fake.New(fake.WithSeed(3))
 	_ = srv.Start()
 	defer srv.Close()
-	resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&Signature=abc%3D", "", nil)
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	e := srv.Journal()[0]
-	fmt.Println(e.Status, e.Code, len(srv.Orders()))
-	fmt.Println(strings.Contains(e.Query, "Signature=REDACTED"))
+	for range 2 { // a retry: the same ClientToken, so one order
+		resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&ClientToken=job-7&Signature=abc%3D", "", nil)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	for _, e := range srv.Journal() {
+		fmt.Println(e.Seq, e.Status, e.Code, e.ProductCode, e.ClientToken, e.Replayed)
+	}
+	fmt.Println(srv.RequestCount(), len(srv.Orders()))
+	fmt.Println(strings.Contains(srv.Journal()[0].Query, "Signature=REDACTED"))
 	// Output:
-	// 200 Success 1
+	// 1 200 Success rtc job-7 false
+	// 2 200 Success rtc job-7 true
+	// 2 1
+	// true
+}
+
+// Serving on a listener of your own: Serve blocks like http.Server.Serve and returns
+// http.ErrServerClosed once the server is closed.
+func ExampleServer_Serve() {
+	srv, err := fake.New(fake.WithSeed(5))
+	if err != nil {
+		panic(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+
+	resp, err := http.Get("http://" + l.Addr().String() + "/__admin/health")
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode)
+
+	srv.Close()
+	fmt.Println(errors.Is(<-served, http.ErrServerClosed))
+	// Output:
+	// 200
 	// true
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -27,7 +26,7 @@ type adminError struct {
 	Message string `json:"message"`
 }
 
-// serveFaults answers the fault rules' admin API:
+// routeFaults adds the fault rules' admin API to mux:
 //
 //	GET    /__admin/faults           the seed, the rules (as their YAML/JSON form) and their counters
 //	GET    /__admin/faults/scenario  the same as a scenario file (YAML) that reproduces the run
@@ -35,27 +34,14 @@ type adminError struct {
 //	                                 a scenario's seed is not applied (a warning says so)
 //	DELETE /__admin/faults/{id}      remove one rule
 //	POST   /__admin/faults/reset     remove every rule
-func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, adminFaults), "/")
-	switch {
-	case rest == "":
-		if !allowMethods(w, r, http.MethodGet, http.MethodPost) {
-			return
-		}
-		if r.Method == http.MethodGet {
-			s.listFaults(w)
-			return
-		}
-		s.addFaults(w, r)
-	case rest == "reset":
-		if allowMethods(w, r, http.MethodPost) {
-			s.ClearRules()
-			writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
-		}
-	case rest == "scenario":
-		if !allowMethods(w, r, http.MethodGet) {
-			return
-		}
+func (s *Server) routeFaults(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+adminFaults, func(w http.ResponseWriter, _ *http.Request) { s.listFaults(w) })
+	mux.HandleFunc("POST "+adminFaults, s.addFaults)
+	mux.HandleFunc("POST "+adminFaults+"/reset", func(w http.ResponseWriter, _ *http.Request) {
+		s.ClearRules()
+		writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
+	})
+	mux.HandleFunc("GET "+adminFaults+"/scenario", func(w http.ResponseWriter, _ *http.Request) {
 		text, err := s.Scenario().YAML()
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
@@ -64,18 +50,15 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/yaml")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(text)
-	case !strings.Contains(rest, "/"):
-		if !allowMethods(w, r, http.MethodDelete) {
+	})
+	mux.HandleFunc("DELETE "+adminFaults+"/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if err := s.RemoveRule(id); err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
 			return
 		}
-		if err := s.RemoveRule(rest); err != nil {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + rest})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"removed": rest})
-	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
-	}
+		writeJSON(w, http.StatusOK, map[string]string{"removed": id})
+	})
 }
 
 func (s *Server) listFaults(w http.ResponseWriter) {

@@ -61,7 +61,7 @@ func ExampleServer_Inject() {
 	for _, e := range waitJournal(srv, 3) {
 		fmt.Println(e.Seq, e.Rule, e.Code)
 	}
-	fmt.Println(id, "unused:", srv.UnfiredRules())
+	fmt.Println(id, "unused:", srv.UnusedRules())
 	// Output:
 	// error: 503 ServiceUnavailable
 	// answer: false InternalError
@@ -70,6 +70,60 @@ func ExampleServer_Inject() {
 	// 2 flaky-rtc InternalError
 	// 3 flaky-rtc Success
 	// flaky-rtc unused: []
+}
+
+// The one-line fault helpers. In a test, on a server made with fake.NewServer(t), a helper given a
+// bad rule fails the test; on a server made with New it adds nothing and returns "", and Inject is
+// the way to get the error.
+func ExampleServer_FailNext() {
+	srv, err := fake.New(fake.WithSeed(2))
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+
+	srv.FailNext(spec.CodeServiceUnavailable)        // call 1
+	srv.FailNextN(2, spec.CodeThrottlingUser)        // calls 2 and 3
+	always := srv.FailAlways(spec.CodeInternalError) // every later call, until removed
+	q := url.Values{
+		"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"JSON"},
+		"ProductCode": {"rtc"}, "SubscriptionType": {"PayAsYouGo"},
+		"Parameter.1.Code": {"ServiceType"}, "Parameter.1.Value": {"universal"},
+	}
+	call := func() {
+		resp, err := http.Post(srv.URL()+"/?"+q.Encode(), "", nil)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+	}
+	for range 5 {
+		call()
+	}
+	if err := srv.RemoveRule(always); err != nil {
+		panic(err)
+	}
+	call()
+	for _, e := range waitJournal(srv, 6) {
+		fmt.Println(e.Seq, e.Status, e.Code)
+	}
+	fmt.Println("unused:", srv.UnusedRules())
+
+	_, err = srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: "Teapot"}})
+	var re *fake.RuleError
+	fmt.Println(errors.As(err, &re), re.Path)
+	// Output:
+	// 1 503 ServiceUnavailable
+	// 2 400 Throttling.User
+	// 3 400 Throttling.User
+	// 4 400 InternalError
+	// 5 400 InternalError
+	// 6 200 Success
+	// unused: []
+	// true outcome.error
 }
 
 // A scenario file: the same rules as YAML, with the seed that makes them repeatable.

@@ -86,7 +86,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 						assert.Equal(t, string(def.Code), e.Code)
 					}
 					assert.Empty(t, srv.Orders(), "an injected error places no order")
-					srv.AssertRulesFired(t)
+					srv.AssertRulesUsed(t)
 				})
 			}
 		}
@@ -122,8 +122,8 @@ func TestSDKRetriesMeetASequence(t *testing.T) {
 			out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, req)
 			require.True(t, out.OK, "%v", out.Err)
 			assert.NotEmpty(t, out.OrderID)
-			assert.Equal(t, uint64(3), srv.Requests())
-			srv.AssertRulesFired(t)
+			assert.Equal(t, uint64(3), srv.RequestCount())
+			srv.AssertRulesUsed(t)
 		})
 	}
 }

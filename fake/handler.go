@@ -39,9 +39,9 @@ type exchange struct {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// ServeHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
-// admin API.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serveHTTP answers one request like business.aliyuncs.com would. Paths under /__admin/ are the
+// admin API. [Server.Handler] returns it.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var ex *exchange
 	defer func() {
 		if p := recover(); p != nil {
@@ -71,6 +71,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex.entry.Action, ex.entry.Version, ex.entry.Format = req.Action, req.Version, req.Format.String()
 	ex.accessKeyID = accessKeyIDOf(req)
 	ex.entry.AccessKeyID = ex.accessKeyID
+	ex.entry.ProductCode, ex.entry.ClientToken = req.Params.Get("ProductCode"), req.Params.Get("ClientToken")
 
 	switch {
 	case lerr != nil:

@@ -30,6 +30,10 @@ type Entry struct {
 	Format  string `json:"format"`
 	// AccessKeyID is the caller's access key ID, if any.
 	AccessKeyID string `json:"accessKeyId,omitempty"`
+	// ProductCode and ClientToken are the request's parameters of those names, as sent ("" when
+	// absent): a retry shows as two entries with the same ClientToken.
+	ProductCode string `json:"productCode,omitempty"`
+	ClientToken string `json:"clientToken,omitempty"`
 	// Status is the HTTP status answered (0 when a transport fault sent none).
 	Status int `json:"status"`
 	// Code is "Success" or the error code answered.
@@ -138,6 +142,3 @@ func (e *rawEntry) export() Entry {
 	out.ResponseBody = string(e.respBody)
 	return out
 }
-
-// Redacted is what replaces a secret in the journal, logs and admin API.
-const Redacted = redact.Marker

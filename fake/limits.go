@@ -27,7 +27,7 @@ import (
 // closed. MaxHeaderBytes is enforced by net/http itself, which answers "431 Request Header Fields Too
 // Large" in plain text before the fake sees the request (the request line counts too).
 type Limits struct {
-	// MaxBodyBytes bounds a request body (default 1 MiB; [WithMaxBodyBytes] sets it too).
+	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// MaxQueryBytes bounds the raw query string (default 32 KiB).
 	MaxQueryBytes int
@@ -69,15 +69,11 @@ func DefaultLimits() Limits {
 func WithLimits(l Limits) Option {
 	return func(o *config) {
 		o.limits = l
-		if l.MaxBodyBytes != 0 {
-			o.maxBody = l.MaxBodyBytes
-		}
 	}
 }
 
-// resolved fills zero fields with the defaults; maxBody is what [WithMaxBodyBytes] or
-// [WithLimits] said last.
-func (l Limits) resolved(maxBody int64) Limits {
+// resolved fills zero fields with the defaults.
+func (l Limits) resolved() Limits {
 	d := DefaultLimits()
 	pick := func(v, def int) int {
 		if v == 0 {
@@ -91,7 +87,6 @@ func (l Limits) resolved(maxBody int64) Limits {
 		}
 		return v
 	}
-	l.MaxBodyBytes = maxBody
 	if l.MaxBodyBytes == 0 {
 		l.MaxBodyBytes = d.MaxBodyBytes
 	}
@@ -105,9 +100,6 @@ func (l Limits) resolved(maxBody int64) Limits {
 	l.IdleTimeout = pickD(l.IdleTimeout, d.IdleTimeout)
 	return l
 }
-
-// Limits returns the server's effective limits (defaults filled in; negative means off).
-func (s *Server) Limits() Limits { return s.limits }
 
 // off maps a negative limit to the value net/http reads as "none".
 func off[T int | time.Duration](v T) T {
@@ -138,7 +130,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *limi
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	limit := s.cfg.maxBody
+	limit := s.limits.MaxBodyBytes
 	var rd io.Reader = r.Body
 	if limit > 0 {
 		rd = http.MaxBytesReader(w, r.Body, limit)

@@ -76,20 +76,6 @@ func TestSizeLimits(t *testing.T) {
 	}
 }
 
-func TestLimitsDefaults(t *testing.T) {
-	t.Parallel()
-	srv, err := fake.New()
-	require.NoError(t, err)
-	assert.Equal(t, fake.DefaultLimits(), srv.Limits())
-	srv, err = fake.New(fake.WithLimits(fake.Limits{MaxConns: 3, ReadTimeout: -1}), fake.WithMaxBodyBytes(99))
-	require.NoError(t, err)
-	l := srv.Limits()
-	assert.Equal(t, 3, l.MaxConns)
-	assert.Equal(t, int64(99), l.MaxBodyBytes, "WithMaxBodyBytes after WithLimits wins")
-	assert.Equal(t, time.Duration(-1), l.ReadTimeout, "negative: off")
-	assert.Equal(t, fake.DefaultLimits().IdleTimeout, l.IdleTimeout)
-}
-
 // rawConn dials the server and returns the connection with a reader.
 func rawConn(t *testing.T, srv *fake.Server) (net.Conn, *bufio.Reader) {
 	t.Helper()
@@ -179,12 +165,6 @@ func TestTimeouts(t *testing.T) {
 		}
 		require.Error(t, err, "the answer needs about 2s of chunks; the write timeout is 300ms")
 		assert.Less(t, time.Since(start), 1500*time.Millisecond)
-	})
-	t.Run("the server's http.Server gets every timeout", func(t *testing.T) {
-		t.Parallel()
-		srv := fake.NewServer(t, fake.WithLimits(fake.Limits{ReadHeaderTimeout: time.Second, ReadTimeout: 2 * time.Second, WriteTimeout: 3 * time.Second, IdleTimeout: 4 * time.Second}))
-		l := srv.Limits()
-		assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second}, []time.Duration{l.ReadHeaderTimeout, l.ReadTimeout, l.WriteTimeout, l.IdleTimeout})
 	})
 }
 

@@ -1,9 +1,6 @@
 package fake
 
-import (
-	"log/slog"
-	"net/http"
-)
+import "log/slog"
 
 // Option configures a [Server].
 type Option func(*config)
@@ -17,10 +14,9 @@ type config struct {
 	journalLimit int
 	logger       *slog.Logger
 	addr         string
-	hostID       string
+	hostID       string // the HostId of error bodies
 	specCheck    func(error)
 	specCheckSet bool
-	maxBody      int64
 	rules        []Rule  // WithRules, WithScenario
 	scenarioSeed *uint64 // WithScenario's seed, used unless WithSeed
 	limits       Limits  // WithLimits (limits.go)
@@ -37,7 +33,6 @@ func defaultConfig() config {
 		journalLimit: 4096,
 		addr:         "127.0.0.1:0",
 		hostID:       "business.aliyuncs.com",
-		maxBody:      1 << 20,
 	}
 }
 
@@ -90,9 +85,6 @@ func WithLogger(l *slog.Logger) Option { return func(o *config) { o.logger = l }
 // WithAddr sets the address [Server.Start] listens on (default "127.0.0.1:0", a free loopback port).
 func WithAddr(addr string) Option { return func(o *config) { o.addr = addr } }
 
-// WithHostID sets the HostId of error bodies (default "business.aliyuncs.com").
-func WithHostID(id string) Option { return func(o *config) { o.hostID = id } }
-
 // WithSpecCheck validates every response the fake sends against the spec (kin-openapi) and calls
 // report with each failure. [NewServer] turns it on with t.Errorf; pass nil to turn it off.
 // Without this option ([New], bsskit serve) a compiled check of the spec's responses, a fraction
@@ -100,10 +92,3 @@ func WithHostID(id string) Option { return func(o *config) { o.hostID = id } }
 func WithSpecCheck(report func(error)) Option {
 	return func(o *config) { o.specCheck, o.specCheckSet = report, true }
 }
-
-// WithMaxBodyBytes bounds request bodies (default 1 MiB); a larger body is answered with
-// InvalidParameter.
-func WithMaxBodyBytes(n int64) Option { return func(o *config) { o.maxBody = n } }
-
-// handlerFunc adapts; kept for symmetry with net/http.
-var _ http.Handler = (*Server)(nil)

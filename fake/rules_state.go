@@ -81,13 +81,9 @@ func (s *Server) Inject(r Rule) (string, error) {
 	return ids[0], nil
 }
 
-// InjectAll adds rules in order, all or none, and returns their IDs.
-func (s *Server) InjectAll(rules ...Rule) ([]string, error) {
-	return s.addRules(rules, []string{"rules"})
-}
-
-// ApplyScenario adds a scenario's rules after the existing ones, all or none. The scenario's Seed
-// is not applied: the seed is fixed when the server starts ([WithSeed], [WithScenario]).
+// ApplyScenario adds a scenario's rules after the existing ones, all or none, and returns their IDs.
+// The scenario's Seed is not applied: the seed is fixed when the server starts ([WithSeed],
+// [WithScenario]).
 func (s *Server) ApplyScenario(sc *Scenario) ([]string, error) {
 	if sc == nil {
 		return nil, fmt.Errorf("fake: nil scenario")
@@ -95,19 +91,71 @@ func (s *Server) ApplyScenario(sc *Scenario) ([]string, error) {
 	return s.addRules(sc.Rules, []string{"rules"})
 }
 
-// FailNext makes the next call answer the catalogued error code, and returns the rule's ID.
-func (s *Server) FailNext(code spec.Code) (string, error) {
-	return s.Inject(Rule{Calls: Calls{First: 1}, Outcome: &Outcome{Error: code}})
+// FailNext makes the next call answer the catalogued error code (see [spec.Errors]) and returns
+// the rule's ID. It is a shorthand for [Server.Inject] that reports a bad rule itself: on a server
+// made with [NewServer] it fails the test (call it from the test's goroutine); on one made with [New]
+// it logs the error and returns "". Use Inject to handle the error yourself.
+func (s *Server) FailNext(code spec.Code) string {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.mustInject("FailNext", Rule{Calls: Calls{First: 1}, Outcome: &Outcome{Error: code}})
 }
 
-// FailNextN makes the next n calls answer the catalogued error code.
-func (s *Server) FailNextN(n int, code spec.Code) (string, error) {
-	return s.Inject(Rule{Calls: Calls{First: n}, Outcome: &Outcome{Error: code}})
+// FailNextN makes the next n calls answer the catalogued error code, and returns the rule's ID. n
+// must be at least 1 ([Server.FailAlways] fails every call). A bad rule is reported as by
+// [Server.FailNext].
+func (s *Server) FailNextN(n int, code spec.Code) string {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	if n < 1 {
+		s.reportBadRule("FailNextN", fmt.Errorf("n is %d, want at least 1 (FailAlways fails every call)", n))
+		return ""
+	}
+	return s.mustInject("FailNextN", Rule{Calls: Calls{First: n}, Outcome: &Outcome{Error: code}})
 }
 
-// FaultNext makes the next call suffer the transport fault f.
-func (s *Server) FaultNext(f Fault) (string, error) {
-	return s.Inject(Rule{Calls: Calls{First: 1}, Outcome: &Outcome{Fault: f}})
+// FailAlways makes every call from now on answer the catalogued error code, until the rule is
+// removed ([Server.RemoveRule] with the returned ID, or [Server.ClearRules]). A bad rule is
+// reported as by [Server.FailNext].
+func (s *Server) FailAlways(code spec.Code) string {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.mustInject("FailAlways", Rule{Outcome: &Outcome{Error: code}})
+}
+
+// FaultNext makes the next call suffer the transport fault f, and returns the rule's ID. A bad rule
+// is reported as by [Server.FailNext].
+func (s *Server) FaultNext(f Fault) string {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	return s.mustInject("FaultNext", Rule{Calls: Calls{First: 1}, Outcome: &Outcome{Fault: f}})
+}
+
+// mustInject adds r, or reports why it cannot ([Server.reportBadRule]) and returns "".
+func (s *Server) mustInject(helper string, r Rule) string {
+	if s.tb != nil {
+		s.tb.Helper()
+	}
+	id, err := s.Inject(r)
+	if err != nil {
+		s.reportBadRule(helper, err)
+		return ""
+	}
+	return id
+}
+
+// reportBadRule fails the test of a server made with NewServer, or logs the error.
+func (s *Server) reportBadRule(helper string, err error) {
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatalf("fake: %s: %v", helper, err)
+		return
+	}
+	s.log.Error("fault rule not added", "helper", helper, "err", err)
 }
 
 // addRules validates and compiles every rule, then adds them all under one lock, or none.
@@ -221,9 +269,9 @@ func (st *ruleState) usedLocked() bool {
 	return len(st.c.rule.Sequence) == 0 || st.step >= len(st.c.rule.Sequence)
 }
 
-// UnfiredRules returns the IDs of the rules not fully used: never fired, or with Sequence steps
-// left. A scenario whose every rule mattered leaves none.
-func (s *Server) UnfiredRules() []string {
+// UnusedRules returns the IDs of the rules not fully used: never fired, or with [Rule.Sequence]
+// steps left ([RuleStat.Used] is false). A scenario whose every rule mattered leaves none.
+func (s *Server) UnusedRules() []string {
 	var out []string
 	for _, st := range s.RuleStats() {
 		if !st.Used {
@@ -233,10 +281,11 @@ func (s *Server) UnfiredRules() []string {
 	return out
 }
 
-// AssertRulesFired fails t, naming them, if any rule is not fully used ([Server.UnfiredRules]).
-func (s *Server) AssertRulesFired(t testing.TB) bool {
+// AssertRulesUsed fails t, naming them, if any rule is not fully used ([Server.UnusedRules]), and
+// reports whether every rule was.
+func (s *Server) AssertRulesUsed(t testing.TB) bool {
 	t.Helper()
-	if ids := s.UnfiredRules(); len(ids) > 0 {
+	if ids := s.UnusedRules(); len(ids) > 0 {
 		t.Errorf("fake: rules not fully used: %s", strings.Join(ids, ", "))
 		return false
 	}

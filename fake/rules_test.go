@@ -1,8 +1,10 @@
 package fake_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -264,7 +266,7 @@ func TestInjectRejectsBadRulesWhole(t *testing.T) {
 			srv := fake.NewServer(t)
 			before, err := srv.Inject(fake.Rule{ID: "existing", Outcome: fails})
 			require.NoError(t, err)
-			ids, err := srv.InjectAll(tt.rules...)
+			ids, err := srv.ApplyScenario(&fake.Scenario{Rules: tt.rules})
 			require.Error(t, err)
 			assert.Nil(t, ids)
 			var re *fake.RuleError
@@ -282,15 +284,10 @@ func TestInjectRejectsBadRulesWhole(t *testing.T) {
 func TestRuleAPI(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t)
-	id1, err := srv.FailNext(spec.CodeInternalError)
-	require.NoError(t, err)
-	id2, err := srv.FaultNext(fake.FaultProxy502)
-	require.NoError(t, err)
-	id3, err := srv.FailNextN(2, spec.CodeThrottlingUser)
-	require.NoError(t, err)
+	id1 := srv.FailNext(spec.CodeInternalError)
+	id2 := srv.FaultNext(fake.FaultProxy502)
+	id3 := srv.FailNextN(2, spec.CodeThrottlingUser)
 	assert.Equal(t, []string{"rule-1", "rule-2", "rule-3"}, []string{id1, id2, id3})
-	_, err = srv.FailNext("NoSuchCode")
-	require.Error(t, err)
 
 	rules := srv.Rules()
 	require.Len(t, rules, 3)
@@ -299,7 +296,7 @@ func TestRuleAPI(t *testing.T) {
 
 	// rule-1 fires on call 1; rule-2 sees call 2 as its first; rule-3 sees calls 3 and 4.
 	assert.Equal(t, []int{400, 502, 400, 400, 200}, statuses(srv, 5, faultParams()))
-	assert.Empty(t, srv.UnfiredRules())
+	assert.Empty(t, srv.UnusedRules())
 
 	require.NoError(t, srv.RemoveRule(id2))
 	assert.ErrorIs(t, srv.RemoveRule(id2), fake.ErrNoRule)
@@ -307,7 +304,7 @@ func TestRuleAPI(t *testing.T) {
 
 	srv.Reset() // keeps the rules, restarts their counters
 	assert.Len(t, srv.Rules(), 2)
-	assert.Equal(t, []string{id1, id3}, srv.UnfiredRules())
+	assert.Equal(t, []string{id1, id3}, srv.UnusedRules())
 	assert.Equal(t, []int{400, 400, 400, 200}, statuses(srv, 4, faultParams()))
 
 	srv.ClearRules()
@@ -315,18 +312,73 @@ func TestRuleAPI(t *testing.T) {
 	assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()))
 }
 
-// recordingTB records what AssertRulesFired reports.
+// recordingTB records what AssertRulesUsed and the fault helpers report, instead of failing the
+// test; the rest goes to the real test.
 type recordingTB struct {
 	testing.TB
 	errors []string
+	fatals []string
 }
 
 func (r *recordingTB) Helper() {}
 func (r *recordingTB) Errorf(format string, args ...any) {
 	r.errors = append(r.errors, fmt.Sprintf(format, args...))
 }
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.fatals = append(r.fatals, fmt.Sprintf(format, args...))
+}
 
-func TestAssertRulesFired(t *testing.T) {
+// TestFaultHelpersBadRule: on a server made with NewServer a helper given a bad rule fails the
+// test with a message saying why, so a snippet cannot drop the error; on one made with New it logs
+// the error. Either way it returns "" and adds nothing.
+func TestFaultHelpersBadRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		call func(*fake.Server) string
+		want string
+	}{
+		{"FailNext unknown code", func(s *fake.Server) string { return s.FailNext("NoSuchCode") }, `fake: FailNext: outcome.error: "NoSuchCode"`},
+		{"FailNextN zero", func(s *fake.Server) string { return s.FailNextN(0, spec.CodeThrottlingUser) }, "fake: FailNextN: n is 0, want at least 1 (FailAlways fails every call)"},
+		{"FailNextN negative", func(s *fake.Server) string { return s.FailNextN(-2, spec.CodeThrottlingUser) }, "n is -2"},
+		{"FailAlways unknown code", func(s *fake.Server) string { return s.FailAlways("Nope") }, `fake: FailAlways: outcome.error: "Nope"`},
+		{"FaultNext unknown fault", func(s *fake.Server) string { return s.FaultNext("explode") }, `fake: FaultNext: outcome.fault: "explode" is not a fault`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/NewServer", func(t *testing.T) {
+			t.Parallel()
+			rec := &recordingTB{TB: t}
+			srv := fake.NewServer(rec)
+			assert.Empty(t, tt.call(srv))
+			require.Len(t, rec.fatals, 1)
+			assert.Contains(t, rec.fatals[0], tt.want)
+			assert.Empty(t, srv.Rules())
+			assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()), "no rule was added")
+		})
+		t.Run(tt.name+"/New", func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			srv, err := fake.New(fake.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			require.NoError(t, err)
+			assert.Empty(t, tt.call(srv))
+			assert.Empty(t, srv.Rules())
+			assert.Contains(t, logs.String(), "fault rule not added")
+		})
+	}
+}
+
+// TestFailAlways: "always" is its own helper, not FailNextN(0, ...): it fails every call until it
+// is removed.
+func TestFailAlways(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t)
+	id := srv.FailAlways(spec.CodeServiceUnavailable)
+	assert.Equal(t, []int{503, 503, 503, 503, 503}, statuses(srv, 5, faultParams()))
+	require.NoError(t, srv.RemoveRule(id))
+	assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()))
+}
+
+func TestAssertRulesUsed(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithRules(
 		fake.Rule{ID: "once", Calls: fake.Calls{First: 1}, Outcome: fails},
@@ -335,11 +387,11 @@ func TestAssertRulesFired(t *testing.T) {
 	))
 	statuses(srv, 3, faultParams())
 	rec := &recordingTB{TB: t}
-	assert.False(t, srv.AssertRulesFired(rec))
+	assert.False(t, srv.AssertRulesUsed(rec))
 	require.Len(t, rec.errors, 1)
 	assert.Contains(t, rec.errors[0], "seq, never", "a half-used sequence is not fully used")
 	statuses(srv, 1, faultParams())
-	assert.Equal(t, []string{"never"}, srv.UnfiredRules())
+	assert.Equal(t, []string{"never"}, srv.UnusedRules())
 }
 
 func TestConcurrentRequestsAndRuleChanges(t *testing.T) {
@@ -362,7 +414,7 @@ func TestConcurrentRequestsAndRuleChanges(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, uint64(80), srv.Requests())
+	assert.Equal(t, uint64(80), srv.RequestCount())
 	assert.Len(t, srv.Rules(), 1)
 }
 

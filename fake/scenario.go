@@ -44,15 +44,6 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	return sc, err
 }
 
-// ParseRule parses and validates one rule in YAML or JSON, as the admin API accepts it.
-func ParseRule(data []byte) (Rule, error) {
-	sc, _, err := parseFaults(data, modeRule)
-	if err != nil {
-		return Rule{}, err
-	}
-	return sc.Rules[0], nil
-}
-
 // LoadScenario reads and parses a scenario file; errors name the file.
 func LoadScenario(path string) (*Scenario, error) {
 	data, err := os.ReadFile(path)

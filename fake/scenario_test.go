@@ -181,7 +181,7 @@ func TestExampleScenarios(t *testing.T) {
 			srv := fake.NewServer(t, fake.WithClock(clock), fake.WithScenario(sc), fake.WithSpecCheck(nil))
 			assert.Equal(t, *sc.Seed, srv.Seed(), "the scenario's seed is the server's")
 			drive[name](t, srv, clock)
-			srv.AssertRulesFired(t)
+			srv.AssertRulesUsed(t)
 		})
 	}
 }

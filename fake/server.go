@@ -18,8 +18,9 @@ import (
 )
 
 // Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
-// test, or with [New] to configure, embed ([Server.Handler]) or start it yourself ([Server.Start]).
-// All methods are safe for concurrent use.
+// test, or with [New] to configure it, then serve it yourself ([Server.Start] in the background,
+// [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
+// safe for concurrent use.
 type Server struct {
 	cfg       config
 	clock     Clock
@@ -28,12 +29,14 @@ type Server struct {
 	specV     *spec.Validator // nil unless the spec check is on
 	resp      *respRules      // the compiled response check, when the spec check is not configured (respcheck.go)
 	seed      uint64
-	closing   chan struct{} // closed by Close: hung requests give up
-	auth      authState     // signature verification (auth.go)
-	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits        // effective limits (limits.go)
-	connLim   *connLimiter  // nil when MaxConns is off
-	persist   *stateFile    // nil without WithStateFile (state.go)
+	closing   chan struct{}  // closed by Close: hung requests give up
+	auth      authState      // signature verification (auth.go)
+	nRules    atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	limits    Limits         // effective limits (limits.go)
+	connLim   *connLimiter   // nil when MaxConns is off
+	persist   *stateFile     // nil without WithStateFile (state.go)
+	admin     *http.ServeMux // the admin API's routes (admin.go)
+	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -47,18 +50,20 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed
+	lifeMu    sync.Mutex // guards httpSrv, listener, closed, serveDone
 	httpSrv   *http.Server
 	listener  net.Listener
 	closed    bool
-	serveDone chan struct{}
+	serveDone chan struct{} // closed when httpSrv.Serve has returned
+	down      chan struct{} // closed when the first Shutdown has finished
 	// conns maps each connection not yet closed to its *atomic.Int32 http.ConnState, for Close. A
 	// sync.Map: the two state changes of every request read it without taking a lock.
 	conns sync.Map
 }
 
-// New returns a configured server that is not listening: use [Server.Handler] to embed it, or
-// [Server.Start] to serve on a loopback port.
+// New returns a configured server that is not listening: use [Server.Start] or [Server.Serve] to
+// serve it, or [Server.Handler] to mount it. Its fault helpers ([Server.FailNext] and friends) log
+// a bad rule instead of failing a test; [Server.Inject] returns the error.
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -94,12 +99,14 @@ func New(opts ...Option) (*Server, error) {
 		validator: v,
 		seed:      cfg.seed,
 		closing:   make(chan struct{}),
+		down:      make(chan struct{}),
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
 		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
-	s.limits = cfg.limits.resolved(cfg.maxBody)
+	s.admin = s.newAdminMux()
+	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
 		return nil, err
@@ -124,7 +131,9 @@ func New(opts ...Option) (*Server, error) {
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
 // the server cannot start, closes it in t.Cleanup, and (unless [WithSpecCheck] says otherwise)
-// reports every response that does not conform to the spec as a test error.
+// reports every response that does not conform to the spec as a test error. Its fault helpers
+// ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the test on
+// a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }), withTest(t)}, opts...)
@@ -132,6 +141,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
+	s.tb = t
 	if err := s.Start(); err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
@@ -141,7 +151,8 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 }
 
 // Start listens on the configured address ([WithAddr], default a free loopback port) and serves in
-// the background until [Server.Close].
+// the background until [Server.Close] or [Server.Shutdown]. It returns once the server is listening:
+// [Server.URL] is then valid.
 func (s *Server) Start() error {
 	if err := s.checkBind(s.cfg.addr); err != nil { // admin_auth.go
 		return err
@@ -150,25 +161,48 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
 	}
-	return s.Serve(l)
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		return err
+	}
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
 }
 
-// Serve serves on l in the background until [Server.Close] or [Server.Shutdown].
+// Serve serves on l until [Server.Close] or [Server.Shutdown], like [http.Server.Serve]: it blocks,
+// and after Close or Shutdown it returns [http.ErrServerClosed]. It closes l. A server serves one
+// listener: use either Serve or [Server.Start], once.
 func (s *Server) Serve(l net.Listener) error {
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		return err
+	}
+	defer close(done)
+	return srv.Serve(l)
+}
+
+// attach makes the http.Server that serves l; the caller runs its Serve and closes done when it
+// returns. On error l is closed.
+func (s *Server) attach(l net.Listener) (*http.Server, net.Listener, chan struct{}, error) {
 	s.lifeMu.Lock()
 	defer s.lifeMu.Unlock()
 	if s.closed {
 		l.Close()
-		return errors.New("fake: server is closed")
+		return nil, nil, nil, http.ErrServerClosed
 	}
 	if s.httpSrv != nil {
 		l.Close()
-		return errors.New("fake: server already started")
+		return nil, nil, nil, errors.New("fake: server already started")
 	}
 	if _, isTCP := l.Addr().(*net.TCPAddr); isTCP {
 		if err := s.checkBind(l.Addr().String()); err != nil { // admin_auth.go
 			l.Close()
-			return err
+			return nil, nil, nil, err
 		}
 	}
 	if s.connLim != nil {
@@ -176,33 +210,35 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	s.listener = l
 	s.httpSrv = &http.Server{
-		Handler:   s,
+		Handler:   s.Handler(),
 		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
 	}
 	s.limits.applyTimeouts(s.httpSrv)
 	s.serveDone = make(chan struct{})
-	go func() {
-		defer close(s.serveDone)
-		if err := s.httpSrv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("serve", "err", err)
-		}
-	}()
-	return nil
+	return s.httpSrv, l, s.serveDone, nil
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests to finish or ctx to end;
-// requests hung by a fault rule are released first.
+// requests hung by a fault rule are released first. A second call waits for the first to finish
+// (or its own ctx to end).
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.lifeMu.Lock()
 	if s.closed {
+		down := s.down
 		s.lifeMu.Unlock()
-		return nil
+		select {
+		case <-down:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	s.closed = true
 	close(s.closing)
 	srv, done := s.httpSrv, s.serveDone
 	s.lifeMu.Unlock()
+	defer close(s.down)
 	if srv == nil {
 		s.closeState() // state.go
 		return nil
@@ -218,8 +254,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close shuts the server down at once, as httptest.Server.Close does: it stops listening, closes
 // idle connections and connections that have not sent a request yet, releases requests hung by a
-// fault rule, and waits (up to 5 seconds) for the requests in flight. It is idempotent, so
-// t.Cleanup(s.Close) is always safe.
+// fault rule, and waits (up to 5 seconds) for the requests in flight. It is idempotent, and a
+// second call made while the first is running waits for it, so t.Cleanup(s.Close) is always safe.
 func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -294,17 +330,16 @@ func (s *Server) Endpoint() string {
 	return s.listener.Addr().String()
 }
 
-// Handler returns the fake as an http.Handler, for embedding in a server of your own.
-func (s *Server) Handler() http.Handler { return s }
+// Handler returns the fake as an [http.Handler], for mounting in a server or mux of your own: it
+// answers "/" like business.aliyuncs.com and "/__admin/" with the admin API. The handler works
+// whether or not the server was started; [Server.Close] releases requests hung by a fault rule.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
 func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
 
 // Seed returns the seed of the server's random choices (see [WithSeed]).
 func (s *Server) Seed() uint64 { return s.seed }
-
-// Clock returns the server's clock.
-func (s *Server) Clock() Clock { return s.clock }
 
 // Catalog returns a copy of the product catalogue.
 func (s *Server) Catalog() *Catalog {
@@ -326,24 +361,6 @@ func (s *Server) SetCatalog(c *Catalog) error {
 	s.catalog = c
 	s.mu.Unlock()
 	return nil
-}
-
-// AddAccount adds an account (see [WithAccounts]).
-func (s *Server) AddAccount(a Account) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.setAccountsLocked(append(append([]Account(nil), s.accounts...), a.clone()))
-}
-
-// Accounts returns the configured accounts, secrets removed.
-func (s *Server) Accounts() []Account {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Account, len(s.accounts))
-	for i, a := range s.accounts {
-		out[i] = a.redacted()
-	}
-	return out
 }
 
 func (s *Server) setAccountsLocked(accounts []Account) error {
@@ -414,9 +431,9 @@ func (s *Server) Journal() []Entry {
 	return out
 }
 
-// Requests returns how many requests the fake has answered since it started or was reset,
-// including those the journal no longer holds.
-func (s *Server) Requests() uint64 {
+// RequestCount returns how many requests the fake has answered since it started or was reset,
+// including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
+func (s *Server) RequestCount() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.journal.seq

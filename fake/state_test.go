@@ -206,7 +206,7 @@ func TestShutdownDrains(t *testing.T) {
 	}()
 	_, err = pw.Write([]byte("half"))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return srv.Requests() == 1 }, 5*time.Second, time.Millisecond, "the request is in flight")
+	require.Eventually(t, func() bool { return srv.RequestCount() == 1 }, 5*time.Second, time.Millisecond, "the request is in flight")
 	done := make(chan error, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

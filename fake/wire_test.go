@@ -99,7 +99,7 @@ func TestWire(t *testing.T) {
 // TestBodyLimit: a body over the limit is rejected with the error shape, not a reset.
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
-	srv := fake.NewServer(t, fake.WithMaxBodyBytes(1024))
+	srv := fake.NewServer(t, fake.WithLimits(fake.Limits{MaxBodyBytes: 1024}))
 	a := do(t, srv, "POST", "/?Format=JSON", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"Logistics": {strings.Repeat("x", 2048)}}.Encode()))
 	assert.Equal(t, 400, a.Status)
 	assert.Equal(t, "InvalidParameter", a.Body["Code"])
