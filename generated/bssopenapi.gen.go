@@ -564,14 +564,15 @@ type CreateInstanceResponse struct {
 	Success bool `json:"Success"`
 }
 
-// ErrorResponse The gateway error shape. Every field is a string: the old SDK reads them with unchecked type
-// assertions and panics on anything else. The XML form has the root element `<Error>`.
+// ErrorResponse The gateway error shape: exactly these five fields, each always present and each a string (the
+// old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
+// the root element `<Error>` and writes Recommend as a CDATA section.
 type ErrorResponse struct {
-	Code      string  `json:"Code"`
-	HostId    *string `json:"HostId,omitempty"`
-	Message   string  `json:"Message"`
-	Recommend *string `json:"Recommend,omitempty"`
-	RequestId string  `json:"RequestId"`
+	Code      string `json:"Code"`
+	HostId    string `json:"HostId"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+	RequestId string `json:"RequestId"`
 }
 
 // AccessKeyId defines model for AccessKeyId.
@@ -664,8 +665,9 @@ type VersionHeader string
 // VersionQuery defines model for VersionQuery.
 type VersionQuery string
 
-// Error The gateway error shape. Every field is a string: the old SDK reads them with unchecked type
-// assertions and panics on anything else. The XML form has the root element `<Error>`.
+// Error The gateway error shape: exactly these five fields, each always present and each a string (the
+// old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
+// the root element `<Error>` and writes Recommend as a CDATA section.
 type Error = ErrorResponse
 
 // CreateInstanceGetParams defines parameters for CreateInstanceGet.
