@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -137,8 +138,8 @@ func (ex *exchange) answerRuleError(o *Outcome) {
 		return
 	}
 	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &wire.Success{
-		RequestID: ex.entry.RequestID,
+	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
+		RequestId: ex.entry.RequestID,
 		Success:   false,
 		Code:      string(def.Code),
 		Message:   msg,

@@ -27,7 +27,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -103,11 +102,11 @@ func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
 	var a answerShape
 	ct := rec.Header().Get("Content-Type")
 	switch ct {
-	case wire.ContentTypeJSON:
+	case spec.FormatJSON.ContentType():
 		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
 			return fmt.Errorf("invalid JSON: %v", err)
 		}
-	case wire.ContentTypeXML:
+	case spec.FormatXML.ContentType():
 		if err := xml.Unmarshal(rec.Body.Bytes(), &a); err != nil {
 			return fmt.Errorf("invalid XML: %v", err)
 		}

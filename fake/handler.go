@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -142,9 +143,9 @@ func (ex *exchange) fail(code spec.Code, param string) {
 func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 	id := ex.entry.RequestID
 	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &wire.Failure{
-		RequestID: id,
-		HostID:    ex.s.cfg.hostID,
+	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &generated.ErrorResponse{
+		RequestId: id,
+		HostId:    ex.s.cfg.hostID,
 		Code:      string(def.Code),
 		Message:   message,
 		Recommend: wire.Recommend(string(def.Code), id),
@@ -157,13 +158,12 @@ func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 // succeed answers HTTP 200 with the order.
 func (ex *exchange) succeed(o *Order, replayed bool) {
 	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &wire.Success{
-		RequestID:  ex.entry.RequestID,
-		Success:    true,
-		Code:       "Success",
-		Message:    "Successful!",
-		OrderID:    o.OrderID,
-		InstanceID: o.InstanceID,
+	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
+		RequestId: ex.entry.RequestID,
+		Success:   true,
+		Code:      "Success",
+		Message:   "Successful!",
+		Data:      &generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
 	})
 	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
 	ex.answer(http.StatusOK, "Success", body)
@@ -180,7 +180,7 @@ func (ex *exchange) answer(status int, code string, body []byte) {
 	ex.status, ex.code = status, code
 	h := ex.w.Header()
 	hv := new([3]string) // one allocation for the three values (journal.go: stdHeader)
-	hv[0], hv[1], hv[2] = wire.ContentType(ex.req.Format), ex.entry.RequestID, strconv.Itoa(len(body))
+	hv[0], hv[1], hv[2] = ex.req.Format.ContentType(), ex.entry.RequestID, strconv.Itoa(len(body))
 	h["Content-Type"], h["X-Acs-Request-Id"], h["Content-Length"] = hv[0:1:1], hv[1:2:2], hv[2:3:3]
 	ex.stdHdr = hv
 	ex.body = append([]byte(nil), body...)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/internal/redact"
-	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/bsskit/bsskit/spec"
 )
 
 // Entry is one request the fake answered and what it answered, with every secret redacted
@@ -129,9 +129,9 @@ func (e *rawEntry) export() Entry {
 	}
 	out.ResponseHeader = e.respHdr.Clone()
 	if e.respStd {
-		ct := wire.ContentTypeJSON
-		if e.Format == wire.XML.String() {
-			ct = wire.ContentTypeXML
+		ct := spec.FormatJSON.ContentType()
+		if e.Format == spec.FormatXML.String() {
+			ct = spec.FormatXML.ContentType()
 		}
 		out.ResponseHeader = http.Header{
 			"Content-Type":     {ct},

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -247,7 +248,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 func (s *Server) rejectConn(c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-	format := wire.JSON
+	format := spec.FormatJSON
 	r, err := http.ReadRequest(bufio.NewReaderSize(io.LimitReader(c, 64<<10), 4096))
 	if err == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
@@ -260,14 +261,14 @@ func (s *Server) rejectConn(c net.Conn) {
 	id := s.newRequestIDLocked()
 	s.mu.Unlock()
 	def := spec.MustLookup(spec.CodeServiceUnavailable)
-	body := wire.AppendFailure(nil, format, &wire.Failure{
-		RequestID: id,
-		HostID:    s.cfg.hostID,
+	body := wire.AppendFailure(nil, format, &generated.ErrorResponse{
+		RequestId: id,
+		HostId:    s.cfg.hostID,
 		Code:      string(def.Code),
 		Message:   fmt.Sprintf("%s The fake holds %d connections, its limit (Limits.MaxConns); retry later.", def.Message, s.limits.MaxConns),
 		Recommend: wire.Recommend(string(def.Code), id),
 	})
-	head := "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + wire.ContentType(format) +
+	head := "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + format.ContentType() +
 		"\r\nX-Acs-Request-Id: " + id + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\nConnection: close\r\n\r\n"
 	_, _ = c.Write(append([]byte(head), body...))
 	if tc, ok := c.(*net.TCPConn); ok {

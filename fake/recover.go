@@ -55,10 +55,10 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange,
 }
 
 // safeFormat negotiates the answer's format from r without trusting anything to parse.
-func safeFormat(r *http.Request) (f wire.Format) {
+func safeFormat(r *http.Request) (f spec.Format) {
 	defer func() {
 		if recover() != nil {
-			f = wire.JSON
+			f = spec.FormatJSON
 		}
 	}()
 	req, _ := wire.Parse(r, nil)

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/bsskit/bsskit/internal/wire"
 )
 
 // proxy502Body is what a Tengine load balancer in front of an Alibaba Cloud service answers when
@@ -89,7 +87,7 @@ func (s *Server) applyFault(ex *exchange, o *Outcome) {
 		ex.record()
 		ex.abort(false)
 	case FaultEmptyBody:
-		ex.sendRaw(http.StatusOK, wire.ContentType(ex.req.Format), nil)
+		ex.sendRaw(http.StatusOK, ex.req.Format.ContentType(), nil)
 	case FaultProxy502:
 		ex.sendRaw(http.StatusBadGateway, "text/html", []byte(proxy502Body))
 	case FaultTruncate:

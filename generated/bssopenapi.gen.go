@@ -8,96 +8,15 @@ import (
 	"fmt"
 )
 
-// Defines values for CreateInstanceFormAction.
+// Defines values for Action.
 const (
-	CreateInstanceFormActionCreateInstance CreateInstanceFormAction = "CreateInstance"
+	ActionCreateInstance Action = "CreateInstance"
 )
 
-// Valid indicates whether the value is a known member of the CreateInstanceFormAction enum.
-func (e CreateInstanceFormAction) Valid() bool {
+// Valid indicates whether the value is a known member of the Action enum.
+func (e Action) Valid() bool {
 	switch e {
-	case CreateInstanceFormActionCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceFormRenewalStatus.
-const (
-	CreateInstanceFormRenewalStatusAutoRenewal   CreateInstanceFormRenewalStatus = "AutoRenewal"
-	CreateInstanceFormRenewalStatusManualRenewal CreateInstanceFormRenewalStatus = "ManualRenewal"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceFormRenewalStatus enum.
-func (e CreateInstanceFormRenewalStatus) Valid() bool {
-	switch e {
-	case CreateInstanceFormRenewalStatusAutoRenewal:
-		return true
-	case CreateInstanceFormRenewalStatusManualRenewal:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceFormSubscriptionType.
-const (
-	CreateInstanceFormSubscriptionTypePayAsYouGo   CreateInstanceFormSubscriptionType = "PayAsYouGo"
-	CreateInstanceFormSubscriptionTypeSubscription CreateInstanceFormSubscriptionType = "Subscription"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceFormSubscriptionType enum.
-func (e CreateInstanceFormSubscriptionType) Valid() bool {
-	switch e {
-	case CreateInstanceFormSubscriptionTypePayAsYouGo:
-		return true
-	case CreateInstanceFormSubscriptionTypeSubscription:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceFormVersion.
-const (
-	CreateInstanceFormVersionN20171214 CreateInstanceFormVersion = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceFormVersion enum.
-func (e CreateInstanceFormVersion) Valid() bool {
-	switch e {
-	case CreateInstanceFormVersionN20171214:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ActionHeader.
-const (
-	ActionHeaderCreateInstance ActionHeader = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the ActionHeader enum.
-func (e ActionHeader) Valid() bool {
-	switch e {
-	case ActionHeaderCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ActionQuery.
-const (
-	ActionQueryCreateInstance ActionQuery = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the ActionQuery enum.
-func (e ActionQuery) Valid() bool {
-	switch e {
-	case ActionQueryCreateInstance:
+	case ActionCreateInstance:
 		return true
 	default:
 		return false
@@ -139,16 +58,16 @@ func (e SignatureMethod) Valid() bool {
 
 // Defines values for SignatureType.
 const (
-	SignatureTypeBEARERTOKEN SignatureType = "BEARERTOKEN"
-	SignatureTypeEmpty       SignatureType = ""
+	SignatureTypeBearerToken SignatureType = "BEARERTOKEN"
+	SignatureTypeNone        SignatureType = ""
 )
 
 // Valid indicates whether the value is a known member of the SignatureType enum.
 func (e SignatureType) Valid() bool {
 	switch e {
-	case SignatureTypeBEARERTOKEN:
+	case SignatureTypeBearerToken:
 		return true
-	case SignatureTypeEmpty:
+	case SignatureTypeNone:
 		return true
 	default:
 		return false
@@ -188,323 +107,23 @@ func (e SubscriptionType) Valid() bool {
 	}
 }
 
-// Defines values for VersionHeader.
+// Defines values for Version.
 const (
-	VersionHeaderN20171214 VersionHeader = "2017-12-14"
+	VersionN20171214 Version = "2017-12-14"
 )
 
-// Valid indicates whether the value is a known member of the VersionHeader enum.
-func (e VersionHeader) Valid() bool {
+// Valid indicates whether the value is a known member of the Version enum.
+func (e Version) Valid() bool {
 	switch e {
-	case VersionHeaderN20171214:
+	case VersionN20171214:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VersionQuery.
-const (
-	VersionQueryN20171214 VersionQuery = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the VersionQuery enum.
-func (e VersionQuery) Valid() bool {
-	switch e {
-	case VersionQueryN20171214:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsAction.
-const (
-	CreateInstanceGetParamsActionCreateInstance CreateInstanceGetParamsAction = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsAction enum.
-func (e CreateInstanceGetParamsAction) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsActionCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsVersion.
-const (
-	CreateInstanceGetParamsVersionN20171214 CreateInstanceGetParamsVersion = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsVersion enum.
-func (e CreateInstanceGetParamsVersion) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsVersionN20171214:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsSubscriptionType.
-const (
-	CreateInstanceGetParamsSubscriptionTypePayAsYouGo   CreateInstanceGetParamsSubscriptionType = "PayAsYouGo"
-	CreateInstanceGetParamsSubscriptionTypeSubscription CreateInstanceGetParamsSubscriptionType = "Subscription"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsSubscriptionType enum.
-func (e CreateInstanceGetParamsSubscriptionType) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsSubscriptionTypePayAsYouGo:
-		return true
-	case CreateInstanceGetParamsSubscriptionTypeSubscription:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsRenewalStatus.
-const (
-	CreateInstanceGetParamsRenewalStatusAutoRenewal   CreateInstanceGetParamsRenewalStatus = "AutoRenewal"
-	CreateInstanceGetParamsRenewalStatusManualRenewal CreateInstanceGetParamsRenewalStatus = "ManualRenewal"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsRenewalStatus enum.
-func (e CreateInstanceGetParamsRenewalStatus) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsRenewalStatusAutoRenewal:
-		return true
-	case CreateInstanceGetParamsRenewalStatusManualRenewal:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsSignatureMethod.
-const (
-	CreateInstanceGetParamsSignatureMethodHMACSHA1 CreateInstanceGetParamsSignatureMethod = "HMAC-SHA1"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsSignatureMethod enum.
-func (e CreateInstanceGetParamsSignatureMethod) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsSignatureMethodHMACSHA1:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsSignatureVersion.
-const (
-	CreateInstanceGetParamsSignatureVersionN10 CreateInstanceGetParamsSignatureVersion = "1.0"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsSignatureVersion enum.
-func (e CreateInstanceGetParamsSignatureVersion) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsSignatureVersionN10:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsSignatureType.
-const (
-	CreateInstanceGetParamsSignatureTypeBEARERTOKEN CreateInstanceGetParamsSignatureType = "BEARERTOKEN"
-	CreateInstanceGetParamsSignatureTypeEmpty       CreateInstanceGetParamsSignatureType = ""
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsSignatureType enum.
-func (e CreateInstanceGetParamsSignatureType) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsSignatureTypeBEARERTOKEN:
-		return true
-	case CreateInstanceGetParamsSignatureTypeEmpty:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsXAcsAction.
-const (
-	CreateInstanceGetParamsXAcsActionCreateInstance CreateInstanceGetParamsXAcsAction = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsXAcsAction enum.
-func (e CreateInstanceGetParamsXAcsAction) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsXAcsActionCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceGetParamsXAcsVersion.
-const (
-	CreateInstanceGetParamsXAcsVersionN20171214 CreateInstanceGetParamsXAcsVersion = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceGetParamsXAcsVersion enum.
-func (e CreateInstanceGetParamsXAcsVersion) Valid() bool {
-	switch e {
-	case CreateInstanceGetParamsXAcsVersionN20171214:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsAction.
-const (
-	CreateInstanceParamsActionCreateInstance CreateInstanceParamsAction = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsAction enum.
-func (e CreateInstanceParamsAction) Valid() bool {
-	switch e {
-	case CreateInstanceParamsActionCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsVersion.
-const (
-	CreateInstanceParamsVersionN20171214 CreateInstanceParamsVersion = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsVersion enum.
-func (e CreateInstanceParamsVersion) Valid() bool {
-	switch e {
-	case CreateInstanceParamsVersionN20171214:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsSubscriptionType.
-const (
-	CreateInstanceParamsSubscriptionTypePayAsYouGo   CreateInstanceParamsSubscriptionType = "PayAsYouGo"
-	CreateInstanceParamsSubscriptionTypeSubscription CreateInstanceParamsSubscriptionType = "Subscription"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsSubscriptionType enum.
-func (e CreateInstanceParamsSubscriptionType) Valid() bool {
-	switch e {
-	case CreateInstanceParamsSubscriptionTypePayAsYouGo:
-		return true
-	case CreateInstanceParamsSubscriptionTypeSubscription:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsRenewalStatus.
-const (
-	CreateInstanceParamsRenewalStatusAutoRenewal   CreateInstanceParamsRenewalStatus = "AutoRenewal"
-	CreateInstanceParamsRenewalStatusManualRenewal CreateInstanceParamsRenewalStatus = "ManualRenewal"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsRenewalStatus enum.
-func (e CreateInstanceParamsRenewalStatus) Valid() bool {
-	switch e {
-	case CreateInstanceParamsRenewalStatusAutoRenewal:
-		return true
-	case CreateInstanceParamsRenewalStatusManualRenewal:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsSignatureMethod.
-const (
-	CreateInstanceParamsSignatureMethodHMACSHA1 CreateInstanceParamsSignatureMethod = "HMAC-SHA1"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsSignatureMethod enum.
-func (e CreateInstanceParamsSignatureMethod) Valid() bool {
-	switch e {
-	case CreateInstanceParamsSignatureMethodHMACSHA1:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsSignatureVersion.
-const (
-	CreateInstanceParamsSignatureVersionN10 CreateInstanceParamsSignatureVersion = "1.0"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsSignatureVersion enum.
-func (e CreateInstanceParamsSignatureVersion) Valid() bool {
-	switch e {
-	case CreateInstanceParamsSignatureVersionN10:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsSignatureType.
-const (
-	CreateInstanceParamsSignatureTypeBEARERTOKEN CreateInstanceParamsSignatureType = "BEARERTOKEN"
-	CreateInstanceParamsSignatureTypeEmpty       CreateInstanceParamsSignatureType = ""
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsSignatureType enum.
-func (e CreateInstanceParamsSignatureType) Valid() bool {
-	switch e {
-	case CreateInstanceParamsSignatureTypeBEARERTOKEN:
-		return true
-	case CreateInstanceParamsSignatureTypeEmpty:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsXAcsAction.
-const (
-	CreateInstanceParamsXAcsActionCreateInstance CreateInstanceParamsXAcsAction = "CreateInstance"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsXAcsAction enum.
-func (e CreateInstanceParamsXAcsAction) Valid() bool {
-	switch e {
-	case CreateInstanceParamsXAcsActionCreateInstance:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for CreateInstanceParamsXAcsVersion.
-const (
-	CreateInstanceParamsXAcsVersionN20171214 CreateInstanceParamsXAcsVersion = "2017-12-14"
-)
-
-// Valid indicates whether the value is a known member of the CreateInstanceParamsXAcsVersion enum.
-func (e CreateInstanceParamsXAcsVersion) Valid() bool {
-	switch e {
-	case CreateInstanceParamsXAcsVersionN20171214:
-		return true
-	default:
-		return false
-	}
-}
+// Action The API name.
+type Action string
 
 // CreateInstanceData The created order and instance.
 type CreateInstanceData struct {
@@ -520,31 +139,26 @@ type CreateInstanceData struct {
 
 // CreateInstanceForm The business parameters when sent in a form body (same rules as the query parameters).
 type CreateInstanceForm struct {
-	Action               *CreateInstanceFormAction           `json:"Action,omitempty"`
-	ClientToken          *string                             `json:"ClientToken,omitempty"`
-	Logistics            *string                             `json:"Logistics,omitempty"`
-	OwnerId              *int64                              `json:"OwnerId,omitempty"`
-	Period               *int32                              `json:"Period,omitempty"`
-	ProductCode          *string                             `json:"ProductCode,omitempty"`
-	ProductType          *string                             `json:"ProductType,omitempty"`
-	RenewPeriod          *int32                              `json:"RenewPeriod,omitempty"`
-	RenewalStatus        *CreateInstanceFormRenewalStatus    `json:"RenewalStatus,omitempty"`
-	SubscriptionType     *CreateInstanceFormSubscriptionType `json:"SubscriptionType,omitempty"`
-	Version              *CreateInstanceFormVersion          `json:"Version,omitempty"`
-	AdditionalProperties map[string]interface{}              `json:"-"`
+	// Action The API name.
+	Action      *Action `json:"Action,omitempty"`
+	ClientToken *string `json:"ClientToken,omitempty"`
+	Logistics   *string `json:"Logistics,omitempty"`
+	OwnerId     *int64  `json:"OwnerId,omitempty"`
+	Period      *int32  `json:"Period,omitempty"`
+	ProductCode *string `json:"ProductCode,omitempty"`
+	ProductType *string `json:"ProductType,omitempty"`
+	RenewPeriod *int32  `json:"RenewPeriod,omitempty"`
+
+	// RenewalStatus How the instance renews.
+	RenewalStatus *RenewalStatus `json:"RenewalStatus,omitempty"`
+
+	// SubscriptionType The billing method.
+	SubscriptionType *SubscriptionType `json:"SubscriptionType,omitempty"`
+
+	// Version The API version.
+	Version              *Version               `json:"Version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
-
-// CreateInstanceFormAction defines model for CreateInstanceForm.Action.
-type CreateInstanceFormAction string
-
-// CreateInstanceFormRenewalStatus defines model for CreateInstanceForm.RenewalStatus.
-type CreateInstanceFormRenewalStatus string
-
-// CreateInstanceFormSubscriptionType defines model for CreateInstanceForm.SubscriptionType.
-type CreateInstanceFormSubscriptionType string
-
-// CreateInstanceFormVersion defines model for CreateInstanceForm.Version.
-type CreateInstanceFormVersion string
 
 // CreateInstanceResponse The success body. The XML form has the root element `<CreateInstanceResponse>`.
 type CreateInstanceResponse struct {
@@ -564,15 +178,34 @@ type CreateInstanceResponse struct {
 	Success bool `json:"Success"`
 }
 
-// ErrorResponse The gateway error shape. Every field is a string: the old SDK reads them with unchecked type
-// assertions and panics on anything else. The XML form has the root element `<Error>`.
+// ErrorResponse The gateway error shape: exactly these five fields, each always present and each a string (the
+// old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
+// the root element `<Error>` and writes Recommend as a CDATA section.
 type ErrorResponse struct {
-	Code      string  `json:"Code"`
-	HostId    *string `json:"HostId,omitempty"`
-	Message   string  `json:"Message"`
-	Recommend *string `json:"Recommend,omitempty"`
-	RequestId string  `json:"RequestId"`
+	Code      string `json:"Code"`
+	HostId    string `json:"HostId"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+	RequestId string `json:"RequestId"`
 }
+
+// RenewalStatus How the instance renews.
+type RenewalStatus string
+
+// SignatureMethod The V1 signature method.
+type SignatureMethod string
+
+// SignatureType Empty, or BEARERTOKEN for bearer tokens.
+type SignatureType string
+
+// SignatureVersion The V1 signature version.
+type SignatureVersion string
+
+// SubscriptionType The billing method.
+type SubscriptionType string
+
+// Version The API version.
+type Version string
 
 // AccessKeyId defines model for AccessKeyId.
 type AccessKeyId = string
@@ -595,11 +228,11 @@ type AcsSecurityToken = string
 // AcsSignatureNonce defines model for AcsSignatureNonce.
 type AcsSignatureNonce = string
 
-// ActionHeader defines model for ActionHeader.
-type ActionHeader string
+// ActionHeader The API name.
+type ActionHeader = Action
 
-// ActionQuery defines model for ActionQuery.
-type ActionQuery string
+// ActionQuery The API name.
+type ActionQuery = Action
 
 // BearerToken defines model for BearerToken.
 type BearerToken = string
@@ -631,56 +264,42 @@ type RegionId = string
 // RenewPeriod defines model for RenewPeriod.
 type RenewPeriod = int32
 
-// RenewalStatus defines model for RenewalStatus.
-type RenewalStatus string
-
 // SecurityToken defines model for SecurityToken.
 type SecurityToken = string
 
 // Signature defines model for Signature.
 type Signature = string
 
-// SignatureMethod defines model for SignatureMethod.
-type SignatureMethod string
-
 // SignatureNonce defines model for SignatureNonce.
 type SignatureNonce = string
-
-// SignatureType defines model for SignatureType.
-type SignatureType string
-
-// SignatureVersion defines model for SignatureVersion.
-type SignatureVersion string
-
-// SubscriptionType defines model for SubscriptionType.
-type SubscriptionType string
 
 // Timestamp defines model for Timestamp.
 type Timestamp = string
 
-// VersionHeader defines model for VersionHeader.
-type VersionHeader string
+// VersionHeader The API version.
+type VersionHeader = Version
 
-// VersionQuery defines model for VersionQuery.
-type VersionQuery string
+// VersionQuery The API version.
+type VersionQuery = Version
 
-// Error The gateway error shape. Every field is a string: the old SDK reads them with unchecked type
-// assertions and panics on anything else. The XML form has the root element `<Error>`.
+// Error The gateway error shape: exactly these five fields, each always present and each a string (the
+// old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
+// the root element `<Error>` and writes Recommend as a CDATA section.
 type Error = ErrorResponse
 
 // CreateInstanceGetParams defines parameters for CreateInstanceGet.
 type CreateInstanceGetParams struct {
 	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
-	Action *CreateInstanceGetParamsAction `form:"Action,omitempty" json:"Action,omitempty"`
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
 
 	// Version The API version. Required unless the x-acs-version header carries it.
-	Version *CreateInstanceGetParamsVersion `form:"Version,omitempty" json:"Version,omitempty"`
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
 
 	// ProductCode The code of the product, e.g. `rtc`. Unknown products answer `ProductNotFind`.
 	ProductCode ProductCode `form:"ProductCode" json:"ProductCode"`
 
 	// SubscriptionType The billing method.
-	SubscriptionType CreateInstanceGetParamsSubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
+	SubscriptionType SubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
 
 	// ProductType The type of the product. Empty means none.
 	ProductType *ProductType `form:"ProductType,omitempty" json:"ProductType,omitempty"`
@@ -696,7 +315,7 @@ type CreateInstanceGetParams struct {
 	ClientToken *ClientToken `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
 
 	// RenewalStatus AutoRenewal or ManualRenewal (the default).
-	RenewalStatus *CreateInstanceGetParamsRenewalStatus `form:"RenewalStatus,omitempty" json:"RenewalStatus,omitempty"`
+	RenewalStatus *RenewalStatus `form:"RenewalStatus,omitempty" json:"RenewalStatus,omitempty"`
 
 	// Period The subscription period in months. Required when SubscriptionType is Subscription; yearly products
 	// take a multiple of 12.
@@ -723,16 +342,16 @@ type CreateInstanceGetParams struct {
 	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
 
 	// SignatureMethod V1 common parameter.
-	SignatureMethod *CreateInstanceGetParamsSignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
 
 	// SignatureVersion V1 common parameter.
-	SignatureVersion *CreateInstanceGetParamsSignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
 
 	// SignatureNonce V1 common parameter. Unique within 15 minutes.
 	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
 
 	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
-	SignatureType *CreateInstanceGetParamsSignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
 
 	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
 	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
@@ -744,10 +363,10 @@ type CreateInstanceGetParams struct {
 	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
 
 	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
-	XAcsAction *CreateInstanceGetParamsXAcsAction `json:"x-acs-action,omitempty"`
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
 
 	// XAcsVersion The API version, as the V3 signature sends it.
-	XAcsVersion *CreateInstanceGetParamsXAcsVersion `json:"x-acs-version,omitempty"`
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
 
 	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
 	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
@@ -767,47 +386,20 @@ type CreateInstanceGetParams struct {
 	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
 	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
 }
-
-// CreateInstanceGetParamsAction defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsAction string
-
-// CreateInstanceGetParamsVersion defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsVersion string
-
-// CreateInstanceGetParamsSubscriptionType defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsSubscriptionType string
-
-// CreateInstanceGetParamsRenewalStatus defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsRenewalStatus string
-
-// CreateInstanceGetParamsSignatureMethod defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsSignatureMethod string
-
-// CreateInstanceGetParamsSignatureVersion defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsSignatureVersion string
-
-// CreateInstanceGetParamsSignatureType defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsSignatureType string
-
-// CreateInstanceGetParamsXAcsAction defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsXAcsAction string
-
-// CreateInstanceGetParamsXAcsVersion defines parameters for CreateInstanceGet.
-type CreateInstanceGetParamsXAcsVersion string
 
 // CreateInstanceParams defines parameters for CreateInstance.
 type CreateInstanceParams struct {
 	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
-	Action *CreateInstanceParamsAction `form:"Action,omitempty" json:"Action,omitempty"`
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
 
 	// Version The API version. Required unless the x-acs-version header carries it.
-	Version *CreateInstanceParamsVersion `form:"Version,omitempty" json:"Version,omitempty"`
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
 
 	// ProductCode The code of the product, e.g. `rtc`. Unknown products answer `ProductNotFind`.
 	ProductCode ProductCode `form:"ProductCode" json:"ProductCode"`
 
 	// SubscriptionType The billing method.
-	SubscriptionType CreateInstanceParamsSubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
+	SubscriptionType SubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
 
 	// ProductType The type of the product. Empty means none.
 	ProductType *ProductType `form:"ProductType,omitempty" json:"ProductType,omitempty"`
@@ -823,7 +415,7 @@ type CreateInstanceParams struct {
 	ClientToken *ClientToken `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
 
 	// RenewalStatus AutoRenewal or ManualRenewal (the default).
-	RenewalStatus *CreateInstanceParamsRenewalStatus `form:"RenewalStatus,omitempty" json:"RenewalStatus,omitempty"`
+	RenewalStatus *RenewalStatus `form:"RenewalStatus,omitempty" json:"RenewalStatus,omitempty"`
 
 	// Period The subscription period in months. Required when SubscriptionType is Subscription; yearly products
 	// take a multiple of 12.
@@ -850,16 +442,16 @@ type CreateInstanceParams struct {
 	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
 
 	// SignatureMethod V1 common parameter.
-	SignatureMethod *CreateInstanceParamsSignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
 
 	// SignatureVersion V1 common parameter.
-	SignatureVersion *CreateInstanceParamsSignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
 
 	// SignatureNonce V1 common parameter. Unique within 15 minutes.
 	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
 
 	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
-	SignatureType *CreateInstanceParamsSignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
 
 	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
 	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
@@ -871,10 +463,10 @@ type CreateInstanceParams struct {
 	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
 
 	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
-	XAcsAction *CreateInstanceParamsXAcsAction `json:"x-acs-action,omitempty"`
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
 
 	// XAcsVersion The API version, as the V3 signature sends it.
-	XAcsVersion *CreateInstanceParamsXAcsVersion `json:"x-acs-version,omitempty"`
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
 
 	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
 	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
@@ -894,33 +486,6 @@ type CreateInstanceParams struct {
 	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
 	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
 }
-
-// CreateInstanceParamsAction defines parameters for CreateInstance.
-type CreateInstanceParamsAction string
-
-// CreateInstanceParamsVersion defines parameters for CreateInstance.
-type CreateInstanceParamsVersion string
-
-// CreateInstanceParamsSubscriptionType defines parameters for CreateInstance.
-type CreateInstanceParamsSubscriptionType string
-
-// CreateInstanceParamsRenewalStatus defines parameters for CreateInstance.
-type CreateInstanceParamsRenewalStatus string
-
-// CreateInstanceParamsSignatureMethod defines parameters for CreateInstance.
-type CreateInstanceParamsSignatureMethod string
-
-// CreateInstanceParamsSignatureVersion defines parameters for CreateInstance.
-type CreateInstanceParamsSignatureVersion string
-
-// CreateInstanceParamsSignatureType defines parameters for CreateInstance.
-type CreateInstanceParamsSignatureType string
-
-// CreateInstanceParamsXAcsAction defines parameters for CreateInstance.
-type CreateInstanceParamsXAcsAction string
-
-// CreateInstanceParamsXAcsVersion defines parameters for CreateInstance.
-type CreateInstanceParamsXAcsVersion string
 
 // CreateInstanceFormdataRequestBody defines body for CreateInstance for application/x-www-form-urlencoded ContentType.
 type CreateInstanceFormdataRequestBody = CreateInstanceForm

@@ -74,7 +74,8 @@ type wireFacts struct {
 }
 
 // parseWire reads the Format parameter's x-bss-negotiation and the x-bss-content-type of every
-// response media type, and checks that they agree with each other.
+// response media type, and checks that they agree with each other and that every error response
+// has the gateway's error body shape.
 func parseWire(doc *openapi3.T) (wireFacts, error) {
 	var w wireFacts
 	p := doc.Components.Parameters["Format"]
@@ -136,6 +137,11 @@ func parseWire(doc *openapi3.T) (wireFacts, error) {
 						return w, fmt.Errorf("spec: %s %s %s %s: x-bss-content-type %q differs from %q", method, path, status, media, ct, w.contentType[f])
 					}
 					w.contentType[f] = ct
+					if status[0] != '2' {
+						if err := checkErrorBody(mt.Schema); err != nil {
+							return w, fmt.Errorf("spec: %s %s %s %s: %w", method, path, status, media, err)
+						}
+					}
 				}
 			}
 		}
@@ -146,4 +152,30 @@ func parseWire(doc *openapi3.T) (wireFacts, error) {
 		}
 	}
 	return w, nil
+}
+
+// checkErrorBody checks the gateway error shape that both the fake and the contract suite rely on:
+// an object whose every property is a required string (the old SDK reads each with an unchecked
+// type assertion and panics on anything else, and on an absent one).
+func checkErrorBody(ref *openapi3.SchemaRef) error {
+	if ref == nil || ref.Value == nil {
+		return fmt.Errorf("error body without a schema")
+	}
+	s := ref.Value
+	if !s.Type.Is(openapi3.TypeObject) || len(s.Properties) == 0 {
+		return fmt.Errorf("error body schema is not an object with properties")
+	}
+	required := make(map[string]bool, len(s.Required))
+	for _, name := range s.Required {
+		required[name] = true
+	}
+	for name, p := range s.Properties {
+		if p == nil || p.Value == nil || !p.Value.Type.Is(openapi3.TypeString) {
+			return fmt.Errorf("error body property %s is not a string", name)
+		}
+		if !required[name] {
+			return fmt.Errorf("error body property %s is not required", name)
+		}
+	}
+	return nil
 }

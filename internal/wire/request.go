@@ -10,30 +10,6 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// Format is the response format.
-type Format uint8
-
-// The response formats.
-const (
-	JSON Format = iota
-	XML
-)
-
-// String returns "JSON" or "XML".
-func (f Format) String() string {
-	if f == XML {
-		return "XML"
-	}
-	return "JSON"
-}
-
-// Content types, exactly as the real service sends them. darabonba-openapi parses an XML error only
-// under exactly ContentTypeXML.
-const (
-	ContentTypeJSON = "application/json;charset=utf-8"
-	ContentTypeXML  = "text/xml;charset=utf-8"
-)
-
 // Request is one decoded RPC request.
 type Request struct {
 	// Method is the HTTP method.
@@ -54,8 +30,8 @@ type Request struct {
 	Body []byte
 	// Action and Version come from the query (V1) or the x-acs-action / x-acs-version headers (V3).
 	Action, Version string
-	// Format is the negotiated response format.
-	Format Format
+	// Format is the negotiated response format ([spec.ResponseFormat]).
+	Format spec.Format
 }
 
 // Error is a request that cannot be decoded: Code and Param say what to answer.
@@ -101,8 +77,9 @@ func Parse(r *http.Request, body []byte) (*Request, *Error) {
 			req.Params = merged
 		}
 	}
-	req.Format = negotiate(req.Params.Get("Format"), r.Header.Get("Accept"))
-	if f := req.Params.Get("Format"); f != "" && !strings.EqualFold(f, "JSON") && !strings.EqualFold(f, "XML") && perr == nil {
+	format := req.Params.Get("Format")
+	req.Format = spec.ResponseFormat(format, r.Header.Get("Accept"))
+	if format != "" && !strings.EqualFold(format, req.Format.String()) && perr == nil {
 		perr = &Error{Code: spec.CodeInvalidParameter, Param: "Format", Detail: "Format must be JSON or XML"}
 	}
 	req.Action = req.Params.Get("Action")
@@ -170,19 +147,4 @@ func isForm(contentType string) bool {
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == "application/x-www-form-urlencoded"
-}
-
-// negotiate applies the gateway's rule: Format=XML gives XML, Format=JSON gives JSON (both
-// case-insensitive), and without Format the answer is JSON only if Accept asks for JSON. An invalid
-// Format is answered like an absent one.
-func negotiate(format, accept string) Format {
-	switch {
-	case strings.EqualFold(format, "XML"):
-		return XML
-	case strings.EqualFold(format, "JSON"):
-		return JSON
-	case strings.Contains(strings.ToLower(accept), "json"):
-		return JSON
-	}
-	return XML
 }

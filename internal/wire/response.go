@@ -4,38 +4,24 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bsskit/bsskit/generated"
+	"github.com/bsskit/bsskit/spec"
 )
-
-// Success is the body of an HTTP 200 answer. OrderID and InstanceID are written only when Success is
-// true (an HTTP 200 with Success false carries no order).
-type Success struct {
-	RequestID  string
-	Success    bool
-	Code       string
-	Message    string
-	OrderID    string
-	InstanceID string
-}
-
-// Failure is the gateway error body: every field a string.
-type Failure struct {
-	RequestID string
-	HostID    string
-	Code      string
-	Message   string
-	Recommend string
-}
 
 // Recommend returns the troubleshooting link the gateway puts in an error's Recommend field.
 func Recommend(code, requestID string) string {
 	return "https://api.aliyun.com/troubleshoot?q=" + code + "&product=BssOpenApi&requestId=" + requestID
 }
 
-// AppendSuccess appends the body of s in format f to dst.
-func AppendSuccess(dst []byte, f Format, s *Success) []byte {
-	if f == XML {
+// AppendSuccess appends the body of s in format f to dst. It takes the type generated from the
+// document's CreateInstanceResponse schema, so a field renamed or retyped in the spec breaks the
+// build here; it writes the fields in the real service's order, Data only when s.Data is set (an
+// HTTP 200 with Success false carries no order), and allocates nothing beyond growing dst.
+func AppendSuccess(dst []byte, f spec.Format, s *generated.CreateInstanceResponse) []byte {
+	if f == spec.FormatXML {
 		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>`...)
-		dst = appendXMLText(dst, s.RequestID)
+		dst = appendXMLText(dst, s.RequestId)
 		dst = append(dst, "</RequestId><Success>"...)
 		dst = strconv.AppendBool(dst, s.Success)
 		dst = append(dst, "</Success><Code>"...)
@@ -43,41 +29,42 @@ func AppendSuccess(dst []byte, f Format, s *Success) []byte {
 		dst = append(dst, "</Code><Message>"...)
 		dst = appendXMLText(dst, s.Message)
 		dst = append(dst, "</Message>"...)
-		if s.Success {
+		if d := s.Data; d != nil {
 			dst = append(dst, "<Data><OrderId>"...)
-			dst = appendXMLText(dst, s.OrderID)
+			dst = appendXMLText(dst, d.OrderId)
 			dst = append(dst, "</OrderId><InstanceId>"...)
-			dst = appendXMLText(dst, s.InstanceID)
+			dst = appendXMLText(dst, d.InstanceId)
 			dst = append(dst, "</InstanceId></Data>"...)
 		}
 		return append(dst, "</CreateInstanceResponse>"...)
 	}
 	dst = append(dst, `{"RequestId":`...)
-	dst = appendJSONString(dst, s.RequestID)
+	dst = appendJSONString(dst, s.RequestId)
 	dst = append(dst, `,"Success":`...)
 	dst = strconv.AppendBool(dst, s.Success)
 	dst = append(dst, `,"Code":`...)
 	dst = appendJSONString(dst, s.Code)
 	dst = append(dst, `,"Message":`...)
 	dst = appendJSONString(dst, s.Message)
-	if s.Success {
+	if d := s.Data; d != nil {
 		dst = append(dst, `,"Data":{"OrderId":`...)
-		dst = appendJSONString(dst, s.OrderID)
+		dst = appendJSONString(dst, d.OrderId)
 		dst = append(dst, `,"InstanceId":`...)
-		dst = appendJSONString(dst, s.InstanceID)
+		dst = appendJSONString(dst, d.InstanceId)
 		dst = append(dst, '}')
 	}
 	return append(dst, '}')
 }
 
-// AppendFailure appends the error body e in format f to dst. The XML root is <Error>; Recommend is
-// a CDATA section, as the real gateway writes it.
-func AppendFailure(dst []byte, f Format, e *Failure) []byte {
-	if f == XML {
+// AppendFailure appends the error body e in format f to dst. It takes the type generated from the
+// document's ErrorResponse schema (all five fields required strings), so a change there breaks the
+// build here. The XML root is <Error>; Recommend is a CDATA section, as the real gateway writes it.
+func AppendFailure(dst []byte, f spec.Format, e *generated.ErrorResponse) []byte {
+	if f == spec.FormatXML {
 		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>`...)
-		dst = appendXMLText(dst, e.RequestID)
+		dst = appendXMLText(dst, e.RequestId)
 		dst = append(dst, "</RequestId><HostId>"...)
-		dst = appendXMLText(dst, e.HostID)
+		dst = appendXMLText(dst, e.HostId)
 		dst = append(dst, "</HostId><Code>"...)
 		dst = appendXMLText(dst, e.Code)
 		dst = append(dst, "</Code><Message>"...)
@@ -87,9 +74,9 @@ func AppendFailure(dst []byte, f Format, e *Failure) []byte {
 		return append(dst, "</Recommend></Error>"...)
 	}
 	dst = append(dst, `{"RequestId":`...)
-	dst = appendJSONString(dst, e.RequestID)
+	dst = appendJSONString(dst, e.RequestId)
 	dst = append(dst, `,"HostId":`...)
-	dst = appendJSONString(dst, e.HostID)
+	dst = appendJSONString(dst, e.HostId)
 	dst = append(dst, `,"Code":`...)
 	dst = appendJSONString(dst, e.Code)
 	dst = append(dst, `,"Message":`...)
@@ -97,14 +84,6 @@ func AppendFailure(dst []byte, f Format, e *Failure) []byte {
 	dst = append(dst, `,"Recommend":`...)
 	dst = appendJSONString(dst, e.Recommend)
 	return append(dst, '}')
-}
-
-// ContentType returns the content type of format f.
-func ContentType(f Format) string {
-	if f == XML {
-		return ContentTypeXML
-	}
-	return ContentTypeJSON
 }
 
 const hexDigits = "0123456789abcdef"
@@ -159,8 +138,9 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendXMLText appends s escaped as XML character data. Characters XML 1.0 forbids (most control
-// characters, invalid UTF-8) become U+FFFD so the document always parses.
+// appendXMLText appends s escaped as XML character data, as encoding/xml's EscapeText does (a
+// carriage return as a character reference, so it survives line-end normalisation). Characters XML
+// 1.0 forbids (most control characters, invalid UTF-8) become U+FFFD so the document always parses.
 func appendXMLText(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
@@ -178,7 +158,9 @@ func appendXMLText(dst []byte, s string) []byte {
 				esc = "&#34;"
 			case c == '\'':
 				esc = "&#39;"
-			case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			case c == '\r':
+				esc = "&#xD;" // a raw CR would reach the reader as LF (XML line-end normalisation)
+			case c < 0x20 && c != '\t' && c != '\n':
 				esc = "\uFFFD"
 			default:
 				i++

@@ -9,71 +9,182 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/spec"
 )
 
 func TestAppendSuccessGolden(t *testing.T) {
 	t.Parallel()
-	s := &Success{RequestID: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", OrderID: "214567890120123", InstanceID: "rtc-cn-1"}
-	assert.Equal(t, `{"RequestId":"6000EE23-274B-4E07-A697-FF2E999520A4","Success":true,"Code":"Success","Message":"Successful!","Data":{"OrderId":"214567890120123","InstanceId":"rtc-cn-1"}}`, string(AppendSuccess(nil, JSON, s)))
-	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>6000EE23-274B-4E07-A697-FF2E999520A4</RequestId><Success>true</Success><Code>Success</Code><Message>Successful!</Message><Data><OrderId>214567890120123</OrderId><InstanceId>rtc-cn-1</InstanceId></Data></CreateInstanceResponse>`, string(AppendSuccess(nil, XML, s)))
-	f := &Success{RequestID: "R", Success: false, Code: "InternalError", Message: "m"}
-	assert.Equal(t, `{"RequestId":"R","Success":false,"Code":"InternalError","Message":"m"}`, string(AppendSuccess(nil, JSON, f)), "no Data without an order")
+	s := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!",
+		Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	assert.Equal(t, `{"RequestId":"6000EE23-274B-4E07-A697-FF2E999520A4","Success":true,"Code":"Success","Message":"Successful!","Data":{"OrderId":"214567890120123","InstanceId":"rtc-cn-1"}}`, string(AppendSuccess(nil, spec.FormatJSON, s)))
+	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>6000EE23-274B-4E07-A697-FF2E999520A4</RequestId><Success>true</Success><Code>Success</Code><Message>Successful!</Message><Data><OrderId>214567890120123</OrderId><InstanceId>rtc-cn-1</InstanceId></Data></CreateInstanceResponse>`, string(AppendSuccess(nil, spec.FormatXML, s)))
+	f := &generated.CreateInstanceResponse{RequestId: "R", Success: false, Code: "InternalError", Message: "m"}
+	assert.Equal(t, `{"RequestId":"R","Success":false,"Code":"InternalError","Message":"m"}`, string(AppendSuccess(nil, spec.FormatJSON, f)), "no Data without an order")
 }
 
 func TestAppendFailureGolden(t *testing.T) {
 	t.Parallel()
-	e := &Failure{RequestID: "R", HostID: "business.aliyuncs.com", Code: "InvalidVersion", Message: "Specified parameter Version is not valid.", Recommend: Recommend("InvalidVersion", "R")}
-	assert.Equal(t, `{"RequestId":"R","HostId":"business.aliyuncs.com","Code":"InvalidVersion","Message":"Specified parameter Version is not valid.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidVersion&product=BssOpenApi&requestId=R"}`, string(AppendFailure(nil, JSON, e)))
-	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>R</RequestId><HostId>business.aliyuncs.com</HostId><Code>InvalidVersion</Code><Message>Specified parameter Version is not valid.</Message><Recommend><![CDATA[https://api.aliyun.com/troubleshoot?q=InvalidVersion&product=BssOpenApi&requestId=R]]></Recommend></Error>`, string(AppendFailure(nil, XML, e)))
+	e := &generated.ErrorResponse{RequestId: "R", HostId: "business.aliyuncs.com", Code: "InvalidVersion", Message: "Specified parameter Version is not valid.", Recommend: Recommend("InvalidVersion", "R")}
+	assert.Equal(t, `{"RequestId":"R","HostId":"business.aliyuncs.com","Code":"InvalidVersion","Message":"Specified parameter Version is not valid.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidVersion&product=BssOpenApi&requestId=R"}`, string(AppendFailure(nil, spec.FormatJSON, e)))
+	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>R</RequestId><HostId>business.aliyuncs.com</HostId><Code>InvalidVersion</Code><Message>Specified parameter Version is not valid.</Message><Recommend><![CDATA[https://api.aliyun.com/troubleshoot?q=InvalidVersion&product=BssOpenApi&requestId=R]]></Recommend></Error>`, string(AppendFailure(nil, spec.FormatXML, e)))
 }
 
-// roundTrip encodes strings into both formats and decodes them back with the standard library.
-func roundTrip(t *testing.T, msg string) {
-	e := &Failure{RequestID: "R", HostID: "h", Code: "C", Message: msg, Recommend: msg}
-	var j map[string]string // every field a string: the old SDK panics on anything else
-	require.NoError(t, json.Unmarshal(AppendFailure(nil, JSON, e), &j), "JSON for %q", msg)
-	var x struct {
-		XMLName   xml.Name
-		Message   string `xml:"Message"`
-		Recommend string `xml:"Recommend"`
-	}
-	require.NoError(t, xml.Unmarshal(AppendFailure(nil, XML, e), &x), "XML for %q", msg)
-	assert.Equal(t, "Error", x.XMLName.Local)
-	if utf8.ValidString(msg) && !strings.ContainsFunc(msg, func(r rune) bool {
+// jsonText is what a JSON decoder reads back from appendJSONString(s): s with every byte that is
+// not valid UTF-8 replaced by U+FFFD.
+func jsonText(s string) string {
+	return replaceRunes(s, func(rune) bool { return false })
+}
+
+// xmlText is what an XML decoder reads back from appendXMLText(s): invalid UTF-8 and the
+// characters XML 1.0 forbids become U+FFFD.
+func xmlText(s string) string {
+	return replaceRunes(s, func(r rune) bool {
 		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF
-	}) {
-		assert.Equal(t, msg, j["Message"])
-		if !strings.Contains(msg, "\r") { // XML parsers normalise line ends
-			assert.Equal(t, msg, x.Message)
-			assert.Equal(t, msg, x.Recommend)
+	})
+}
+
+// xmlCDATA is what an XML decoder reads back from appendCDATA(s): as xmlText, and line ends
+// normalised to "\n" (a CDATA section cannot escape a carriage return).
+func xmlCDATA(s string) string {
+	s = xmlText(s)
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+func replaceRunes(s string, bad func(rune) bool) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || bad(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		i += size
+	}
+	return b.String()
+}
+
+// checkRoundTrip encodes s and e in both formats with the hand-written appenders, decodes each body
+// with encoding/json and encoding/xml into the same generated types, and fails unless every value
+// comes back (with the replacements each format makes) and the XML root is the documented one.
+func checkRoundTrip(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}, s *generated.CreateInstanceResponse, e *generated.ErrorResponse) {
+	t.Helper()
+	mapSuccess := func(text func(string) string) *generated.CreateInstanceResponse {
+		w := *s
+		w.RequestId, w.Code, w.Message = text(s.RequestId), text(s.Code), text(s.Message)
+		if s.Data != nil {
+			w.Data = &generated.CreateInstanceData{OrderId: text(s.Data.OrderId), InstanceId: text(s.Data.InstanceId)}
+		}
+		return &w
+	}
+	mapFailure := func(text, cdata func(string) string) *generated.ErrorResponse {
+		return &generated.ErrorResponse{RequestId: text(e.RequestId), HostId: text(e.HostId), Code: text(e.Code),
+			Message: text(e.Message), Recommend: cdata(e.Recommend)}
+	}
+	for _, f := range []spec.Format{spec.FormatJSON, spec.FormatXML} {
+		sb, eb := AppendSuccess(nil, f, s), AppendFailure(nil, f, e)
+		var gotS generated.CreateInstanceResponse
+		var gotE generated.ErrorResponse
+		var wantS *generated.CreateInstanceResponse
+		var wantE *generated.ErrorResponse
+		if f == spec.FormatJSON {
+			if err := json.Unmarshal(sb, &gotS); err != nil {
+				t.Fatalf("JSON success body %q: %v", sb, err)
+			}
+			if err := json.Unmarshal(eb, &gotE); err != nil {
+				t.Fatalf("JSON error body %q: %v", eb, err)
+			}
+			wantS, wantE = mapSuccess(jsonText), mapFailure(jsonText, jsonText)
+		} else {
+			var root struct{ XMLName xml.Name }
+			for body, name := range map[string]string{string(sb): "CreateInstanceResponse", string(eb): "Error"} {
+				if err := xml.Unmarshal([]byte(body), &root); err != nil || root.XMLName.Local != name {
+					t.Fatalf("XML body %q: root %q, error %v; want root %q", body, root.XMLName.Local, err, name)
+				}
+			}
+			if err := xml.Unmarshal(sb, &gotS); err != nil {
+				t.Fatalf("XML success body %q: %v", sb, err)
+			}
+			if err := xml.Unmarshal(eb, &gotE); err != nil {
+				t.Fatalf("XML error body %q: %v", eb, err)
+			}
+			wantS, wantE = mapSuccess(xmlText), mapFailure(xmlText, xmlCDATA)
+		}
+		if d := cmp.Diff(wantS, &gotS); d != "" {
+			t.Fatalf("%s success body %q decoded (-want +got):\n%s", f, sb, d)
+		}
+		if d := cmp.Diff(wantE, &gotE); d != "" {
+			t.Fatalf("%s error body %q decoded (-want +got):\n%s", f, eb, d)
 		}
 	}
-	s := &Success{RequestID: msg, Success: true, Code: msg, Message: msg, OrderID: "1", InstanceID: msg}
-	var sj map[string]any
-	require.NoError(t, json.Unmarshal(AppendSuccess(nil, JSON, s), &sj))
-	var sx struct {
-		XMLName xml.Name
-	}
-	require.NoError(t, xml.Unmarshal(AppendSuccess(nil, XML, s), &sx))
-	assert.Equal(t, "CreateInstanceResponse", sx.XMLName.Local)
+}
+
+// text draws strings that stress both encoders: anything rapid generates, runs of the characters
+// each format must escape or replace, and arbitrary bytes (invalid UTF-8).
+func text() *rapid.Generator[string] {
+	special := []rune{'&', '<', '>', '"', '\'', '\\', '\t', '\n', '\r', 0, 1, 0x1f, 0x7f, ']', '\u2028', '\u2029', 0xFFFD, 0xFFFE, 0xFFFF, '中', '✓', 0x10FFFF}
+	return rapid.OneOf(
+		rapid.String(),
+		rapid.StringOf(rapid.SampledFrom(special)),
+		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) string { return string(b) }),
+		rapid.Map(rapid.SliceOf(rapid.SampledFrom([]string{"]]>", "]]", "\xff", "\xc3", "\xed\xa0\x80", "a", "&amp;", "\r\n"})),
+			func(p []string) string { return strings.Join(p, "") }),
+	)
+}
+
+// TestRoundTripProperty: for random values, encoding with AppendSuccess and AppendFailure and
+// decoding with the standard library into the generated types gives the values back, in both
+// formats.
+func TestRoundTripProperty(t *testing.T) {
+	t.Parallel()
+	rapid.Check(t, func(t *rapid.T) {
+		s := &generated.CreateInstanceResponse{RequestId: text().Draw(t, "RequestId"), Success: rapid.Bool().Draw(t, "Success"),
+			Code: text().Draw(t, "Code"), Message: text().Draw(t, "Message")}
+		if rapid.Bool().Draw(t, "hasData") {
+			s.Data = &generated.CreateInstanceData{OrderId: text().Draw(t, "OrderId"), InstanceId: text().Draw(t, "InstanceId")}
+		}
+		e := &generated.ErrorResponse{RequestId: text().Draw(t, "eRequestId"), HostId: text().Draw(t, "HostId"), Code: text().Draw(t, "eCode"),
+			Message: text().Draw(t, "eMessage"), Recommend: text().Draw(t, "Recommend")}
+		checkRoundTrip(t, s, e)
+	})
 }
 
 func TestEscaping(t *testing.T) {
 	t.Parallel()
-	for _, msg := range []string{"", `"quoted" \back\slash`, "<tag>&amp;", "tab\tnew\nline\r", "ctrl\x00\x01\x1f", "bad utf8 \xff\xfe", "中文 ✓", "\u2028\u2029", "]]> cdata end ]]]]>", "\uFFFE\uFFFF"} {
-		roundTrip(t, msg)
+	for _, msg := range []string{"", `"quoted" \back\slash`, "<tag>&amp;", "tab\tnew\nline\r", "crlf\r\nend", "ctrl\x00\x01\x1f", "bad utf8 \xff\xfe", "中文 ✓", "\u2028\u2029", "]]> cdata end ]]]]>", "\uFFFE\uFFFF"} {
+		t.Run(msg, func(t *testing.T) {
+			t.Parallel()
+			fuzzOne(t, msg)
+		})
 	}
 }
 
+// fuzzOne spreads msg over every field of both bodies and checks the round trip.
+func fuzzOne(t *testing.T, msg string) {
+	s := &generated.CreateInstanceResponse{RequestId: msg, Success: len(msg)%2 == 0, Code: msg, Message: msg}
+	if len(msg)%3 != 0 {
+		s.Data = &generated.CreateInstanceData{OrderId: msg, InstanceId: msg}
+	}
+	e := &generated.ErrorResponse{RequestId: msg, HostId: msg, Code: msg, Message: msg, Recommend: msg}
+	checkRoundTrip(t, s, e)
+}
+
+// FuzzEncode: any string, in any field of either body, in either format, decodes back into the
+// generated types as the property test expects.
 func FuzzEncode(f *testing.F) {
-	for _, s := range []string{"", "a", "]]>", "\x00", "\xff", "<&>\"'", "中"} {
+	for _, s := range []string{"", "a", "]]>", "\x00", "\xff", "<&>\"'", "中", "\r\n\r"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, msg string) { roundTrip(t, msg) })
+	f.Fuzz(fuzzOne)
 }
 
 func TestParse(t *testing.T) {
@@ -85,17 +196,17 @@ func TestParse(t *testing.T) {
 		header      http.Header
 		wantAction  string
 		wantVersion string
-		wantFormat  Format
+		wantFormat  spec.Format
 		wantErr     spec.Code
 		wantParam   string
 	}{
-		{name: "V1 query", method: "POST", url: "/?Action=CreateInstance&Version=2017-12-14&Format=JSON", wantAction: "CreateInstance", wantVersion: "2017-12-14", wantFormat: JSON},
-		{name: "V3 headers", method: "POST", url: "/?ProductCode=rtc", header: http.Header{"X-Acs-Action": {"CreateInstance"}, "X-Acs-Version": {"2017-12-14"}, "Accept": {"application/json"}}, wantAction: "CreateInstance", wantVersion: "2017-12-14", wantFormat: JSON},
-		{name: "query wins over header", method: "POST", url: "/?Action=A&Version=V", header: http.Header{"X-Acs-Action": {"B"}, "X-Acs-Version": {"W"}}, wantAction: "A", wantVersion: "V", wantFormat: XML},
-		{name: "form", method: "POST", url: "/", ct: "application/x-www-form-urlencoded", body: "Action=CreateInstance&Format=xml", wantAction: "CreateInstance", wantFormat: XML},
-		{name: "bad query", method: "GET", url: "/?a=%zz&Format=JSON", wantErr: spec.CodeInvalidParameter, wantParam: "query string", wantFormat: JSON},
-		{name: "bad form", method: "POST", url: "/", ct: "application/x-www-form-urlencoded", body: "a=%", wantErr: spec.CodeInvalidParameter, wantParam: "form body", wantFormat: XML},
-		{name: "bad format", method: "GET", url: "/?Format=csv", wantErr: spec.CodeInvalidParameter, wantParam: "Format", wantFormat: XML},
+		{name: "V1 query", method: "POST", url: "/?Action=CreateInstance&Version=2017-12-14&Format=JSON", wantAction: "CreateInstance", wantVersion: "2017-12-14", wantFormat: spec.FormatJSON},
+		{name: "V3 headers", method: "POST", url: "/?ProductCode=rtc", header: http.Header{"X-Acs-Action": {"CreateInstance"}, "X-Acs-Version": {"2017-12-14"}, "Accept": {"application/json"}}, wantAction: "CreateInstance", wantVersion: "2017-12-14", wantFormat: spec.FormatJSON},
+		{name: "query wins over header", method: "POST", url: "/?Action=A&Version=V", header: http.Header{"X-Acs-Action": {"B"}, "X-Acs-Version": {"W"}}, wantAction: "A", wantVersion: "V", wantFormat: spec.FormatXML},
+		{name: "form", method: "POST", url: "/", ct: "application/x-www-form-urlencoded", body: "Action=CreateInstance&Format=xml", wantAction: "CreateInstance", wantFormat: spec.FormatXML},
+		{name: "bad query", method: "GET", url: "/?a=%zz&Format=JSON", wantErr: spec.CodeInvalidParameter, wantParam: "query string", wantFormat: spec.FormatJSON},
+		{name: "bad form", method: "POST", url: "/", ct: "application/x-www-form-urlencoded", body: "a=%", wantErr: spec.CodeInvalidParameter, wantParam: "form body", wantFormat: spec.FormatXML},
+		{name: "bad format", method: "GET", url: "/?Format=csv", wantErr: spec.CodeInvalidParameter, wantParam: "Format", wantFormat: spec.FormatXML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
