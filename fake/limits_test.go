@@ -47,6 +47,7 @@ func TestSizeLimits(t *testing.T) {
 			status: 400, message: "the request has 6 parameters"},
 		{name: "within every limit", limits: fake.Limits{MaxParams: 7, MaxQueryBytes: 4096, MaxBodyBytes: 4096}, target: "/?" + valid().Encode(), status: 200},
 		{name: "header bytes: net/http answers 431", limits: fake.Limits{MaxHeaderBytes: 1024}, target: "/?" + valid().Encode(), header: strings.Repeat("y", 8<<10), status: 431},
+		{name: "header bytes: the same header within the default limit", target: "/?" + valid().Encode(), header: strings.Repeat("y", 8<<10), status: 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +66,10 @@ func TestSizeLimits(t *testing.T) {
 			defer resp.Body.Close()
 			raw, _ := io.ReadAll(resp.Body)
 			require.Equal(t, tc.status, resp.StatusCode, "%s", raw)
+			if tc.status == 431 {
+				assert.Equal(t, "431 Request Header Fields Too Large", string(raw))
+				assert.Zero(t, srv.Requests(), "net/http answers before the fake sees the request")
+			}
 			if tc.status != 400 {
 				return
 			}
