@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -213,10 +214,21 @@ func TestShutdownDrains(t *testing.T) {
 		defer cancel()
 		done <- srv.Shutdown(ctx)
 	}()
+	// Barrier: Shutdown has begun once the listener refuses new connections. From then on the
+	// request in flight must be allowed to finish: Shutdown may not return, close its connection
+	// or close the state file before it is answered (the body below only arrives now).
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", srv.Endpoint())
+		if err != nil {
+			return true
+		}
+		c.Close()
+		return false
+	}, 5*time.Second, time.Millisecond, "Shutdown never closed the listener")
 	select {
 	case err := <-done:
 		t.Fatalf("Shutdown returned (%v) while a request was in flight", err)
-	case <-time.After(100 * time.Millisecond): // Shutdown is waiting, as it should
+	default: // Shutdown is waiting, as it should
 	}
 	_, err = pw.Write([]byte("more"))
 	require.NoError(t, err)
