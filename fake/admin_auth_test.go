@@ -26,7 +26,10 @@ func TestIsLoopback(t *testing.T) {
 		"example.com:80": false, "staging-fake:8080": false, "": false,
 	}
 	for addr, want := range tests {
-		assert.Equal(t, want, fake.IsLoopback(addr), addr)
+		t.Run(addr, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, want, fake.IsLoopback(addr), addr)
+		})
 	}
 }
 

@@ -100,10 +100,13 @@ func TestStatusAndMessageOverride(t *testing.T) {
 	_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 500, Message: "boom"}})
 	require.NoError(t, err)
 	for _, c := range sdkcall.Clients() {
-		out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
-		assert.Equal(t, 500, out.ErrStatus, "%s", c)
-		assert.Equal(t, "InternalError", out.ErrCode, "%s", c)
-		assert.Contains(t, out.ErrMessage, "boom", "%s", c)
+		t.Run(string(c), func(t *testing.T) {
+			t.Parallel() // the rule answers every call
+			out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
+			assert.Equal(t, 500, out.ErrStatus, "%s", c)
+			assert.Equal(t, "InternalError", out.ErrCode, "%s", c)
+			assert.Contains(t, out.ErrMessage, "boom", "%s", c)
+		})
 	}
 }
 
