@@ -31,6 +31,7 @@ func TestSizeLimits(t *testing.T) {
 	tests := []struct {
 		name    string
 		limits  fake.Limits
+		opts    []fake.Option // after WithLimits
 		target  string
 		body    string
 		header  string
@@ -39,6 +40,12 @@ func TestSizeLimits(t *testing.T) {
 	}{
 		{name: "body", limits: fake.Limits{MaxBodyBytes: 100}, target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
 			status: 400, message: "The specified parameter body is not valid: the request body is over the fake's limit of 100 bytes (Limits.MaxBodyBytes)."},
+		{name: "body: WithMaxBodyBytes after WithLimits wins", limits: fake.Limits{MaxBodyBytes: 1000}, opts: []fake.Option{fake.WithMaxBodyBytes(99)},
+			target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
+			status: 400, message: "over the fake's limit of 99 bytes (Limits.MaxBodyBytes)."},
+		{name: "body: WithLimits without MaxBodyBytes keeps WithMaxBodyBytes", opts: []fake.Option{fake.WithMaxBodyBytes(99), fake.WithLimits(fake.Limits{MaxParams: 100})},
+			target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
+			status: 400, message: "over the fake's limit of 99 bytes (Limits.MaxBodyBytes)."},
 		{name: "query", limits: fake.Limits{MaxQueryBytes: 64}, target: "/?" + valid().Encode(),
 			status: 400, message: "The specified parameter query string is not valid: the query string is"},
 		{name: "params", limits: fake.Limits{MaxParams: 10}, target: "/?" + many.Encode(),
@@ -52,7 +59,7 @@ func TestSizeLimits(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(t, fake.WithLimits(tc.limits))
+			srv := fake.NewServer(t, append([]fake.Option{fake.WithLimits(tc.limits)}, tc.opts...)...)
 			req, err := http.NewRequest(http.MethodPost, srv.URL()+tc.target, strings.NewReader(tc.body))
 			require.NoError(t, err)
 			if tc.body != "" {
