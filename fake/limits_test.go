@@ -46,6 +46,8 @@ func TestSizeLimits(t *testing.T) {
 		{name: "body: WithLimits without MaxBodyBytes keeps WithMaxBodyBytes", opts: []fake.Option{fake.WithMaxBodyBytes(99), fake.WithLimits(fake.Limits{MaxParams: 100})},
 			target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
 			status: 400, message: "over the fake's limit of 99 bytes (Limits.MaxBodyBytes)."},
+		{name: "body: negative turns the limit off", limits: fake.Limits{MaxBodyBytes: -1}, target: "/?" + valid().Encode(),
+			body: "Pad=" + strings.Repeat("x", 2<<20), status: 200},
 		{name: "query", limits: fake.Limits{MaxQueryBytes: 64}, target: "/?" + valid().Encode(),
 			status: 400, message: "The specified parameter query string is not valid: the query string is"},
 		{name: "params", limits: fake.Limits{MaxParams: 10}, target: "/?" + many.Encode(),
