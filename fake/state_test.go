@@ -20,7 +20,10 @@ import (
 )
 
 // orderAnswer is what a client learnt from a successful call.
-type orderAnswer struct{ OrderID, InstanceID string }
+type orderAnswer struct {
+	OrderID    string `json:"OrderId"`
+	InstanceID string `json:"InstanceId"`
+}
 
 func placeOrder(t *testing.T, srv *fake.Server, token string) orderAnswer {
 	t.Helper()
@@ -28,6 +31,30 @@ func placeOrder(t *testing.T, srv *fake.Server, token string) orderAnswer {
 	require.Equal(t, 200, a.Status, a.Raw)
 	data := a.Body["Data"].(map[string]any)
 	return orderAnswer{data["OrderId"].(string), data["InstanceId"].(string)}
+}
+
+// tryPlaceOrder is placeOrder for a goroutine other than the test's: it returns what went wrong.
+func tryPlaceOrder(srv *fake.Server, token string) (orderAnswer, error) {
+	resp, err := http.Post(srv.URL()+"/?"+with(valid(), "ClientToken", token).Encode(), "", nil)
+	if err != nil {
+		return orderAnswer{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return orderAnswer{}, err
+	}
+	var body struct{ Data orderAnswer }
+	if resp.StatusCode != 200 {
+		return orderAnswer{}, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	if err := jsonUnmarshal(string(raw), &body); err != nil {
+		return orderAnswer{}, fmt.Errorf("%w: %s", err, raw)
+	}
+	if body.Data.OrderID == "" || body.Data.InstanceID == "" {
+		return orderAnswer{}, fmt.Errorf("no OrderId or InstanceId: %s", raw)
+	}
+	return body.Data, nil
 }
 
 // TestStateFileRestart: orders and ClientTokens survive a restart; a reset survives it too.
@@ -69,24 +96,25 @@ func TestStateFileConcurrentDuplicates(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.jsonl")
 	srv := fake.NewServer(t, fake.WithStateFile(path))
-	var mu sync.Mutex
-	seen := map[string]map[orderAnswer]bool{}
+	answers := make([]orderAnswer, 64)
+	errs := make([]error, 64)
 	var wg sync.WaitGroup
 	for i := range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tok := fmt.Sprintf("dup-%d", i%8)
-			a := placeOrder(t, srv, tok)
-			mu.Lock()
-			defer mu.Unlock()
-			if seen[tok] == nil {
-				seen[tok] = map[orderAnswer]bool{}
-			}
-			seen[tok][a] = true
-		}()
+		wg.Go(func() { // no require off the test goroutine: errors are checked after Wait
+			answers[i], errs[i] = tryPlaceOrder(srv, fmt.Sprintf("dup-%d", i%8))
+		})
 	}
 	wg.Wait()
+	seen := map[string]map[orderAnswer]bool{}
+	for i, a := range answers {
+		require.NoError(t, errs[i], "call %d", i)
+		tok := fmt.Sprintf("dup-%d", i%8)
+		if seen[tok] == nil {
+			seen[tok] = map[orderAnswer]bool{}
+		}
+		seen[tok][a] = true
+	}
+	require.Len(t, seen, 8)
 	for tok, answers := range seen {
 		assert.Len(t, answers, 1, tok)
 	}
