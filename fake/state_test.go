@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +21,7 @@ import (
 )
 
 // orderAnswer is what a client learnt from a successful call.
-type orderAnswer struct {
-	OrderID    string `json:"OrderId"`
-	InstanceID string `json:"InstanceId"`
-}
+type orderAnswer struct{ OrderID, InstanceID string }
 
 func placeOrder(t *testing.T, srv *fake.Server, token string) orderAnswer {
 	t.Helper()
@@ -33,28 +31,40 @@ func placeOrder(t *testing.T, srv *fake.Server, token string) orderAnswer {
 	return orderAnswer{data["OrderId"].(string), data["InstanceId"].(string)}
 }
 
-// tryPlaceOrder is placeOrder for a goroutine other than the test's: it returns what went wrong.
-func tryPlaceOrder(srv *fake.Server, token string) (orderAnswer, error) {
-	resp, err := http.Post(srv.URL()+"/?"+with(valid(), "ClientToken", token).Encode(), "", nil)
+// tryCall is call for a goroutine other than the test's (where require may not stop the test): it
+// returns what went wrong instead.
+func tryCall(srv *fake.Server, params url.Values) (answer, error) {
+	resp, err := http.Post(srv.URL()+"/?"+params.Encode(), "", nil)
 	if err != nil {
-		return orderAnswer{}, err
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
+		return answer{}, err
+	}
+	a := answer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), RequestIDHd: resp.Header.Get("X-Acs-Request-Id"), Raw: string(raw)}
+	if strings.HasPrefix(a.ContentType, "application/json") {
+		if err := jsonUnmarshal(a.Raw, &a.Body); err != nil {
+			return a, fmt.Errorf("%w: %s", err, raw)
+		}
+	}
+	return a, nil
+}
+
+// tryPlaceOrder is placeOrder for a goroutine other than the test's.
+func tryPlaceOrder(srv *fake.Server, token string) (orderAnswer, error) {
+	a, err := tryCall(srv, with(valid(), "ClientToken", token))
+	if err != nil {
 		return orderAnswer{}, err
 	}
-	var body struct{ Data orderAnswer }
-	if resp.StatusCode != 200 {
-		return orderAnswer{}, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	data, _ := a.Body["Data"].(map[string]any)
+	oid, _ := data["OrderId"].(string)
+	iid, _ := data["InstanceId"].(string)
+	if a.Status != 200 || oid == "" || iid == "" {
+		return orderAnswer{}, fmt.Errorf("status %d, no OrderId or InstanceId: %s", a.Status, a.Raw)
 	}
-	if err := jsonUnmarshal(string(raw), &body); err != nil {
-		return orderAnswer{}, fmt.Errorf("%w: %s", err, raw)
-	}
-	if body.Data.OrderID == "" || body.Data.InstanceID == "" {
-		return orderAnswer{}, fmt.Errorf("no OrderId or InstanceId: %s", raw)
-	}
-	return body.Data, nil
+	return orderAnswer{oid, iid}, nil
 }
 
 // TestStateFileRestart: orders and ClientTokens survive a restart; a reset survives it too.
