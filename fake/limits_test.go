@@ -306,7 +306,7 @@ func TestHealthReportsRuntime(t *testing.T) {
 	t.Run("goroutines follow the connections held", func(t *testing.T) {
 		before, _ := health(t, srv)
 		assert.InDelta(t, float64(runtime.NumGoroutine()), before, 10, "health and runtime.NumGoroutine disagree")
-		const n = 20
+		const n = 40
 		conns := make([]net.Conn, n)
 		for i := range conns {
 			c, br := rawConn(t, srv)
@@ -317,9 +317,10 @@ func TestHealthReportsRuntime(t *testing.T) {
 			conns[i] = c
 		}
 		held, _ := health(t, srv)
-		// One server goroutine per held connection; "before" counted one more, the background
-		// reader net/http runs while it handles a request (here the health request itself).
-		assert.GreaterOrEqual(t, held, before+n-2, "one server goroutine per held connection")
+		// One server goroutine per held connection. The slack covers "before" counting the
+		// background reader net/http runs while it handles a request (the health request itself)
+		// and goroutines that earlier tests left ending meanwhile.
+		assert.GreaterOrEqual(t, held, before+n-8, "one server goroutine per held connection")
 		for _, c := range conns {
 			c.Close()
 		}
