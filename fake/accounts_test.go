@@ -52,8 +52,10 @@ func TestAccountsFile(t *testing.T) {
 		{AccessKeyID: "STS.team-b", AccessKeySecret: "team-b-sts-secret", SecurityToken: "team-b-sts-token"},
 		{BearerToken: "team-b-bearer"},
 	} {
-		out := sdkcall.Call(ctx, sdkcall.DOAV3, srv.Endpoint(), cred, rtcRequest())
-		require.True(t, out.OK, "%+v", out)
+		t.Run(cred.AccessKeyID+cred.BearerToken, func(t *testing.T) { // in order: the orders below are in this order
+			out := sdkcall.Call(ctx, sdkcall.DOAV3, srv.Endpoint(), cred, rtcRequest())
+			require.True(t, out.OK, "%+v", out)
+		})
 	}
 	orders := srv.Orders()
 	require.Len(t, orders, 4)

@@ -89,9 +89,11 @@ func TestAdminToken(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, path := range []string{"/__admin/health", "/__admin/requests", "/__admin/orders", "/__admin/faults"} {
-				status, body := adminReq(t, srv, http.MethodGet, path, tc.hdr, "")
-				assert.Equal(t, tc.status, status, "%s: %s", path, body)
-				assert.NotContains(t, body, token)
+				t.Run(path, func(t *testing.T) {
+					status, body := adminReq(t, srv, http.MethodGet, path, tc.hdr, "")
+					assert.Equal(t, tc.status, status, "%s: %s", path, body)
+					assert.NotContains(t, body, token)
+				})
 			}
 			status, body := adminReq(t, srv, http.MethodPost, "/__admin/reset", tc.hdr, "")
 			assert.Equal(t, tc.status, status, body)

@@ -81,8 +81,11 @@ func TestDefaultCatalogIsValid(t *testing.T) {
 	c := fake.DefaultCatalog()
 	require.NoError(t, c.Validate())
 	for _, code := range []string{"ecs", "rds"} {
-		p, ok := c.Product(code)
-		require.True(t, ok, code)
-		assert.True(t, p.NotApplicable, "the documentation says CreateInstance does not support %s", code)
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			p, ok := c.Product(code)
+			require.True(t, ok, code)
+			assert.True(t, p.NotApplicable, "the documentation says CreateInstance does not support %s", code)
+		})
 	}
 }

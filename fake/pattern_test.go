@@ -17,16 +17,19 @@ func TestPatternMatchesRegexp(t *testing.T) {
 		"json", "XmL", "2026-11-25T19:00:00Z", "x", "x123", "hello world ~", "tab\there", "é", "\xff", "aaa", "12", "1234",
 		"01234567890123456789", "012345678901234567890", "abcé", "ABC"}
 	for _, expr := range patternCases {
-		p, err := compilePattern(expr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		re := regexp.MustCompile(expr)
-		for _, in := range inputs {
-			if got, want := p.MatchString(in), re.MatchString(in); got != want {
-				t.Errorf("%s on %q: %v, regexp says %v", expr, in, got, want)
+		t.Run(expr, func(t *testing.T) {
+			t.Parallel()
+			p, err := compilePattern(expr)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			re := regexp.MustCompile(expr)
+			for _, in := range inputs {
+				if got, want := p.MatchString(in), re.MatchString(in); got != want {
+					t.Errorf("%s on %q: %v, regexp says %v", expr, in, got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -48,12 +51,15 @@ func FuzzPattern(f *testing.F) {
 func TestPatternFastPathUsed(t *testing.T) {
 	t.Parallel()
 	for _, expr := range []string{`^[\x20-\x7E]+$`, `^[1-9][0-9]{15}$`, `^[0-9]{1,20}$`} {
-		p, err := compilePattern(expr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.steps == nil {
-			t.Errorf("%s: no fast path", expr)
-		}
+		t.Run(expr, func(t *testing.T) {
+			t.Parallel()
+			p, err := compilePattern(expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.steps == nil {
+				t.Errorf("%s: no fast path", expr)
+			}
+		})
 	}
 }

@@ -135,8 +135,10 @@ func TestExampleScenarios(t *testing.T) {
 				{[]string{"Parameter.1.Value", "legacy-v1"}, codeAt{400, "InvalidConfigCode"}},
 				{[]string{"SubscriptionType", "Subscription"}, codeAt{200, "NotApplicable"}},
 			} {
-				status, body := mustSend(t, srv, faultParams(c.params...))
-				assert.Equal(t, c.want, codeAt{status, body["Code"].(string)}, "%v", c.params)
+				t.Run(strings.Join(c.params, "="), func(t *testing.T) { // one server, in order
+					status, body := mustSend(t, srv, faultParams(c.params...))
+					assert.Equal(t, c.want, codeAt{status, body["Code"].(string)}, "%v", c.params)
+				})
 			}
 		},
 		"gateway-auth.yaml": func(t *testing.T, srv *fake.Server, _ *fake.ManualClock) {
@@ -150,8 +152,10 @@ func TestExampleScenarios(t *testing.T) {
 				{"skewed", codeAt{400, "InvalidTimeStamp.Expired"}},
 				{"faultAKID", codeAt{200, "Success"}},
 			} {
-				status, body := mustSend(t, srv, faultParams("AccessKeyId", c.key))
-				assert.Equal(t, c.want, codeAt{status, body["Code"].(string)}, c.key)
+				t.Run(c.key, func(t *testing.T) { // one server, in order: the rules count their calls
+					status, body := mustSend(t, srv, faultParams("AccessKeyId", c.key))
+					assert.Equal(t, c.want, codeAt{status, body["Code"].(string)}, c.key)
+				})
 			}
 		},
 		"throttling-family.yaml": func(t *testing.T, srv *fake.Server, clock *fake.ManualClock) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +29,42 @@ func placeOrder(t *testing.T, srv *fake.Server, token string) orderAnswer {
 	require.Equal(t, 200, a.Status, a.Raw)
 	data := a.Body["Data"].(map[string]any)
 	return orderAnswer{data["OrderId"].(string), data["InstanceId"].(string)}
+}
+
+// tryCall is call for a goroutine other than the test's (where require may not stop the test): it
+// returns what went wrong instead.
+func tryCall(srv *fake.Server, params url.Values) (answer, error) {
+	resp, err := http.Post(srv.URL()+"/?"+params.Encode(), "", nil)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return answer{}, err
+	}
+	a := answer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), RequestIDHd: resp.Header.Get("X-Acs-Request-Id"), Raw: string(raw)}
+	if strings.HasPrefix(a.ContentType, "application/json") {
+		if err := jsonUnmarshal(a.Raw, &a.Body); err != nil {
+			return a, fmt.Errorf("%w: %s", err, raw)
+		}
+	}
+	return a, nil
+}
+
+// tryPlaceOrder is placeOrder for a goroutine other than the test's.
+func tryPlaceOrder(srv *fake.Server, token string) (orderAnswer, error) {
+	a, err := tryCall(srv, with(valid(), "ClientToken", token))
+	if err != nil {
+		return orderAnswer{}, err
+	}
+	data, _ := a.Body["Data"].(map[string]any)
+	oid, _ := data["OrderId"].(string)
+	iid, _ := data["InstanceId"].(string)
+	if a.Status != 200 || oid == "" || iid == "" {
+		return orderAnswer{}, fmt.Errorf("status %d, no OrderId or InstanceId: %s", a.Status, a.Raw)
+	}
+	return orderAnswer{oid, iid}, nil
 }
 
 // TestStateFileRestart: orders and ClientTokens survive a restart; a reset survives it too.
@@ -68,24 +106,25 @@ func TestStateFileConcurrentDuplicates(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.jsonl")
 	srv := fake.NewServer(t, fake.WithStateFile(path))
-	var mu sync.Mutex
-	seen := map[string]map[orderAnswer]bool{}
+	answers := make([]orderAnswer, 64)
+	errs := make([]error, 64)
 	var wg sync.WaitGroup
 	for i := range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tok := fmt.Sprintf("dup-%d", i%8)
-			a := placeOrder(t, srv, tok)
-			mu.Lock()
-			defer mu.Unlock()
-			if seen[tok] == nil {
-				seen[tok] = map[orderAnswer]bool{}
-			}
-			seen[tok][a] = true
-		}()
+		wg.Go(func() { // no require off the test goroutine: errors are checked after Wait
+			answers[i], errs[i] = tryPlaceOrder(srv, fmt.Sprintf("dup-%d", i%8))
+		})
 	}
 	wg.Wait()
+	seen := map[string]map[orderAnswer]bool{}
+	for i, a := range answers {
+		require.NoError(t, errs[i], "call %d", i)
+		tok := fmt.Sprintf("dup-%d", i%8)
+		if seen[tok] == nil {
+			seen[tok] = map[orderAnswer]bool{}
+		}
+		seen[tok][a] = true
+	}
+	require.Len(t, seen, 8)
 	for tok, answers := range seen {
 		assert.Len(t, answers, 1, tok)
 	}
@@ -213,10 +252,21 @@ func TestShutdownDrains(t *testing.T) {
 		defer cancel()
 		done <- srv.Shutdown(ctx)
 	}()
+	// Barrier: Shutdown has begun once the listener refuses new connections. From then on the
+	// request in flight must be allowed to finish: Shutdown may not return, close its connection
+	// or close the state file before it is answered (the body below only arrives now).
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", srv.Endpoint())
+		if err != nil {
+			return true
+		}
+		c.Close()
+		return false
+	}, 5*time.Second, time.Millisecond, "Shutdown never closed the listener")
 	select {
 	case err := <-done:
 		t.Fatalf("Shutdown returned (%v) while a request was in flight", err)
-	case <-time.After(100 * time.Millisecond): // Shutdown is waiting, as it should
+	default: // Shutdown is waiting, as it should
 	}
 	_, err = pw.Write([]byte("more"))
 	require.NoError(t, err)

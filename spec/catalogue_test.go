@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -99,7 +100,10 @@ func TestRender(t *testing.T) {
 		{spec.CodeMissingParameter, nil, "The specified parameter {param} is mandatory for this request."},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, spec.MustLookup(tt.code).Render(tt.vars...))
+		t.Run(fmt.Sprintf("%s%v", tt.code, tt.vars), func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, spec.MustLookup(tt.code).Render(tt.vars...))
+		})
 	}
 	_, ok := spec.Lookup("NoSuchCode")
 	assert.False(t, ok)

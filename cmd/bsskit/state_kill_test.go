@@ -86,18 +86,31 @@ type ack struct{ OrderID, InstanceID string }
 
 func order(t *testing.T, base, token string) ack {
 	t.Helper()
+	a, err := tryOrder(base, token)
+	require.NoError(t, err)
+	return a
+}
+
+// tryOrder is order for a goroutine other than the test's: it returns what went wrong.
+func tryOrder(base, token string) (ack, error) {
 	q := url.Values{"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"JSON"}, "ProductCode": {"rtc"},
 		"SubscriptionType": {"PayAsYouGo"}, "Parameter.1.Code": {"ServiceType"}, "Parameter.1.Value": {"universal"}, "ClientToken": {token}}
 	resp, err := http.Post(base+"/?"+q.Encode(), "", nil)
-	require.NoError(t, err)
+	if err != nil {
+		return ack{}, err
+	}
 	defer resp.Body.Close()
 	var body struct {
 		Data struct{ OrderId, InstanceId string }
 	}
 	raw, _ := io.ReadAll(resp.Body)
-	require.Equal(t, 200, resp.StatusCode, "%s", raw)
-	require.NoError(t, json.Unmarshal(raw, &body))
-	return ack{body.Data.OrderId, body.Data.InstanceId}
+	if resp.StatusCode != 200 {
+		return ack{}, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return ack{}, fmt.Errorf("%w: %s", err, raw)
+	}
+	return ack{body.Data.OrderId, body.Data.InstanceId}, nil
 }
 
 // TestStateSurvivesSIGKILL: orders acknowledged just before a kill -9 are all there after a restart
@@ -113,20 +126,26 @@ func TestStateSurvivesSIGKILL(t *testing.T) {
 	acks := map[string]ack{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	var failed []error // guarded by mu
 	for w := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range 5 {
 				tok := fmt.Sprintf("kill-%d-%d", w, i)
-				a := order(t, p.url, tok)
+				a, err := tryOrder(p.url, tok) // no require off the test goroutine
 				mu.Lock()
-				acks[tok] = a
+				if err != nil {
+					failed = append(failed, fmt.Errorf("%s: %w", tok, err))
+				} else {
+					acks[tok] = a
+				}
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
+	require.Empty(t, failed)
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGKILL)) // right after the last acknowledgement
 	<-p.done
 	p.done <- nil // for the cleanup

@@ -19,7 +19,10 @@ func TestQuery(t *testing.T) {
 		{"Signature=a&bad=%zz", "Signature=REDACTED&bad=%zz"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, Query(tt.in), tt.in)
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, Query(tt.in), tt.in)
+		})
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/internal/sdkcall"
+	"github.com/bsskit/bsskit/internal/signing"
 )
 
 // hit is one request as the fake received it.
@@ -26,23 +27,34 @@ type hit struct {
 	Query  url.Values
 	Header http.Header
 	Body   string
+	// Who and VerifyErr are what the signing package's verifier (the gateway's rules, written
+	// independently of the SDKs) says of the request's signature.
+	Who       signing.Identity
+	VerifyErr error
 }
 
-// fake is a loopback server with one canned reply that records every request.
+// fake is a loopback server with one canned reply that records every request and verifies its
+// signature, nonce included: a reused nonce is a VerifyErr.
 type fake struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	hits []hit // guarded by mu
+	srv      *httptest.Server
+	verifier *signing.Verifier
+	mu       sync.Mutex
+	hits     []hit // guarded by mu
 }
 
 // newFake starts a fake on 127.0.0.1 and closes it when the test ends.
 func newFake(t *testing.T, reply http.HandlerFunc) *fake {
 	t.Helper()
-	f := &fake{}
+	f := &fake{verifier: &signing.Verifier{
+		Lookup:           func(ak string) (string, bool) { return akCred.AccessKeySecret, ak == akCred.AccessKeyID },
+		CheckBearerToken: func(tok string) (string, bool) { return "bearer-user", tok == "bearer-abc" },
+		Nonces:           signing.NewNonceCache(0, 0),
+	}}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		who, verr := f.verifier.Verify(signing.RequestFromHTTP(r, body))
 		f.mu.Lock()
-		f.hits = append(f.hits, hit{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), string(body)})
+		f.hits = append(f.hits, hit{r.Method, r.URL.Path, r.URL.Query(), r.Header.Clone(), string(body), who, verr})
 		f.mu.Unlock()
 		reply(w, r)
 	}))
@@ -522,6 +534,22 @@ func TestRequestShape(t *testing.T) {
 					assert.Contains(t, business, k, "unexpected repeated key")
 				}
 			}
+			// The signature verifies under the gateway's rules, as the scheme the client must use.
+			want := signing.Identity{Scheme: signing.SchemeV1, AccessKeyID: "testAKID", Principal: "testAKID", SecurityToken: tc.cred.SecurityToken}
+			switch {
+			case tc.cred.BearerToken != "":
+				want = signing.Identity{Scheme: signing.SchemeBearer, Principal: "bearer-user"}
+			case tc.client == sdkcall.DOAV3:
+				want.Scheme = signing.SchemeV3
+			}
+			require.NoError(t, h.VerifyErr)
+			got1 := h.Who
+			got1.Nonce, got1.Time = "", time.Time{}
+			assert.Equal(t, want, got1)
+			if want.Scheme != signing.SchemeBearer {
+				assert.NotEmpty(t, h.Who.Nonce, "a signed request carries a nonce")
+				assert.WithinDuration(t, time.Now(), h.Who.Time, time.Minute, "signed now")
+			}
 		})
 	}
 }
@@ -547,45 +575,67 @@ func TestUnsetFieldsAreNotSent(t *testing.T) {
 	}
 }
 
-// TestRefused checks requests that Call rejects without any network traffic.
+// TestRefused checks requests that Call rejects without any network traffic: those that could
+// reach a server point at a live fake, which must see nothing, and the message says why.
 func TestRefused(t *testing.T) {
 	t.Parallel()
+	const live = "<fake>" // replaced by the fake's address
 	tests := []struct {
 		name     string
 		client   sdkcall.Client
 		endpoint string
 		req      sdkcall.Request
+		why      string // substring of ErrMessage
 	}{
-		{"unknown client", "sdk-x", "127.0.0.1:1", sdkcall.Request{}},
-		{"real endpoint", sdkcall.ACS, "business.aliyuncs.com", sdkcall.Request{}},
-		{"real endpoint DOA", sdkcall.DOAV3, "business.aliyuncs.com:80", sdkcall.Request{}},
-		{"URL not host:port", sdkcall.DOAV1, "http://127.0.0.1:1", sdkcall.Request{}},
-		{"non-loopback IP", sdkcall.ACS, "10.0.0.1:80", sdkcall.Request{}},
-		{"XML from DOA v3", sdkcall.DOAV3, "127.0.0.1:1", sdkcall.Request{Format: "xml"}},
-		{"bad format", sdkcall.ACS, "127.0.0.1:1", sdkcall.Request{Format: "YAML"}},
-		{"bad method", sdkcall.DOAV1, "127.0.0.1:1", sdkcall.Request{Method: "PUT"}},
+		{"unknown client", "sdk-x", live, sdkcall.Request{}, `unknown client "sdk-x"`},
+		{"real endpoint", sdkcall.ACS, "business.aliyuncs.com", sdkcall.Request{}, `"business.aliyuncs.com" is not a loopback address`},
+		{"real endpoint DOA", sdkcall.DOAV3, "business.aliyuncs.com:80", sdkcall.Request{}, "is not a loopback address"},
+		{"a name that only starts like localhost", sdkcall.ACS, "localhost.example.com:80", sdkcall.Request{}, "is not a loopback address"},
+		{"URL not host:port", sdkcall.DOAV1, "http://" + live, sdkcall.Request{}, "is not host:port"},
+		{"empty endpoint", sdkcall.ACS, "", sdkcall.Request{}, "is not host:port"},
+		{"non-loopback IP", sdkcall.ACS, "10.0.0.1:80", sdkcall.Request{}, `"10.0.0.1:80" is not a loopback address`},
+		{"unspecified IP", sdkcall.ACS, "0.0.0.0:80", sdkcall.Request{}, "is not a loopback address"},
+		{"XML from DOA v3", sdkcall.DOAV3, live, sdkcall.Request{Format: "xml"}, "cannot ask for XML"},
+		{"bad format", sdkcall.ACS, live, sdkcall.Request{Format: "YAML"}, `Format "YAML"`},
+		{"bad method", sdkcall.DOAV1, live, sdkcall.Request{Method: "PUT"}, `Method "PUT"`},
+		{"negative ReadTimeout", sdkcall.ACS, live, sdkcall.Request{ReadTimeout: -time.Second}, "negative ReadTimeout"},
+		{"negative MaxRetries", sdkcall.DOAV3, live, sdkcall.Request{MaxRetries: -1}, "MaxRetries"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := sdkcall.Call(context.Background(), tc.client, tc.endpoint, akCred, tc.req)
+			f := newFake(t, reply(200, ctJSON, bodySuccess))
+			tc.req.ProductCode = "rds"
+			got := sdkcall.Call(context.Background(), tc.client, strings.ReplaceAll(tc.endpoint, live, f.addr()), akCred, tc.req)
 			assert.Equal(t, sdkcall.Unsupported, got.ErrKind)
 			assert.ErrorIs(t, got.Err, sdkcall.ErrUnsupported)
+			assert.Contains(t, got.ErrMessage, tc.why)
 			assert.False(t, got.OK)
+			assert.Empty(t, f.requests(), "refused before any traffic")
 		})
 	}
 }
 
-// TestLoopbackForms checks the endpoint spellings Call accepts.
+// TestLoopbackForms checks the endpoint spellings Call accepts: each call reaches the fake.
 func TestLoopbackForms(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, reply(200, ctJSON, bodySuccess))
-	_, port, err := net.SplitHostPort(f.addr())
-	require.NoError(t, err)
-	for _, ep := range []string{"127.0.0.1:" + port, "localhost:" + port} {
-		got := sdkcall.Call(context.Background(), sdkcall.DOAV3, ep, akCred,
-			sdkcall.Request{ProductCode: "rds", ReadTimeout: 5 * time.Second})
-		assert.True(t, got.OK, "%s: %+v", ep, got)
+	for _, tc := range []struct{ name, host string }{
+		{"IPv4 literal", "127.0.0.1"},
+		{"localhost", "localhost"},
+		{"localhost in capitals", "LOCALHOST"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, reply(200, ctJSON, bodySuccess))
+			_, port, err := net.SplitHostPort(f.addr())
+			require.NoError(t, err)
+			got := sdkcall.Call(context.Background(), sdkcall.DOAV3, net.JoinHostPort(tc.host, port), akCred,
+				sdkcall.Request{ProductCode: "rds", ReadTimeout: 5 * time.Second})
+			assert.True(t, got.OK, "%+v", got)
+			hits := f.requests()
+			require.Len(t, hits, 1)
+			assert.NoError(t, hits[0].VerifyErr, "signed for the host it was sent to")
+		})
 	}
 }
 
@@ -676,7 +726,16 @@ func TestConcurrentCallsShareEndpoint(t *testing.T) {
 			for _, o := range outs {
 				assert.True(t, o.OK, "outcome: %+v", o)
 			}
-			assert.Len(t, f.requests(), n)
+			// Each call is signed on its own: every signature verifies and no nonce repeats
+			// (the fake's verifier rejects a reused nonce).
+			hits := f.requests()
+			require.Len(t, hits, n)
+			nonces := map[string]bool{}
+			for _, h := range hits {
+				assert.NoError(t, h.VerifyErr)
+				nonces[h.Who.Nonce] = true
+			}
+			assert.Len(t, nonces, n, "distinct nonces")
 		})
 	}
 }

@@ -422,7 +422,10 @@ func TestV3MultiValueHeaders(t *testing.T) {
 func TestV3CanonicalURI(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"": "/", "/": "/", "/a+b*c%7Ed%7e": "/a%20b%2Ac~d~", "/%7": "/%7"} {
-		assert.Equal(t, want, string(appendCanonicalURI(nil, in)), in)
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, want, string(appendCanonicalURI(nil, in)), in)
+		})
 	}
 }
 
@@ -440,9 +443,12 @@ func TestParseAuthorization(t *testing.T) {
 			V3Authorization{"ACS3-HMAC-SM3", "STS.a/b=", []string{"x-acs-date"}, "1"}},
 	}
 	for _, tt := range valid {
-		got, err := ParseAuthorization(tt.in)
-		require.NoError(t, err, tt.in)
-		assert.Equal(t, tt.want, got, tt.in)
+		t.Run("valid/"+tt.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseAuthorization(tt.in)
+			require.NoError(t, err, tt.in)
+			assert.Equal(t, tt.want, got, tt.in)
+		})
 	}
 	for _, in := range []string{
 		"", " ", "ACS3-HMAC-SHA256", "ACS3-HMAC-SHA256 ", "Credential=AK,SignedHeaders=a,Signature=f",
@@ -454,10 +460,13 @@ func TestParseAuthorization(t *testing.T) {
 		"ACS3-HMAC-SHA256 Credential=A K,SignedHeaders=a,Signature=f", "ACS3(x) Credential=AK,SignedHeaders=a,Signature=f",
 		"ACS3-HMAC-SHA256 =x,Credential=AK,SignedHeaders=a,Signature=f",
 	} {
-		_, err := ParseAuthorization(in)
-		require.Error(t, err, in)
-		se := requireKind(t, err, KindIncompleteSignature, "Authorization")
-		assert.ErrorIs(t, se, ErrMalformedAuthorization, in)
+		t.Run("malformed/"+in, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseAuthorization(in)
+			require.Error(t, err, in)
+			se := requireKind(t, err, KindIncompleteSignature, "Authorization")
+			assert.ErrorIs(t, se, ErrMalformedAuthorization, in)
+		})
 	}
 }
 
@@ -478,9 +487,12 @@ func TestErrorCodes(t *testing.T) {
 	}
 	require.Len(t, want, len(kindInfo)-1, "every Kind has a code")
 	for k, code := range want {
-		assert.Equal(t, code, k.Code())
-		assert.Equal(t, code, (&Error{Kind: k}).Code())
-		assert.NotContains(t, k.String(), "invalid")
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, code, k.Code())
+			assert.Equal(t, code, (&Error{Kind: k}).Code())
+			assert.NotContains(t, k.String(), "invalid")
+		})
 	}
 	assert.Empty(t, Kind(0).Code())
 	assert.Empty(t, Kind(99).Code())
