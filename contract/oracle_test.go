@@ -309,7 +309,7 @@ func TestResponseChecks(t *testing.T) {
 		{"xml error conforms", spec.FormatXML, 400, xmlCT, rid1, xmlErr, nil},
 		{"json success conforms", spec.FormatJSON, 200, jsonCT, rid1, successJSON, nil},
 		{"xml success decodes", spec.FormatXML, 200, xmlCT, rid1, successXML, nil},
-		{"error without HostId (optional)", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com",`, "", 1), nil},
+		{"error without HostId (required by the spec)", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com",`, "", 1), []CheckName{CheckSchema}},
 		{"error without RequestId", spec.FormatJSON, 400, jsonCT, "-", strings.Replace(jsonErr, `"RequestId":"`+rid1+`",`, "", 1),
 			[]CheckName{CheckErrorShape, CheckRequestID, CheckSchema}}, // a missing field still decodes
 		{"HostId a number", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com"`, `"HostId":0`, 1),

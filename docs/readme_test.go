@@ -281,14 +281,6 @@ var skippedCommands = map[string]string{
 	`curl -s -H "Authorization: Bearer $BSSKIT_ADMIN_TOKEN" -H 'Content-Type: application/yaml' --data-binary @testdata/scenarios/retry-storm.yaml http://staging-fake:8080/__admin/faults`: "not loopback",
 }
 
-// knownFailures lists README commands that fail today for a reason outside this test's reach, with
-// the reason. Their failure is logged, not reported; once one passes the log says to remove it.
-var knownFailures = map[string]string{
-	`curl -s -X POST localhost:8080/__admin/faults -d '{"id":"down","calls":{"first":2},"outcome":{"error":"ServiceUnavailable"}}'`: "the admin cross-site guard refuses curl -d (form content type) with 403; being fixed in fake/admin_auth.go",
-	`curl -s -X POST localhost:8080/__admin/faults --data-binary @testdata/scenarios/server-5xx.yaml`:                               "the admin cross-site guard refuses curl --data-binary (form content type) with 403; being fixed in fake/admin_auth.go",
-	`curl -s -X DELETE localhost:8080/__admin/faults/down`:                                                                          "404 no rule down, because the POST two lines above was refused by the cross-site guard",
-}
-
 // shellCommand is one command of a ```sh block, continuation lines joined, with the output the
 // README shows for it in a following "# {...}" comment line, if any.
 type shellCommand struct {
@@ -399,9 +391,6 @@ func TestReadmeShellCommands(t *testing.T) {
 			}
 			for _, c := range runnable {
 				ran++
-				if _, ok := knownFailures[c.text]; ok {
-					used[c.text] = true
-				}
 				cmdText := strings.ReplaceAll(c.text, "go run ./cmd/bsskit", "bsskit")
 				if serveRE.MatchString(c.text) {
 					checkServe(t, b, c, cmdText, work, env)
@@ -413,11 +402,6 @@ func TestReadmeShellCommands(t *testing.T) {
 				runShell(t, b, c, cmdText, work, env)
 			}
 		})
-	}
-	for cmd := range knownFailures {
-		if !used[cmd] {
-			t.Logf("knownFailures lists %q, which is no longer in README.md: remove it", cmd)
-		}
 	}
 	for cmd := range skippedCommands {
 		if !used[cmd] {
@@ -529,14 +513,6 @@ func runShell(t *testing.T, b block, c shellCommand, cmdText, dir string, env []
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	where := fmt.Sprintf("README sh block %d, README.md:%d: %s", b.index, c.line, c.text)
-	if reason, ok := knownFailures[c.text]; ok {
-		if err != nil {
-			t.Logf("%s\nKNOWN FAILURE (%s): %v\nstdout: %s", where, reason, err, stdout.String())
-		} else {
-			t.Logf("%s\npasses now: remove it from knownFailures", where)
-		}
-		return
-	}
 	if err != nil {
 		t.Errorf("%s\nran %q: %v\nstdout: %s\nstderr: %s", where, cmdText, err, stdout.String(), stderr.String())
 		return
