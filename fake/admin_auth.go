@@ -4,10 +4,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/bsskit/bsskit/internal/loopback"
 )
 
 // ErrAdminTokenRequired is returned by [Server.Start] and [Server.Serve] for an address that is not
@@ -25,25 +26,9 @@ const AdminTokenHeader = "X-Bsskit-Admin-Token"
 // logs, the journal or error messages.
 func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
 
-// isLoopback reports whether addr ("host:port" or a bare host) names only loopback interfaces:
-// "localhost", 127.0.0.0/8 or ::1. An empty host, 0.0.0.0, :: and any other name or address are
-// not loopback.
-func isLoopback(addr string) bool {
-	host := addr
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // checkBind refuses a non-loopback address without an admin token.
 func (s *Server) checkBind(addr string) error {
-	if s.cfg.adminToken == "" && !isLoopback(addr) {
+	if s.cfg.adminToken == "" && !loopback.Addr(addr) {
 		return ErrAdminTokenRequired
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/internal/loopback"
 )
 
 // serveConfig is what the serve flags say; it turns into the fake package's options, so the binary
@@ -80,7 +80,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	if c.adminToken == "" {
 		c.adminToken = os.Getenv("BSSKIT_ADMIN_TOKEN")
 	}
-	if c.adminToken == "" && !isLoopback(c.addr) {
+	if c.adminToken == "" && !loopback.Addr(c.addr) {
 		return nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.addr)
 	}
 	if c.stateRepair && c.state == "" {
@@ -233,7 +233,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // address actually listened on (the real port, not --addr's :0). It never logs the admin token itself.
 func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	switch {
-	case c.adminToken != "" && !isLoopback(c.addr):
+	case c.adminToken != "" && !loopback.Addr(c.addr):
 		log.Info("admin API requires the admin token (listening beyond loopback)", "addr", addr, "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
 	case c.adminToken != "":
 		log.Info("admin API requires the admin token", "header", "Authorization: Bearer <token> or "+fake.AdminTokenHeader)
@@ -245,19 +245,4 @@ func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	} else {
 		log.Info("no state file: orders are lost on exit (--state FILE keeps them)")
 	}
-}
-
-// isLoopback reports whether addr ("host:port" or a bare host) names only loopback interfaces:
-// "localhost", 127.0.0.0/8 or ::1. The fake applies the same rule when it starts.
-func isLoopback(addr string) bool {
-	host := addr
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bsskit/bsskit/internal/loopback"
 )
 
 // Client names one official SDK shape that Call can drive.
@@ -241,14 +243,7 @@ func checkLoopback(endpoint string) error {
 	if endpoint == "" || strings.Contains(endpoint, "/") {
 		return fmt.Errorf("%w: endpoint %q is not host:port", ErrUnsupported, endpoint)
 	}
-	host := endpoint
-	if h, _, err := net.SplitHostPort(endpoint); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
-	}
-	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil && ip.IsLoopback() {
+	if loopback.Addr(endpoint) {
 		return nil
 	}
 	return fmt.Errorf("%w: endpoint %q is not a loopback address", ErrUnsupported, endpoint)
