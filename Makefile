@@ -69,15 +69,15 @@ $(WIREMOCK_JAR):
 
 bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bare net/http on loopback (a few minutes; needs npm, Java)
 	$(GO) build -o .tools/bench/bsskit ./cmd/bsskit
-	$(GO) build -o .tools/bench/benchload ./internal/loadgen/benchload
+	$(GO) build -o .tools/bench/benchload ./cmd/benchload
 	.tools/bench/benchload -bsskit .tools/bench/bsskit -prism $(PRISM) -wiremock-jar $(WIREMOCK_JAR) \
 	  -spec spec/bssopenapi.yaml $(BENCHLOAD_FLAGS)
 
 .PHONY: mutants contract
 
 mutants: ## contract suite vs the unmodified fake and every mutant fake: prints the kill rate (must be 100%)
-	$(GO) run ./internal/mutants/cmd/killrate -signature v1
-	$(GO) run ./internal/mutants/cmd/killrate -signature v3
+	$(GO) run ./cmd/killrate -signature v1
+	$(GO) run ./cmd/killrate -signature v3
 
 contract: ## contract suite against ENDPOINT, or against a fresh `bsskit serve` (CONTRACT_FLAGS=... for more)
 	@if [ -n "$(ENDPOINT)" ]; then $(GO) run ./cmd/bsskit contract --endpoint $(ENDPOINT) $(CONTRACT_FLAGS); else \
@@ -102,4 +102,4 @@ fuzz-short: ## run every fuzz target for $(FUZZ_SHORT) each (part of make test)
 
 soak: ## bounded soak of a bsskit serve built from the repo: loopback, faults on, $(SOAK_DURATION) (SOAK_DURATION=10m)
 	$(GO) build -o bin/bsskit ./cmd/bsskit
-	$(GO) run ./internal/soak -bin bin/bsskit -duration $(SOAK_DURATION) $(SOAK_FLAGS)
+	$(GO) run ./cmd/soak -bin bin/bsskit -duration $(SOAK_DURATION) $(SOAK_FLAGS)

@@ -27,4 +27,4 @@
 //	err := v.ValidateResponse(ctx, req, status, header, body)
 package spec
 
-//go:generate go run ../internal/gen/errcodes -in bssopenapi.yaml -out codes.gen.go
+//go:generate go run ../cmd/errcodes -in bssopenapi.yaml -out codes.gen.go

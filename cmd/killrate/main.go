@@ -2,7 +2,7 @@
 // internal/mutants and prints the kill rate. It exits 1 unless both baselines pass and the kill
 // rate is 100%. `make mutants` runs it.
 //
-//	go run ./internal/mutants/cmd/killrate [-seed N] [-signature v1|v3]
+//	go run ./cmd/killrate [-seed N] [-signature v1|v3]
 package main
 
 import (

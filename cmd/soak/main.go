@@ -5,7 +5,7 @@
 // descriptors (/proc/PID/fd), prints them, and fails if any grew past its bound after warm-up. It
 // stops by itself: every loop is bounded in time and count. Linux only (it reads /proc).
 //
-//	go build -o bin/bsskit ./cmd/bsskit && go run ./internal/soak -bin bin/bsskit -duration 3m
+//	go build -o bin/bsskit ./cmd/bsskit && go run ./cmd/soak -bin bin/bsskit -duration 3m
 //
 // make soak does exactly that (SOAK_DURATION=3m).
 package main
