@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -21,19 +22,19 @@ import (
 // test, or with [New] to configure, embed ([Server.Handler]) or start it yourself ([Server.Start]).
 // All methods are safe for concurrent use.
 type Server struct {
-	cfg       config
-	clock     Clock
-	log       *slog.Logger
-	validator *validator
-	specV     *spec.Validator // nil unless the spec check is on
-	resp      *respRules      // the compiled response check, when the spec check is not configured (respcheck.go)
-	seed      uint64
-	closing   chan struct{} // closed by Close: hung requests give up
-	auth      authState     // signature verification (auth.go)
-	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits        // effective limits (limits.go)
-	connLim   *connLimiter  // nil when MaxConns is off
-	persist   *stateFile    // nil without WithStateFile (state.go)
+	cfg     config
+	clock   Clock
+	log     *slog.Logger
+	check   *check.Spec     // the compiled request and response checks (internal/check)
+	specV   *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp    bool            // run check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed    uint64
+	closing chan struct{} // closed by Close: hung requests give up
+	auth    authState     // signature verification (auth.go)
+	nRules  atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
+	limits  Limits        // effective limits (limits.go)
+	connLim *connLimiter  // nil when MaxConns is off
+	persist *stateFile    // nil without WithStateFile (state.go)
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -73,7 +74,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := cfg.catalog.Validate(); err != nil {
 		return nil, fmt.Errorf("fake: catalogue: %w", err)
 	}
-	v, err := sharedValidator()
+	v, err := check.Shared()
 	if err != nil {
 		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
 	}
@@ -88,16 +89,17 @@ func New(opts ...Option) (*Server, error) {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{
-		cfg:       cfg,
-		clock:     cfg.clock,
-		log:       logger,
-		validator: v,
-		seed:      cfg.seed,
-		closing:   make(chan struct{}),
-		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
-		catalog:   cfg.catalog,
-		store:     newStore(),
-		journal:   journal{limit: cfg.journalLimit},
+		cfg:     cfg,
+		clock:   cfg.clock,
+		log:     logger,
+		check:   v,
+		resp:    !cfg.specCheckSet,
+		seed:    cfg.seed,
+		closing: make(chan struct{}),
+		rng:     rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
+		catalog: cfg.catalog,
+		store:   newStore(),
+		journal: journal{limit: cfg.journalLimit},
 	}
 	s.limits = cfg.limits.resolved(cfg.maxBody)
 	s.connLim = newConnLimiter(s.limits.MaxConns)
@@ -111,10 +113,6 @@ func New(opts ...Option) (*Server, error) {
 		if s.specV, err = spec.SharedValidator(); err != nil {
 			return nil, err
 		}
-	} else if !cfg.specCheckSet {
-		if s.resp, err = sharedRespRules(); err != nil { // respcheck.go
-			return nil, fmt.Errorf("fake: compile the spec's responses: %w", err)
-		}
 	}
 	if err := s.openStateFile(); err != nil { // state.go
 		return nil, err
@@ -123,11 +121,14 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
-// the server cannot start, closes it in t.Cleanup, and (unless [WithSpecCheck] says otherwise)
-// reports every response that does not conform to the spec as a test error.
+// the server cannot start, closes it in t.Cleanup, and reports every response that does not conform
+// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead).
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) })}, opts...)
+	report := func(o *config) {
+		o.checkReport = func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }
+	}
+	all := append([]Option{report}, opts...)
 	s, err := New(all...)
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)

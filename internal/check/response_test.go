@@ -1,4 +1,4 @@
-package fake
+package check_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -14,7 +15,7 @@ import (
 // reference, on valid and invalid answers in both formats.
 func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 	t.Parallel()
-	rr, err := sharedRespRules()
+	chk, err := check.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 			h.Set("X-Acs-Request-Id", "r")
 		}
 		want := kin.ValidateResponse(context.Background(), r, c.status, h, []byte(c.body))
-		got := rr.check(c.status, h, []byte(c.body))
+		got := chk.Response(c.status, h, []byte(c.body))
 		if c.stricter {
 			if got == nil || want != nil {
 				t.Errorf("%s: compiled check says %v (want an error), kin-openapi says %v (want none)", c.name, got, want)
@@ -86,7 +87,7 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 func FuzzRespCheck(f *testing.F) {
 	f.Add("6000EE23", "Success", "Successful!", "214567890120123", "rtc-cn-1", true, false)
 	f.Add("r", "InvalidParameter", "<&>\"'\x01]]>", "1", "i", false, true)
-	rr, err := sharedRespRules()
+	chk, err := check.Shared()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func FuzzRespCheck(f *testing.F) {
 		}
 		h := http.Header{"Content-Type": {ct}, "X-Acs-Request-Id": {"r"}}
 		want := kin.ValidateResponse(context.Background(), r, status, h, body)
-		got := rr.check(status, h, body)
+		got := chk.Response(status, h, body)
 		if (got == nil) != (want == nil) {
 			t.Errorf("body %q: compiled check says %v, kin-openapi says %v", body, got, want)
 		}
@@ -118,7 +119,7 @@ func FuzzRespCheck(f *testing.F) {
 }
 
 func BenchmarkRespCheck(b *testing.B) {
-	rr, err := sharedRespRules()
+	chk, err := check.Shared()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func BenchmarkRespCheck(b *testing.B) {
 	b.Run("impl=compiled", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := rr.check(200, h, body); err != nil {
+			if err := chk.Response(200, h, body); err != nil {
 				b.Fatal(err)
 			}
 		}
