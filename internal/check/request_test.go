@@ -53,4 +53,3 @@ func FuzzParameters(f *testing.F) {
 		}
 	})
 }
-
