@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -422,8 +423,8 @@ func (sc *jsonScanner) value(n *schemaNode, depth int) error {
 		return nil
 	case c == '-' || ('0' <= c && c <= '9'):
 		start := sc.i
-		for sc.i < len(sc.b) && strings.IndexByte("+-0123456789.eE", sc.b[sc.i]) >= 0 {
-			sc.i++
+		if !sc.number() {
+			return errJSONSyntax
 		}
 		num := string(sc.b[start:sc.i])
 		f, err := strconv.ParseFloat(num, 64)
@@ -504,6 +505,42 @@ func (sc *jsonScanner) object(n *schemaNode, depth int) error {
 	}
 }
 
+// number reads a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (sc *jsonScanner) number() bool {
+	digits := func() int {
+		n := 0
+		for sc.i < len(sc.b) && '0' <= sc.b[sc.i] && sc.b[sc.i] <= '9' {
+			sc.i++
+			n++
+		}
+		return n
+	}
+	if sc.i < len(sc.b) && sc.b[sc.i] == '-' {
+		sc.i++
+	}
+	if sc.i < len(sc.b) && sc.b[sc.i] == '0' {
+		sc.i++
+	} else if digits() == 0 {
+		return false
+	}
+	if sc.i < len(sc.b) && sc.b[sc.i] == '.' {
+		sc.i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if sc.i < len(sc.b) && (sc.b[sc.i] == 'e' || sc.b[sc.i] == 'E') {
+		sc.i++
+		if sc.i < len(sc.b) && (sc.b[sc.i] == '+' || sc.b[sc.i] == '-') {
+			sc.i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // str reads a JSON string; without escapes it is a view of the body, so nothing is allocated.
 func (sc *jsonScanner) str() ([]byte, error) {
 	start := sc.i
@@ -516,8 +553,8 @@ func (sc *jsonScanner) str() ([]byte, error) {
 			if !escaped {
 				return sc.b[start+1 : sc.i-1], nil
 			}
-			s, err := strconv.Unquote(string(sc.b[start:sc.i]))
-			if err != nil {
+			var s string // escapes are rare: encoding/json decodes them exactly as JSON says
+			if err := json.Unmarshal(sc.b[start:sc.i], &s); err != nil {
 				return nil, errJSONSyntax
 			}
 			return []byte(s), nil
@@ -571,11 +608,16 @@ func (x *xmlScanner) ws() {
 	}
 }
 
+// xmlDecls are the XML declarations accepted: any other is left in place, where it is not an
+// element and fails.
+var xmlDecls = []string{`<?xml version="1.0" encoding="UTF-8"?>`, `<?xml version="1.0" encoding="utf-8"?>`, `<?xml version="1.0"?>`}
+
 func (x *xmlScanner) skipProlog() {
 	x.ws()
-	if bytes.HasPrefix(x.b[x.i:], []byte("<?xml")) {
-		if j := bytes.Index(x.b[x.i:], []byte("?>")); j >= 0 {
-			x.i += j + 2
+	for _, decl := range xmlDecls {
+		if bytes.HasPrefix(x.b[x.i:], []byte(decl)) {
+			x.i += len(decl)
+			break
 		}
 	}
 	x.ws()
@@ -591,7 +633,7 @@ func (x *xmlScanner) open() ([]byte, error) {
 		return nil, errXMLSyntax
 	}
 	name := x.b[x.i+1 : x.i+j]
-	if len(name) == 0 || bytes.ContainsAny(name, " \t\r\n/=\"'<") {
+	if !xmlName(name) {
 		return nil, fmt.Errorf("%w: unsupported tag <%s>", errXMLSyntax, name)
 	}
 	x.i += j + 1
@@ -613,6 +655,9 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			end := bytes.Index(rest, []byte("]]>"))
 			if end < 0 {
 				return errXMLSyntax
+			}
+			if !xmlChars(rest[9:end]) {
+				return fmt.Errorf("%w: a character outside XML's range", errXMLSyntax)
 			}
 			x.text = append(x.text, rest[9:end]...)
 			x.i += end + 3
@@ -675,6 +720,9 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			if end < 0 {
 				return errXMLSyntax
 			}
+			if !xmlChars(rest[:end]) {
+				return fmt.Errorf("%w: a character outside XML's range", errXMLSyntax)
+			}
 			x.text = append(x.text, rest[:end]...)
 			x.i += end
 		}
@@ -705,5 +753,46 @@ func xmlEntity(e []byte) (rune, bool) {
 	default:
 		return 0, false
 	}
-	return rune(n), err == nil && utf8.ValidRune(rune(n))
+	return rune(n), err == nil && xmlChar(rune(n))
+}
+
+// xmlChar reports whether r is a character XML allows (its Char production, as encoding/xml).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || 0x20 <= r && r <= 0xD7FF ||
+		0xE000 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0x10FFFF
+}
+
+// xmlChars reports whether b is UTF-8 made of characters XML allows. ASCII text, the usual case,
+// is checked a byte at a time.
+func xmlChars(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// xmlName reports whether b is a tag name of the gateway's XML: ASCII letters, digits, '_', '-'
+// and '.', not starting with a digit, '-' or '.' (stricter than XML, which allows more).
+func xmlName(b []byte) bool {
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
+		case i > 0 && ('0' <= c && c <= '9' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return len(b) > 0
 }
