@@ -53,3 +53,28 @@ func FuzzParameters(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkRequestCheck(b *testing.B) {
+	o := newRequestOracle(b)
+	params := url.Values{
+		"ProductCode": {"sas"}, "SubscriptionType": {"Subscription"}, "Period": {"12"}, "ClientToken": {"6000EE23-274B-4E07"},
+		"OwnerId": {"1234567890123456"}, "Parameter.1.Code": {"Version"}, "Parameter.1.Value": {"level2"},
+		"Parameter.2.Code": {"ServerNum"}, "Parameter.2.Value": {"5"},
+	}
+	b.Run("impl=compiled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, viol := o.chk.Request(params); viol != nil {
+				b.Fatal(viol)
+			}
+		}
+	})
+	b.Run("impl=kin-openapi", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := o.verdicts(params); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

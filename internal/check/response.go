@@ -575,7 +575,8 @@ func (sc *jsonScanner) str() ([]byte, error) {
 // predefined entities and numeric character references. Attributes are not used by the spec and
 // are rejected.
 func checkXML(body []byte, n *schemaNode) error {
-	x := &xmlScanner{b: body}
+	var text [128]byte // leaves are short: their text is gathered here, not on the heap
+	x := &xmlScanner{b: body, text: text[:0]}
 	x.skipProlog()
 	name, err := x.open()
 	if err != nil {
@@ -615,7 +616,7 @@ var xmlDecls = []string{`<?xml version="1.0" encoding="UTF-8"?>`, `<?xml version
 func (x *xmlScanner) skipProlog() {
 	x.ws()
 	for _, decl := range xmlDecls {
-		if bytes.HasPrefix(x.b[x.i:], []byte(decl)) {
+		if rest := x.b[x.i:]; len(rest) >= len(decl) && string(rest[:len(decl)]) == decl {
 			x.i += len(decl)
 			break
 		}
@@ -716,11 +717,11 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			x.text = utf8.AppendRune(x.text, r)
 			x.i += end + 1
 		default:
-			end := bytes.IndexAny(rest, "<&")
+			end := xmlTextEnd(rest)
 			if end < 0 {
 				return errXMLSyntax
 			}
-			if !xmlChars(rest[:end]) {
+			if end < len(rest) && rest[end] != '<' && rest[end] != '&' {
 				return fmt.Errorf("%w: a character outside XML's range", errXMLSyntax)
 			}
 			x.text = append(x.text, rest[:end]...)
@@ -781,6 +782,29 @@ func xmlChars(b []byte) bool {
 		i += size
 	}
 	return true
+}
+
+// xmlTextEnd returns the index of the first '<' or '&' of b, or of the first byte that does not
+// begin a character XML allows, or -1 when b ends first: text is scanned once.
+func xmlTextEnd(b []byte) int {
+	for i := 0; i < len(b); {
+		c := b[i]
+		switch {
+		case c == '<' || c == '&':
+			return i
+		case c >= 0x20 && c < utf8.RuneSelf || c == 0x09 || c == 0x0A || c == 0x0D:
+			i++
+		case c < utf8.RuneSelf:
+			return i
+		default:
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 || !xmlChar(r) {
+				return i
+			}
+			i += size
+		}
+	}
+	return -1
 }
 
 // xmlName reports whether b is a tag name of the gateway's XML: ASCII letters, digits, '_', '-'

@@ -166,3 +166,19 @@ func BenchmarkRespCheck(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRespCheckXML is BenchmarkRespCheck's compiled case for the gateway's XML.
+func BenchmarkRespCheckXML(b *testing.B) {
+	chk, err := check.Shared()
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := wire.AppendFailure(nil, wire.XML, &wire.Failure{RequestID: "1DD9FD9A", HostID: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is not valid.", Recommend: "https://x/?a=1&b=2"})
+	h := http.Header{"Content-Type": {wire.ContentTypeXML}, "X-Acs-Request-Id": {"r"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := chk.Response(400, h, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
