@@ -26,12 +26,16 @@ type Param struct {
 
 // Input is a valid CreateInstance request: the parameters the business logic uses.
 type Input struct {
-	// The named parameters, as sent (OwnerID is OwnerId); Period and RenewPeriod parsed.
+	// ProductCode, ProductType, SubscriptionType, ClientToken, RenewalStatus and Logistics are the
+	// parameters of those names as sent ("" when absent).
 	ProductCode, ProductType, SubscriptionType string
 	ClientToken, RenewalStatus, Logistics      string
-	OwnerID                                    string
-	Period, RenewPeriod                        int
-	Parameters                                 []Param
+	// OwnerID is OwnerId as sent: 16 digits, or "".
+	OwnerID string
+	// Period and RenewPeriod are the parameters parsed (0 when absent).
+	Period, RenewPeriod int
+	// Parameters are the Parameter.n elements in ascending n (nil when there are none).
+	Parameters []Param
 }
 
 // Violation is a request validation failure: the code to answer and the parameter to name.
