@@ -12,7 +12,7 @@ import (
 // owner against the accounts, ClientToken idempotency, product and modules against the catalogue,
 // then the order.
 func (s *Server) createInstance(ex *exchange) {
-	in, viol := s.check.Request(ex.req.Params)
+	in, viol := s.validator.Request(ex.req.Params)
 	if viol != nil {
 		ex.fail(viol.Code, viol.Param)
 		return

@@ -9,7 +9,7 @@ import (
 // the report [NewServer] installs (t.Errorf), else it is logged at error level: a fake that answers
 // outside its own spec is a bug worth seeing in `bsskit serve`'s log.
 func (s *Server) checkCompiled(ex *exchange) {
-	err := s.check.Response(ex.status, ex.w.Header(), ex.body)
+	err := s.validator.Response(ex.status, ex.w.Header(), ex.body)
 	if err == nil {
 		return
 	}

@@ -22,19 +22,19 @@ import (
 // test, or with [New] to configure, embed ([Server.Handler]) or start it yourself ([Server.Start]).
 // All methods are safe for concurrent use.
 type Server struct {
-	cfg     config
-	clock   Clock
-	log     *slog.Logger
-	check   *check.Spec     // the compiled request and response checks (internal/check)
-	specV   *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp    bool            // run check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed    uint64
-	closing chan struct{} // closed by Close: hung requests give up
-	auth    authState     // signature verification (auth.go)
-	nRules  atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
-	limits  Limits        // effective limits (limits.go)
-	connLim *connLimiter  // nil when MaxConns is off
-	persist *stateFile    // nil without WithStateFile (state.go)
+	cfg       config
+	clock     Clock
+	log       *slog.Logger
+	validator *check.Spec     // the compiled request and response checks (internal/check)
+	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed      uint64
+	closing   chan struct{} // closed by Close: hung requests give up
+	auth      authState     // signature verification (auth.go)
+	nRules    atomic.Int32  // len(faults.list): the request path skips the rule stage at 0
+	limits    Limits        // effective limits (limits.go)
+	connLim   *connLimiter  // nil when MaxConns is off
+	persist   *stateFile    // nil without WithStateFile (state.go)
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
@@ -89,17 +89,17 @@ func New(opts ...Option) (*Server, error) {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{
-		cfg:     cfg,
-		clock:   cfg.clock,
-		log:     logger,
-		check:   v,
-		resp:    !cfg.specCheckSet,
-		seed:    cfg.seed,
-		closing: make(chan struct{}),
-		rng:     rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
-		catalog: cfg.catalog,
-		store:   newStore(),
-		journal: journal{limit: cfg.journalLimit},
+		cfg:       cfg,
+		clock:     cfg.clock,
+		log:       logger,
+		validator: v,
+		resp:      !cfg.specCheckSet,
+		seed:      cfg.seed,
+		closing:   make(chan struct{}),
+		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
+		catalog:   cfg.catalog,
+		store:     newStore(),
+		journal:   journal{limit: cfg.journalLimit},
 	}
 	s.limits = cfg.limits.resolved(cfg.maxBody)
 	s.connLim = newConnLimiter(s.limits.MaxConns)
