@@ -12,9 +12,9 @@ import (
 // owner against the accounts, ClientToken idempotency, product and modules against the catalogue,
 // then the order.
 func (s *Server) createInstance(ex *exchange) {
-	in, viol := s.validator.validate(ex.req.Params)
+	in, viol := s.validator.Request(ex.req.Params)
 	if viol != nil {
-		ex.fail(viol.code, viol.param)
+		ex.fail(viol.Code, viol.Param)
 		return
 	}
 	order, replayed, code, param := s.placeDurable(ex, in) // state.go: placeLocked under s.mu, then the state file
@@ -79,7 +79,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 		OwnerID:          in.OwnerID,
 		ClientToken:      in.ClientToken,
 		Logistics:        in.Logistics,
-		Parameters:       slices.Clone(in.Parameters),
+		Parameters:       orderParams(in.Parameters),
 		RequestID:        ex.entry.RequestID,
 		CreatedAt:        ex.entry.Time,
 	}

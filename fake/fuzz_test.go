@@ -19,8 +19,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,49 +200,6 @@ func FuzzServeHTTP(f *testing.F) {
 		}
 		if len(s.Orders()) > 1000 {
 			s.Reset()
-		}
-	})
-}
-
-// FuzzParameters fuzzes Parameter.n flattening and the parameter rules: no panic, and an accepted
-// request's Parameters are in ascending n within 1..100, each the element's Code and Value.
-func FuzzParameters(f *testing.F) {
-	f.Add("ProductCode=rtc&SubscriptionType=PayAsYouGo&Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
-	f.Add("ProductCode=sas&SubscriptionType=Subscription&Period=12&Parameter.2.Code=Version&Parameter.2.Value=level2&Parameter.10.Code=ServerNum&Parameter.10.Value=5")
-	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.1.Code=a&Parameter.1.Code=b&Parameter.1.Value=c")
-	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.100.Code=a&Parameter.100.Value=&Parameter.+1.Code=q")
-	f.Add("ProductCode=x&SubscriptionType=PayAsYouGo&Parameter.1.Code=a&Parameter.1.Value=b&Parameter.1.Other=z&Parameter..Code=y&Parameter.1")
-	v, err := sharedValidator()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, rawQuery string) {
-		params, _ := url.ParseQuery(rawQuery)
-		in, viol := v.validate(params)
-		in2, viol2 := v.validate(params)
-		if !reflect.DeepEqual(in, in2) || !reflect.DeepEqual(viol, viol2) {
-			t.Fatalf("validation is not deterministic")
-		}
-		if viol != nil {
-			if _, ok := spec.Lookup(viol.code); !ok {
-				t.Fatalf("uncatalogued code %q", viol.code)
-			}
-			if viol.param == "" && viol.code != spec.CodeInvalidParameter {
-				t.Fatalf("violation %s names no parameter", viol.code)
-			}
-			return
-		}
-		if !slices.IsSortedFunc(in.Parameters, func(a, b Param) int { return a.N - b.N }) {
-			t.Fatalf("Parameters not in ascending n: %+v", in.Parameters)
-		}
-		for i, p := range in.Parameters {
-			if p.N < 1 || p.N > 100 || (i > 0 && in.Parameters[i-1].N == p.N) {
-				t.Fatalf("bad or repeated n %d", p.N)
-			}
-			n := strconv.Itoa(p.N)
-			if params.Get("Parameter."+n+".Code") != p.Code || params.Get("Parameter."+n+".Value") != p.Value {
-				t.Fatalf("element %d is not the request's: %+v", p.N, p)
-			}
 		}
 	})
 }

@@ -217,7 +217,7 @@ func (ex *exchange) finish() {
 	ex.record()
 	if s.specV != nil && ex.written && !ex.noSpec {
 		s.checkSpec(ex)
-	} else if s.resp != nil && ex.written && !ex.noSpec {
+	} else if s.resp && ex.written && !ex.noSpec {
 		s.checkCompiled(ex) // respcheck.go
 	}
 	if s.log.Enabled(context.Background(), slog.LevelDebug) {

@@ -17,6 +17,7 @@ type config struct {
 	hostID       string // the HostId of error bodies
 	specCheck    func(error)
 	specCheckSet bool
+	checkReport  func(error) // where the compiled check reports failures (NewServer: t.Errorf); nil: the log
 	rules        []Rule  // WithRules, WithScenario
 	scenarioSeed *uint64 // WithScenario's seed, used unless WithSeed
 	limits       Limits  // WithLimits (limits.go)
@@ -85,10 +86,11 @@ func WithLogger(l *slog.Logger) Option { return func(o *config) { o.logger = l }
 // WithAddr sets the address [Server.Start] listens on (default "127.0.0.1:0", a free loopback port).
 func WithAddr(addr string) Option { return func(o *config) { o.addr = addr } }
 
-// WithSpecCheck validates every response the fake sends against the spec (kin-openapi) and calls
-// report with each failure. [NewServer] turns it on with t.Errorf; pass nil to turn it off.
-// Without this option ([New], bsskit serve) a compiled check of the spec's responses, a fraction
-// of kin-openapi's cost, validates every response and logs failures at error level.
+// WithSpecCheck replaces the default response check with kin-openapi, the reference validator,
+// and calls report with each response that does not conform to the spec; pass nil to check no
+// response at all. Without this option every response is checked by the compiled check, which
+// kin-openapi is tested and fuzzed against and which costs a fraction of it: [NewServer] reports
+// its failures with t.Errorf, [New] (bsskit serve) logs them at error level.
 func WithSpecCheck(report func(error)) Option {
 	return func(o *config) { o.specCheck, o.specCheckSet = report, true }
 }

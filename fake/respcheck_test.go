@@ -1,153 +1,109 @@
 package fake
 
 import (
-	"context"
+	"bytes"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
-	"github.com/bsskit/bsskit/generated"
-	"github.com/bsskit/bsskit/internal/wire"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/bsskit/bsskit/spec"
 )
 
-// TestRespCheckAgreesWithKinOpenAPI checks the compiled response check against kin-openapi, the
-// reference, on valid and invalid answers in both formats.
-func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
+// reportingTB records the Errorf calls NewServer's response check makes, and is the real test
+// for everything else.
+type reportingTB struct {
+	testing.TB
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *reportingTB) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// answerWith runs the end of an exchange (journal, response check) on an answer the fake's own
+// code would never produce.
+func answerWith(s *Server, status int, body string) {
+	w := httptest.NewRecorder()
+	w.Header().Set("Content-Type", spec.FormatJSON.ContentType())
+	w.Header().Set("X-Acs-Request-Id", "6000EE23")
+	ex := &exchange{s: s, w: w, r: httptest.NewRequest(http.MethodPost, "/", nil), status: status, body: []byte(body), written: true}
+	ex.entry.RequestID = "6000EE23"
+	ex.finish()
+}
+
+const (
+	conforming = `{"RequestId":"6000EE23","Success":true,"Code":"Success","Message":"Successful!","Data":{"OrderId":"1","InstanceId":"i"}}`
+	offSpec    = `{"RequestId":"6000EE23","Code":"Success","Message":"Successful!"}` // no Success
+)
+
+// TestResponseCheckReports checks which response check runs and where its failures go: the
+// compiled check by default (NewServer: t.Errorf), kin-openapi with WithSpecCheck(report), none
+// with WithSpecCheck(nil).
+func TestResponseCheckReports(t *testing.T) {
 	t.Parallel()
-	rr, err := sharedRespRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	kin, err := spec.SharedValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		js  = spec.FormatJSON.ContentType()
-		xml = spec.FormatXML.ContentType()
-	)
-	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
-	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is \"not\" valid.\n", Recommend: "https://x/?a=1&b=]]>2"}
-	cases := []struct {
-		name, ct, body string
-		status         int
-		noReqID        bool
-		stricter       bool // the compiled check rejects what kin-openapi lets through
+	tests := []struct {
+		name       string
+		check      string // "default", "kin-openapi", "none"
+		body       string
+		wantTB     string // substring of the one t.Errorf report; "" for none
+		wantReport string // substring of the one WithSpecCheck report; "" for none
 	}{
-		{name: "success json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, ok))},
-		{name: "success xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, ok))},
-		{name: "success false json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
-		{name: "success false xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
-		{name: "error json", status: 400, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
-		{name: "error xml", status: 404, ct: xml, body: string(wire.AppendFailure(nil, spec.FormatXML, fail))},
-		{name: "error 503 json", status: 503, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
-		{name: "undocumented status", status: 418, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
-		{name: "undocumented content type", status: 200, ct: "text/plain", body: "hello"},
-		{name: "no request id header", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, ok)), noReqID: true},
-		{name: "missing RequestId", status: 200, ct: js, body: `{"Success":true,"Code":"Success","Message":"m"}`},
-		{name: "empty RequestId", status: 400, ct: js, body: `{"RequestId":"","HostId":"h","Code":"X","Message":"m","Recommend":"u"}`},
-		{name: "Success as string", status: 200, ct: js, body: `{"RequestId":"r","Success":"true","Code":"Success","Message":"m"}`},
-		{name: "OrderId not digits", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Success","Message":"m","Data":{"OrderId":"12a","InstanceId":"i"}}`},
-		{name: "OrderId number", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Success","Message":"m","Data":{"OrderId":12,"InstanceId":"i"}}`},
-		{name: "Data without InstanceId", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Success","Message":"m","Data":{"OrderId":"12"}}`},
-		{name: "extra property", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Success","Message":"m","Extra":[1,{"a":null}]}`},
-		{name: "escaped strings", status: 400, ct: js, body: `{"RequestId":"r\u0041","HostId":"h","Code":"C\"","Message":"\\ \n","Recommend":"u"}`},
-		{name: "truncated json", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Su`},
-		{name: "empty body", status: 200, ct: js, body: ``},
-		{name: "trailing garbage", status: 400, ct: js, body: `{"RequestId":"r","HostId":"h","Code":"C","Message":"m","Recommend":"u"}x`, stricter: true},
-		{name: "xml wrong root", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Oops><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Oops>`},
-		{name: "xml missing Code", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>r</RequestId><HostId>h</HostId><Message>m</Message><Recommend>u</Recommend></Error>`},
-		{name: "xml Success not boolean", status: 200, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>r</RequestId><Success>yes</Success><Code>c</Code><Message>m</Message></CreateInstanceResponse>`},
-		{name: "xml OrderId not digits", status: 200, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>r</RequestId><Success>true</Success><Code>c</Code><Message>m</Message><Data><OrderId>x1</OrderId><InstanceId>i</InstanceId></Data></CreateInstanceResponse>`},
-		{name: "error without HostId", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Recommend":"u"}`},
-		{name: "error without Recommend", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>r</RequestId><HostId>h</HostId><Code>C</Code><Message>m</Message></Error>`},
-		{name: "xml unclosed", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>r</RequestId>`},
+		{name: "default, conforming answer", check: "default", body: conforming},
+		{name: "default, off-spec answer", check: "default", body: offSpec, wantTB: "property Success is missing"},
+		{name: "kin-openapi, conforming answer", check: "kin-openapi", body: conforming},
+		{name: "kin-openapi, off-spec answer", check: "kin-openapi", body: offSpec, wantReport: `property "Success" is missing`},
+		{name: "none, off-spec answer", check: "none", body: offSpec},
 	}
-	r := httptest.NewRequest(http.MethodPost, "/", nil)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			h := http.Header{"Content-Type": {c.ct}}
-			if !c.noReqID {
-				h.Set("X-Acs-Request-Id", "r")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tb := &reportingTB{TB: t}
+			var reports []string
+			var opts []Option
+			switch tt.check {
+			case "kin-openapi":
+				opts = append(opts, WithSpecCheck(func(err error) { reports = append(reports, err.Error()) }))
+			case "none":
+				opts = append(opts, WithSpecCheck(nil))
 			}
-			want := kin.ValidateResponse(context.Background(), r, c.status, h, []byte(c.body))
-			got := rr.check(c.status, h, []byte(c.body))
-			if c.stricter {
-				if got == nil || want != nil {
-					t.Errorf("%s: compiled check says %v (want an error), kin-openapi says %v (want none)", c.name, got, want)
-				}
-				return
-			}
-			if (got == nil) != (want == nil) {
-				t.Errorf("%s: compiled check says %v, kin-openapi says %v", c.name, got, want)
-			}
+			answerWith(NewServer(tb, opts...), 200, tt.body)
+			assertOne(t, "t.Errorf", tb.errs, tt.wantTB)
+			assertOne(t, "WithSpecCheck's report", reports, tt.wantReport)
 		})
 	}
 }
 
-// FuzzRespCheck checks that every answer the encoders produce passes the compiled check, as it
-// passes kin-openapi.
-func FuzzRespCheck(f *testing.F) {
-	f.Add("6000EE23", "Success", "Successful!", "214567890120123", "rtc-cn-1", true, false)
-	f.Add("r", "InvalidParameter", "<&>\"'\x01]]>", "1", "i", false, true)
-	rr, err := sharedRespRules()
-	if err != nil {
-		f.Fatal(err)
+func assertOne(t *testing.T, what string, got []string, want string) {
+	t.Helper()
+	if want == "" {
+		assert.Empty(t, got, what)
+		return
 	}
-	kin, err := spec.SharedValidator()
-	if err != nil {
-		f.Fatal(err)
+	if assert.Len(t, got, 1, what) {
+		assert.Contains(t, got[0], want, what)
 	}
-	r := httptest.NewRequest(http.MethodPost, "/", nil)
-	f.Fuzz(func(t *testing.T, id, code, msg, order, inst string, success, xml bool) {
-		format, ct := spec.FormatJSON, spec.FormatJSON.ContentType()
-		if xml {
-			format, ct = spec.FormatXML, spec.FormatXML.ContentType()
-		}
-		var body []byte
-		status := 200
-		if success {
-			body = wire.AppendSuccess(nil, format, &generated.CreateInstanceResponse{RequestId: id, Success: true, Code: code, Message: msg, Data: &generated.CreateInstanceData{OrderId: order, InstanceId: inst}})
-		} else {
-			status = 400
-			body = wire.AppendFailure(nil, format, &generated.ErrorResponse{RequestId: id, HostId: "h", Code: code, Message: msg, Recommend: inst})
-		}
-		h := http.Header{"Content-Type": {ct}, "X-Acs-Request-Id": {"r"}}
-		want := kin.ValidateResponse(context.Background(), r, status, h, body)
-		got := rr.check(status, h, body)
-		if (got == nil) != (want == nil) {
-			t.Errorf("body %q: compiled check says %v, kin-openapi says %v", body, got, want)
-		}
-	})
 }
 
-func BenchmarkRespCheck(b *testing.B) {
-	rr, err := sharedRespRules()
-	if err != nil {
-		b.Fatal(err)
-	}
-	kin, err := spec.SharedValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
-	body := wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}})
-	h := http.Header{"Content-Type": {spec.FormatJSON.ContentType()}, "X-Acs-Request-Id": {"r"}}
-	r := httptest.NewRequest(http.MethodPost, "/", nil)
-	b.Run("impl=compiled", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := rr.check(200, h, body); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=kin-openapi", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := kin.ValidateResponse(context.Background(), r, 200, h, body); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+// TestResponseCheckLogs: without NewServer (fake.New, bsskit serve) a failed compiled check is
+// logged at error level, with the request's ID.
+func TestResponseCheckLogs(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	s, err := New(WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelError}))))
+	require.NoError(t, err)
+	answerWith(s, 200, conforming)
+	assert.Empty(t, buf.String())
+	answerWith(s, 200, offSpec)
+	assert.Contains(t, buf.String(), "level=ERROR")
+	assert.Contains(t, buf.String(), `msg="response does not conform to the spec" requestId=6000EE23`)
+	assert.Contains(t, buf.String(), "property Success is missing")
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -25,9 +26,9 @@ type Server struct {
 	cfg       config
 	clock     Clock
 	log       *slog.Logger
-	validator *validator
-	specV     *spec.Validator // nil unless the spec check is on
-	resp      *respRules      // the compiled response check, when the spec check is not configured (respcheck.go)
+	validator *check.Spec     // the compiled request and response checks (internal/check)
+	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
 	seed      uint64
 	closing   chan struct{}  // closed by Close: hung requests give up
 	auth      authState      // signature verification (auth.go)
@@ -78,7 +79,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := cfg.catalog.Validate(); err != nil {
 		return nil, fmt.Errorf("fake: catalogue: %w", err)
 	}
-	v, err := sharedValidator()
+	v, err := check.Shared()
 	if err != nil {
 		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
 	}
@@ -97,6 +98,7 @@ func New(opts ...Option) (*Server, error) {
 		clock:     cfg.clock,
 		log:       logger,
 		validator: v,
+		resp:      !cfg.specCheckSet,
 		seed:      cfg.seed,
 		closing:   make(chan struct{}),
 		down:      make(chan struct{}),
@@ -118,10 +120,6 @@ func New(opts ...Option) (*Server, error) {
 		if s.specV, err = spec.SharedValidator(); err != nil {
 			return nil, err
 		}
-	} else if !cfg.specCheckSet {
-		if s.resp, err = sharedRespRules(); err != nil { // respcheck.go
-			return nil, fmt.Errorf("fake: compile the spec's responses: %w", err)
-		}
 	}
 	if err := s.openStateFile(); err != nil { // state.go
 		return nil, err
@@ -130,13 +128,16 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
-// the server cannot start, closes it in t.Cleanup, and (unless [WithSpecCheck] says otherwise)
-// reports every response that does not conform to the spec as a test error. Its fault helpers
-// ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the test on
-// a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
+// the server cannot start, closes it in t.Cleanup, and reports every response that does not conform
+// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). Its fault
+// helpers ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the
+// test on a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	all := append([]Option{WithSpecCheck(func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }), withTest(t)}, opts...)
+	report := func(o *config) {
+		o.checkReport = func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }
+	}
+	all := append([]Option{report, withTest(t)}, opts...)
 	s, err := New(all...)
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)

@@ -1,4 +1,4 @@
-package fake
+package check
 
 import (
 	"regexp"
@@ -96,8 +96,20 @@ func (p *pattern) MatchString(s string) bool {
 	if p.steps == nil {
 		return p.re.MatchString(s)
 	}
+	return matchSteps(p.steps, s)
+}
+
+// Match is [pattern.MatchString] for bytes.
+func (p *pattern) Match(b []byte) bool {
+	if p.steps == nil {
+		return p.re.Match(b)
+	}
+	return matchSteps(p.steps, b)
+}
+
+func matchSteps[T string | []byte](steps []classStep, s T) bool {
 	i := 0
-	for _, st := range p.steps {
+	for _, st := range steps {
 		n := 0
 		for i < len(s) && (st.max < 0 || n < st.max) && st.set[s[i]] {
 			i++

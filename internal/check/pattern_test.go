@@ -1,4 +1,4 @@
-package fake
+package check
 
 import (
 	"regexp"
