@@ -18,12 +18,12 @@ type config struct {
 	specCheck    func(error)
 	specCheckSet bool
 	checkReport  func(error) // where the compiled check reports failures (NewServer: t.Errorf); nil: the log
-	rules        []Rule  // WithRules, WithScenario
-	scenarioSeed *uint64 // WithScenario's seed, used unless WithSeed
-	limits       Limits  // WithLimits (limits.go)
-	adminToken   string  // WithAdminToken (admin_auth.go)
-	stateFile    string  // WithStateFile (state.go)
-	stateRepair  bool    // WithStateRepair (state.go)
+	rules        []Rule      // WithRules, WithScenario
+	scenarioSeed *uint64     // WithScenario's seed, used unless WithSeed
+	limits       Limits      // WithLimits (limits.go)
+	adminToken   string      // WithAdminToken (admin_auth.go)
+	stateFile    string      // WithStateFile (state.go)
+	stateRepair  bool        // WithStateRepair (state.go)
 
 	hang hangConfig // WithHangLimit, NewServer (transport.go)
 }

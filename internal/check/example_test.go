@@ -21,8 +21,8 @@ func Example() {
 	fmt.Println(viol.Code, viol.Param)
 
 	h := http.Header{"Content-Type": {"application/json;charset=utf-8"}, "X-Acs-Request-Id": {"r"}}
-	fmt.Println(c.Response(400, h, []byte(`{"RequestId":"r","Code":"InvalidParameter","Message":"m"}`)))
-	fmt.Println(c.Response(400, h, []byte(`{"RequestId":"r","Message":"m"}`)))
+	fmt.Println(c.Response(400, h, []byte(`{"RequestId":"r","HostId":"business.aliyuncs.com","Code":"InvalidParameter","Message":"m","Recommend":"https://api.aliyun.com/troubleshoot"}`)))
+	fmt.Println(c.Response(400, h, []byte(`{"RequestId":"r","HostId":"business.aliyuncs.com","Message":"m","Recommend":"https://api.aliyun.com/troubleshoot"}`)))
 	// Output:
 	// sas 12 [{1 Version level2}] <nil>
 	// MissingParameter Period

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
@@ -120,9 +121,9 @@ func (a *answer) xmlFields(b *bytes.Buffer, fields []respField, bit int) {
 }
 
 func (a *answer) header() http.Header {
-	ct := wire.ContentTypeJSON
+	ct := spec.FormatJSON.ContentType()
 	if a.xml {
-		ct = wire.ContentTypeXML
+		ct = spec.FormatXML.ContentType()
 	}
 	switch a.contentType % 3 {
 	case 1:
@@ -190,20 +191,20 @@ func FuzzResponseAgreesWithKinOpenAPI(f *testing.F) {
 // 64 levels, and XML outside what the gateway sends, such as attributes, comments, self-closing
 // elements or content around the root; response_test.go lists them.)
 func FuzzResponseSound(f *testing.F) {
-	ok := &wire.Success{RequestID: "6000EE23", Success: true, Code: "Success", Message: "Successful!", OrderID: "214567890120123", InstanceID: "rtc-cn-1"}
-	fail := &wire.Failure{RequestID: "1DD9FD9A", HostID: "business.aliyuncs.com", Code: "InvalidParameter", Message: "<a & b>", Recommend: "https://x/?a=1&b=]]>2"}
-	f.Add(uint8(0), false, wire.AppendSuccess(nil, wire.JSON, ok))
-	f.Add(uint8(0), true, wire.AppendSuccess(nil, wire.XML, ok))
-	f.Add(uint8(1), false, wire.AppendFailure(nil, wire.JSON, fail))
-	f.Add(uint8(1), true, wire.AppendFailure(nil, wire.XML, fail))
+	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "<a & b>", Recommend: "https://x/?a=1&b=]]>2"}
+	f.Add(uint8(0), false, wire.AppendSuccess(nil, spec.FormatJSON, ok))
+	f.Add(uint8(0), true, wire.AppendSuccess(nil, spec.FormatXML, ok))
+	f.Add(uint8(1), false, wire.AppendFailure(nil, spec.FormatJSON, fail))
+	f.Add(uint8(1), true, wire.AppendFailure(nil, spec.FormatXML, fail))
 	f.Add(uint8(1), true, []byte(`<Error><RequestId><![CDATA[r]]></RequestId><Code>&#x43;</Code><Message/></Error>`))
 	f.Add(uint8(1), false, []byte(`{"RequestId":"\u0072","Code":"C","Message":"m","X":[1,-0.5e3,{"a":null},true]}`))
 	o := newResponseOracle(f)
 	f.Fuzz(func(t *testing.T, st uint8, isXML bool, body []byte) {
 		status := fuzzStatuses[int(st)%len(fuzzStatuses)]
-		ct := wire.ContentTypeJSON
+		ct := spec.FormatJSON.ContentType()
 		if isXML {
-			ct = wire.ContentTypeXML
+			ct = spec.FormatXML.ContentType()
 		}
 		h := http.Header{"Content-Type": {ct}, "X-Acs-Request-Id": {"r"}}
 		got, want := o.verdicts(status, h, body)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
@@ -23,28 +24,28 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const (
-		js  = wire.ContentTypeJSON
-		xml = wire.ContentTypeXML
+	var (
+		js  = spec.FormatJSON.ContentType()
+		xml = spec.FormatXML.ContentType()
 	)
-	ok := &wire.Success{RequestID: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", OrderID: "214567890120123", InstanceID: "rtc-cn-1"}
-	fail := &wire.Failure{RequestID: "1DD9FD9A", HostID: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is \"not\" valid.\n", Recommend: "https://x/?a=1&b=]]>2"}
+	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is \"not\" valid.\n", Recommend: "https://x/?a=1&b=]]>2"}
 	cases := []struct {
 		name, ct, body string
 		status         int
 		noReqID        bool
 		stricter       bool // the compiled check rejects what kin-openapi lets through
 	}{
-		{name: "success json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, wire.JSON, ok))},
-		{name: "success xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, wire.XML, ok))},
-		{name: "success false json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, wire.JSON, &wire.Success{RequestID: "r", Code: "InternalError", Message: "m"}))},
-		{name: "success false xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, wire.XML, &wire.Success{RequestID: "r", Code: "InternalError", Message: "m"}))},
-		{name: "error json", status: 400, ct: js, body: string(wire.AppendFailure(nil, wire.JSON, fail))},
-		{name: "error xml", status: 404, ct: xml, body: string(wire.AppendFailure(nil, wire.XML, fail))},
-		{name: "error 503 json", status: 503, ct: js, body: string(wire.AppendFailure(nil, wire.JSON, fail))},
-		{name: "undocumented status", status: 418, ct: js, body: string(wire.AppendFailure(nil, wire.JSON, fail))},
+		{name: "success json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, ok))},
+		{name: "success xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, ok))},
+		{name: "success false json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
+		{name: "success false xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
+		{name: "error json", status: 400, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
+		{name: "error xml", status: 404, ct: xml, body: string(wire.AppendFailure(nil, spec.FormatXML, fail))},
+		{name: "error 503 json", status: 503, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
+		{name: "undocumented status", status: 418, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
 		{name: "undocumented content type", status: 200, ct: "text/plain", body: "hello"},
-		{name: "no request id header", status: 200, ct: js, body: string(wire.AppendSuccess(nil, wire.JSON, ok)), noReqID: true},
+		{name: "no request id header", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, ok)), noReqID: true},
 		{name: "missing RequestId", status: 200, ct: js, body: `{"Success":true,"Code":"Success","Message":"m"}`},
 		{name: "empty RequestId", status: 400, ct: js, body: `{"RequestId":"","Code":"X","Message":"m"}`},
 		{name: "Success as string", status: 200, ct: js, body: `{"RequestId":"r","Success":"true","Code":"Success","Message":"m"}`},
@@ -55,7 +56,7 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 		{name: "escaped strings", status: 400, ct: js, body: `{"RequestId":"r\u0041","Code":"C\"","Message":"\\ \n"}`},
 		{name: "truncated json", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Su`},
 		{name: "empty body", status: 200, ct: js, body: ``},
-		{name: "trailing garbage", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m"}x`, stricter: true},
+		{name: "trailing garbage", status: 400, ct: js, body: `{"RequestId":"r","HostId":"h","Recommend":"u","Code":"C","Message":"m"}x`, stricter: true},
 		{name: "xml wrong root", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Oops><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Oops>`},
 		{name: "xml missing Code", status: 400, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>r</RequestId><Message>m</Message></Error>`},
 		{name: "xml Success not boolean", status: 200, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>r</RequestId><Success>yes</Success><Code>c</Code><Message>m</Message></CreateInstanceResponse>`},
@@ -66,17 +67,17 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 		{name: "json number with a leading zero", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Extra":01}`},
 		{name: "json number 1.", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Extra":1.}`},
 		{name: "json number -0.5e+3", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Extra":-0.5e+3}`},
-		{name: "json duplicate key", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Code":"D","Message":"m"}`, stricter: true},
+		{name: "json duplicate key", status: 400, ct: js, body: `{"RequestId":"r","HostId":"h","Recommend":"u","Code":"C","Code":"D","Message":"m"}`, stricter: true},
 		{name: "xml control character", status: 400, ct: xml, body: "<Error><RequestId>r\x01</RequestId><Code>C</Code><Message>m</Message></Error>"},
 		{name: "xml invalid UTF-8", status: 400, ct: xml, body: "<Error><RequestId>r\xff</RequestId><Code>C</Code><Message>m</Message></Error>"},
 		{name: "xml character reference to NUL", status: 400, ct: xml, body: "<Error><RequestId>&#0;</RequestId><Code>C</Code><Message>m</Message></Error>"},
 		{name: "xml version 1.1", status: 400, ct: xml, body: `<?xml version="1.1"?><Error><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Error>`},
 		{name: "xml without declaration", status: 400, ct: xml, body: `<Error><RequestId>r</RequestId><Code>C</Code><Message>m&lt;&#x41;</Message></Error>`},
 		// The gateway's XML is a subset: what it never sends the compiled check rejects.
-		{name: "xml attribute", status: 400, ct: xml, body: `<Error a="1"><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Error>`, stricter: true},
-		{name: "xml comment", status: 400, ct: xml, body: `<Error><!-- c --><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Error>`, stricter: true},
-		{name: "xml self-closing", status: 400, ct: xml, body: `<Error><RequestId>r</RequestId><Code>C</Code><Message/></Error>`, stricter: true},
-		{name: "xml trailing content", status: 400, ct: xml, body: `<Error><RequestId>r</RequestId><Code>C</Code><Message>m</Message></Error>x`, stricter: true},
+		{name: "xml attribute", status: 400, ct: xml, body: `<Error a="1"><RequestId>r</RequestId><HostId>h</HostId><Code>C</Code><Message>m</Message><Recommend>u</Recommend></Error>`, stricter: true},
+		{name: "xml comment", status: 400, ct: xml, body: `<Error><!-- c --><RequestId>r</RequestId><HostId>h</HostId><Code>C</Code><Message>m</Message><Recommend>u</Recommend></Error>`, stricter: true},
+		{name: "xml self-closing", status: 400, ct: xml, body: `<Error><RequestId>r</RequestId><HostId>h</HostId><Code>C</Code><Message/><Recommend>u</Recommend></Error>`, stricter: true},
+		{name: "xml trailing content", status: 400, ct: xml, body: `<Error><RequestId>r</RequestId><HostId>h</HostId><Code>C</Code><Message>m</Message><Recommend>u</Recommend></Error>x`, stricter: true},
 	}
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	for _, c := range cases {
@@ -116,17 +117,17 @@ func FuzzRespCheck(f *testing.F) {
 	}
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	f.Fuzz(func(t *testing.T, id, code, msg, order, inst string, success, xml bool) {
-		format, ct := wire.JSON, wire.ContentTypeJSON
+		format, ct := spec.FormatJSON, spec.FormatJSON.ContentType()
 		if xml {
-			format, ct = wire.XML, wire.ContentTypeXML
+			format, ct = spec.FormatXML, spec.FormatXML.ContentType()
 		}
 		var body []byte
 		status := 200
 		if success {
-			body = wire.AppendSuccess(nil, format, &wire.Success{RequestID: id, Success: true, Code: code, Message: msg, OrderID: order, InstanceID: inst})
+			body = wire.AppendSuccess(nil, format, &generated.CreateInstanceResponse{RequestId: id, Success: true, Code: code, Message: msg, Data: &generated.CreateInstanceData{OrderId: order, InstanceId: inst}})
 		} else {
 			status = 400
-			body = wire.AppendFailure(nil, format, &wire.Failure{RequestID: id, HostID: "h", Code: code, Message: msg, Recommend: inst})
+			body = wire.AppendFailure(nil, format, &generated.ErrorResponse{RequestId: id, HostId: "h", Code: code, Message: msg, Recommend: inst})
 		}
 		h := http.Header{"Content-Type": {ct}, "X-Acs-Request-Id": {"r"}}
 		want := kin.ValidateResponse(context.Background(), r, status, h, body)
@@ -146,8 +147,8 @@ func BenchmarkRespCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := wire.AppendSuccess(nil, wire.JSON, &wire.Success{RequestID: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", OrderID: "214567890120123", InstanceID: "rtc-cn-1"})
-	h := http.Header{"Content-Type": {wire.ContentTypeJSON}, "X-Acs-Request-Id": {"r"}}
+	body := wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}})
+	h := http.Header{"Content-Type": {spec.FormatJSON.ContentType()}, "X-Acs-Request-Id": {"r"}}
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	b.Run("impl=compiled", func(b *testing.B) {
 		b.ReportAllocs()
@@ -173,8 +174,8 @@ func BenchmarkRespCheckXML(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := wire.AppendFailure(nil, wire.XML, &wire.Failure{RequestID: "1DD9FD9A", HostID: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is not valid.", Recommend: "https://x/?a=1&b=2"})
-	h := http.Header{"Content-Type": {wire.ContentTypeXML}, "X-Acs-Request-Id": {"r"}}
+	body := wire.AppendFailure(nil, spec.FormatXML, &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is not valid.", Recommend: "https://x/?a=1&b=2"})
+	h := http.Header{"Content-Type": {spec.FormatXML.ContentType()}, "X-Acs-Request-Id": {"r"}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := chk.Response(400, h, body); err != nil {
