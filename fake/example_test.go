@@ -78,7 +78,7 @@ func ExampleServer_Journal() {
 	srv, _ := fake.New(fake.WithSeed(3))
 	_ = srv.Start()
 	defer srv.Close()
-	resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&Signature=abc%3D", "", nil)
+	resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&Parameter.1.Code=ServiceType&Parameter.1.Value=universal&Signature=abc%3D", "", nil)
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	e := srv.Journal()[0]

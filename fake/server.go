@@ -35,6 +35,9 @@ type Server struct {
 	connLim   *connLimiter  // nil when MaxConns is off
 	persist   *stateFile    // nil without WithStateFile (state.go)
 
+	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
+	testLog func(format string, args ...any)
+
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
 	catalog  *Catalog
@@ -132,6 +135,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
+	s.testLog = t.Logf
 	if err := s.Start(); err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
