@@ -190,6 +190,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", srv.URL(), auth, srv.Seed())
 	log.Info("serving", "url", srv.URL(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	catalogue := "built-in (fake.DefaultCatalog)"
+	if cfg.catalog != "" {
+		catalogue = cfg.catalog
+	}
+	log.Info("catalogue in use", "catalogue", catalogue, "products", len(srv.Catalog().Products))
 	if n := len(srv.Rules()); n > 0 {
 		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", srv.URL()+"/__admin/faults")
 	}
