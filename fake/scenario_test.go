@@ -302,7 +302,8 @@ func yamlFields(v any) []string {
 	return out
 }
 
-// FuzzParseScenario: any input parses or is refused with a RuleError, never a panic; what parses
+// FuzzParseScenario: any input parses or is refused with RuleErrors that each point inside the
+// text, never a panic; what parses
 // prints as YAML that parses to the same scenario.
 func FuzzParseScenario(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(scenarioDir, "*.yaml"))
@@ -322,6 +323,9 @@ func FuzzParseScenario(f *testing.F) {
 			var re *fake.RuleError
 			if !errors.As(err, &re) {
 				t.Fatalf("error is not a RuleError: %T %v", err, err)
+			}
+			if len(data) <= 1<<20 {
+				checkPositions(t, err, data) // yamldoc_test.go
 			}
 			return
 		}

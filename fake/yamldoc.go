@@ -303,12 +303,42 @@ func syntaxError(data []byte, err error) *RuleError {
 		reported, _ = strconv.Atoi(g[1])
 		msg = g[2]
 	}
-	lines := bytes.SplitAfter(data, []byte("\n"))
+	lines := yamlLines(data)
 	line := problemLine(data, lines, reported)
 	if line < 1 || line > len(lines) {
 		return &RuleError{Line: max(reported, 1), Column: 1, Msg: msg}
 	}
 	return &RuleError{Line: line, Column: problemColumn(string(lines[line-1]), msg), Msg: msg}
+}
+
+// yamlLines splits text after each of YAML's line breaks (\n, \r\n, \r, and the Unicode NEL, LS
+// and PS that yaml.v3 also counts), so that line numbers agree with the library's node positions.
+func yamlLines(data []byte) [][]byte {
+	var out [][]byte
+	start := 0
+	for i := 0; i < len(data); {
+		n := 0
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			n = 2
+		case data[i] == '\n' || data[i] == '\r':
+			n = 1
+		case bytes.HasPrefix(data[i:], []byte("\u0085")), bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")):
+			if data[i] == 0xC2 {
+				n = 2
+			} else {
+				n = 3
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, data[start:i+n])
+		i += n
+		start = i
+	}
+	return append(out, data[start:])
 }
 
 // maxPrefixParses bounds the parses syntaxError spends finding a line.
@@ -349,7 +379,7 @@ func problemLine(data []byte, lines [][]byte, reported int) int {
 // not allowed; else the innermost flow collection the line leaves open, or the first character
 // that is not a space.
 func problemColumn(line, msg string) int {
-	line = strings.TrimRight(line, "\r\n")
+	line = strings.TrimRight(line, "\r\n\u0085\u2028\u2029")
 	first := len(line) - len(strings.TrimLeft(line, " \t"))
 	switch {
 	case strings.Contains(msg, "'}'"):
@@ -365,6 +395,9 @@ func problemColumn(line, msg string) int {
 			return i + 1
 		}
 	case strings.Contains(msg, "cannot start any token"):
+		if i := strings.IndexByte(line[:first], '\t'); i >= 0 {
+			return i + 1 // a tab in the indentation
+		}
 		if i := strings.IndexAny(line[first:], "@`\t%"); i >= 0 {
 			return first + i + 1
 		}
