@@ -341,8 +341,12 @@ func yamlLines(data []byte) [][]byte {
 	return append(out, data[start:])
 }
 
-// maxPrefixParses bounds the parses syntaxError spends finding a line.
-const maxPrefixParses = 200
+// maxPrefixParses and maxPrefixBytes bound the parses syntaxError spends finding a line: the
+// admin API reads rules from the network, so a hostile text must not buy much work.
+const (
+	maxPrefixParses = 200
+	maxPrefixBytes  = 32 << 20
+)
 
 // problemLine returns the first line whose prefix fails to parse after a prefix that parses,
 // searching from near the reported line; 0 if none is found within the budget.
@@ -351,11 +355,15 @@ func problemLine(data []byte, lines [][]byte, reported int) int {
 	for i, l := range lines {
 		offsets[i+1] = offsets[i] + len(l)
 	}
+	budget, bytesLeft := maxPrefixParses, maxPrefixBytes
 	parses := func(k int) bool {
+		bytesLeft -= offsets[k]
+		if bytesLeft < 0 {
+			budget = 0
+		}
 		var n yaml.Node
 		return yaml.Unmarshal(data[:offsets[k]], &n) == nil
 	}
-	budget := maxPrefixParses
 	// Back off from the reported line to a prefix that parses.
 	k := min(max(reported-1, 0), len(lines))
 	for ; k > 0 && budget > 0; k-- {
