@@ -40,7 +40,7 @@ func TestParseScenarioReportsLines(t *testing.T) {
 		{"unknown match field", "rules:\n  - match:\n      product: rtc\n    outcome: {pass: true}\n", []string{"line 3", "product"}},
 		{"unknown matcher key", "rules:\n  - match:\n      productCode: {exactly: rtc}\n    outcome: {pass: true}\n", []string{"line 3", `unknown field "exactly"`}},
 		{"wrong type", "rules:\n  - times: many\n    outcome: {pass: true}\n", []string{`line 2:12: rules[0].times: want an integer, got "many"`}},
-		{"bad duration", "rules:\n  - outcome:\n      latency: soon\n", []string{"line 3", `latency "soon"`}},
+		{"bad duration", "rules:\n  - outcome:\n      latency: soon\n", []string{`line 3:16: rules[0].outcome.latency: want a duration such as 200ms, or a mapping of fixed, min, max; got "soon"`}},
 		{"unknown code", "seed: 3\nrules:\n  - outcome: {pass: true}\n  - outcome:\n      error: NoSuchError\n", []string{"line 5:14: rules[1].outcome.error: \"NoSuchError\" is not a catalogued error code", "ServiceUnavailable"}},
 		{"unknown fault", "rules:\n  - outcome:\n      fault: meltdown\n", []string{"line 3:14: rules[0].outcome.fault", "proxy502"}},
 		{"bad regexp", "rules:\n  - match:\n      clientToken: {regexp: \"(\"}\n    outcome: {pass: true}\n", []string{"line 3:29: rules[0].match.clientToken.regexp: invalid regular expression"}},

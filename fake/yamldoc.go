@@ -92,6 +92,7 @@ var (
 	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 	timeType        = reflect.TypeFor[time.Time]()
 	durationType    = reflect.TypeFor[time.Duration]()
+	latencyType     = reflect.TypeFor[Latency]()
 )
 
 // check reports the problems of node n as a value of type t at path segs.
@@ -126,6 +127,11 @@ func (c *docChecker) check(n *yaml.Node, t reflect.Type, segs []string, depth in
 			c.add(n, segs, "want a duration such as 200ms, got %s", kindName(n))
 		} else if _, err := time.ParseDuration(n.Value); err != nil && n.ShortTag() != "!!int" {
 			c.add(n, segs, "want a duration such as 200ms, got %q", n.Value)
+		}
+		return
+	case t == latencyType && n.Kind == yaml.ScalarNode:
+		if _, err := time.ParseDuration(n.Value); err != nil {
+			c.add(n, segs, "want a duration such as 200ms, or a mapping of fixed, min, max; got %q", n.Value)
 		}
 		return
 	case custom && n.Kind == yaml.ScalarNode:
