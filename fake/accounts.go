@@ -98,7 +98,7 @@ func ParseAccounts(data []byte) ([]Account, error) {
 	}
 	var f accountsFile
 	doc, errs := decodeDoc(data, "accounts file", &f)
-	if errs == nil {
+	if doc != nil {
 		v := &ruleErrors{}
 		seen := map[string]int{}
 		for i, a := range f.Accounts {
@@ -121,10 +121,7 @@ func ParseAccounts(data []byte) ([]Account, error) {
 				}
 			}
 		}
-		errs = v.errs
-		for _, e := range errs {
-			e.Line, e.Column = locate(doc, e.segs)
-		}
+		errs = mergeProblems(doc, errs, v.errs)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("accounts: %w", joinRuleErrors(errs))

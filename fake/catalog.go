@@ -187,11 +187,8 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	}
 	var c Catalog
 	doc, errs := decodeDoc(data, "catalogue", &c)
-	if errs == nil {
-		errs = c.problems().errs
-		for _, e := range errs {
-			e.Line, e.Column = locate(doc, e.segs)
-		}
+	if doc != nil {
+		errs = mergeProblems(doc, errs, c.problems().errs)
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("catalogue: %w", joinRuleErrors(errs))

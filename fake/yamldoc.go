@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,14 +24,39 @@ const maxDocDepth = 64
 
 // decodeDoc decodes text people write into v (a pointer to a struct). what names the document in
 // messages ("catalogue", "scenario"). It returns the document node, for locating later validation
-// problems, and every problem found, each with its line and column. v is filled only when there
-// are no problems.
+// problems, and every problem found, each with its line and column. When the text parses, v holds
+// what could be decoded even if there were problems, so that validation can report more of them
+// (see mergeProblems).
 func decodeDoc(data []byte, what string, v any) (*yaml.Node, []*RuleError) {
 	doc, errs := parseDoc(data)
 	if errs != nil {
 		return nil, errs
 	}
 	return doc, decodeNode(doc, what, v)
+}
+
+// mergeProblems adds validation problems (located in doc) to the decoding problems, leaving out
+// those about a field that already has one (a value of the wrong type decodes as zero, which
+// validation would report again), and orders them by position.
+func mergeProblems(doc *yaml.Node, decoding []*RuleError, validation []*RuleError) []*RuleError {
+	out := slices.Clip(decoding)
+	for _, v := range validation {
+		covered := false
+		for _, d := range decoding {
+			covered = covered || (d.Path != "" && (v.Path == d.Path || strings.HasPrefix(v.Path, d.Path+".") || strings.HasPrefix(v.Path, d.Path+"[")))
+		}
+		if !covered {
+			v.Line, v.Column = locate(doc, v.segs)
+			out = append(out, v)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *RuleError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+	return out
 }
 
 // parseDoc parses YAML or JSON text into its document node; a syntax error is placed exactly.
@@ -50,8 +76,8 @@ func parseDoc(data []byte) (doc *yaml.Node, errs []*RuleError) {
 	return root.Content[0], nil
 }
 
-// decodeNode checks doc against v's type (unknown keys, wrong types, keys given twice), then
-// decodes it into v if there was no problem.
+// decodeNode checks doc against v's type (unknown keys, wrong types, keys given twice) and decodes
+// it into v as far as it can.
 func decodeNode(doc *yaml.Node, what string, v any) (errs []*RuleError) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -60,13 +86,11 @@ func decodeNode(doc *yaml.Node, what string, v any) (errs []*RuleError) {
 	}()
 	c := &docChecker{what: what}
 	c.check(doc, reflect.TypeOf(v).Elem(), nil, 0)
-	if len(c.errs) > 0 {
-		return c.errs
-	}
-	if err := doc.Decode(v); err != nil {
+	c.prune(doc)
+	if err := doc.Decode(v); err != nil && len(c.errs) == 0 {
 		return decodeErrors(err, doc)
 	}
-	return nil
+	return c.errs
 }
 
 // joinRuleErrors joins problems into one error; each stays reachable with errors.As.
@@ -82,10 +106,53 @@ func joinRuleErrors(errs []*RuleError) error {
 type docChecker struct {
 	what string
 	errs []*RuleError
+	bad  []*yaml.Node        // values of the wrong type: pruned to null before decoding
+	drop map[*yaml.Node]bool // unknown or repeated keys: pruned with their values
 }
 
+// add reports a problem with the value n, which is then left out of decoding.
 func (c *docChecker) add(n *yaml.Node, segs []string, format string, args ...any) {
 	c.errs = append(c.errs, &RuleError{Line: n.Line, Column: n.Column, Path: joinPath(segs), Msg: fmt.Sprintf(format, args...), segs: segs})
+	c.bad = append(c.bad, n)
+}
+
+// dropKey reports a problem with the key k, which is then left out of decoding with its value.
+func (c *docChecker) dropKey(k *yaml.Node, e *RuleError) {
+	c.errs = append(c.errs, e)
+	if c.drop == nil {
+		c.drop = map[*yaml.Node]bool{}
+	}
+	c.drop[k] = true
+}
+
+// prune makes the tree decodable: values of the wrong type become null (zero), unknown and
+// repeated keys go. Decoding it yields what the text says right, for validation to look at.
+func (c *docChecker) prune(doc *yaml.Node) {
+	for _, n := range c.bad {
+		*n = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line, Column: n.Column}
+	}
+	if len(c.drop) == 0 {
+		return
+	}
+	var walk func(*yaml.Node, int)
+	walk = func(n *yaml.Node, depth int) {
+		if depth > maxDocDepth {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			kept := n.Content[:0]
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if !c.drop[n.Content[i]] {
+					kept = append(kept, n.Content[i], n.Content[i+1])
+				}
+			}
+			n.Content = kept
+		}
+		for _, ch := range n.Content {
+			walk(ch, depth+1)
+		}
+	}
+	walk(doc, 0)
 }
 
 var (
@@ -215,7 +282,7 @@ func (c *docChecker) checkStruct(n *yaml.Node, t reflect.Type, segs []string, de
 		k := n.Content[i]
 		ft, ok := fields[k.Value]
 		if !ok {
-			c.errs = append(c.errs, &RuleError{Line: k.Line, Column: k.Column,
+			c.dropKey(k, &RuleError{Line: k.Line, Column: k.Column,
 				Msg: fmt.Sprintf("unknown field %q in %s; known: %s", k.Value, where, strings.Join(known, ", "))})
 			continue
 		}
@@ -229,7 +296,9 @@ func (c *docChecker) checkDuplicates(n *yaml.Node, segs []string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if f, dup := first[k.Value]; dup {
-			c.add(k, sub(segs, k.Value), "given twice (first at line %d:%d)", f.Line, f.Column)
+			p := sub(segs, k.Value)
+			c.dropKey(k, &RuleError{Line: k.Line, Column: k.Column, Path: joinPath(p),
+				Msg: fmt.Sprintf("given twice (first at line %d:%d)", f.Line, f.Column), segs: p})
 			continue
 		}
 		first[k.Value] = k

@@ -37,7 +37,19 @@ func TestFilesPeopleWriteGetExactPositions(t *testing.T) {
 		{"mapping value in a plain scalar", "catalogue", "products:\n  - code: a: b\n", "catalogue: line 2:12: mapping values are not allowed in this context"},
 		{"entry outside the list", "catalogue", "products:\n  - code: a\n- code: b\n", "catalogue: line 3:1: did not find expected key"},
 		{"misindented key", "accounts", "accounts:\n  - id: '1000000000000001'\n  owners: []\n", "accounts: line 3:3: did not find expected '-' indicator"},
-		{"unknown top-level key", "catalogue", "prodcts: []\n", `catalogue: line 1:1: unknown field "prodcts" in catalogue; known: products`},
+		{"unknown top-level key", "catalogue", "prodcts: []\n", `catalogue: line 1:1: unknown field "prodcts" in catalogue; known: products` +
+			"\nline 1:1: products: no products: a catalogue lists at least one (omit the catalogue for the default one)"},
+		{"wrong types and validation problems at once", "catalogue",
+			"products:\n  - code: [rtc]\n    periodMultiple: abc\n  - code: sas\n    subscriptionTypes: [Monthly]\n  - code: sas\n",
+			"catalogue: line 2:11: products[0].code: want a string, got a list\n" +
+				"line 3:21: products[0].periodMultiple: want an integer, got \"abc\"\n" +
+				"line 5:25: products[1].subscriptionTypes[0]: \"Monthly\" is neither Subscription nor PayAsYouGo\n" +
+				"line 6:11: products[2].code: product \"sas\" appears twice (first at products[1])"},
+		{"accounts: wrong types and validation problems at once", "accounts",
+			"accounts:\n  - id: '1000000000000001'\n    owners: {a: b}\n  - id: '1000000000000001'\n    securityTokens: [{token: t, expires: soon}]\n",
+			"accounts: line 3:13: accounts[0].owners: want a list, got a mapping\n" +
+				"line 4:9: accounts[1].id: account 1000000000000001 appears twice (first at accounts[0])\n" +
+				"line 5:42: accounts[1].securityTokens[0].expires: want a time such as 2030-01-01T00:00:00Z, got \"soon\""},
 		{"unknown nested key", "catalogue", "products:\n  - code: rtc\n    modules: [{code: A, value: [x]}]\n",
 			`catalogue: line 3:25: unknown field "value" in products[0].modules[0]; known: code, values, required`},
 		{"unknown key in a rule", "scenario", "rules:\n  - id: a\n    matches: {}\n    outcome: {pass: true}\n",
