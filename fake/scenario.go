@@ -94,10 +94,7 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 		perrs = decodeNode(doc, "rule", &r)
 		sc = &Scenario{Rules: []Rule{r}}
 	}
-	if perrs != nil {
-		return nil, false, joinRuleErrors(perrs)
-	}
-	if isScenario && sc.Rules == nil {
+	if isScenario && sc.Rules == nil && perrs == nil {
 		return nil, false, &RuleError{Line: doc.Line, Column: doc.Column, Msg: "no rules: add a rules list"}
 	}
 	errs := &ruleErrors{}
@@ -115,11 +112,8 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 			ids[r.ID] = true
 		}
 	}
-	if len(errs.errs) > 0 {
-		for _, e := range errs.errs {
-			e.Line, e.Column = locate(doc, e.segs)
-		}
-		return nil, false, errs.err()
+	if all := mergeProblems(doc, perrs, errs.errs); len(all) > 0 {
+		return nil, false, joinRuleErrors(all)
 	}
 	for i := range sc.Rules {
 		normalizeMatch(&sc.Rules[i].Match)

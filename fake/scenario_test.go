@@ -48,6 +48,9 @@ func TestParseScenarioReportsLines(t *testing.T) {
 		{"duplicate ids", "rules:\n  - id: a\n    outcome: {pass: true}\n  - id: a\n    outcome: {pass: true}\n", []string{`line 4:9: rules[1].id: "a" appears twice`}},
 		{"no outcome", "rules:\n  - id: a\n", []string{"line 2:5: rules[0]: no outcome"}},
 		{"sequence step", "rules:\n  - sequence:\n      - pass: true\n      - {}\n", []string{"line 4:9: rules[0].sequence[1]: empty outcome"}},
+		{"wrong values and rule problems at once", "rules:\n  - times: many\n    outcome: {pass: true}\n  - outcome: {error: NoSuchError}\n  - outcome: {fault: 7}\n    matches: {}\n",
+			[]string{"line 2:12: rules[0].times: want an integer, got \"many\"\n", "\nline 4:22: rules[1].outcome.error: \"NoSuchError\" is not a catalogued error code",
+				"\nline 6:5: unknown field \"matches\" in rules[2]"}},
 		{"several problems at once", "rules:\n  - times: -1\n    outcome: {fault: x}\n  - probability: 2\n    outcome: {pass: true}\n",
 			[]string{"line 2:12: rules[0].times", "line 3:22: rules[0].outcome.fault", "line 4:18: rules[1].probability"}},
 	}

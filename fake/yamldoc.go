@@ -36,14 +36,14 @@ func decodeDoc(data []byte, what string, v any) (*yaml.Node, []*RuleError) {
 }
 
 // mergeProblems adds validation problems (located in doc) to the decoding problems, leaving out
-// those about a field that already has one (a value of the wrong type decodes as zero, which
-// validation would report again), and orders them by position.
+// those about a field that already has one, or about a part of it or what holds it (a value of the
+// wrong type decodes as zero, which validation would report again), and orders them by position.
 func mergeProblems(doc *yaml.Node, decoding []*RuleError, validation []*RuleError) []*RuleError {
 	out := slices.Clip(decoding)
 	for _, v := range validation {
 		covered := false
 		for _, d := range decoding {
-			covered = covered || (d.Path != "" && (v.Path == d.Path || strings.HasPrefix(v.Path, d.Path+".") || strings.HasPrefix(v.Path, d.Path+"[")))
+			covered = covered || (d.Path != "" && (within(v.Path, d.Path) || within(d.Path, v.Path)))
 		}
 		if !covered {
 			v.Line, v.Column = locate(doc, v.segs)
@@ -303,6 +303,11 @@ func (c *docChecker) checkDuplicates(n *yaml.Node, segs []string) {
 		}
 		first[k.Value] = k
 	}
+}
+
+// within reports whether path is base or a part of it ("" holds every path).
+func within(path, base string) bool {
+	return base == "" || path == base || strings.HasPrefix(path, base+".") || strings.HasPrefix(path, base+"[")
 }
 
 // kindName says what a node is, for messages.
