@@ -73,6 +73,9 @@ func parseDoc(data []byte) (doc *yaml.Node, errs []*RuleError) {
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, []*RuleError{{Line: 1, Column: 1, Msg: "empty document"}}
 	}
+	if d := root.Content[0]; d.Kind == yaml.ScalarNode && d.ShortTag() == "!!null" && d.Value == "" {
+		return nil, []*RuleError{{Line: 1, Column: 1, Msg: "empty document"}} // "---" alone: its null sits past the text
+	}
 	return root.Content[0], nil
 }
 
