@@ -428,7 +428,7 @@ func yamlLines(data []byte) [][]byte {
 // admin API reads rules from the network, so a hostile text must not buy much work.
 const (
 	maxPrefixParses = 200
-	maxPrefixBytes  = 32 << 20
+	maxPrefixBytes  = 8 << 20
 )
 
 // problemLine returns the first line whose prefix fails to parse after a prefix that parses,
