@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -72,7 +73,15 @@ func (a Account) redacted() Account {
 	return a
 }
 
-// AccountsFile is the shape of an accounts file for `bsskit serve --accounts FILE`:
+// accountsFile is the shape of an accounts file ([ParseAccounts]).
+type accountsFile struct {
+	Accounts []Account `yaml:"accounts"`
+}
+
+// maxAccountsBytes bounds an accounts file.
+const maxAccountsBytes = 4 << 20
+
+// ParseAccounts decodes and validates an accounts file (YAML or JSON) whose shape is
 //
 //	accounts:
 //	  - id: "1000000000000001"
@@ -80,35 +89,42 @@ func (a Account) redacted() Account {
 //	    owners: ["2000000000000001"]
 //	    securityTokens: [{token: sts-token, expires: 2030-01-01T00:00:00Z}]
 //	    bearerTokens: [bearer-abc]
-type AccountsFile struct {
-	Accounts []Account `yaml:"accounts"`
-}
-
-// ParseAccounts decodes an accounts file (YAML or JSON). Unknown keys are errors that name the line.
+//
+// Every problem is reported at once, each as a [RuleError] with its line and column: syntax
+// errors, unknown keys, values of the wrong type, malformed or repeated UIDs, keys without an id.
 func ParseAccounts(data []byte) ([]Account, error) {
-	var f AccountsFile
-	if err := decodeStrictYAML(data, &f); err != nil {
-		return nil, fmt.Errorf("accounts: %w", err)
+	if len(data) > maxAccountsBytes {
+		return nil, fmt.Errorf("accounts: %d bytes is over the %d-byte limit", len(data), maxAccountsBytes)
 	}
-	seen := map[string]bool{}
-	for i, a := range f.Accounts {
-		if !ownerID.MatchString(a.ID) {
-			return nil, fmt.Errorf("accounts[%d]: id %q is not a 16-digit account UID", i, a.ID)
-		}
-		if seen[a.ID] {
-			return nil, fmt.Errorf("accounts[%d]: account %s appears twice", i, a.ID)
-		}
-		seen[a.ID] = true
-		for _, o := range a.Owners {
-			if !ownerID.MatchString(o) {
-				return nil, fmt.Errorf("accounts[%d] (%s): owner %q is not a 16-digit UID", i, a.ID, o)
+	var f accountsFile
+	doc, errs := decodeDoc(data, "accounts file", &f)
+	if doc != nil {
+		v := &ruleErrors{}
+		seen := map[string]int{}
+		for i, a := range f.Accounts {
+			at := []string{"accounts", "[" + strconv.Itoa(i) + "]"}
+			if !ownerID.MatchString(a.ID) {
+				v.add(sub(at, "id"), "%q is not a 16-digit account UID", a.ID)
+			} else if first, dup := seen[a.ID]; dup {
+				v.add(sub(at, "id"), "account %s appears twice (first at accounts[%d])", a.ID, first)
+			} else {
+				seen[a.ID] = i
+			}
+			for j, o := range a.Owners {
+				if !ownerID.MatchString(o) {
+					v.add(sub(at, "owners", "["+strconv.Itoa(j)+"]"), "owner %q is not a 16-digit UID", o)
+				}
+			}
+			for j, k := range a.AccessKeys {
+				if k.ID == "" {
+					v.add(sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
+				}
 			}
 		}
-		for j, k := range a.AccessKeys {
-			if k.ID == "" {
-				return nil, fmt.Errorf("accounts[%d] (%s): accessKeys[%d] has no id", i, a.ID, j)
-			}
-		}
+		errs = mergeProblems(doc, errs, v.errs)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("accounts: %w", joinRuleErrors(errs))
 	}
 	return f.Accounts, nil
 }
@@ -117,7 +133,7 @@ func ParseAccounts(data []byte) ([]Account, error) {
 func LoadAccounts(path string) ([]Account, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fake: %w", err)
 	}
 	accts, err := ParseAccounts(data)
 	if err != nil {

@@ -22,7 +22,7 @@ func TestParseAccounts(t *testing.T) {
 		{name: "duplicate", data: "accounts:\n  - id: '1000000000000001'\n  - id: '1000000000000001'\n", wantErr: "appears twice"},
 		{name: "bad owner", data: "accounts:\n  - id: '1000000000000001'\n    owners: ['x']\n", wantErr: "owner"},
 		{name: "key without id", data: "accounts:\n  - id: '1000000000000001'\n    accessKeys: [{secret: b}]\n", wantErr: "has no id"},
-		{name: "unknown key", data: "accounts:\n  - id: '1000000000000001'\n    secrets: []\n", wantErr: "line 3"},
+		{name: "unknown key", data: "accounts:\n  - id: '1000000000000001'\n    secrets: []\n", wantErr: `accounts: line 3:5: unknown field "secrets" in accounts[0]; known: id, accessKeys, owners, securityTokens, bearerTokens`},
 		{name: "empty", data: "", wantErr: "empty"},
 	}
 	for _, tt := range tests {

@@ -1,15 +1,11 @@
 package fake
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Catalog is the fake's product catalogue: which products exist and what each accepts. It decides
@@ -44,6 +40,8 @@ type Module struct {
 	Code string `json:"code" yaml:"code"`
 	// Values are the allowed Parameter.n.Value values; empty allows any value.
 	Values []string `json:"values,omitempty" yaml:"values,omitempty"`
+	// Required makes a call without this module fail with InvalidConfigCode.
+	Required bool `json:"required,omitempty" yaml:"required,omitempty"`
 }
 
 // DefaultCatalog returns a small, realistic catalogue: Real-Time Communication (rtc, pay-as-you-go,
@@ -56,7 +54,7 @@ func DefaultCatalog() *Catalog {
 			SubscriptionTypes: []string{"PayAsYouGo"},
 			InstanceIDPrefix:  "rtc-cn-",
 			Modules: []Module{
-				{Code: "ServiceType", Values: []string{"universal"}},
+				{Code: "ServiceType", Values: []string{"universal"}, Required: true},
 				{Code: "BillType", Values: []string{"traffic", "bandwidth"}},
 			},
 		},
@@ -118,7 +116,8 @@ func (c *Catalog) Clone() *Catalog {
 		p.ProductTypes = slices.Clone(p.ProductTypes)
 		mods := make([]Module, len(p.Modules))
 		for j, m := range p.Modules {
-			mods[j] = Module{Code: m.Code, Values: slices.Clone(m.Values)}
+			m.Values = slices.Clone(m.Values)
+			mods[j] = m
 		}
 		if p.Modules == nil {
 			mods = nil
@@ -129,88 +128,83 @@ func (c *Catalog) Clone() *Catalog {
 	return out
 }
 
-// Validate reports the first problem of the catalogue: an empty or duplicate code, an unknown
-// subscription type, a negative period multiple, an empty or duplicate module code.
+// Validate reports every problem of the catalogue, joined into one error: no products, an empty
+// or duplicate code, an unknown subscription type, a negative period multiple, an empty or
+// duplicate module code. Each problem is a [RuleError] whose Path names the field.
 func (c *Catalog) Validate() error {
-	seen := map[string]bool{}
+	return c.problems().err()
+}
+
+// problems lists the catalogue's problems, each with the path of its field.
+func (c *Catalog) problems() *ruleErrors {
+	errs := &ruleErrors{}
+	if len(c.Products) == 0 {
+		errs.add([]string{"products"}, "no products: a catalogue lists at least one (omit the catalogue for the default one)")
+	}
+	seen := map[string]int{}
 	for i, p := range c.Products {
-		where := fmt.Sprintf("products[%d]", i)
+		at := []string{"products", "[" + strconv.Itoa(i) + "]"}
 		if strings.TrimSpace(p.Code) == "" {
-			return fmt.Errorf("%s: code is empty", where)
+			errs.add(sub(at, "code"), "empty")
+		} else if first, dup := seen[p.Code]; dup {
+			errs.add(sub(at, "code"), "product %q appears twice (first at products[%d])", p.Code, first)
+		} else {
+			seen[p.Code] = i
 		}
-		if seen[p.Code] {
-			return fmt.Errorf("%s: product %q appears twice", where, p.Code)
-		}
-		seen[p.Code] = true
-		for _, st := range p.SubscriptionTypes {
+		for j, st := range p.SubscriptionTypes {
 			if st != "Subscription" && st != "PayAsYouGo" {
-				return fmt.Errorf("%s (%s): subscriptionTypes: %q is neither Subscription nor PayAsYouGo", where, p.Code, st)
+				errs.add(sub(at, "subscriptionTypes", "["+strconv.Itoa(j)+"]"), "%q is neither Subscription nor PayAsYouGo", st)
 			}
 		}
 		if p.PeriodMultiple < 0 {
-			return fmt.Errorf("%s (%s): periodMultiple must not be negative", where, p.Code)
+			errs.add(sub(at, "periodMultiple"), "must not be negative")
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {
-			if strings.TrimSpace(m.Code) == "" {
-				return fmt.Errorf("%s (%s): modules[%d]: code is empty", where, p.Code, j)
-			}
-			if mods[m.Code] {
-				return fmt.Errorf("%s (%s): module %q appears twice", where, p.Code, m.Code)
+			mat := sub(at, "modules", "["+strconv.Itoa(j)+"]", "code")
+			switch {
+			case strings.TrimSpace(m.Code) == "":
+				errs.add(mat, "empty")
+			case mods[m.Code]:
+				errs.add(mat, "module %q of %s appears twice", m.Code, p.Code)
 			}
 			mods[m.Code] = true
 		}
 	}
-	return nil
+	return errs
 }
 
 // maxCatalogBytes bounds a catalogue file.
 const maxCatalogBytes = 4 << 20
 
-// ParseCatalog decodes a catalogue from YAML or JSON (JSON is YAML). Unknown keys are errors, so a
-// misspelt key is reported instead of silently ignored; errors name the line.
+// ParseCatalog decodes and validates a catalogue in YAML or JSON (JSON is YAML). Every problem is
+// reported at once, each as a [RuleError] with its line and column: syntax errors, unknown keys
+// (a misspelt key is an error, not silently ignored), values of the wrong type, and what
+// [Catalog.Validate] checks.
 func ParseCatalog(data []byte) (*Catalog, error) {
 	if len(data) > maxCatalogBytes {
 		return nil, fmt.Errorf("catalogue: %d bytes is over the %d-byte limit", len(data), maxCatalogBytes)
 	}
 	var c Catalog
-	if err := decodeStrictYAML(data, &c); err != nil {
-		return nil, fmt.Errorf("catalogue: %w", err)
+	doc, errs := decodeDoc(data, "catalogue", &c)
+	if doc != nil {
+		errs = mergeProblems(doc, errs, c.problems().errs)
 	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("catalogue: %w", err)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("catalogue: %w", joinRuleErrors(errs))
 	}
 	return &c, nil
 }
 
-// LoadCatalog reads a catalogue file (YAML or JSON).
+// LoadCatalog reads a catalogue file (YAML or JSON); errors name the file.
 func LoadCatalog(path string) (*Catalog, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fake: %w", err)
 	}
 	c, err := ParseCatalog(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
-}
-
-// decodeStrictYAML decodes one YAML (or JSON) document into v, rejecting unknown keys. A panic
-// inside the YAML library on hostile input becomes an error.
-func decodeStrictYAML(data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed document: %v", r)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return errors.New("the document is empty")
-		}
-		return err
-	}
-	return nil
 }

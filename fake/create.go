@@ -1,10 +1,14 @@
 package fake
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -20,9 +24,24 @@ func (s *Server) createInstance(ex *exchange) {
 	order, replayed, code, param := s.placeDurable(ex, in) // state.go: placeLocked under s.mu, then the state file
 	if code != "" {
 		ex.fail(code, param)
+		s.explain(ex)
 		return
 	}
 	ex.succeed(&order, replayed)
+}
+
+// explain tells a developer why the fake answered a business error it decided ([Entry.Reason]):
+// in the debug log and, for a server made with [NewServer], in the test log.
+func (s *Server) explain(ex *exchange) {
+	if ex.entry.Reason == "" {
+		return
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelDebug, "business error",
+		slog.Uint64("seq", ex.entry.Seq), slog.String("code", ex.code),
+		slog.String("requestId", ex.entry.RequestID), slog.String("reason", ex.entry.Reason))
+	if s.testLog != nil {
+		s.testLog("fake: request %d answered %s: %s", ex.entry.Seq, ex.code, ex.entry.Reason)
+	}
 }
 
 // placeLocked decides the call under s.mu. It returns the order placed or replayed, or the error
@@ -31,9 +50,12 @@ func (s *Server) createInstance(ex *exchange) {
 func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
+		ex.entry.Reason = callerReason(ex.accessKeyID)
 		return Order{}, false, spec.CodeInvalidCaller, "AccessKeyId"
 	}
 	if in.OwnerID != "" && !acct.mayActFor(in.OwnerID) {
+		ex.entry.Reason = fmt.Sprintf("account %s may not act for owner %s; it may act for: %s", acct.ID, in.OwnerID,
+			strings.Join(append([]string{acct.ID}, acct.Owners...), ", "))
 		return Order{}, false, spec.CodeInvalidOwner, "OwnerId"
 	}
 	if in.ClientToken != "" {
@@ -41,29 +63,10 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 			return s.store.orders[i], true, "", ""
 		}
 	}
-	p, ok := s.catalog.Product(in.ProductCode)
-	switch {
-	case !ok:
-		return Order{}, false, spec.CodeProductNotFind, "ProductCode"
-	case p.NotApplicable:
-		return Order{}, false, spec.CodeNotApplicable, "ProductCode"
-	case len(p.SubscriptionTypes) > 0 && !slices.Contains(p.SubscriptionTypes, in.SubscriptionType):
-		return Order{}, false, spec.CodeInvalidParameter, "SubscriptionType"
-	case len(p.ProductTypes) > 0 && in.ProductType != "" && !slices.Contains(p.ProductTypes, in.ProductType):
-		return Order{}, false, spec.CodeInvalidParameter, "ProductType"
-	case p.PeriodMultiple > 0 && in.Period > 0 && in.Period%p.PeriodMultiple != 0:
-		return Order{}, false, spec.CodeInvalidParameter, "Period"
-	}
-	if len(p.Modules) > 0 {
-		for _, prm := range in.Parameters {
-			m, ok := p.Module(prm.Code)
-			if !ok {
-				return Order{}, false, spec.CodeInvalidModuleCode, "Parameter." + strconv.Itoa(prm.N) + ".Code"
-			}
-			if len(m.Values) > 0 && !slices.Contains(m.Values, prm.Value) {
-				return Order{}, false, spec.CodeInvalidConfigCode, "Parameter." + strconv.Itoa(prm.N) + ".Value"
-			}
-		}
+	p, reason, code, param := s.catalog.check(in)
+	if code != "" {
+		ex.entry.Reason = reason
+		return Order{}, false, code, param
 	}
 	o = Order{
 		OrderID:          s.newOrderIDLocked(),
@@ -88,6 +91,84 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	}
 	s.store.add(o)
 	return o, false, "", ""
+}
+
+// callerReason explains InvalidCaller.
+func callerReason(accessKeyID string) string {
+	if accessKeyID == "" {
+		return "the call has no access key, and no configured account has a bearer token that matches"
+	}
+	return fmt.Sprintf("access key %q belongs to no configured account (codes are case-sensitive)", accessKeyID)
+}
+
+// check decides the catalogue's business errors for the call: the product, its subscription and
+// product types, its period, its modules and their values. It returns the product, or the error
+// code, the parameter to name in the wire message, and the reason for a developer (journal, debug
+// log, test log), which never goes on the wire: the wire message stays the real service's.
+func (c *Catalog) check(in *input) (p *Product, reason string, code spec.Code, param string) {
+	p, ok := c.Product(in.ProductCode)
+	switch {
+	case !ok:
+		return nil, fmt.Sprintf("ProductCode %q is not in the catalogue; known: %s; codes are case-sensitive",
+			in.ProductCode, strings.Join(c.codes(), ", ")), spec.CodeProductNotFind, "ProductCode"
+	case p.NotApplicable:
+		return nil, fmt.Sprintf("product %s is marked notApplicable in the catalogue: CreateInstance does not sell it (the real service answers so for ECS and RDS)",
+			p.Code), spec.CodeNotApplicable, "ProductCode"
+	case len(p.SubscriptionTypes) > 0 && !slices.Contains(p.SubscriptionTypes, in.SubscriptionType):
+		return nil, fmt.Sprintf("product %s is sold as SubscriptionType %s, not %q",
+			p.Code, strings.Join(p.SubscriptionTypes, " or "), in.SubscriptionType), spec.CodeInvalidParameter, "SubscriptionType"
+	case len(p.ProductTypes) > 0 && in.ProductType != "" && !slices.Contains(p.ProductTypes, in.ProductType):
+		return nil, fmt.Sprintf("product %s has ProductType %s, not %q",
+			p.Code, strings.Join(p.ProductTypes, " or "), in.ProductType), spec.CodeInvalidParameter, "ProductType"
+	case p.PeriodMultiple > 0 && in.Period > 0 && in.Period%p.PeriodMultiple != 0:
+		return nil, fmt.Sprintf("product %s is sold by multiples of %d months: Period %d is not one",
+			p.Code, p.PeriodMultiple, in.Period), spec.CodeInvalidParameter, "Period"
+	}
+	if len(p.Modules) == 0 {
+		return p, "", "", ""
+	}
+	for _, prm := range in.Parameters {
+		m, ok := p.Module(prm.Code)
+		if !ok {
+			return nil, fmt.Sprintf("product %s has no module %q (Parameter.%d.Code); its modules: %s; codes are case-sensitive",
+				p.Code, prm.Code, prm.N, strings.Join(p.moduleCodes(), ", ")), spec.CodeInvalidModuleCode, "Parameter." + strconv.Itoa(prm.N) + ".Code"
+		}
+		if len(m.Values) > 0 && !slices.Contains(m.Values, prm.Value) {
+			return nil, fmt.Sprintf("module %s of %s does not sell %q (Parameter.%d.Value); it sells: %s",
+				m.Code, p.Code, prm.Value, prm.N, strings.Join(m.Values, ", ")), spec.CodeInvalidConfigCode, "Parameter." + strconv.Itoa(prm.N) + ".Value"
+		}
+	}
+	for _, m := range p.Modules {
+		if !m.Required || slices.ContainsFunc(in.Parameters, func(prm check.Param) bool { return prm.Code == m.Code }) {
+			continue
+		}
+		// A missing required module answers InvalidConfigCode, not MissingParameter: Parameter.n
+		// entries are optional as request parameters (MissingParameter names a parameter the API
+		// requires); what is wrong is the product's configuration, which BSS prices as a whole
+		// and refuses with InvalidConfigCode ("The specified configCode is not valid."), as it
+		// does for a value the module does not sell.
+		return nil, fmt.Sprintf("module %s of %s is required: add Parameter.n.Code=%s with a value", m.Code, p.Code, m.Code),
+			spec.CodeInvalidConfigCode, "Parameter"
+	}
+	return p, "", "", ""
+}
+
+// codes returns the catalogue's product codes, in order.
+func (c *Catalog) codes() []string {
+	out := make([]string, len(c.Products))
+	for i, p := range c.Products {
+		out[i] = p.Code
+	}
+	return out
+}
+
+// moduleCodes returns the product's module codes, in order.
+func (p *Product) moduleCodes() []string {
+	out := make([]string, len(p.Modules))
+	for i, m := range p.Modules {
+		out[i] = m.Code
+	}
+	return out
 }
 
 // callerLocked returns the caller's account: with no accounts configured every caller is the

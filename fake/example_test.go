@@ -81,7 +81,7 @@ func ExampleServer_Journal() {
 	_ = srv.Start()
 	defer srv.Close()
 	for range 2 { // a retry: the same ClientToken, so one order
-		resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&ClientToken=job-7&Signature=abc%3D", "", nil)
+		resp, _ := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=rtc&SubscriptionType=PayAsYouGo&Parameter.1.Code=ServiceType&Parameter.1.Value=universal&ClientToken=job-7&Signature=abc%3D", "", nil)
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}

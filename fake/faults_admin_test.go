@@ -79,7 +79,7 @@ func TestAdminFaultsRejectBadInputWhole(t *testing.T) {
 		{name: "not YAML or JSON", body: `{"outcome": `, wantStatus: 400, want: []string{"did not find expected node content"}},
 		{name: "empty", body: ``, wantStatus: 400, want: []string{"empty document"}},
 		{name: "unknown code", body: "{\n  \"outcome\": {\n    \"error\": \"Teapot\"\n  }\n}", wantStatus: 400, want: []string{"outcome.error", `"Teapot" is not a catalogued error code`}, wantLine: 3},
-		{name: "unknown field", body: `{"outcome": {"pass": true}, "oops": 1}`, wantStatus: 400, want: []string{"field oops not found"}, wantLine: 1},
+		{name: "unknown field", body: `{"outcome": {"pass": true}, "oops": 1}`, wantStatus: 400, want: []string{`unknown field "oops"`}, wantLine: 1},
 		{name: "id in use", body: `{"id": "existing", "outcome": {"pass": true}}`, wantStatus: 400, want: []string{`"existing" is already in use`}},
 		{name: "one bad rule in a scenario", body: "rules:\n  - outcome: {pass: true}\n  - outcome: {fault: lost}\n  - outcome: {pass: true}\n", wantStatus: 400, want: []string{"rules[1].outcome.fault"}, wantLine: 3},
 		{name: "not a mapping", body: `[1, 2]`, wantStatus: 400, want: []string{"want a mapping"}, wantLine: 1},

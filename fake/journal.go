@@ -38,6 +38,10 @@ type Entry struct {
 	Status int `json:"status"`
 	// Code is "Success" or the error code answered.
 	Code string `json:"code,omitempty"`
+	// Reason says, for a developer, why the fake answered a business error it decided itself
+	// (catalogue, accounts), such as "module ServiceType of rtc is required: ...". It is never
+	// part of the answer, whose message stays the real service's.
+	Reason string `json:"reason,omitempty"`
 	// RequestID is the RequestId answered.
 	RequestID string `json:"requestId,omitempty"`
 	// ResponseHeader and ResponseBody are what was sent (before any transport fault mangled it).

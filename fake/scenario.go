@@ -2,11 +2,8 @@ package fake
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -65,43 +62,30 @@ const (
 )
 
 // parseFaults parses and validates text in the given mode and reports whether it was a scenario.
+// The text is read by decodeDoc's parts (yamldoc.go): every problem has a line and a column.
 func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err error) {
-	defer func() {
-		if v := recover(); v != nil { // the YAML library must never take the server down
-			sc, err = nil, &RuleError{Msg: fmt.Sprintf("cannot parse: %v", v)}
-		}
-	}()
 	if len(data) > maxScenarioBytes {
-		return nil, false, &RuleError{Msg: fmt.Sprintf("too large: %d bytes (at most %d)", len(data), maxScenarioBytes)}
+		return nil, false, &RuleError{Line: 1, Column: 1, Msg: fmt.Sprintf("too large: %d bytes (at most %d)", len(data), maxScenarioBytes)}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, false, yamlError(err)
+	doc, perrs := parseDoc(data)
+	if perrs != nil {
+		return nil, false, joinRuleErrors(perrs)
 	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, false, &RuleError{Line: 1, Column: 1, Msg: "empty document"}
-	}
-	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
 		return nil, false, &RuleError{Line: doc.Line, Column: doc.Column, Msg: "want a mapping: a scenario (seed, rules) or a rule"}
 	}
 	isScenario = mode == modeScenario || (mode == modeAny && (hasKey(doc, "rules") || hasKey(doc, "seed")))
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var prefix []string
 	if isScenario {
 		sc = &Scenario{}
-		err = dec.Decode(sc)
+		perrs = decodeNode(doc, "scenario", sc)
 		prefix = []string{"rules"}
 	} else {
 		var r Rule
-		err = dec.Decode(&r)
+		perrs = decodeNode(doc, "rule", &r)
 		sc = &Scenario{Rules: []Rule{r}}
 	}
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, false, yamlError(err)
-	}
-	if isScenario && sc.Rules == nil {
+	if isScenario && sc.Rules == nil && perrs == nil {
 		return nil, false, &RuleError{Line: doc.Line, Column: doc.Column, Msg: "no rules: add a rules list"}
 	}
 	errs := &ruleErrors{}
@@ -119,11 +103,8 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 			ids[r.ID] = true
 		}
 	}
-	if len(errs.errs) > 0 {
-		for _, e := range errs.errs {
-			e.Line, e.Column = locate(doc, e.segs)
-		}
-		return nil, false, errs.err()
+	if all := mergeProblems(doc, perrs, errs.errs); len(all) > 0 {
+		return nil, false, joinRuleErrors(all)
 	}
 	for i := range sc.Rules {
 		normalizeMatch(&sc.Rules[i].Match)
@@ -186,28 +167,6 @@ func locate(n *yaml.Node, segs []string) (line, col int) {
 		}
 	}
 	return line, col
-}
-
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlError turns the YAML library's errors into RuleErrors with lines.
-func yamlError(err error) error {
-	var te *yaml.TypeError
-	msgs := []string{err.Error()}
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	}
-	errs := make([]error, 0, len(msgs))
-	for _, m := range msgs {
-		e := &RuleError{Msg: m}
-		if g := yamlLine.FindStringSubmatch(m); g != nil {
-			e.Line, _ = strconv.Atoi(g[1])
-			e.Column = 1
-			e.Msg = g[2]
-		}
-		errs = append(errs, e)
-	}
-	return errors.Join(errs...)
 }
 
 // YAML returns the scenario as text that [ParseScenario] reads back.

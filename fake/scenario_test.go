@@ -35,12 +35,12 @@ func TestParseScenarioReportsLines(t *testing.T) {
 		{"empty", "", []string{"line 1:1: empty document"}},
 		{"not a mapping", "- a\n- b\n", []string{"line 1:1: want a mapping"}},
 		{"no rules", "seed: 1\n", []string{"no rules"}},
-		{"syntax", "rules:\n  - outcome: {error: [\n", []string{"did not find expected node content"}},
-		{"unknown field", "rules:\n  - id: a\n    outcom: {pass: true}\n", []string{"line 3", "field outcom not found"}},
+		{"syntax", "rules:\n  - outcome: {error: [\n", []string{"line 2:22: did not find expected node content"}},
+		{"unknown field", "rules:\n  - id: a\n    outcom: {pass: true}\n", []string{`line 3:5: unknown field "outcom" in rules[0]; known: id, description, match`}},
 		{"unknown match field", "rules:\n  - match:\n      product: rtc\n    outcome: {pass: true}\n", []string{"line 3", "product"}},
 		{"unknown matcher key", "rules:\n  - match:\n      productCode: {exactly: rtc}\n    outcome: {pass: true}\n", []string{"line 3", `unknown field "exactly"`}},
-		{"wrong type", "rules:\n  - times: many\n    outcome: {pass: true}\n", []string{"line 2", "cannot unmarshal"}},
-		{"bad duration", "rules:\n  - outcome:\n      latency: soon\n", []string{"line 3", `latency "soon"`}},
+		{"wrong type", "rules:\n  - times: many\n    outcome: {pass: true}\n", []string{`line 2:12: rules[0].times: want an integer, got "many"`}},
+		{"bad duration", "rules:\n  - outcome:\n      latency: soon\n", []string{`line 3:16: rules[0].outcome.latency: want a duration such as 200ms, or a mapping of fixed, min, max; got "soon"`}},
 		{"unknown code", "seed: 3\nrules:\n  - outcome: {pass: true}\n  - outcome:\n      error: NoSuchError\n", []string{"line 5:14: rules[1].outcome.error: \"NoSuchError\" is not a catalogued error code", "ServiceUnavailable"}},
 		{"unknown fault", "rules:\n  - outcome:\n      fault: meltdown\n", []string{"line 3:14: rules[0].outcome.fault", "proxy502"}},
 		{"bad regexp", "rules:\n  - match:\n      clientToken: {regexp: \"(\"}\n    outcome: {pass: true}\n", []string{"line 3:29: rules[0].match.clientToken.regexp: invalid regular expression"}},
@@ -48,6 +48,9 @@ func TestParseScenarioReportsLines(t *testing.T) {
 		{"duplicate ids", "rules:\n  - id: a\n    outcome: {pass: true}\n  - id: a\n    outcome: {pass: true}\n", []string{`line 4:9: rules[1].id: "a" appears twice`}},
 		{"no outcome", "rules:\n  - id: a\n", []string{"line 2:5: rules[0]: no outcome"}},
 		{"sequence step", "rules:\n  - sequence:\n      - pass: true\n      - {}\n", []string{"line 4:9: rules[0].sequence[1]: empty outcome"}},
+		{"wrong values and rule problems at once", "rules:\n  - times: many\n    outcome: {pass: true}\n  - outcome: {error: NoSuchError}\n  - outcome: {fault: 7}\n    matches: {}\n",
+			[]string{"line 2:12: rules[0].times: want an integer, got \"many\"\n", "\nline 4:22: rules[1].outcome.error: \"NoSuchError\" is not a catalogued error code",
+				"\nline 6:5: unknown field \"matches\" in rules[2]"}},
 		{"several problems at once", "rules:\n  - times: -1\n    outcome: {fault: x}\n  - probability: 2\n    outcome: {pass: true}\n",
 			[]string{"line 2:12: rules[0].times", "line 3:22: rules[0].outcome.fault", "line 4:18: rules[1].probability"}},
 	}
@@ -306,7 +309,8 @@ func yamlFields(v any) []string {
 	return out
 }
 
-// FuzzParseScenario: any input parses or is refused with a RuleError, never a panic; what parses
+// FuzzParseScenario: any input parses or is refused with RuleErrors that each point inside the
+// text, never a panic; what parses
 // prints as YAML that parses to the same scenario.
 func FuzzParseScenario(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(scenarioDir, "*.yaml"))
@@ -326,6 +330,9 @@ func FuzzParseScenario(f *testing.F) {
 			var re *fake.RuleError
 			if !errors.As(err, &re) {
 				t.Fatalf("error is not a RuleError: %T %v", err, err)
+			}
+			if len(data) <= 1<<20 {
+				checkPositions(t, err, data) // yamldoc_test.go
 			}
 			return
 		}

@@ -39,6 +39,9 @@ type Server struct {
 	admin     *http.ServeMux // the admin API's routes (admin.go)
 	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
+	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
+	testLog func(format string, args ...any)
+
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
 	catalog  *Catalog
@@ -143,6 +146,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
 	s.tb = t
+	s.testLog = t.Logf
 	if err := s.Start(); err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}

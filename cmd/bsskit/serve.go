@@ -213,7 +213,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if note != "" {
 		fmt.Fprintf(stdout, "bsskit serve: %s\n", note)
 	}
+	catalogue := "built-in (fake.DefaultCatalog)"
+	if cfg.catalog != "" {
+		catalogue = cfg.catalog
+	}
 	log.Info("serving", "url", url, "listen", srv.Endpoint(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	log.Info("catalogue in use", "catalogue", catalogue, "products", len(srv.Catalog().Products))
 	if n := len(srv.Rules()); n > 0 {
 		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", url+"/__admin/faults")
 	}
