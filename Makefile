@@ -32,9 +32,10 @@ check-generated: generate ## fail when the committed generated code differs from
 $(SPECTRAL):
 	npm install --no-audit --no-fund --silent --prefix .tools/spectral @stoplight/spectral-cli@$(SPECTRAL_VERSION)
 
-lint: $(SPECTRAL) ## gofmt, go vet and Spectral over the spec (zero errors)
+lint: $(SPECTRAL) ## gofmt, go vet, staticcheck (pinned in go.mod) and Spectral over the spec (zero errors)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "not gofmt-ed:"; echo "$$out"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 	$(SPECTRAL) lint spec/bssopenapi.yaml --ruleset .spectral.yaml --fail-severity error
 
 # Benchmarks (docs/performance.md). `make bench` writes tmp/bench/new.txt; keep a baseline with

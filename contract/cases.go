@@ -322,16 +322,6 @@ func (r *runner) authCases() []*caseDef {
 	}
 }
 
-// productWhere returns the first product that satisfies ok.
-func (r *runner) productWhere(ok func(Product) bool) (Product, bool) {
-	for _, p := range r.products {
-		if ok(p) {
-			return p, true
-		}
-	}
-	return Product{}, false
-}
-
 func (r *runner) businessCases() []*caseDef {
 	var cases []*caseDef
 	cases = append(cases, &caseDef{

@@ -62,17 +62,6 @@ func (a *Account) mayActFor(owner string) bool {
 	return owner == a.ID || slices.Contains(a.Owners, owner)
 }
 
-// redacted returns a copy without secrets, for the admin API and the journal.
-func (a Account) redacted() Account {
-	a = a.clone()
-	for i := range a.AccessKeys {
-		a.AccessKeys[i].Secret = ""
-	}
-	a.SecurityTokens = nil
-	a.BearerTokens = nil
-	return a
-}
-
 // accountsFile is the shape of an accounts file ([ParseAccounts]).
 type accountsFile struct {
 	Accounts []Account `yaml:"accounts"`
