@@ -32,7 +32,7 @@ func FuzzVerifyV1(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, rawQuery, contentType string, body []byte) {
 		r := Request{Method: method, Host: testHost, Path: "/", Header: http.Header{"Content-Type": {contentType}}, Body: body}
 		r.Query, _ = url.ParseQuery(rawQuery)
-		if isForm(contentType) {
+		if IsForm(contentType) {
 			r.Form, _ = url.ParseQuery(string(body))
 		}
 		_, err := newTestVerifier(v1CaptureTime).Verify(r)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,16 +76,24 @@ func RequestFromHTTP(r *http.Request, body []byte) Request {
 			req.Host = r.URL.Host
 		}
 	}
-	if len(body) > 0 && isForm(r.Header.Get(chContentType)) {
+	if len(body) > 0 && IsForm(r.Header.Get(chContentType)) {
 		req.Form, _ = url.ParseQuery(string(body))
 	}
 	return req
 }
 
-func isForm(contentType string) bool {
-	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
+// IsForm reports whether contentType names a form body (application/x-www-form-urlencoded, with
+// any parameters). The V1 signature covers a form body's parameters; internal/wire merges the same
+// bodies into the request, so both use this one rule.
+func IsForm(contentType string) bool {
+	if contentType == formType {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == formType
 }
+
+const formType = "application/x-www-form-urlencoded"
 
 // Identity is who a verified request came from.
 type Identity struct {

@@ -2,11 +2,11 @@ package wire
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -60,7 +60,7 @@ func Parse(r *http.Request, body []byte) (*Request, *Error) {
 	}
 	req.Query = q
 	req.Params = q
-	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+	if len(body) > 0 && signing.IsForm(r.Header.Get("Content-Type")) {
 		f, err := parseQuery(string(body))
 		if err != nil && perr == nil {
 			perr = &Error{Code: spec.CodeInvalidParameter, Param: "form body", Detail: err.Error()}
@@ -139,12 +139,4 @@ func unescapeQuery(s string) (string, bool) {
 	}
 	u, err := url.QueryUnescape(s)
 	return u, err == nil
-}
-
-func isForm(contentType string) bool {
-	if contentType == "application/x-www-form-urlencoded" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "application/x-www-form-urlencoded"
 }
