@@ -53,12 +53,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex = &exchange{s: s, w: w, r: r}
-	s.mu.Lock()
-	s.journal.seq++
-	ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
-	ex.entry.RequestID = s.newRequestIDLocked()
-	s.mu.Unlock()
+	ex = s.newExchange(w, r)
 	ex.entry.Time = s.clock.Now()
 	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header
 
@@ -239,4 +234,16 @@ func (s *Server) checkSpec(ex *exchange) {
 	if err := s.specV.ValidateResponse(r.Context(), r, ex.status, ex.w.Header(), ex.body); err != nil {
 		s.cfg.specCheck(err)
 	}
+}
+
+// newExchange numbers a request in the journal and gives it its RequestId: the one place requests
+// are numbered (the request path and the recover middleware both start exchanges here).
+func (s *Server) newExchange(w http.ResponseWriter, r *http.Request) *exchange {
+	ex := &exchange{s: s, w: w, r: r}
+	s.mu.Lock()
+	s.journal.seq++
+	ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
+	ex.entry.RequestID = s.newRequestIDLocked()
+	s.mu.Unlock()
+	return ex
 }

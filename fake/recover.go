@@ -29,12 +29,7 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange,
 		return
 	}
 	if ex == nil {
-		ex = &exchange{s: s, w: w, r: r}
-		s.mu.Lock()
-		s.journal.seq++
-		ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
-		ex.entry.RequestID = s.newRequestIDLocked()
-		s.mu.Unlock()
+		ex = s.newExchange(w, r)
 	}
 	if ex.req == nil {
 		ex.req = &wire.Request{Format: safeFormat(r)}
