@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"sort"
@@ -154,7 +152,7 @@ func decodeAnswer(body []byte) *answer {
 	t := bytes.TrimSpace(body)
 	if len(t) > 0 && t[0] == '<' {
 		a := &answer{format: spec.FormatXML}
-		a.root, a.fields, a.err = decodeXML(t)
+		a.root, a.fields, a.err = spec.DecodeXML(t)
 		return a
 	}
 	a := &answer{format: spec.FormatJSON}
@@ -167,61 +165,6 @@ func decodeAnswer(body []byte) *answer {
 	}
 	a.fields = m
 	return a
-}
-
-// decodeXML returns the root name and the children as strings (leaves) or maps (elements with
-// children).
-func decodeXML(b []byte) (string, map[string]any, error) {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", nil, fmt.Errorf("xml: no root element: %v", err)
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			v, err := xmlElement(dec)
-			if err != nil {
-				return se.Name.Local, nil, err
-			}
-			m, _ := v.(map[string]any)
-			if m == nil {
-				m = map[string]any{}
-			}
-			return se.Name.Local, m, nil
-		}
-	}
-}
-
-func xmlElement(dec *xml.Decoder) (any, error) {
-	var text strings.Builder
-	var obj map[string]any
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, fmt.Errorf("xml: %v", err)
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			text.Write(t)
-		case xml.StartElement:
-			if obj == nil {
-				obj = map[string]any{}
-			}
-			v, err := xmlElement(dec)
-			if err != nil {
-				return nil, err
-			}
-			obj[t.Name.Local] = v
-		case xml.EndElement:
-			if obj != nil {
-				return obj, nil
-			}
-			return text.String(), nil
-		}
-	}
 }
 
 var orderIDPattern = regexp.MustCompile(`^[0-9]{1,20}$`)

@@ -118,25 +118,46 @@ func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, statu
 // strings as their property's schema says, and anything the schema does not know stays a string so
 // that validation, not decoding, reports it.
 func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
-	dec := xml.NewDecoder(body)
 	var schema *openapi3.Schema
 	if ref != nil {
 		schema = ref.Value
 	}
+	_, v, err := decodeXML(xml.NewDecoder(body), schema)
+	return v, err
+}
+
+// DecodeXML decodes an XML answer into the name of its root element and its content: elements with
+// children become maps, leaves strings. It is the decoder the spec's response validation uses
+// (which also types the leaves by their schema), for callers that judge XML answers themselves, as
+// the contract suite does. An element that appears twice is an error.
+func DecodeXML(b []byte) (root string, content map[string]any, err error) {
+	root, v, err := decodeXML(xml.NewDecoder(bytes.NewReader(b)), nil)
+	if err != nil {
+		return root, nil, err
+	}
+	content, _ = v.(map[string]any)
+	if content == nil {
+		content = map[string]any{}
+	}
+	return root, content, nil
+}
+
+// decodeXML reads up to the root element and decodes it, guided by schema when it is not nil: the
+// root element must be the schema's xml name, leaves become booleans, numbers or strings as their
+// property's schema says, and anything the schema does not know stays a string so that
+// validation, not decoding, reports it.
+func decodeXML(dec *xml.Decoder, schema *openapi3.Schema) (string, any, error) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("xml: no root element: %w", err)
+			return "", nil, fmt.Errorf("xml: no root element: %w", err)
 		}
 		if start, ok := tok.(xml.StartElement); ok {
 			if schema != nil && schema.XML != nil && schema.XML.Name != "" && schema.XML.Name != start.Name.Local {
-				return nil, fmt.Errorf("xml: root element is <%s>, the schema wants <%s>", start.Name.Local, schema.XML.Name)
+				return start.Name.Local, nil, fmt.Errorf("xml: root element is <%s>, the schema wants <%s>", start.Name.Local, schema.XML.Name)
 			}
 			v, err := decodeXMLElement(dec, schema)
-			if err != nil {
-				return nil, err
-			}
-			return v, nil
+			return start.Name.Local, v, err
 		}
 	}
 }
@@ -147,6 +168,9 @@ func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
 			return nil, fmt.Errorf("xml: %w", err)
 		}
 		switch t := tok.(type) {
