@@ -51,6 +51,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.URL.Path})
 		return
 	}
+	// Most servers in unit tests never see an admin request: the routes are built on the first.
+	s.adminOnce.Do(func() { s.admin = s.newAdminMux() })
 	if h, pattern := s.admin.Handler(r); pattern == "" {
 		// No route: let the mux say which (405 and its Allow, or 404), then answer in the admin shape.
 		var rec headerRecorder

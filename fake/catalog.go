@@ -143,30 +143,32 @@ func (c *Catalog) problems() *ruleErrors {
 	}
 	seen := map[string]int{}
 	for i, p := range c.Products {
-		at := []string{"products", "[" + strconv.Itoa(i) + "]"}
+		// Paths are built only for problems: a valid catalogue (every New) allocates none.
+		at := func(rest ...string) []string {
+			return append([]string{"products", "[" + strconv.Itoa(i) + "]"}, rest...)
+		}
 		if strings.TrimSpace(p.Code) == "" {
-			errs.add(sub(at, "code"), "empty")
+			errs.add(at("code"), "empty")
 		} else if first, dup := seen[p.Code]; dup {
-			errs.add(sub(at, "code"), "product %q appears twice (first at products[%d])", p.Code, first)
+			errs.add(at("code"), "product %q appears twice (first at products[%d])", p.Code, first)
 		} else {
 			seen[p.Code] = i
 		}
 		for j, st := range p.SubscriptionTypes {
 			if st != "Subscription" && st != "PayAsYouGo" {
-				errs.add(sub(at, "subscriptionTypes", "["+strconv.Itoa(j)+"]"), "%q is neither Subscription nor PayAsYouGo", st)
+				errs.add(at("subscriptionTypes", "["+strconv.Itoa(j)+"]"), "%q is neither Subscription nor PayAsYouGo", st)
 			}
 		}
 		if p.PeriodMultiple < 0 {
-			errs.add(sub(at, "periodMultiple"), "must not be negative")
+			errs.add(at("periodMultiple"), "must not be negative")
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {
-			mat := sub(at, "modules", "["+strconv.Itoa(j)+"]", "code")
 			switch {
 			case strings.TrimSpace(m.Code) == "":
-				errs.add(mat, "empty")
+				errs.add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "empty")
 			case mods[m.Code]:
-				errs.add(mat, "module %q of %s appears twice", m.Code, p.Code)
+				errs.add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "module %q of %s appears twice", m.Code, p.Code)
 			}
 			mods[m.Code] = true
 		}

@@ -53,7 +53,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex = s.newExchange(w, r)
+	ex = &exchange{s: s, w: w, r: r}
+	s.number(ex)
 	ex.entry.Time = s.clock.Now()
 	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header
 
@@ -236,14 +237,13 @@ func (s *Server) checkSpec(ex *exchange) {
 	}
 }
 
-// newExchange numbers a request in the journal and gives it its RequestId: the one place requests
-// are numbered (the request path and the recover middleware both start exchanges here).
-func (s *Server) newExchange(w http.ResponseWriter, r *http.Request) *exchange {
-	ex := &exchange{s: s, w: w, r: r}
+// number gives an exchange its place in the journal and its RequestId: the one place requests
+// are numbered (the request path and the recover middleware both call it). The caller allocates
+// the exchange, so that on the request path it can stay on the stack.
+func (s *Server) number(ex *exchange) {
 	s.mu.Lock()
 	s.journal.seq++
 	ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
 	ex.entry.RequestID = s.newRequestIDLocked()
 	s.mu.Unlock()
-	return ex
 }

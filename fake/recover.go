@@ -29,7 +29,8 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange,
 		return
 	}
 	if ex == nil {
-		ex = s.newExchange(w, r)
+		ex = &exchange{s: s, w: w, r: r}
+		s.number(ex)
 	}
 	if ex.req == nil {
 		ex.req = &wire.Request{Format: safeFormat(r)}

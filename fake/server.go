@@ -36,7 +36,8 @@ type Server struct {
 	limits    Limits         // effective limits (limits.go)
 	connLim   *connLimiter   // nil when MaxConns is off
 	persist   *stateFile     // nil without WithStateFile (state.go)
-	admin     *http.ServeMux // the admin API's routes (admin.go)
+	admin     *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
+	adminOnce sync.Once      // builds admin
 	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
@@ -110,7 +111,6 @@ func New(opts ...Option) (*Server, error) {
 		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
-	s.admin = s.newAdminMux()
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {

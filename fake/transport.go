@@ -124,16 +124,18 @@ func (s *Server) hang(ex *exchange) {
 			s.cfg.hang.logf("%s", msg)
 		}
 	}
-	s.amend(ex, func(e *Entry) { e.Note = note })
+	ex.entry.Note = note
+	s.amend(ex)
 	ex.abort(false)
 }
 
 // roundDur prints d to the millisecond.
 func roundDur(d time.Duration) string { return d.Round(time.Millisecond).String() }
 
-// amend changes the journal entry of ex after it was recorded (and ex's copy of it).
-func (s *Server) amend(ex *exchange, f func(*Entry)) {
-	f(&ex.entry.Entry)
+// amend copies what a transport fault changes after the exchange was recorded (Status, Code and
+// Note of ex.entry) into its journal entry. It takes no callback, so that ex, which the request
+// path keeps on the stack, does not escape.
+func (s *Server) amend(ex *exchange) {
 	if !ex.recorded {
 		return
 	}
@@ -145,7 +147,7 @@ func (s *Server) amend(ex *exchange, f func(*Entry)) {
 	es := s.journal.entries
 	for i := len(es) - 1; i >= 0; i-- { // the newest entries are usually last
 		if es[i].Seq == ex.entry.Seq {
-			f(&es[i].Entry)
+			es[i].Status, es[i].Code, es[i].Note = ex.entry.Status, ex.entry.Code, ex.entry.Note
 			return
 		}
 	}
@@ -206,7 +208,8 @@ func (ex *exchange) truncate() {
 		_, _ = ex.w.Write(half)
 		if err := http.NewResponseController(ex.w).Flush(); err != nil {
 			// Nothing reaches the client: net/http drops the buffered answer on abort.
-			ex.s.amend(ex, func(e *Entry) { e.Status, e.Code = 0, "" })
+			ex.entry.Status, ex.entry.Code = 0, ""
+			ex.s.amend(ex)
 		}
 		panic(http.ErrAbortHandler)
 	}
