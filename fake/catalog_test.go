@@ -3,9 +3,11 @@ package fake_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -134,7 +136,9 @@ func TestBusinessErrorsExplainThemselves(t *testing.T) {
 			var debug bytes.Buffer
 			var mu sync.Mutex
 			tb := &logTB{TB: t}
+			_, _, started, _ := runtime.Caller(0)
 			srv := fake.NewServer(tb, fake.WithLogger(slog.New(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &debug}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			started++ // the line above
 			a := call(t, srv, tt.params)
 			require.Equal(t, tt.code, a.Body["Code"], a.Raw)
 			if tt.wireMsg != "" {
@@ -144,7 +148,9 @@ func TestBusinessErrorsExplainThemselves(t *testing.T) {
 			j := srv.Journal()
 			require.Len(t, j, 1)
 			assert.Equal(t, tt.wantReason, j[0].Reason)
-			assert.Equal(t, []string{"fake: request 1 answered " + tt.code + ": " + tt.wantReason}, tb.logLines())
+			// The line points at the test line that started the fake (the fake logs from its own
+			// goroutines, where t.Helper cannot).
+			assert.Equal(t, []string{fmt.Sprintf("catalog_test.go:%d: fake: request 1 answered %s: %s", started, tt.code, tt.wantReason)}, tb.logLines())
 			mu.Lock()
 			defer mu.Unlock()
 			assert.Contains(t, debug.String(), `"msg":"business error"`)

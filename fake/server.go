@@ -9,6 +9,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -137,16 +140,29 @@ func New(opts ...Option) (*Server, error) {
 // test on a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	report := func(o *config) {
-		o.checkReport = func(err error) { t.Errorf("fake: response does not conform to the spec: %v", err) }
+	// What the fake writes to the test log comes from its own goroutines, where t.Helper cannot
+	// point at the test: each line starts with the test line that started this fake instead.
+	where := "fake"
+	if _, file, line, ok := runtime.Caller(1); ok {
+		where = filepath.Base(file) + ":" + strconv.Itoa(line)
 	}
-	all := append([]Option{report, withTest(t)}, opts...)
+	logf := func(format string, args ...any) {
+		defer func() { _ = recover() }() // t.Logf panics once the test has ended
+		t.Logf("%s: "+format, append([]any{where}, args...)...)
+	}
+	report := func(o *config) {
+		o.checkReport = func(err error) {
+			defer func() { _ = recover() }()
+			t.Errorf("%s: fake: response does not conform to the spec: %v", where, err)
+		}
+	}
+	all := append([]Option{report, withTest(t, logf)}, opts...)
 	s, err := New(all...)
 	if err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
 	s.tb = t
-	s.testLog = t.Logf
+	s.testLog = logf
 	if err := s.Start(); err != nil {
 		t.Fatalf("fake.NewServer: %v", err)
 	}
