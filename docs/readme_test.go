@@ -178,7 +178,7 @@ func TestReadmeGoSnippets(t *testing.T) {
 		t.Fatal(err)
 	}
 	mod := regexp.MustCompile(`(?m)^module .*$`).ReplaceAllString(string(gomod), "module readmesnippets")
-	mod = regexp.MustCompile(`(?m)^tool .*$`).ReplaceAllString(mod, "")
+	mod = regexp.MustCompile(`(?ms)^tool \($.*?^\)$|^tool .*$`).ReplaceAllString(mod, "") // a tool line or block
 	mod += fmt.Sprintf("\nrequire github.com/bsskit/bsskit v0.0.0\n\nreplace github.com/bsskit/bsskit => %s\n", root)
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
@@ -272,6 +272,7 @@ var skippedCommands = map[string]string{
 	"go install github.com/bsskit/bsskit/cmd/bsskit@latest    # or a release: @vX.Y.Z":                                                                                                      "downloads from the module proxy; the test runs a binary built from this tree instead",
 	"go get github.com/bsskit/bsskit@latest":                                                                                                                                                "changes the go.mod of the module it runs in and needs the network",
 	"make build && bin/bsskit version   # the binary, stamped with the clone's revision":                                                                                                    "writes bin/ in the clone; the test builds the same package itself",
+	"make run    # start the fake server on http://127.0.0.1:8080":                                                                                                                          "binds the fixed port 8080; the serve commands of the README are started on 127.0.0.1:0",
 	"make test   # vet, race-enabled tests, generated-code drift check, short fuzz runs":                                                                                                    "would run this test again",
 	"make run                                          # bsskit serve --addr 127.0.0.1:8080":                                                                                                "binds the fixed port 8080; the serve commands next to it are started on 127.0.0.1:0",
 	"export BSSKIT_ADMIN_TOKEN=$(openssl rand -hex 24)":                                                                                                                                     "sets up the non-loopback team example below",
