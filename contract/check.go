@@ -44,7 +44,7 @@ type runner struct {
 	ctx       context.Context
 	target    Target
 	base      *url.URL
-	opts      Options
+	opts      config
 	client    *http.Client
 	validator *spec.Validator
 	report    *Report
@@ -67,7 +67,16 @@ type runner struct {
 // Check runs the suite against target and returns the report. The error is non-nil only when the
 // run could not start (see [ErrUsage]) or the context ended; an endpoint that does not conform is
 // a report with findings ([Report.OK] false), not an error.
-func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
+func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return check(ctx, target, cfg)
+}
+
+// check is [Check] with the options resolved.
+func check(ctx context.Context, target Target, opts config) (*Report, error) {
 	r, err := newRunner(ctx, target, opts)
 	if err != nil {
 		return nil, err
@@ -88,7 +97,7 @@ func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
 	return r.report, nil
 }
 
-func newRunner(ctx context.Context, target Target, opts Options) (*runner, error) {
+func newRunner(ctx context.Context, target Target, opts config) (*runner, error) {
 	base, err := parseBase(target.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
@@ -100,9 +109,6 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		return nil, fmt.Errorf("%w: signature %q: want v1 or v3", ErrUsage, target.Signature)
 	}
 	limit, explicit := opts.Orders.Limit()
-	if explicit && limit < 0 {
-		return nil, fmt.Errorf("%w: MaxOrders(%d) is negative", ErrUsage, limit)
-	}
 	client := target.Client
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -130,7 +136,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	// Orders.
 	switch {
 	case explicit && limit == 0:
-		rep.OrdersReason = "the order budget is 0 (MaxOrders(0), --max-orders 0): only requests that are rejected before an order can exist are sent"
+		rep.OrdersReason = "the order budget is 0 (WithMaxOrders(0), --max-orders 0): only requests that are rejected before an order can exist are sent"
 	case rep.Loopback:
 		r.ordersAllowed = true
 		rep.OrdersReason = "the endpoint is loopback (a fake): orders are allowed"
@@ -140,7 +146,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	case !explicit:
 		rep.OrdersReason = "the endpoint is not loopback and no order budget was given: only requests that are rejected before an order can exist are sent"
 	case len(opts.Products) == 0:
-		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (Products, --product CODE)", ErrUsage)
+		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (WithProducts, --product CODE)", ErrUsage)
 	default:
 		r.ordersAllowed = true
 		rep.OrdersReason = fmt.Sprintf("an explicit order budget: at most %d", limit)
@@ -192,7 +198,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 			r.ordersAllowed = false
 			rep.OrdersAllowed = false
 			if len(opts.Products) == 0 {
-				rep.OrdersReason += "; but no product to order is known: no Products (--product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
+				rep.OrdersReason += "; but no product to order is known: no products (WithProducts, --product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
 			} else {
 				rep.OrdersReason += "; but no product to order is known"
 			}

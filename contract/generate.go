@@ -31,7 +31,7 @@ func (r *runner) generatedCases() []*caseDef {
 	var cases []*caseDef
 	width := len(strconv.Itoa(n))
 	for i := 0; i < n; i++ {
-		// Each case draws from its own stream, so selecting cases with Options.Run does not change
+		// Each case draws from its own stream, so selecting cases with WithRun does not change
 		// what a case sends.
 		valid := r.genValid(i)
 		name := fmt.Sprintf("generated/valid/%0*d", width, i)

@@ -245,26 +245,43 @@ func TestProductsFromCatalog(t *testing.T) {
 	assert.Equal(t, "rtc", got.Get("ProductCode"))
 }
 
-// TestOrderBudget: the zero budget is the default; MaxOrders is explicit, zero included.
-func TestOrderBudget(t *testing.T) {
+// TestOptions: without options every setting takes its default (20 generated cases, the default
+// order budget); each option sets exactly its setting; WithMaxOrders(0) and WithGenerated(0) are
+// explicit, and negative counts are usage errors.
+func TestOptions(t *testing.T) {
 	t.Parallel()
+	re := regexp.MustCompile(`^x$`)
 	for _, tc := range []struct {
-		name     string
-		b        OrderBudget
-		n        int
-		explicit bool
-		str      string
+		name      string
+		opts      []Option
+		generated int
+		limit     int
+		explicit  bool
+		usage     bool
 	}{
-		{"zero value", OrderBudget{}, 0, false, "default"},
-		{"none", MaxOrders(0), 0, true, "at most 0"},
-		{"three", MaxOrders(3), 3, true, "at most 3"},
+		{name: "none", generated: 20},
+		{name: "no generated", opts: []Option{WithGenerated(0)}, generated: 0},
+		{name: "five generated", opts: []Option{WithGenerated(5)}, generated: 5},
+		{name: "budget zero", opts: []Option{WithMaxOrders(0)}, generated: 20, limit: 0, explicit: true},
+		{name: "budget three", opts: []Option{WithMaxOrders(3)}, generated: 20, limit: 3, explicit: true},
+		{name: "negative budget", opts: []Option{WithMaxOrders(-1)}, usage: true},
+		{name: "negative generated", opts: []Option{WithGenerated(-1)}, usage: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			n, ok := tc.b.Limit()
-			assert.Equal(t, tc.n, n)
+			c, err := newConfig(append(tc.opts, WithSeed(7), WithRun(re), WithAdminToken("tok")))
+			if tc.usage {
+				assert.ErrorIs(t, err, ErrUsage)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.generated, c.generated())
+			n, ok := c.Orders.Limit()
+			assert.Equal(t, tc.limit, n)
 			assert.Equal(t, tc.explicit, ok)
-			assert.Equal(t, tc.str, tc.b.String())
+			assert.Equal(t, uint64(7), c.Seed)
+			assert.Same(t, re, c.Run)
+			assert.Equal(t, "tok", c.AdminToken)
 		})
 	}
 }
@@ -454,7 +471,7 @@ func TestBusinessCasesFromCatalogue(t *testing.T) {
 	}))
 	defer srv.Close()
 	rep, err := Check(context.Background(), Target{URL: srv.URL, Credentials: Credentials{AccessKeyID: "k", AccessKeySecret: "s"}},
-		Options{Seed: 1, RunID: "test", Generated: -1, Run: regexp.MustCompile(`^business/`)})
+		WithSeed(1), WithRunID("test"), WithGenerated(0), WithRun(regexp.MustCompile(`^business/`)))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"sas"}, rep.Products)
 	sent := map[string]url.Values{}

@@ -37,7 +37,7 @@ type Report struct {
 	// OrdersAllowed says whether order-placing requests were allowed, and OrdersReason why.
 	OrdersAllowed bool   `json:"ordersAllowed"`
 	OrdersReason  string `json:"ordersReason"`
-	// MaxOrders is the explicit order budget ([MaxOrders]); nil for the default budget.
+	// MaxOrders is the explicit order budget ([WithMaxOrders]); nil for the default budget.
 	MaxOrders *int `json:"maxOrders,omitempty"`
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
 	Verifies       bool   `json:"verifiesSignatures"`

@@ -8,9 +8,9 @@ import (
 // Run runs [Check] against target and reports one subtest per case: a failed case fails its
 // subtest with its findings; a case that is not applicable or not run is skipped with its reason.
 // It fails the test if the run cannot start, and returns the report.
-func Run(t *testing.T, target Target, opts Options) *Report {
+func Run(t *testing.T, target Target, opts ...Option) *Report {
 	t.Helper()
-	rep, err := Check(t.Context(), target, opts)
+	rep, err := Check(t.Context(), target, opts...)
 	if err != nil {
 		t.Fatalf("contract: %v", err)
 	}

@@ -119,21 +119,24 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	return c, nil
 }
 
-func (c *contractConfig) options() contract.Options {
-	o := contract.Options{
-		Seed: c.seed, Products: c.products, Run: c.run, Generated: c.generated,
+func (c *contractConfig) options() []contract.Option {
+	o := []contract.Option{
+		contract.WithSeed(c.seed), contract.WithGenerated(c.generated),
+	}
+	if len(c.products) > 0 {
+		o = append(o, contract.WithProducts(c.products...))
+	}
+	if c.run != nil {
+		o = append(o, contract.WithRun(c.run))
 	}
 	if c.maxOrders != nil {
-		o.Orders = contract.MaxOrders(*c.maxOrders)
-	}
-	if c.generated == 0 {
-		o.Generated = -1
+		o = append(o, contract.WithMaxOrders(*c.maxOrders))
 	}
 	switch c.verify {
 	case "yes":
-		o.Verification = contract.VerifyYes
+		o = append(o, contract.WithVerification(contract.VerifyYes))
 	case "no":
-		o.Verification = contract.VerifyNo
+		o = append(o, contract.WithVerification(contract.VerifyNo))
 	}
 	return o
 }
@@ -188,7 +191,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 	var werr error
 	var summary string
 	if c.compare != "" {
-		d, err := contract.Compare(ctx, c.target(c.endpoint), c.target(c.compare), opts)
+		d, err := contract.Compare(ctx, c.target(c.endpoint), c.target(c.compare), opts...)
 		if err != nil {
 			return fail(err)
 		}
@@ -203,7 +206,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		ok = d.OK() && d.A.OK() && d.B.OK()
 		summary = fmt.Sprintf("%d difference(s) between %s and %s (seed %d)", len(d.Differences), d.A.Endpoint, d.B.Endpoint, c.seed)
 	} else {
-		rep, err := contract.Check(ctx, c.target(c.endpoint), opts)
+		rep, err := contract.Check(ctx, c.target(c.endpoint), opts...)
 		if rep == nil {
 			return fail(err)
 		}

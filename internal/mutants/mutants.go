@@ -5,7 +5,7 @@
 //
 //	for _, m := range mutants.All() {
 //		ts, _, _ := mutants.Start(m)
-//		report, _ := contract.Check(ctx, contract.Target{URL: ts.URL}, contract.Options{})
+//		report, _ := contract.Check(ctx, contract.Target{URL: ts.URL})
 //		killed := !report.OK() && slices.Contains(report.FailedChecks(), m.Expect)
 //		ts.Close()
 //	}
