@@ -56,6 +56,8 @@ type runner struct {
 	limited       bool
 	products      []Product
 	notApplicable *catalogProduct // a product marked not applicable, from the catalogue
+	verifyUnknown bool // whether the target verifies signatures cannot be known: the auth cases do not apply
+	adminRefused  int             // the status (401, 403) of the first refused admin request; 0 if none
 
 	requestIDs map[string]string // RequestId -> first case
 	ledger     map[string]int    // OrderId (or a stand-in) -> index in report.Ledger
@@ -173,6 +175,10 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 		if health != nil && health.VerifiesSignatures != nil {
 			rep.Verifies = *health.VerifiesSignatures
 			rep.VerifiesReason = fmt.Sprintf("GET /__admin/health says verifiesSignatures=%v", rep.Verifies)
+		} else if why := r.adminRefusal(); why != "" {
+			// A fake that refused to say: expecting either would give false failures.
+			r.verifyUnknown = true
+			rep.Verifies, rep.VerifiesReason = false, "unknown: "+why+"; or set --verify-signatures"
 		} else {
 			rep.Verifies, rep.VerifiesReason = true, "the endpoint has no /__admin/health: assumed to verify signatures, as the real gateway does"
 		}
@@ -197,12 +203,17 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 		if len(r.products) == 0 {
 			r.ordersAllowed = false
 			rep.OrdersAllowed = false
-			if len(opts.Products) == 0 {
+			if why := r.adminRefusal(); len(opts.Products) == 0 && why != "" {
+				rep.OrdersReason += "; but no product to order is known: the catalogue could not be read: " + why
+			} else if len(opts.Products) == 0 {
 				rep.OrdersReason += "; but no product to order is known: no products (WithProducts, --product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
 			} else {
 				rep.OrdersReason += "; but no product to order is known"
 			}
 		}
+	}
+	if why := r.adminRefusal(); why != "" {
+		rep.Warnings = append(rep.Warnings, why+": the run could not learn the fake's catalogue or whether it verifies signatures, so those cases are not applicable")
 	}
 	return r, nil
 }
@@ -230,7 +241,14 @@ func (r *runner) catalog() (*catalogAnswer, bool) {
 	return nil, false
 }
 
-// admin GETs /__admin/<name>; admin requests never place orders.
+// adminTokenHeader is the header a bsskit fake reads its admin token from (fake.AdminTokenHeader;
+// the suite does not import the fake it judges, so the name is repeated here and a test of the
+// contract against fake.WithAdminToken keeps the two equal).
+const adminTokenHeader = "X-Bsskit-Admin-Token"
+
+// admin GETs /__admin/<name> (with the admin token, if any) and decodes a 200 answer into out;
+// admin requests never place orders. A 401 or 403 is remembered: the endpoint has an admin API
+// that refused the suite, which the report says (see [runner.adminRefusal]).
 func (r *runner) admin(name string, out any) bool {
 	u := *r.base
 	u.Path = strings.TrimSuffix(u.Path, "/") + "/__admin/" + name
@@ -238,11 +256,20 @@ func (r *runner) admin(name string, out any) bool {
 	if err != nil {
 		return false
 	}
+	if r.opts.AdminToken != "" {
+		req.Header.Set(adminTokenHeader, r.opts.AdminToken)
+	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		return false
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		if r.adminRefused == 0 {
+			r.adminRefused = resp.StatusCode
+		}
+		return false
+	}
 	if resp.StatusCode != http.StatusOK {
 		return false
 	}
@@ -251,6 +278,17 @@ func (r *runner) admin(name string, out any) bool {
 		return false
 	}
 	return json.Unmarshal(b, out) == nil
+}
+
+// adminRefusal says why the admin API refused the suite, or "" when it did not.
+func (r *runner) adminRefusal() string {
+	if r.adminRefused == 0 {
+		return ""
+	}
+	if r.opts.AdminToken != "" {
+		return fmt.Sprintf("admin API present but refused (%d): the admin token given (--admin-token, WithAdminToken) is not the fake's", r.adminRefused)
+	}
+	return fmt.Sprintf("admin API present but refused (%d): pass --admin-token (or $BSSKIT_ADMIN_TOKEN; WithAdminToken in Go)", r.adminRefused)
 }
 
 // caseDef is a planned case.
@@ -283,6 +321,8 @@ func (r *runner) runCase(d *caseDef) {
 		res.Status, res.Reason = StatusNotApplicable, d.notApplicable
 	case d.orders > 0 && !r.ordersAllowed:
 		res.Status, res.Reason = StatusNotApplicable, "places orders, which are not allowed: "+r.report.OrdersReason
+	case d.needsVerify && r.verifyUnknown:
+		res.Status, res.Reason = StatusNotApplicable, "cannot tell whether the target verifies signatures: "+r.adminRefusal()
 	case d.needsVerify && !r.report.Verifies:
 		res.Status, res.Reason = StatusNotApplicable, "the target does not verify signatures ("+r.report.VerifiesReason+")"
 	case r.ctx.Err() != nil:

@@ -42,6 +42,9 @@ type Report struct {
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
 	Verifies       bool   `json:"verifiesSignatures"`
 	VerifiesReason string `json:"verifiesReason"`
+	// Warnings are what the person reading the report should know before its results: an admin
+	// API that refused the suite, fault rules active on the target fake.
+	Warnings []string `json:"warnings,omitempty"`
 	// Products are the product codes valid orders used.
 	Products []string `json:"products,omitempty"`
 	// Cases are the results, in run order.

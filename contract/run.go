@@ -14,6 +14,9 @@ func Run(t *testing.T, target Target, opts ...Option) *Report {
 	if err != nil {
 		t.Fatalf("contract: %v", err)
 	}
+	for _, w := range rep.Warnings {
+		t.Logf("contract: WARNING: %s", w)
+	}
 	for _, c := range rep.Cases {
 		c := c
 		t.Run(c.Name, func(t *testing.T) {

@@ -27,6 +27,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	counts := r.Counts()
 	ew.printf("bsskit contract: %s (signature %s, seed %d)\n", r.Endpoint, r.Signature, r.Seed)
+	for _, w := range r.Warnings {
+		ew.printf("WARNING: %s\n", w)
+	}
 	ew.printf("  endpoint: %s\n", r.LoopbackReason)
 	ew.printf("  orders:   %s\n", r.OrdersReason)
 	ew.printf("  signatures: %s\n", r.VerifiesReason)
@@ -285,6 +288,9 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
 		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersCreated", fmt.Sprint(len(r.Ledger))},
 	}}}
+	for _, w := range r.Warnings {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"warning", w})
+	}
 	for _, l := range r.Ledger {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s %s", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, l.Case)})
 	}

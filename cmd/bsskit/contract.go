@@ -28,11 +28,13 @@ type contractConfig struct {
 	run               *regexp.Regexp
 	generated         int
 	timeout           time.Duration
+	adminToken        string // --admin-token or $BSSKIT_ADMIN_TOKEN; never printed
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
 const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--seed N]\n" +
-	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]"
+	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]\n" +
+	"                       [--run REGEXP] [--admin-token TOKEN] [--verbose]"
 
 func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, contractSynopsis)
@@ -77,8 +79,12 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
+	fs.StringVar(&c.adminToken, "admin-token", "", "admin token of a fake started with one (bsskit serve --admin-token), sent to its /__admin/ API; default $BSSKIT_ADMIN_TOKEN")
 	if err := parseFlags(fs, args, contractHelp, w); err != nil {
 		return nil, err
+	}
+	if c.adminToken == "" {
+		c.adminToken = os.Getenv("BSSKIT_ADMIN_TOKEN")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -131,6 +137,9 @@ func (c *contractConfig) options() []contract.Option {
 	}
 	if c.maxOrders != nil {
 		o = append(o, contract.WithMaxOrders(*c.maxOrders))
+	}
+	if c.adminToken != "" {
+		o = append(o, contract.WithAdminToken(c.adminToken))
 	}
 	switch c.verify {
 	case "yes":
