@@ -56,7 +56,7 @@ type runner struct {
 	limited       bool
 	products      []Product
 	notApplicable *catalogProduct // a product marked not applicable, from the catalogue
-	verifyUnknown bool // whether the target verifies signatures cannot be known: the auth cases do not apply
+	verifyUnknown bool            // whether the target verifies signatures cannot be known: the auth cases do not apply
 	adminRefused  int             // the status (401, 403) of the first refused admin request; 0 if none
 
 	requestIDs map[string]string // RequestId -> first case
