@@ -64,6 +64,7 @@ type runner struct {
 	provoked   map[spec.Code][]string
 	seen       map[spec.Code]int
 	stopped    error
+	pending    []pendingOrder // requests whose answer was lost, to resolve (ledger.go)
 }
 
 // Check runs the suite against target and returns the report. The error is non-nil only when the
@@ -91,6 +92,7 @@ func check(ctx context.Context, target Target, opts config) (*Report, error) {
 		}
 		r.runCase(c)
 	}
+	r.resolve()
 	r.finish()
 	r.report.Duration = time.Since(start)
 	if err := ctx.Err(); err != nil {
@@ -436,7 +438,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(CheckTransport, idx, ex.Err)
 		if !safe {
 			// The request may have reached the endpoint: an order may exist that nobody saw.
-			r.record(fmt.Sprintf("unanswered:%s:%d", c.def.name, idx), c.ledgerEntry(rq, OrderOutcomeUnknown, "", "", "", !want.success))
+			c.unknown(rq, "no answer: "+ex.Err, !want.success)
 		}
 		return res, false
 	}
@@ -445,7 +447,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	ex.Response = ExchangeResponse{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: redactText(string(body), r.target.Credentials), rawBody: body}
 	c.res.Exchanges = append(c.res.Exchanges, ex)
 	if rerr != nil {
-		c.finding(CheckTransport, idx, "reading the body: "+rerr.Error())
+		c.finding(CheckTransport, idx, "reading the body: "+redactText(rerr.Error(), r.target.Credentials))
 	}
 	a := decodeAnswer(body)
 	code := a.code()
@@ -457,20 +459,10 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(f.check, idx, f.msg)
 	}
 	// Ledger.
-	if resp.StatusCode == http.StatusOK && a.success() {
-		oid, iid, _ := a.data()
-		os, _ := oid.(string)
-		is, _ := iid.(string)
-		if os == "" && oid != nil {
-			os = fmt.Sprint(oid)
-		}
-		rid, _ := a.str("RequestId")
-		status, key := OrderPlaced, os
-		if os == "" {
-			// An accepted order without an OrderId still cost money: list it.
-			status, key = OrderPlacedWithoutID, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
-		}
-		r.record(key, c.ledgerEntry(rq, status, os, is, rid, !want.success))
+	if rerr == nil && resp.StatusCode == http.StatusOK && a.success() {
+		r.placed(c.ledgerEntry(rq, OrderPlaced, "", "", "", !want.success), a)
+	} else if lost := lostAnswer(resp.StatusCode, rerr, a); !safe && lost != "" {
+		c.unknown(rq, lost, !want.success)
 	}
 	// Expectation.
 	switch {
@@ -486,6 +478,26 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(CheckExpected, idx, fmt.Sprintf("expected %s, got HTTP %d %s: %s%s", want, resp.StatusCode, orNone(code), msgOf(a), extra))
 	}
 	return result{ex: &c.res.Exchanges[idx], ans: a, idx: idx, p: p}, true
+}
+
+// placed records the order of a decoded success a in the ledger: e with the answer's OrderId,
+// InstanceId and RequestId; it returns the ledger key.
+func (r *runner) placed(e LedgerEntry, a *answer) string {
+	oid, iid, _ := a.data()
+	os, _ := oid.(string)
+	is, _ := iid.(string)
+	if os == "" && oid != nil {
+		os = fmt.Sprint(oid)
+	}
+	rid, _ := a.str("RequestId")
+	e.OrderID, e.InstanceID, e.RequestID = os, is, rid
+	key := os
+	if os == "" {
+		// An accepted order without an OrderId still cost money: list it.
+		e.Status, key = OrderPlacedWithoutID, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
+	}
+	r.record(key, e)
+	return key
 }
 
 // ledgerEntry describes an order of rq as the ledger lists it.

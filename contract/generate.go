@@ -73,11 +73,17 @@ func (r *runner) genValid(i int) genCase {
 		v.Set("Period", strconv.Itoa(p.catalog.PeriodMultiple*(1+g.intn(3))))
 	}
 	var notes []string
+	// Every order-capable request carries a ClientToken, so that an order whose answer is lost can
+	// be resolved by repeating the request (ledger.go); most get a random one, the rest the run's
+	// plain kind. Shrinking never drops or changes it (a changed token could place another order).
 	if g.intn(10) < 7 {
 		prefix := "bsskit-" + r.runID + "-"
 		v.Set("ClientToken", prefix+g.text(printable, 1, 64-len(prefix)))
-		notes = append(notes, "ClientToken")
+		notes = append(notes, "random ClientToken")
+	} else {
+		v.Set("ClientToken", fmt.Sprintf("bsskit-%s-g%d", r.runID, i))
 	}
+	protected["ClientToken"] = true
 	switch g.intn(3) {
 	case 1:
 		v.Set("RenewalStatus", "ManualRenewal")

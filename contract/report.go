@@ -51,7 +51,9 @@ type Report struct {
 	Cases []CaseResult `json:"cases"`
 	// OrderRequests counts the requests sent that could have placed an order.
 	OrderRequests int `json:"orderRequests"`
-	// Ledger lists every order the run saw created (or replayed), in order.
+	// Ledger lists every order the run saw created (or replayed) and every request that may have
+	// placed one but lost its answer, with what repeating it returned, in order. See
+	// [Report.LedgerCounts].
 	Ledger []LedgerEntry `json:"ledger"`
 	// Stopped, when set, says why the run stopped early.
 	Stopped string `json:"stopped,omitempty"`
@@ -141,9 +143,13 @@ const (
 	// OrderPlacedWithoutID: the endpoint answered success without an OrderId; the order exists
 	// (and may cost money) but cannot be named.
 	OrderPlacedWithoutID OrderStatus = "placed-without-order-id"
-	// OrderOutcomeUnknown: a request that could place an order got no answer (timeout, connection
-	// reset); an order may exist.
+	// OrderOutcomeUnknown: a request that could place an order lost its answer (no answer, a body
+	// cut short or undecodable, a server error) and repeating it with its ClientToken did not tell
+	// either; an order may exist.
 	OrderOutcomeUnknown OrderStatus = "outcome-unknown"
+	// OrderNotPlaced: a request whose answer was lost, repeated with its ClientToken, was rejected:
+	// neither placed an order.
+	OrderNotPlaced OrderStatus = "not-placed"
 )
 
 // LedgerEntry is an order the run saw, or may have caused.
@@ -162,6 +168,11 @@ type LedgerEntry struct {
 	// Unexpected is true when the request should have been rejected: the endpoint placed an
 	// order the suite did not ask for.
 	Unexpected bool `json:"unexpected,omitempty"`
+	// Lost says how the request's answer was lost ("" when it arrived).
+	Lost string `json:"lost,omitempty"`
+	// Resolution says what repeating the request with its ClientToken returned ("" when it was
+	// not needed).
+	Resolution string `json:"resolution,omitempty"`
 }
 
 // CodeCoverage is one row of the coverage table.

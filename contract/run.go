@@ -45,6 +45,9 @@ func Run(t *testing.T, target Target, opts ...Option) *Report {
 		if l.Unexpected {
 			t.Errorf("contract: unexpected order %s (%s) placed by case %s", l.OrderID, l.InstanceID, l.Case)
 		}
+		if l.Status == OrderOutcomeUnknown {
+			t.Errorf("contract: outcome unknown: case %s, product %s, ClientToken %s: %s; %s", l.Case, l.ProductCode, orDash(l.ClientToken), l.Lost, l.Resolution)
+		}
 	}
 	return rep
 }

@@ -27,6 +27,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	counts := r.Counts()
 	ew.printf("bsskit contract: %s (signature %s, seed %d)\n", r.Endpoint, r.Signature, r.Seed)
+	placed, unknown := r.LedgerCounts()
+	ew.printf("%d orders placed, %d outcomes unknown\n", placed, unknown)
 	for _, w := range r.Warnings {
 		ew.printf("WARNING: %s\n", w)
 	}
@@ -107,7 +109,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", c.Code, c.HTTPStatus, c.Layer, prov, c.Seen)
 	}
 	tw.Flush()
-	ew.printf("\n== ledger: %d order(s) created, %d request(s) could have placed one", len(r.Ledger), r.OrderRequests)
+	ew.printf("\n== ledger: %d order(s) placed, %d outcome(s) unknown, %d request(s) could have placed one", placed, unknown, r.OrderRequests)
 	if r.MaxOrders != nil {
 		ew.printf(" (budget %d)", *r.MaxOrders)
 	}
@@ -118,6 +120,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			flag = "  UNEXPECTED: the request should have been rejected"
 		}
 		ew.printf("- %s OrderId %s InstanceId %s product %s token %s case %s RequestId %s%s\n", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, orDash(l.ClientToken), l.Case, orDash(l.RequestID), flag)
+		if l.Lost != "" {
+			ew.printf("    answer lost: %s\n", l.Lost)
+		}
+		if l.Resolution != "" {
+			ew.printf("    resolution: %s\n", l.Resolution)
+		}
 	}
 	if r.Stopped != "" {
 		ew.printf("\nSTOPPED: %s\n", r.Stopped)
@@ -283,10 +291,11 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		out.Tests++
 		s.Cases = append(s.Cases, jc)
 	}
+	placed, unknown := r.LedgerCounts()
 	run := junitSuite{Name: "contract.run", Properties: &junitProperties{Property: []junitProperty{
 		{"endpoint", r.Endpoint}, {"seed", fmt.Sprint(r.Seed)}, {"signature", string(r.Signature)},
 		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
-		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersCreated", fmt.Sprint(len(r.Ledger))},
+		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersPlaced", fmt.Sprint(placed)}, {"outcomesUnknown", fmt.Sprint(unknown)},
 	}}}
 	for _, w := range r.Warnings {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"warning", w})

@@ -232,8 +232,9 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		}
 		ok = err == nil && rep.OK()
 		n := rep.Counts()
-		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d order(s) created (seed %d)",
-			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], len(rep.Ledger), c.seed)
+		placed, unknown := rep.LedgerCounts()
+		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d orders placed, %d outcomes unknown (seed %d)",
+			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], placed, unknown, c.seed)
 		if !rep.OK() {
 			names := make([]string, 0)
 			for _, ch := range rep.FailedChecks() {
