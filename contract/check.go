@@ -214,6 +214,11 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 			}
 		}
 	}
+	if health != nil {
+		if w := r.faultsWarning(); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
+		}
+	}
 	if why := r.adminRefusal(); why != "" {
 		rep.Warnings = append(rep.Warnings, why+": the run could not learn the fake's catalogue or whether it verifies signatures, so those cases are not applicable")
 	}
@@ -231,6 +236,24 @@ func (r *runner) health() *healthAnswer {
 		return nil
 	}
 	return &h
+}
+
+// faultsWarning asks a fake for its fault rules (GET /__admin/faults) and says, when it has any,
+// that they may cause the run's failures; "" when it has none or does not say.
+func (r *runner) faultsWarning() string {
+	var f struct {
+		Rules []struct {
+			ID string `json:"id"`
+		} `json:"rules"`
+	}
+	if !r.admin("faults", &f) || len(f.Rules) == 0 {
+		return ""
+	}
+	ids := make([]string, len(f.Rules))
+	for i, rule := range f.Rules {
+		ids[i] = orDash(rule.ID)
+	}
+	return fmt.Sprintf("the target fake has %d active fault rule(s) (%s): failures may be the rules' doing, not the fake's; list them with GET /__admin/faults, remove them with POST /__admin/faults/reset", len(ids), strings.Join(ids, ", "))
 }
 
 // catalog returns a fake's catalogue (GET /__admin/catalog); ok is false when the endpoint has
@@ -332,10 +355,15 @@ func (r *runner) runCase(d *caseDef) {
 	default:
 		c := &caseRun{r: r, def: d, res: &res}
 		d.run(c)
-		if errors.Is(r.stopped, errBudget) && len(res.Findings) == 0 && len(res.Exchanges) == 0 {
-			res.Status, res.Reason = StatusNotRun, "the run stopped: "+r.stopped.Error()
-		} else if len(res.Findings) > 0 {
+		if errors.Is(r.stopped, errBudget) {
+			// The run stopped in this case: it fails here, so that every report counts it.
+			c.finding(CheckBudget, -1, "the run stopped here: "+r.stopped.Error())
+		}
+		if len(res.Findings) > 0 {
 			res.Status = StatusFail
+			if res.Repro == "" {
+				res.Repro = r.reproduction(d.name)
+			}
 		} else {
 			res.Status = StatusPass
 		}

@@ -226,8 +226,7 @@ func (r *runner) runGenerated(name string, gc genCase) func(c *caseRun) {
 		if smallest != gc.rq && last.ex != nil {
 			c.res.Exchanges = append(c.res.Exchanges, *last.ex)
 		}
-		c.res.Repro = fmt.Sprintf("seed=%d case=%s: bsskit contract --endpoint %s --seed %d --run '^%s$'  # shrunk request: %s",
-			r.opts.Seed, name, r.report.Endpoint, r.opts.Seed, name, last.ex.Curl)
+		c.res.Repro = fmt.Sprintf("seed=%d case=%s: %s  # shrunk request: %s", r.opts.Seed, name, r.reproduction(name), last.ex.Curl)
 	}
 }
 

@@ -80,7 +80,8 @@ type CaseResult struct {
 	Findings []Finding `json:"findings,omitempty"`
 	// Exchanges are the requests sent and their answers, redacted.
 	Exchanges []Exchange `json:"exchanges,omitempty"`
-	// Repro is a one-line reproduction of a failed generated case (after shrinking).
+	// Repro is a one-line reproduction of a failed case: the bsskit contract command that runs it
+	// alone (--run '^name$' --seed N); for a generated case also the shrunk request as curl.
 	Repro string `json:"repro,omitempty"`
 }
 

@@ -29,6 +29,7 @@ type contractConfig struct {
 	generated         int
 	timeout           time.Duration
 	adminToken        string // --admin-token or $BSSKIT_ADMIN_TOKEN; never printed
+	verbose           bool
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
@@ -79,6 +80,7 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
+	fs.BoolVar(&c.verbose, "verbose", false, "text report: the whole coverage table and ledger even when the run passes")
 	fs.StringVar(&c.adminToken, "admin-token", "", "admin token of a fake started with one (bsskit serve --admin-token), sent to its /__admin/ API; default $BSSKIT_ADMIN_TOKEN")
 	if err := parseFlags(fs, args, contractHelp, w); err != nil {
 		return nil, err
@@ -225,7 +227,11 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		case "junit":
 			werr = rep.WriteJUnit(out)
 		default:
-			werr = rep.WriteText(out)
+			if c.verbose {
+				werr = rep.WriteTextVerbose(out)
+			} else {
+				werr = rep.WriteText(out)
+			}
 		}
 		if err != nil {
 			printErr(stderr, "contract", err)
