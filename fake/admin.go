@@ -12,6 +12,7 @@ const adminPrefix = "/__admin/"
 // newAdminMux routes the admin API with net/http method patterns (a GET pattern also answers
 // HEAD). Admin answers are JSON; errors are {"error": "..."}.
 //
+//	GET    /__admin/                 the admin endpoints (admin_index.go)
 //	GET    /__admin/health           liveness, counters and the seed
 //	GET    /__admin/requests         the journal
 //	GET    /__admin/orders           the orders
@@ -24,6 +25,7 @@ const adminPrefix = "/__admin/"
 //	DELETE /__admin/faults/{id}      remove one rule
 func (s *Server) newAdminMux() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
 	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
 	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Journal())
