@@ -2,8 +2,8 @@ package fake
 
 import "net/http"
 
-// AdminEndpoint is one endpoint of the admin API, as GET /__admin/ lists it.
-type AdminEndpoint struct {
+// adminEndpoint is one endpoint of the admin API, as GET /__admin/ lists it.
+type adminEndpoint struct {
 	// Method and Path route it ("{id}" stands for a path element).
 	Method string `json:"method"`
 	Path   string `json:"path"`
@@ -13,7 +13,7 @@ type AdminEndpoint struct {
 
 // adminEndpoints is the admin API as GET /__admin/ lists it, in the order of newAdminMux and
 // routeFaults; a test checks that each is routed.
-var adminEndpoints = []AdminEndpoint{
+var adminEndpoints = []adminEndpoint{
 	{http.MethodGet, adminPrefix, "this list"},
 	{http.MethodGet, adminPrefix + "health", "liveness, counters, the seed and whether signatures are verified"},
 	{http.MethodGet, adminPrefix + "requests", "the journal"},
