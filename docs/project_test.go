@@ -30,7 +30,7 @@ func TestHowToGetIt(t *testing.T) {
 		{"LICENSE", regexp.MustCompile(`TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION`)},
 		{"spec/bssopenapi.yaml", regexp.MustCompile(`(?m)^  license:\n    name: Apache-2\.0$`)},
 		{"CHANGELOG.md", regexp.MustCompile(`(?m)^## Unreleased$`)},
-		{"README.md", regexp.MustCompile("go install github\\.com/bsskit/bsskit/cmd/bsskit@")},
+		{"README.md", regexp.MustCompile(`go install github\.com/bsskit/bsskit/cmd/bsskit@`)},
 		{"README.md", regexp.MustCompile("`make build`[^\n]*`?bin/bsskit")},
 		{"README.md", regexp.MustCompile(`go get github\.com/bsskit/bsskit@`)},
 		{"Makefile", regexp.MustCompile(`(?m)^build:.*\n(\t.*\n)*\t.*-o bin/bsskit`)},
