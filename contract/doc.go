@@ -37,8 +37,13 @@
 //
 // CreateInstance places an automatically paid order. One setting governs that: the order budget
 // [WithMaxOrders]. Every request that could place an order counts against it, the run stops before
-// exceeding it, and every order the run saw created (or may have caused: an order-capable request
-// without an answer) is in [Report.Ledger], with its [OrderStatus]. The default budget is safe: against
+// exceeding it, and every order the run saw created is in [Report.Ledger], with its [OrderStatus].
+// So is every order-capable request whose answer was lost (no answer, a body cut short or
+// undecodable, a server error): each carries a ClientToken, and at the end of the run the suite
+// repeats it with that token, which the API answers with the first request's result without placing
+// a second order; the entry then names the order ([OrderPlaced]), says there was none
+// ([OrderNotPlaced]) or stays [OrderOutcomeUnknown] with what was tried. [Report.LedgerCounts]
+// gives the totals the text report starts with. The default budget is safe: against
 // an endpoint that is not loopback (the host is resolved; a name that resolves to any non-loopback
 // address counts as remote) it allows no order at all, and the suite sends only requests that are
 // rejected before an order can exist: every such request names a product that does not exist
