@@ -24,7 +24,7 @@ func TestServeBothSites(t *testing.T) {
 	stderr := &syncBuffer{}
 	codeCh := make(chan int, 1)
 	go func() {
-		codeCh <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--intl-addr", "127.0.0.1:0", "--accounts", "../../testdata/accounts/sites.yaml"}, pw, stderr)
+		codeCh <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--intl-addr", "127.0.0.1:0", "--accounts", "../../testdata/accounts/sites.yaml", "--catalog", "../../testdata/catalogs/sites.yaml"}, pw, stderr)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -48,10 +48,13 @@ func TestServeBothSites(t *testing.T) {
 	assert.Contains(t, second, "business.ap-southeast-1.aliyuncs.com")
 	assert.NotEqual(t, domestic, intl)
 
-	call := func(base, ak, token string) (int, map[string]any) {
+	call := func(base, ak, token string, kv ...string) (int, map[string]any) {
 		q := url.Values{"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"json"}, "AccessKeyId": {ak},
-			"ProductCode": {"rtc"}, "SubscriptionType": {"PayAsYouGo"}, "Parameter.1.Code": {"ServiceType"},
-			"Parameter.1.Value": {"universal"}, "ClientToken": {token}}
+			"ProductCode": {"vipcloudfw"}, "ProductType": {"cfw_elasticity_public_intl"}, "SubscriptionType": {"PayAsYouGo"},
+			"Parameter.1.Code": {"CfwAccountIntlNum"}, "Parameter.1.Value": {"1"}, "ClientToken": {token}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			q.Set(kv[i], kv[i+1])
+		}
 		resp, err := http.Post(base+"/?"+q.Encode(), "", nil)
 		require.NoError(t, err)
 		defer resp.Body.Close()
@@ -59,7 +62,7 @@ func TestServeBothSites(t *testing.T) {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
 		return resp.StatusCode, m
 	}
-	status, body := call(domestic, "ak-intl", "tok-1")
+	status, body := call(domestic, "ak-intl", "tok-1", "ProductType", "cfw_elasticity_public_cn")
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "NotApplicable", body["Code"])
 	assert.Equal(t, "business.aliyuncs.com", body["HostId"])
@@ -68,6 +71,22 @@ func TestServeBothSites(t *testing.T) {
 	status, body = call(intl, "ak-china", "tok-2")
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "business.ap-southeast-1.aliyuncs.com", body["HostId"])
+	// The catalogue's state-produced errors on the body channel: opened once, commodity channel,
+	// and the international account's payment limit (500; 12 months of sas cost 360, 24 cost 720).
+	for _, tc := range []struct {
+		kv   []string
+		code string
+	}{
+		{nil, "ORDER.OPEND"},
+		{[]string{"Parameter.1.Value", "3"}, "COMMODITY.INVALID_COMPONENT"},
+		{[]string{"ProductCode", "sas", "ProductType", "", "SubscriptionType", "Subscription", "Period", "24", "Parameter.1.Code", "Version", "Parameter.1.Value", "level2"}, "PAY.AMOUNT_LIMIT_EXCEEDED"},
+	} {
+		status, body = call(intl, "ak-intl", "tok-3-"+tc.code, tc.kv...)
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, tc.code, body["Code"], "%v", body)
+		assert.Equal(t, false, body["Success"])
+		assert.NotEmpty(t, body["Message"])
+	}
 
 	// One state: the order placed on the international site is in the domestic admin API.
 	resp, err := http.Get(domestic + "/__admin/orders")
