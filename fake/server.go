@@ -54,11 +54,11 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu       sync.Mutex // guards httpSrv, listener, intlListener, intlAddr, closed, serveDone
+	lifeMu       sync.Mutex // guards httpSrv, listener, intlListener, closed, serveDone
 	httpSrv      *http.Server
 	listener     net.Listener
-	intlListener net.Listener // the international site's listener (sites.go); nil unless Start
-	intlAddr     string       // intlListener's address, for telling the site of a connection
+	intlListener net.Listener           // the international site's listener (sites.go); nil unless Start
+	intlAddr     atomic.Pointer[string] // intlListener's address: read by every request, without lifeMu
 	closed       bool
 	serveDone    chan struct{} // closed when httpSrv.Serve has returned
 	down         chan struct{} // closed when the first Shutdown has finished
@@ -178,8 +178,10 @@ func (s *Server) Start() error {
 		intl.Close()
 		return err
 	}
+	addr := intl.Addr().String()
+	s.intlAddr.Store(&addr)
 	s.lifeMu.Lock()
-	s.intlListener, s.intlAddr = intl, intl.Addr().String()
+	s.intlListener = intl
 	s.lifeMu.Unlock()
 	serve := func(l net.Listener) {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -232,9 +234,10 @@ func (s *Server) attach(l net.Listener) (*http.Server, net.Listener, chan struct
 	}
 	s.listener = l
 	s.httpSrv = &http.Server{
-		Handler:   s.Handler(),
-		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
+		Handler:     s.Handler(),
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ConnState:   func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
+		ConnContext: s.connContext, // sites.go: the site of the listener, once per connection
 	}
 	s.limits.applyTimeouts(s.httpSrv)
 	s.serveDone = make(chan struct{})

@@ -1,10 +1,10 @@
 package fake
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 
 	"github.com/bsskit/bsskit/spec"
 )
@@ -53,18 +53,27 @@ func (s *Server) siteOf(r *http.Request) spec.Site {
 	if site, ok := spec.SiteByHost(r.Host); ok {
 		return site
 	}
-	if addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-		return s.siteOfLocalAddr(addr)
+	if r.Context().Value(intlConnKey{}) != nil {
+		return siteInternational
 	}
 	return siteDomestic
 }
 
+// intlConnKey marks the context of a connection accepted on the international listener.
+type intlConnKey struct{}
+
+// connContext is the http.Server's ConnContext: it tells, once per connection, whether the
+// connection came to the international listener.
+func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
+	if s.siteOfLocalAddr(c.LocalAddr()).Name == spec.SiteInternational {
+		return context.WithValue(ctx, intlConnKey{}, true)
+	}
+	return ctx
+}
+
 // siteOfLocalAddr returns the site of the listener a connection was accepted on.
 func (s *Server) siteOfLocalAddr(addr net.Addr) spec.Site {
-	s.lifeMu.Lock()
-	intl := s.intlAddr
-	s.lifeMu.Unlock()
-	if intl != "" && addr != nil && addr.String() == intl {
+	if intl := s.intlAddr.Load(); intl != nil && addr != nil && addr.String() == *intl {
 		return siteInternational
 	}
 	return siteDomestic
@@ -94,17 +103,6 @@ func accountSite(a *Account) spec.Site {
 	return siteDomestic
 }
 
-// productTypeSite returns the site a ProductType belongs to by its suffix ("_cn", "_intl"), or false
-// for a type of no particular site.
-func productTypeSite(productType string) (spec.Site, bool) {
-	for _, site := range spec.Sites() {
-		if strings.HasSuffix(productType, site.ProductTypeSuffix) {
-			return site, true
-		}
-	}
-	return spec.Site{}, false
-}
-
 // siteCheck decides whether CreateInstance may run on the site called: an account of the other
 // site, or a ProductType of the other site, answers NotApplicable, as the real service does (and
 // callers then switch site and ProductType and retry with the same ClientToken). It returns the
@@ -114,7 +112,7 @@ func siteCheck(site spec.Site, acct *Account, productType string) string {
 		return fmt.Sprintf("account %s belongs to the %s site (%s); this call reached the %s site (%s)",
 			acct.ID, as.Name, as.Host, site.Name, site.Host)
 	}
-	if ps, ok := productTypeSite(productType); ok && ps.Name != site.Name {
+	if ps, ok := spec.SiteByProductType(productType); ok && ps.Name != site.Name {
 		return fmt.Sprintf("ProductType %s belongs to the %s site (%s); this call reached the %s site (%s)",
 			productType, ps.Name, ps.Host, site.Name, site.Host)
 	}

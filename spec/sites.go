@@ -71,3 +71,14 @@ func parseSites(doc *openapi3.T) ([]Site, error) {
 	}
 	return sites, nil
 }
+
+// SiteByProductType returns the site a ProductType belongs to by its suffix ("_cn" domestic,
+// "_intl" international), or false for a type of no particular site.
+func SiteByProductType(productType string) (Site, bool) {
+	for _, s := range get().sites {
+		if strings.HasSuffix(productType, s.ProductTypeSuffix) {
+			return s, true
+		}
+	}
+	return Site{}, false
+}

@@ -39,7 +39,8 @@ type headerRule struct {
 type schemaNode struct {
 	typ      string // "object", "string", "boolean", "integer", "number" or "" (anything)
 	props    []propNode
-	required []int // indexes into props
+	required []int   // indexes into props
+	missing  []error // per required entry: "property X is missing", built once (a failing oneOf alternative allocates nothing)
 	minLen   int
 	maxLen   int      // -1: none
 	pattern  *pattern // pattern.go
@@ -174,6 +175,7 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 			i = len(n.props) - 1
 		}
 		n.required = append(n.required, i)
+		n.missing = append(n.missing, fmt.Errorf("property %s is missing", req))
 	}
 	if len(n.props) > 64 {
 		return nil, errors.New("more than 64 properties")
@@ -267,19 +269,24 @@ func checkOneOf(body []byte, node *schemaNode, check func([]byte, *schemaNode) e
 	if node.oneOf == nil {
 		return check(body, node)
 	}
-	var errs []error
+	matched := 0
 	for _, alt := range node.oneOf {
-		if err := check(body, alt); err != nil {
-			errs = append(errs, err)
+		if check(body, alt) == nil {
+			matched++
 		}
 	}
-	switch len(node.oneOf) - len(errs) {
+	switch matched {
 	case 1:
 		return nil
 	case 0:
+		// The error path only: check again to say why each alternative failed.
+		errs := make([]error, len(node.oneOf))
+		for i, alt := range node.oneOf {
+			errs[i] = check(body, alt)
+		}
 		return fmt.Errorf("matches none of the oneOf alternatives: %w", errors.Join(errs...))
 	default:
-		return fmt.Errorf("matches %d of the oneOf alternatives, want exactly one", len(node.oneOf)-len(errs))
+		return fmt.Errorf("matches %d of the oneOf alternatives, want exactly one", matched)
 	}
 }
 
@@ -344,9 +351,9 @@ func (n *schemaNode) checkLeaf(s []byte) error {
 }
 
 func (n *schemaNode) checkRequired(seen uint64) error {
-	for _, i := range n.required {
+	for k, i := range n.required {
 		if seen&(1<<i) == 0 {
-			return fmt.Errorf("property %s is missing", n.props[i].name)
+			return n.missing[k]
 		}
 	}
 	return nil
