@@ -197,6 +197,9 @@ func FuzzResponseSound(f *testing.F) {
 	f.Add(uint8(0), true, wire.AppendSuccess(nil, spec.FormatXML, ok))
 	f.Add(uint8(1), false, wire.AppendFailure(nil, spec.FormatJSON, fail))
 	f.Add(uint8(1), true, wire.AppendFailure(nil, spec.FormatXML, fail))
+	body := &generated.BusinessErrorResponse{RequestId: "r", HostId: "business.ap-southeast-1.aliyuncs.com", Code: "COMMODITY.INVALID_COMPONENT", Message: "模块非法", Recommend: "u"}
+	f.Add(uint8(0), false, wire.AppendBodyFailure(nil, spec.FormatJSON, body))
+	f.Add(uint8(0), true, wire.AppendBodyFailure(nil, spec.FormatXML, body))
 	f.Add(uint8(1), true, []byte(`<Error><RequestId><![CDATA[r]]></RequestId><Code>&#x43;</Code><Message/></Error>`))
 	f.Add(uint8(1), false, []byte(`{"RequestId":"\u0072","Code":"C","Message":"m","X":[1,-0.5e3,{"a":null},true]}`))
 	o := newResponseOracle(f)
