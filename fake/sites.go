@@ -127,3 +127,11 @@ func checkAccountSite(site string) error {
 	}
 	return fmt.Errorf("site %q is neither %s nor %s", site, spec.SiteDomestic, spec.SiteInternational)
 }
+
+// addSiteHealth adds the international site's endpoint to /__admin/health, so that a client of a
+// standalone fake can find it from the domestic one.
+func addSiteHealth(body map[string]any, s *Server) {
+	if ep := s.InternationalEndpoint(); ep != "" {
+		body["internationalEndpoint"] = ep
+	}
+}

@@ -102,6 +102,8 @@ func TestTwoSitesServeOneState(t *testing.T) {
 	require.NotEmpty(t, srv.InternationalEndpoint())
 	assert.NotEqual(t, srv.Endpoint(), srv.InternationalEndpoint())
 	assert.Equal(t, "http://"+srv.InternationalEndpoint(), srv.InternationalURL())
+	_, health := adminDo(t, srv, http.MethodGet, "/__admin/health", "")
+	assert.Equal(t, srv.InternationalEndpoint(), health["internationalEndpoint"])
 	endpoints := map[string]string{spec.SiteDomestic: srv.Endpoint(), spec.SiteInternational: srv.InternationalEndpoint()}
 	hosts := map[string]string{spec.SiteDomestic: domesticHost, spec.SiteInternational: intlHost}
 	for i, c := range sdkcall.Clients() {
