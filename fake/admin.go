@@ -116,6 +116,7 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 		"verifiesSignatures": s.verify,
 	}
 	s.mu.Unlock()
+	addSiteHealth(body, s) // sites.go: the international endpoint
 	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
 	writeJSON(w, http.StatusOK, body)
 }

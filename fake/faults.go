@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bsskit/bsskit/generated"
-	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -116,43 +114,23 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 // answerRuleError answers o.Error with the catalogue's (or o's) status and message; status 200
 // gives a Success=false body.
 func (ex *exchange) answerRuleError(o *Outcome) {
-	def, ok := spec.Lookup(o.Error)
-	if !ok {
-		def = spec.MustLookup(spec.CodeInternalError)
-	}
-	status := def.HTTPStatus
-	if o.Status != 0 {
-		status = o.Status
-	}
+	def, status := o.errorDef() // channels.go
 	msg := o.Message
 	if msg == "" {
-		msg = renderBare(def)
+		msg = renderBare(def, "requestId", ex.entry.RequestID)
 	}
 	ex.written = false // replaces a committed answer
 	h := ex.w.Header()
 	for k := range h {
 		delete(h, k)
 	}
-	if status != http.StatusOK {
-		ex.failWith(def, status, msg)
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
-		RequestId: ex.entry.RequestID,
-		Success:   false,
-		Code:      string(def.Code),
-		Message:   msg,
-	})
-	ex.answer(http.StatusOK, string(def.Code), body)
-	*bp = body
-	bufPool.Put(bp)
+	ex.failWith(def, status, msg)
 }
 
-// renderBare renders a catalogue message with its placeholders empty: an injected error names no
-// parameter.
-func renderBare(def spec.ErrorDef) string {
-	msg := def.Render("param", "", "stringToSign", "")
+// renderBare renders a catalogue message with the given placeholder pairs and every other
+// placeholder empty: an injected error names no parameter.
+func renderBare(def spec.ErrorDef, vars ...string) string {
+	msg := def.Render(append(vars, "param", "", "stringToSign", "", "instanceId", "", "accountId", "", "requestId", "")...)
 	for strings.Contains(msg, "  ") {
 		msg = strings.ReplaceAll(msg, "  ", " ")
 	}

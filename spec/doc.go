@@ -13,7 +13,12 @@
 //     x-bss-content-type of the responses' media types (all responses must agree).
 //   - The error body shape is the ErrorResponse schema: RequestId, HostId, Code, Message and
 //     Recommend, every one a required string ([Load] refuses a document whose error responses
-//     say otherwise).
+//     say otherwise). An HTTP 200 is the success body (CreateInstanceResponse, Data required) or a
+//     body-channel error (BusinessErrorResponse: Success false, a non-empty Message).
+//   - Every catalogued code has a [Channel]: [ChannelHTTP] (HTTP 4xx/5xx) or [ChannelBody] (HTTP
+//     200 with Success false), and a source ([SourceCapture] and the others).
+//   - [Sites] are the domestic and the international site, from x-bss-sites; [SiteByHost] tells
+//     which a host is.
 //
 // Package generated holds the Go types oapi-codegen makes from the same document: a parameters
 // type per operation, CreateInstanceResponse and ErrorResponse. The fake encodes its answers from

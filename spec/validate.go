@@ -120,7 +120,7 @@ func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, statu
 func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 	var schema *openapi3.Schema
 	if ref != nil {
-		schema = ref.Value
+		schema = mergeOneOf(ref.Value)
 	}
 	_, v, err := decodeXML(xml.NewDecoder(body), schema)
 	return v, err
@@ -160,6 +160,30 @@ func decodeXML(dec *xml.Decoder, schema *openapi3.Schema) (string, any, error) {
 			return start.Name.Local, v, err
 		}
 	}
+}
+
+// mergeOneOf gives the decoder of a oneOf body (the HTTP 200 answer: success or body-channel error)
+// one schema to be guided by: the alternatives' properties merged, the first xml name. Validation
+// then runs against the real oneOf.
+func mergeOneOf(s *openapi3.Schema) *openapi3.Schema {
+	if s == nil || len(s.OneOf) == 0 {
+		return s
+	}
+	m := &openapi3.Schema{Properties: openapi3.Schemas{}}
+	for _, alt := range s.OneOf {
+		if alt == nil || alt.Value == nil {
+			continue
+		}
+		if m.XML == nil && alt.Value.XML != nil {
+			m.XML = alt.Value.XML
+		}
+		for name, p := range alt.Value.Properties {
+			if _, ok := m.Properties[name]; !ok {
+				m.Properties[name] = p
+			}
+		}
+	}
+	return m
 }
 
 func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
