@@ -74,7 +74,7 @@ type CheckInfo struct {
 
 // Checks returns every check with its documentation, in report order.
 func Checks() []CheckInfo {
-	return []CheckInfo{
+	return append([]CheckInfo{
 		{CheckTransport, "the request got an HTTP answer"},
 		{CheckStatus, "the HTTP status is the catalogue's documented status for the code answered; 200 only for Success"},
 		{CheckCatalogue, "the code answered is in the spec's error catalogue"},
@@ -91,7 +91,7 @@ func Checks() []CheckInfo {
 		{CheckExpected, "the request got the answer the spec documents for it (error code and status, or success)"},
 		{CheckIdempotency, "same ClientToken: same OrderId and InstanceId; new token: new order"},
 		{CheckBudget, "the run stopped before a request could exceed the order budget"},
-	}
+	}, siteChecks()...)
 }
 
 // answer is a decoded response body.
@@ -359,6 +359,7 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 			}
 		}
 	}
+	out = append(out, callerChecks(ex.Response.Status, p, a)...)
 	return out
 }
 
