@@ -1,0 +1,144 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/internal/signing"
+	"github.com/bsskit/bsskit/internal/tfclient"
+	"github.com/bsskit/bsskit/spec"
+)
+
+const (
+	keyID  = "LTAIconsumerTestKey"
+	secret = "consumer-test-secret"
+)
+
+// The hosts of the two sites, sent as Host headers (a proxy that forwards the real host names).
+const (
+	domesticHost = "business.aliyuncs.com"
+	intlHost     = "business.ap-southeast-1.aliyuncs.com"
+)
+
+func rtcOrder(token string) Order {
+	return Order{ProductCode: "rtc", SubscriptionType: "PayAsYouGo", ClientToken: token,
+		Parameters: []Param{{"ServiceType", "universal"}}}
+}
+
+// buyer returns a buyer whose two sites are srv, reached under the two sites' host names.
+func buyer(srv *fake.Server) *Buyer {
+	cred := signing.Credentials{AccessKeyID: keyID, AccessKeySecret: secret}
+	return &Buyer{
+		Domestic:      &tfclient.Client{Endpoint: srv.Endpoint(), Host: domesticHost, Credentials: cred},
+		International: &tfclient.Client{Endpoint: srv.Endpoint(), Host: intlHost, Credentials: cred},
+	}
+}
+
+// TestBuyThroughTheFake: the consumer buys through the fake under each channel and fault: one order
+// each time it should succeed (however many attempts, all with the same ClientToken), a clear error
+// and no order each time it should not.
+func TestBuyThroughTheFake(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		rules    []fake.Rule
+		attempts int
+		wantErr  string // "" for success
+	}{
+		{"clean", nil, 1, ""},
+		{"throttled twice", []fake.Rule{{Times: 2, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}, 3, ""},
+		{"service unavailable", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable}}}, 2, ""},
+		{"internal error", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeInternalError}}}, 2, ""},
+		{"answer lost after the order (503)", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}}}, 2, ""},
+		{"connection reset", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultReset}}}, 2, ""},
+		{"empty reply", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultEmpty}}}, 2, ""},
+		{"truncated answer after the order", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultTruncate}}}, 2, ""},
+		{"malformed answer after the order", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultMalformed}}}, 2, ""},
+		{"proxy 502", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultProxy502}}}, 2, ""},
+		{"empty 200 body", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultEmptyBody}}}, 2, ""},
+		{"throttled for good", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}, 5, "HTTP 400 Throttling.User"},
+		{"parameter error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidParameter}}}, 1, "HTTP 400 InvalidParameter"},
+		{"body-channel error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}}}, 1, `HTTP 200 InvalidConfigCode: "模块非法"`},
+		{"body-channel internal error is retried", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 200}}}, 2, ""},
+		{"not applicable on both sites", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeNotApplicable}}}, 2, "international site failed after 2 attempt(s): HTTP 400 NotApplicable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+			for _, r := range tc.rules {
+				_, err := srv.Inject(r)
+				require.NoError(t, err)
+			}
+			token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), tc.name)
+			res, err := buyer(srv).Buy(context.Background(), rtcOrder(token))
+			j := srv.Journal()
+			for _, e := range j {
+				assert.Equal(t, token, e.ClientToken, "every attempt carries the order's ClientToken")
+			}
+			if tc.wantErr != "" {
+				var be *Error
+				require.True(t, errors.As(err, &be), "want *Error, got %v", err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.Equal(t, tc.attempts, be.Attempts)
+				assert.Len(t, j, tc.attempts)
+				assert.Empty(t, srv.Orders(), "a failed purchase places no order")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.attempts, res.Attempts)
+			assert.Len(t, j, tc.attempts)
+			orders := srv.Orders()
+			require.Len(t, orders, 1, "exactly one order")
+			assert.Equal(t, orders[0].InstanceID, res.InstanceID)
+			assert.Equal(t, orders[0].OrderID, res.OrderID)
+			assert.Equal(t, Domestic, res.Site)
+		})
+	}
+}
+
+// TestSiteSwitch: on NotApplicable from the domestic site the consumer switches to the
+// international site and its product type and module codes, with the same ClientToken, and exactly
+// one order is placed. Until the fake serves two sites, a rule answers NotApplicable to the
+// domestic product type (what the real domestic site answers an international account); the sites
+// are the fake under the two host names.
+func TestSiteSwitch(t *testing.T) {
+	t.Parallel()
+	cat := fake.DefaultCatalog()
+	cat.Products = append(cat.Products, fake.Product{
+		Code: "cfw", SubscriptionTypes: []string{"PayAsYouGo"},
+		ProductTypes: []string{"cfw_elasticity_public_cn", "cfw_elasticity_public_intl"},
+		Modules:      []fake.Module{{Code: "CfwAccountNum"}, {Code: "CfwAccountIntlNum"}},
+	})
+	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret), fake.WithCatalog(cat))
+	_, err := srv.Inject(fake.Rule{
+		Match:   fake.Match{ProductType: fake.Exact("cfw_elasticity_public_cn")},
+		Outcome: &fake.Outcome{Error: spec.CodeNotApplicable},
+	})
+	require.NoError(t, err)
+	token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), "5b1e3c55-9c3a-4a57-8d1b-1f2e3d4c5b6a")
+	res, err := buyer(srv).Buy(context.Background(), Order{
+		ProductCode: "cfw", ProductType: "cfw_elasticity_public_cn", SubscriptionType: "PayAsYouGo",
+		Parameters: []Param{{"CfwAccountNum", "1"}}, ClientToken: token,
+		IntlParamCodes: map[string]string{"CfwAccountNum": "CfwAccountIntlNum"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, International, res.Site)
+	assert.Equal(t, 2, res.Attempts)
+	j := srv.Journal()
+	require.Len(t, j, 2)
+	assert.Equal(t, string(spec.CodeNotApplicable), j[0].Code)
+	assert.Equal(t, "Success", j[1].Code)
+	assert.Equal(t, token, j[0].ClientToken)
+	assert.Equal(t, token, j[1].ClientToken)
+	orders := srv.Orders()
+	require.Len(t, orders, 1)
+	assert.Equal(t, "cfw_elasticity_public_intl", orders[0].ProductType)
+	assert.Equal(t, []fake.Param{{N: 1, Code: "CfwAccountIntlNum", Value: "1"}}, orders[0].Parameters)
+	assert.Equal(t, res.InstanceID, orders[0].InstanceID)
+}
