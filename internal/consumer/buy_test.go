@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/internal/mutants"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/internal/tfclient"
 	"github.com/bsskit/bsskit/spec"
@@ -64,7 +65,7 @@ func TestBuyThroughTheFake(t *testing.T) {
 		{"empty 200 body", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultEmptyBody}}}, 2, ""},
 		{"throttled for good", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}, 5, "HTTP 400 Throttling.User"},
 		{"parameter error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidParameter}}}, 1, "HTTP 400 InvalidParameter"},
-		{"body-channel error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}}}, 1, `HTTP 200 InvalidConfigCode: "模块非法"`},
+		{"body-channel error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}}}, 1, `HTTP 200 InvalidConfigCode: 模块非法 (request id `},
 		{"body-channel internal error is retried", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 200}}}, 2, ""},
 		{"not applicable on both sites", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeNotApplicable}}}, 2, "international site failed after 2 attempt(s): HTTP 400 NotApplicable"},
 	} {
@@ -141,4 +142,32 @@ func TestSiteSwitch(t *testing.T) {
 	assert.Equal(t, "cfw_elasticity_public_intl", orders[0].ProductType)
 	assert.Equal(t, []fake.Param{{N: 1, Code: "CfwAccountIntlNum", Value: "1"}}, orders[0].Parameters)
 	assert.Equal(t, res.InstanceID, orders[0].InstanceID)
+}
+
+// TestEmptyMessageLooksLikeSuccess: why the contract's body-error check exists. Against an endpoint
+// that answers an error on the body channel without a Message (the mutant
+// body-error-message-empty), the provider's rule takes the error for a success, and only the
+// missing Data tells the caller something is wrong.
+func TestEmptyMessageLooksLikeSuccess(t *testing.T) {
+	t.Parallel()
+	var m mutants.Mutant
+	for _, x := range mutants.All() {
+		if x.Name == "body-error-message-empty" {
+			m = x
+		}
+	}
+	require.NotNil(t, m.Wrap)
+	ts, srv, err := mutants.Start(m)
+	require.NoError(t, err)
+	t.Cleanup(ts.Close)
+	srv.FailNext(spec.CodeInvalidParameter)
+	b := &Buyer{Domestic: &tfclient.Client{Endpoint: ts.URL, Credentials: signing.Credentials{AccessKeyID: keyID, AccessKeySecret: secret}}}
+	_, err = b.Buy(context.Background(), rtcOrder("TF-empty-message"))
+	var be *Error
+	require.True(t, errors.As(err, &be), "want *Error, got %v", err)
+	assert.Equal(t, 1, be.Attempts)
+	assert.Equal(t, 200, be.Last.Status)
+	assert.Equal(t, string(spec.CodeInvalidParameter), be.Last.Code)
+	assert.Contains(t, err.Error(), "taken for a success")
+	assert.Empty(t, srv.Orders())
 }

@@ -190,12 +190,14 @@ type Error struct {
 
 func (e *Error) Error() string {
 	v := e.Last
-	what := fmt.Sprintf("no answer: %v", v.Err)
-	if v.Status != 0 {
+	var what string
+	switch {
+	case v.Status == 0:
+		what = fmt.Sprintf("no answer: %v", v.Err)
+	case v.Status == 200 && v.Err != nil:
+		what = fmt.Sprintf("%v (request id %s)", v.Err, v.RequestID)
+	default:
 		what = fmt.Sprintf("HTTP %d %s: %q (request id %s)", v.Status, v.Code, v.Message, v.RequestID)
-		if v.Err != nil && v.Code == "" {
-			what += ": " + v.Err.Error()
-		}
 	}
 	return fmt.Sprintf("consumer: buying on the %s site failed after %d attempt(s): %s", e.Site, e.Attempts, what)
 }
