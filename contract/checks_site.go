@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/bsskit/bsskit/spec"
 )
@@ -35,7 +36,7 @@ func siteChecks() []CheckInfo {
 }
 
 // siteHosts returns the host names of the spec's servers (the documented sites), lower case.
-func siteHosts() []string {
+var siteHosts = sync.OnceValue(func() []string {
 	hosts := []string{strings.ToLower(spec.Host)}
 	if doc := spec.Doc(); doc != nil {
 		for _, s := range doc.Servers {
@@ -48,7 +49,7 @@ func siteHosts() []string {
 		}
 	}
 	return hosts
-}
+})
 
 // calledHost returns the host name p was sent to: its Host header when set, else its URL's.
 func calledHost(p *prepared) string {
