@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bsskit/bsskit/generated"
-	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -133,20 +131,7 @@ func (ex *exchange) answerRuleError(o *Outcome) {
 	for k := range h {
 		delete(h, k)
 	}
-	if status != http.StatusOK {
-		ex.failWith(def, status, msg)
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
-		RequestId: ex.entry.RequestID,
-		Success:   false,
-		Code:      string(def.Code),
-		Message:   msg,
-	})
-	ex.answer(http.StatusOK, string(def.Code), body)
-	*bp = body
-	bufPool.Put(bp)
+	ex.failWith(def, status, msg)
 }
 
 // renderBare renders a catalogue message with its placeholders empty: an injected error names no

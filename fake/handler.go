@@ -139,8 +139,13 @@ func (ex *exchange) fail(code spec.Code, param string) {
 	ex.failWith(def, def.HTTPStatus, def.Render("param", param))
 }
 
-// failWith answers an error with an explicit status and message.
+// failWith answers an error with an explicit status and message: HTTP 200 is the body channel
+// (Success false), any other status the gateway error shape.
 func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
+	if status == http.StatusOK {
+		ex.failInBody(def, message)
+		return
+	}
 	id := ex.entry.RequestID
 	bp := bufPool.Get().(*[]byte)
 	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &generated.ErrorResponse{
@@ -163,7 +168,7 @@ func (ex *exchange) succeed(o *Order, replayed bool) {
 		Success:   true,
 		Code:      "Success",
 		Message:   "Successful!",
-		Data:      &generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
+		Data:      generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
 	})
 	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
 	ex.answer(http.StatusOK, "Success", body)

@@ -23,6 +23,27 @@ func (e Action) Valid() bool {
 	}
 }
 
+// Defines values for PricingCycle.
+const (
+	PricingCycleDay   PricingCycle = 3
+	PricingCycleMonth PricingCycle = 2
+	PricingCycleYear  PricingCycle = 1
+)
+
+// Valid indicates whether the value is a known member of the PricingCycle enum.
+func (e PricingCycle) Valid() bool {
+	switch e {
+	case PricingCycleDay:
+		return true
+	case PricingCycleMonth:
+		return true
+	case PricingCycleYear:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RenewalStatus.
 const (
 	RenewalStatusAutoRenewal   RenewalStatus = "AutoRenewal"
@@ -125,6 +146,25 @@ func (e Version) Valid() bool {
 // Action The API name.
 type Action string
 
+// BusinessErrorResponse An error on the body channel (x-bss-errors entries with `channel: body`: commodity, payment and
+// order errors): HTTP 200 with Success false, the code and a non-empty Message, plus the gateway's
+// RequestId, HostId and Recommend. No order was placed. Neither SDK raises on it; a caller that
+// takes a 200 body with an empty Message for a success (the Terraform provider does) would see an
+// order that does not exist, so Message is never empty. The XML form has the root element
+// `<CreateInstanceResponse>`, like every HTTP 200 answer.
+type BusinessErrorResponse struct {
+	Code string `json:"Code"`
+
+	// HostId The host of the site that was called (see x-bss-sites).
+	HostId    string `json:"HostId"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+	RequestId string `json:"RequestId"`
+
+	// Success Always false.
+	Success bool `json:"Success"`
+}
+
 // CreateInstanceData The created order and instance.
 type CreateInstanceData struct {
 	// InstanceId The ID of the instance created by the order.
@@ -145,9 +185,12 @@ type CreateInstanceForm struct {
 	Logistics   *string `json:"Logistics,omitempty"`
 	OwnerId     *int64  `json:"OwnerId,omitempty"`
 	Period      *int32  `json:"Period,omitempty"`
-	ProductCode *string `json:"ProductCode,omitempty"`
-	ProductType *string `json:"ProductType,omitempty"`
-	RenewPeriod *int32  `json:"RenewPeriod,omitempty"`
+
+	// PricingCycle The pricing cycle, 1 year, 2 month, 3 day.
+	PricingCycle *PricingCycle `json:"PricingCycle,omitempty"`
+	ProductCode  *string       `json:"ProductCode,omitempty"`
+	ProductType  *string       `json:"ProductType,omitempty"`
+	RenewPeriod  *int32        `json:"RenewPeriod,omitempty"`
 
 	// RenewalStatus How the instance renews.
 	RenewalStatus *RenewalStatus `json:"RenewalStatus,omitempty"`
@@ -160,13 +203,16 @@ type CreateInstanceForm struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// CreateInstanceResponse The success body. The XML form has the root element `<CreateInstanceResponse>`.
+// CreateInstanceResponse The success body: Code `Success`, Success true, and Data with the order. Callers type-assert Data
+// as an object and read Data.InstanceId, so a success body without it crashes them. An HTTP 200 with
+// Success false is a BusinessErrorResponse instead. The XML form has the root element
+// `<CreateInstanceResponse>`.
 type CreateInstanceResponse struct {
 	// Code `Success`, or the error code of a failed call.
 	Code string `json:"Code"`
 
 	// Data The created order and instance.
-	Data *CreateInstanceData `json:"Data,omitempty"`
+	Data CreateInstanceData `json:"Data"`
 
 	// Message Details of the response.
 	Message string `json:"Message"`
@@ -182,12 +228,17 @@ type CreateInstanceResponse struct {
 // old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
 // the root element `<Error>` and writes Recommend as a CDATA section.
 type ErrorResponse struct {
-	Code      string `json:"Code"`
+	Code string `json:"Code"`
+
+	// HostId The host of the site that was called (see x-bss-sites), e.g. business.aliyuncs.com.
 	HostId    string `json:"HostId"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
 	RequestId string `json:"RequestId"`
 }
+
+// PricingCycle The pricing cycle, 1 year, 2 month, 3 day.
+type PricingCycle int32
 
 // RenewalStatus How the instance renews.
 type RenewalStatus string
@@ -328,6 +379,11 @@ type CreateInstanceGetParams struct {
 	// documentation and the old SDK (create_instance.go) have it.
 	Logistics *Logistics `form:"Logistics,omitempty" json:"Logistics,omitempty"`
 
+	// PricingCycle The pricing cycle: 1 year, 2 month (the default), 3 day. Sent by the current generated SDKs; it
+	// matters only for a few Anti-DDoS product types (ddos_originpre_public_cn, ddosDip, ddoscoo and
+	// their _intl forms), other products ignore it. Not in the 2019 page.
+	PricingCycle *PricingCycle `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+
 	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
 	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
 	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
@@ -427,6 +483,11 @@ type CreateInstanceParams struct {
 	// Logistics Logistics address for physical goods, as a JSON object string. Not in the 2019 page; the current
 	// documentation and the old SDK (create_instance.go) have it.
 	Logistics *Logistics `form:"Logistics,omitempty" json:"Logistics,omitempty"`
+
+	// PricingCycle The pricing cycle: 1 year, 2 month (the default), 3 day. Sent by the current generated SDKs; it
+	// matters only for a few Anti-DDoS product types (ddos_originpre_public_cn, ddosDip, ddoscoo and
+	// their _intl forms), other products ignore it. Not in the 2019 page.
+	PricingCycle *PricingCycle `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
 
 	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
 	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
@@ -555,6 +616,14 @@ func (a *CreateInstanceForm) UnmarshalJSON(b []byte) error {
 		delete(object, "Period")
 	}
 
+	if raw, found := object["PricingCycle"]; found {
+		err = json.Unmarshal(raw, &a.PricingCycle)
+		if err != nil {
+			return fmt.Errorf("error reading 'PricingCycle': %w", err)
+		}
+		delete(object, "PricingCycle")
+	}
+
 	if raw, found := object["ProductCode"]; found {
 		err = json.Unmarshal(raw, &a.ProductCode)
 		if err != nil {
@@ -654,6 +723,13 @@ func (a CreateInstanceForm) MarshalJSON() ([]byte, error) {
 		object["Period"], err = json.Marshal(a.Period)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'Period': %w", err)
+		}
+	}
+
+	if a.PricingCycle != nil {
+		object["PricingCycle"], err = json.Marshal(a.PricingCycle)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'PricingCycle': %w", err)
 		}
 	}
 

@@ -44,16 +44,20 @@ func Load() (*openapi3.T, error) {
 	if _, err := parseWire(doc); err != nil {
 		return nil, err
 	}
+	if _, err := parseSites(doc); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
 
 type loaded struct {
-	doc  *openapi3.T
-	cat  *Catalogue
-	op   *Operation
-	wire wireFacts
-	err  error
-	once sync.Once
+	doc   *openapi3.T
+	cat   *Catalogue
+	op    *Operation
+	wire  wireFacts
+	sites []Site
+	err   error
+	once  sync.Once
 }
 
 var state loaded
@@ -67,6 +71,7 @@ func get() *loaded {
 		state.cat, _ = parseCatalogue(state.doc)
 		state.op, _ = parseOperation(state.doc)
 		state.wire, _ = parseWire(state.doc)
+		state.sites, _ = parseSites(state.doc)
 	})
 	if state.err != nil {
 		// The document is embedded at build time and checked by this package's tests: a failure

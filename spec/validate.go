@@ -121,7 +121,7 @@ func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ ope
 	dec := xml.NewDecoder(body)
 	var schema *openapi3.Schema
 	if ref != nil {
-		schema = ref.Value
+		schema = mergeOneOf(ref.Value)
 	}
 	for {
 		tok, err := dec.Token()
@@ -139,6 +139,30 @@ func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ ope
 			return v, nil
 		}
 	}
+}
+
+// mergeOneOf gives the decoder of a oneOf body (the HTTP 200 answer: success or body-channel error)
+// one schema to be guided by: the alternatives' properties merged, the first xml name. Validation
+// then runs against the real oneOf.
+func mergeOneOf(s *openapi3.Schema) *openapi3.Schema {
+	if s == nil || len(s.OneOf) == 0 {
+		return s
+	}
+	m := &openapi3.Schema{Properties: openapi3.Schemas{}}
+	for _, alt := range s.OneOf {
+		if alt == nil || alt.Value == nil {
+			continue
+		}
+		if m.XML == nil && alt.Value.XML != nil {
+			m.XML = alt.Value.XML
+		}
+		for name, p := range alt.Value.Properties {
+			if _, ok := m.Properties[name]; !ok {
+				m.Properties[name] = p
+			}
+		}
+	}
+	return m
 }
 
 func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {

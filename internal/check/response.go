@@ -45,6 +45,7 @@ type schemaNode struct {
 	pattern  *pattern // pattern.go
 	enum     map[string]bool
 	xmlName  string
+	oneOf    []*schemaNode // a body's top-level oneOf (the HTTP 200 answer: success or body-channel error)
 }
 
 type propNode struct {
@@ -115,8 +116,22 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 	if depth > 16 {
 		return nil, errors.New("schema nests too deep")
 	}
+	if depth == 0 && len(s.OneOf) > 0 && len(s.AllOf)+len(s.AnyOf) == 0 && s.Not == nil && len(s.Properties) == 0 {
+		n := &schemaNode{maxLen: -1}
+		for i, ref := range s.OneOf {
+			if ref == nil || ref.Value == nil {
+				return nil, fmt.Errorf("oneOf[%d] is unresolved", i)
+			}
+			alt, err := compileSchema(ref.Value, 1)
+			if err != nil {
+				return nil, fmt.Errorf("oneOf[%d]: %w", i, err)
+			}
+			n.oneOf = append(n.oneOf, alt)
+		}
+		return n, nil
+	}
 	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
-		return nil, errors.New("allOf/anyOf/oneOf/not are not compiled")
+		return nil, errors.New("allOf/anyOf/not, and oneOf below a body's top level, are not compiled")
 	}
 	n := &schemaNode{minLen: int(s.MinLength), maxLen: -1}
 	if s.Type != nil && len(*s.Type) == 1 {
@@ -231,19 +246,41 @@ func (rr *respRules) check(status int, h http.Header, body []byte) error {
 	if node == nil {
 		return nil
 	}
-	var err error
+	var check func([]byte, *schemaNode) error
 	switch {
 	case strings.HasSuffix(mt, "json"):
-		err = checkJSON(body, node)
+		check = checkJSON
 	case strings.HasSuffix(mt, "xml"):
-		err = checkXML(body, node)
+		check = checkXML
 	default:
 		return nil
 	}
-	if err != nil {
+	if err := checkOneOf(body, node, check); err != nil {
 		return fmt.Errorf("status %d (%s): body: %w", status, mt, err)
 	}
 	return nil
+}
+
+// checkOneOf checks body against node, or, for a oneOf, against each alternative: exactly one must
+// accept it.
+func checkOneOf(body []byte, node *schemaNode, check func([]byte, *schemaNode) error) error {
+	if node.oneOf == nil {
+		return check(body, node)
+	}
+	var errs []error
+	for _, alt := range node.oneOf {
+		if err := check(body, alt); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	switch len(node.oneOf) - len(errs) {
+	case 1:
+		return nil
+	case 0:
+		return fmt.Errorf("matches none of the oneOf alternatives: %w", errors.Join(errs...))
+	default:
+		return fmt.Errorf("matches %d of the oneOf alternatives, want exactly one", len(node.oneOf)-len(errs))
+	}
 }
 
 func (n *schemaNode) checkString(s string) error {

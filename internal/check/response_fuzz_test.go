@@ -191,7 +191,7 @@ func FuzzResponseAgreesWithKinOpenAPI(f *testing.F) {
 // 64 levels, and XML outside what the gateway sends, such as attributes, comments, self-closing
 // elements or content around the root; response_test.go lists them.)
 func FuzzResponseSound(f *testing.F) {
-	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23", Success: true, Code: "Success", Message: "Successful!", Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
 	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "<a & b>", Recommend: "https://x/?a=1&b=]]>2"}
 	f.Add(uint8(0), false, wire.AppendSuccess(nil, spec.FormatJSON, ok))
 	f.Add(uint8(0), true, wire.AppendSuccess(nil, spec.FormatXML, ok))
