@@ -13,7 +13,7 @@ import (
 // the ones of checks.go.
 const (
 	// CheckErrorHostID: every error body (any status) has a non-empty HostId that is the host the
-	// request was sent to or a site host the spec documents (its servers), and a non-empty
+	// request was sent to or a site host the spec documents (x-bss-sites, servers), and a non-empty
 	// Recommend.
 	CheckErrorHostID CheckName = "error-host-id"
 	// CheckBodyError: an HTTP 200 answer whose Code is not a success code (the body channel of
@@ -38,6 +38,9 @@ func siteChecks() []CheckInfo {
 // siteHosts returns the host names of the spec's servers (the documented sites), lower case.
 var siteHosts = sync.OnceValue(func() []string {
 	hosts := []string{strings.ToLower(spec.Host)}
+	for _, s := range spec.Sites() {
+		hosts = append(hosts, strings.ToLower(s.Host))
+	}
 	if doc := spec.Doc(); doc != nil {
 		for _, s := range doc.Servers {
 			if s == nil {
@@ -104,7 +107,7 @@ func callerChecks(status int, p *prepared, a *answer) []finding {
 		}
 	}
 
-	if status == http.StatusOK && !isSuccessCode(code) && !a.success() {
+	if bodyError(status, a) {
 		// Success true with an error code is judged as a success body (success-shape).
 		_, isBool := a.fields["Success"].(bool)
 		if a.format == spec.FormatXML {
@@ -153,3 +156,9 @@ func callerChecks(status int, p *prepared, a *answer) []finding {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// bodyError reports whether a is an error on the body channel: HTTP 200 with a Code that is not a
+// success code and Success not true.
+func bodyError(status int, a *answer) bool {
+	return status == http.StatusOK && a != nil && !isSuccessCode(a.code()) && !a.success()
+}

@@ -1,11 +1,13 @@
 package contract
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/spec"
 )
@@ -87,5 +89,45 @@ func TestChecksListed(t *testing.T) {
 	}
 	for _, c := range []CheckName{CheckErrorHostID, CheckBodyError, CheckSuccessShape} {
 		assert.Contains(t, names, c)
+	}
+}
+
+// TestBodyChannelAnswers: every response check on body-channel answers (HTTP 200, Success false):
+// a conformant one in JSON and XML has no finding; a body-channel code answered as an HTTP error,
+// an HTTP-channel code answered on the body channel and a message off the template are found.
+func TestBodyChannelAnswers(t *testing.T) {
+	t.Parallel()
+	v, err := sharedValidator()
+	require.NoError(t, err)
+	jsonCT, xmlCT := spec.FormatJSON.ContentType(), spec.FormatXML.ContentType()
+	const host = "business.ap-southeast-1.aliyuncs.com"
+	jsonBody := `{"RequestId":"` + rid1 + `","HostId":"` + host + `","Code":"COMMODITY.INVALID_COMPONENT","Message":"模块非法","Recommend":"https://next.api.aliyun.com/troubleshoot?q=COMMODITY.INVALID_COMPONENT&product=BssOpenApi","Success":false}`
+	xmlBody := `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>` + rid1 + `</RequestId><HostId>` + host + `</HostId><Code>COMMODITY.INVALID_COMPONENT</Code><Message>模块非法</Message><Recommend><![CDATA[https://next.api.aliyun.com/troubleshoot?q=x]]></Recommend><Success>false</Success></CreateInstanceResponse>`
+	for _, tc := range []struct {
+		name   string
+		format spec.Format
+		status int
+		ct     string
+		body   string
+		want   []CheckName
+	}{
+		{"json conforms", spec.FormatJSON, 200, jsonCT, jsonBody, nil},
+		{"xml conforms", spec.FormatXML, 200, xmlCT, xmlBody, nil},
+		{"as HTTP 400", spec.FormatJSON, 400, jsonCT, jsonBody, []CheckName{CheckErrorShape, CheckStatus}}, // Success is no string
+		{"message off template", spec.FormatJSON, 200, jsonCT, strings.Replace(jsonBody, "模块非法", "invalid module", 1), []CheckName{CheckMessage}},
+		{"empty message", spec.FormatJSON, 200, jsonCT, strings.Replace(jsonBody, "模块非法", "", 1), []CheckName{CheckBodyError, CheckSchema}},
+		{"an HTTP-channel code on the body channel", spec.FormatJSON, 200, jsonCT,
+			strings.Replace(strings.Replace(jsonBody, "COMMODITY.INVALID_COMPONENT", "MissingParameter", 1), "模块非法", "Absent some mandatory parameter for this request.", 1),
+			[]CheckName{CheckStatus}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := &runner{ctx: context.Background(), validator: v, requestIDs: map[string]string{}}
+			h := http.Header{"Content-Type": {tc.ct}, "X-Acs-Request-Id": {rid1}}
+			ex := &Exchange{Response: ExchangeResponse{Status: tc.status, Header: h, Body: tc.body, rawBody: []byte(tc.body)}}
+			p := &prepared{method: http.MethodPost, url: "http://127.0.0.1:1/", format: tc.format}
+			got := checkNames(r.responseChecks(ex, p, decodeAnswer([]byte(tc.body)), "case"))
+			assert.Equal(t, tc.want, got)
+		})
 	}
 }
