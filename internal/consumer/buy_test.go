@@ -171,3 +171,65 @@ func TestEmptyMessageLooksLikeSuccess(t *testing.T) {
 	assert.Contains(t, err.Error(), "taken for a success")
 	assert.Empty(t, srv.Orders())
 }
+
+// TestBuyEveryCatalogueCode: the consumer buys while the fake answers each code of the catalogue,
+// on the code's own channel: a retried code once, then the order (one order, every attempt with the
+// same ClientToken); an "already bought" code, a success without a new order; NotApplicable on both
+// sites, an error from the international site; any other code, a clear error naming it and no
+// order.
+func TestBuyEveryCatalogueCode(t *testing.T) {
+	t.Parallel()
+	for _, def := range spec.Errors() {
+		t.Run(string(def.Code), func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+			code := string(def.Code)
+			retried := isRetried(code) || def.HTTPStatus >= 500
+			rule := fake.Rule{Outcome: &fake.Outcome{Error: def.Code}}
+			if retried {
+				rule.Times = 1
+			}
+			if def.Code == spec.CodeHasEffectSuit {
+				rule.Outcome.Message = "The user already has an effective suit: rtc-cn-held"
+			}
+			_, err := srv.Inject(rule)
+			require.NoError(t, err)
+			token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), code)
+			res, err := buyer(srv).Buy(context.Background(), rtcOrder(token))
+			j := srv.Journal()
+			require.NotEmpty(t, j)
+			for _, e := range j {
+				assert.Equal(t, token, e.ClientToken)
+			}
+			wantStatus := def.HTTPStatus
+			assert.Equal(t, wantStatus, j[0].Status, "the fake answers %s on its channel (%s)", code, def.Channel)
+			switch {
+			case retried:
+				require.NoError(t, err)
+				assert.Equal(t, 2, res.Attempts)
+				require.Len(t, srv.Orders(), 1)
+				assert.Equal(t, srv.Orders()[0].InstanceID, res.InstanceID)
+			case def.Code == spec.CodeOrderOpend || def.Code == spec.CodeInstanceIdIsNotUnique || def.Code == spec.CodeHasEffectSuit:
+				require.NoError(t, err)
+				assert.True(t, res.AlreadyBought)
+				assert.Empty(t, srv.Orders(), "already bought: no new order")
+				if def.Code == spec.CodeHasEffectSuit {
+					assert.Equal(t, "rtc-cn-held", res.InstanceID)
+				}
+			case def.Code == spec.CodeNotApplicable:
+				var be *Error
+				require.True(t, errors.As(err, &be), "want *Error, got %v", err)
+				assert.Equal(t, International, be.Site)
+				assert.Equal(t, 2, be.Attempts)
+				assert.Empty(t, srv.Orders())
+			default:
+				var be *Error
+				require.True(t, errors.As(err, &be), "want *Error, got %v", err)
+				assert.Equal(t, 1, be.Attempts)
+				assert.Contains(t, err.Error(), code)
+				assert.Equal(t, def.HTTPStatus, be.Last.Status)
+				assert.Empty(t, srv.Orders())
+			}
+		})
+	}
+}

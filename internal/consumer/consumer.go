@@ -79,10 +79,10 @@ type Verdict struct {
 
 // retried are the codes callers retry besides throttling and 5xx.
 var retried = map[string]bool{
-	string(spec.CodeServiceUnavailable): true,
-	string(spec.CodeInternalError):      true,
-	"CSS_CHECK_ORDER_ERROR":             true,
-	"SYSTEM.CONCURRENT_OPERATE":         true,
+	string(spec.CodeServiceUnavailable):      true,
+	string(spec.CodeInternalError):           true,
+	string(spec.CodeCssCheckOrderError):      true,
+	string(spec.CodeSystemConcurrentOperate): true,
 }
 
 func isRetried(code string) bool {
@@ -122,9 +122,9 @@ func Judge(body map[string]any, err error) Verdict {
 			return v
 		}
 		v.Action = Done
-	case code == "ORDER.OPEND" || code == "INSTANCE_ID_IS_NOT_UNIQUE":
+	case code == string(spec.CodeOrderOpend) || code == string(spec.CodeInstanceIdIsNotUnique):
 		v.Action, v.AlreadyBought = Done, true
-	case code == "Has.effect.suit":
+	case code == string(spec.CodeHasEffectSuit):
 		v.Action, v.AlreadyBought = Done, true
 		if i := strings.LastIndex(msg, ": "); i >= 0 {
 			v.InstanceID = strings.TrimSpace(msg[i+2:])
