@@ -213,3 +213,42 @@ func TestBadEndpoint(t *testing.T) {
 	_, err := c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, nil)
 	require.Error(t, err)
 }
+
+// TestNewParametersAsTerraformSends: PricingCycle (an integer: 1 year, 2 month, 3 day) and
+// Logistics (a JSON object) in the form body, as the current SDKs send them, are validated.
+func TestNewParametersAsTerraformSends(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		extra map[string]any
+		want  spec.Code // "" for success
+	}{
+		{"PricingCycle 1", map[string]any{"PricingCycle": 1}, ""},
+		{"PricingCycle 2", map[string]any{"PricingCycle": 2}, ""},
+		{"PricingCycle 3", map[string]any{"PricingCycle": 3}, ""},
+		{"PricingCycle not a number", map[string]any{"PricingCycle": "month"}, spec.CodeInvalidParameter},
+		{"Logistics object", map[string]any{"Logistics": `{"Name":"Zhang San","Address":"1 Road"}`}, ""},
+		{"Logistics not JSON", map[string]any{"Logistics": "1 Road"}, spec.CodeInvalidParameter},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+			c := &Client{Endpoint: srv.Endpoint(), Credentials: cred}
+			body := tfOrder("tok-" + strings.ReplaceAll(tc.name, " ", "-"))
+			for k, v := range tc.extra {
+				body[k] = v
+			}
+			_, err := c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, body)
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Len(t, srv.Orders(), 1)
+				return
+			}
+			var e *Error
+			require.True(t, errors.As(err, &e), "want *Error, got %v", err)
+			assert.Equal(t, string(tc.want), e.Code)
+			assert.Contains(t, e.Message, strings.Fields(tc.name)[0])
+			assert.Empty(t, srv.Orders())
+		})
+	}
+}
