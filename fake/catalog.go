@@ -32,6 +32,19 @@ type Product struct {
 	// Modules are the Parameter.n.Code values the product knows, with their allowed values.
 	// Empty: any module is accepted.
 	Modules []Module `json:"modules,omitempty" yaml:"modules,omitempty"`
+	// CommodityChannel makes a module value the product does not sell answer
+	// COMMODITY.INVALID_COMPONENT on the body channel (HTTP 200, Success false), as products that
+	// validate in the commodity system do; otherwise it answers InvalidConfigCode (HTTP 400).
+	CommodityChannel bool `json:"commodityChannel,omitempty" yaml:"commodityChannel,omitempty"`
+	// OpensOnce marks a service an account opens once: a second order from the same account (with
+	// another ClientToken) answers OpenedCode with ": <instanceId>" of the instance it holds.
+	OpensOnce bool `json:"opensOnce,omitempty" yaml:"opensOnce,omitempty"`
+	// OpenedCode is the code of a second order of an OpensOnce product: "ORDER.OPEND" (the
+	// default, also for "") or "Has.effect.suit".
+	OpenedCode string `json:"openedCode,omitempty" yaml:"openedCode,omitempty"`
+	// MonthlyPrice is the price of one month of a Subscription order (Period months cost
+	// Period*MonthlyPrice), checked against the paying account's [Payment]. 0: free.
+	MonthlyPrice float64 `json:"monthlyPrice,omitempty" yaml:"monthlyPrice,omitempty"`
 }
 
 // Module is one configurable module of a product: a Parameter.n.Code and its allowed values.
@@ -159,6 +172,7 @@ func (c *Catalog) problems() *ruleErrors {
 		if p.PeriodMultiple < 0 {
 			errs.add(sub(at, "periodMultiple"), "must not be negative")
 		}
+		p.stateProblems(errs, at) // payment.go
 		mods := map[string]bool{}
 		for j, m := range p.Modules {
 			mat := sub(at, "modules", "["+strconv.Itoa(j)+"]", "code")

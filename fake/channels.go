@@ -21,7 +21,7 @@ func (ex *exchange) failInBody(def spec.ErrorDef, message string) {
 	bp := bufPool.Get().(*[]byte)
 	body := wire.AppendBodyFailure((*bp)[:0], ex.req.Format, &generated.BusinessErrorResponse{
 		RequestId: id,
-		HostId:    ex.s.cfg.hostID,
+		HostId:    ex.site.Host,
 		Code:      string(def.Code),
 		Message:   message,
 		Recommend: wire.Recommend(string(def.Code), id),

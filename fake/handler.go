@@ -18,6 +18,8 @@ import (
 // CreateInstance, answer, journal.
 type exchange struct {
 	s           *Server
+	site        spec.Site // the site the request came to (sites.go): its host is every body's HostId
+	vars        []string  // more placeholder pairs for the message of a state-produced error (payment.go)
 	w           http.ResponseWriter
 	r           *http.Request
 	req         *wire.Request
@@ -53,7 +55,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex = &exchange{s: s, w: w, r: r}
+	ex = &exchange{s: s, w: w, r: r, site: s.siteOf(r)}
 	s.mu.Lock()
 	s.journal.seq++
 	ex.entry.Seq, ex.epoch = s.journal.seq, s.journalEpoch
@@ -136,7 +138,7 @@ func (ex *exchange) fail(code spec.Code, param string) {
 	if !ok {
 		def = spec.MustLookup(spec.CodeInternalError)
 	}
-	ex.failWith(def, def.HTTPStatus, def.Render("param", param))
+	ex.failWith(def, def.HTTPStatus, def.Render(append([]string{"param", param}, ex.vars...)...))
 }
 
 // failWith answers an error with an explicit status and message: HTTP 200 is the body channel
@@ -150,7 +152,7 @@ func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 	bp := bufPool.Get().(*[]byte)
 	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &generated.ErrorResponse{
 		RequestId: id,
-		HostId:    ex.s.cfg.hostID,
+		HostId:    ex.site.Host,
 		Code:      string(def.Code),
 		Message:   message,
 		Recommend: wire.Recommend(string(def.Code), id),

@@ -54,12 +54,14 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed, serveDone
-	httpSrv   *http.Server
-	listener  net.Listener
-	closed    bool
-	serveDone chan struct{} // closed when httpSrv.Serve has returned
-	down      chan struct{} // closed when the first Shutdown has finished
+	lifeMu       sync.Mutex // guards httpSrv, listener, intlListener, intlAddr, closed, serveDone
+	httpSrv      *http.Server
+	listener     net.Listener
+	intlListener net.Listener // the international site's listener (sites.go); nil unless Start
+	intlAddr     string       // intlListener's address, for telling the site of a connection
+	closed       bool
+	serveDone    chan struct{} // closed when httpSrv.Serve has returned
+	down         chan struct{} // closed when the first Shutdown has finished
 	// conns maps each connection not yet closed to its *atomic.Int32 http.ConnState, for Close. A
 	// sync.Map: the two state changes of every request read it without taking a lock.
 	conns sync.Map
@@ -166,15 +168,30 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
 	}
-	srv, l, done, err := s.attach(l)
+	intl, err := s.listenInternational() // sites.go
 	if err != nil {
+		l.Close()
 		return err
 	}
-	go func() {
-		defer close(done)
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		intl.Close()
+		return err
+	}
+	s.lifeMu.Lock()
+	s.intlListener, s.intlAddr = intl, intl.Addr().String()
+	s.lifeMu.Unlock()
+	serve := func(l net.Listener) {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
 		}
+	}
+	go func() {
+		defer close(done)
+		intlDone := make(chan struct{})
+		go func() { defer close(intlDone); serve(intl) }()
+		serve(l)
+		<-intlDone
 	}()
 	return nil
 }
@@ -324,8 +341,9 @@ func (s *Server) URL() string {
 	return ""
 }
 
-// Endpoint returns "host:port", what the official SDKs take as their endpoint (the old SDK's
-// client.Domain, darabonba-openapi's Config.Endpoint with Protocol "http").
+// Endpoint returns "host:port" of the domestic site (business.aliyuncs.com), what the official SDKs
+// take as their endpoint (the old SDK's client.Domain, darabonba-openapi's Config.Endpoint with
+// Protocol "http"). [Server.InternationalEndpoint] is the international site's.
 func (s *Server) Endpoint() string {
 	s.lifeMu.Lock()
 	defer s.lifeMu.Unlock()
@@ -374,6 +392,14 @@ func (s *Server) setAccountsLocked(accounts []Account) error {
 	for i, a := range accounts {
 		if a.ID == "" {
 			return fmt.Errorf("fake: account %d has no ID", i)
+		}
+		if err := checkAccountSite(a.Site); err != nil { // sites.go
+			return fmt.Errorf("fake: account %s: %w", a.ID, err)
+		}
+		if a.Payment != nil {
+			if pe := a.Payment.problems(); len(pe) > 0 { // payment.go
+				return fmt.Errorf("fake: account %s: payment.%s: %s", a.ID, pe[0].field, pe[0].msg)
+			}
 		}
 		for _, k := range a.AccessKeys {
 			if k.ID == "" {
