@@ -103,11 +103,12 @@ func TestBuyThroughTheFake(t *testing.T) {
 	}
 }
 
-// TestSiteSwitch: on NotApplicable from the domestic site the consumer switches to the
-// international site and its product type and module codes, with the same ClientToken, and exactly
-// one order is placed. Until the fake serves two sites, a rule answers NotApplicable to the
-// domestic product type (what the real domestic site answers an international account); the sites
-// are the fake under the two host names.
+// TestSiteSwitch: an account of the international site buys a domestic product type: the domestic
+// site answers NotApplicable (HostId business.aliyuncs.com), the consumer switches to the
+// international site and product type and module codes with the same ClientToken, and exactly one
+// order is placed. The sites are the fake's two listeners, or its domestic listener under the two
+// sites' host names (a proxy that forwards the real names). A domestic account buys on the domestic
+// site at once.
 func TestSiteSwitch(t *testing.T) {
 	t.Parallel()
 	cat := fake.DefaultCatalog()
@@ -116,32 +117,60 @@ func TestSiteSwitch(t *testing.T) {
 		ProductTypes: []string{"cfw_elasticity_public_cn", "cfw_elasticity_public_intl"},
 		Modules:      []fake.Module{{Code: "CfwAccountNum"}, {Code: "CfwAccountIntlNum"}},
 	})
-	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret), fake.WithCatalog(cat))
-	_, err := srv.Inject(fake.Rule{
-		Match:   fake.Match{ProductType: fake.Exact("cfw_elasticity_public_cn")},
-		Outcome: &fake.Outcome{Error: spec.CodeNotApplicable},
-	})
-	require.NoError(t, err)
-	token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), "5b1e3c55-9c3a-4a57-8d1b-1f2e3d4c5b6a")
-	res, err := buyer(srv).Buy(context.Background(), Order{
-		ProductCode: "cfw", ProductType: "cfw_elasticity_public_cn", SubscriptionType: "PayAsYouGo",
-		Parameters: []Param{{"CfwAccountNum", "1"}}, ClientToken: token,
-		IntlParamCodes: map[string]string{"CfwAccountNum": "CfwAccountIntlNum"},
-	})
-	require.NoError(t, err)
-	assert.Equal(t, International, res.Site)
-	assert.Equal(t, 2, res.Attempts)
-	j := srv.Journal()
-	require.Len(t, j, 2)
-	assert.Equal(t, string(spec.CodeNotApplicable), j[0].Code)
-	assert.Equal(t, "Success", j[1].Code)
-	assert.Equal(t, token, j[0].ClientToken)
-	assert.Equal(t, token, j[1].ClientToken)
-	orders := srv.Orders()
-	require.Len(t, orders, 1)
-	assert.Equal(t, "cfw_elasticity_public_intl", orders[0].ProductType)
-	assert.Equal(t, []fake.Param{{N: 1, Code: "CfwAccountIntlNum", Value: "1"}}, orders[0].Parameters)
-	assert.Equal(t, res.InstanceID, orders[0].InstanceID)
+	cred := signing.Credentials{AccessKeyID: keyID, AccessKeySecret: secret}
+	for _, tc := range []struct {
+		name      string
+		site      string // the account's
+		byHost    bool   // the sites as Host headers on the domestic listener
+		wantSite  Site
+		wantCalls int
+	}{
+		{"international account, two listeners", spec.SiteInternational, false, International, 2},
+		{"international account, host names", spec.SiteInternational, true, International, 2},
+		{"domestic account, two listeners", spec.SiteDomestic, false, Domestic, 1},
+		{"domestic account, host names", spec.SiteDomestic, true, Domestic, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithCatalog(cat), fake.WithAccounts(fake.Account{
+				ID: "1000000000000009", Site: tc.site, AccessKeys: []fake.AccessKey{{ID: keyID, Secret: secret}},
+			}))
+			b := buyer(srv)
+			if !tc.byHost {
+				require.NotEmpty(t, srv.InternationalEndpoint())
+				b = &Buyer{
+					Domestic:      &tfclient.Client{Endpoint: srv.Endpoint(), Credentials: cred},
+					International: &tfclient.Client{Endpoint: srv.InternationalEndpoint(), Credentials: cred},
+				}
+			}
+			token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), "5b1e3c55-9c3a-4a57-8d1b-1f2e3d4c5b6a")
+			res, err := b.Buy(context.Background(), Order{
+				ProductCode: "cfw", ProductType: "cfw_elasticity_public_cn", SubscriptionType: "PayAsYouGo",
+				Parameters: []Param{{"CfwAccountNum", "1"}}, ClientToken: token,
+				IntlParamCodes: map[string]string{"CfwAccountNum": "CfwAccountIntlNum"},
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantSite, res.Site)
+			assert.Equal(t, tc.wantCalls, res.Attempts)
+			j := srv.Journal()
+			require.Len(t, j, tc.wantCalls)
+			for _, e := range j {
+				assert.Equal(t, token, e.ClientToken)
+			}
+			orders := srv.Orders()
+			require.Len(t, orders, 1, "exactly one order")
+			assert.Equal(t, res.InstanceID, orders[0].InstanceID)
+			if tc.wantSite == Domestic {
+				assert.Equal(t, "cfw_elasticity_public_cn", orders[0].ProductType)
+				return
+			}
+			assert.Equal(t, string(spec.CodeNotApplicable), j[0].Code)
+			assert.Contains(t, j[0].ResponseBody, `"HostId":"business.aliyuncs.com"`)
+			assert.Equal(t, "Success", j[1].Code)
+			assert.Equal(t, "cfw_elasticity_public_intl", orders[0].ProductType)
+			assert.Equal(t, []fake.Param{{N: 1, Code: "CfwAccountIntlNum", Value: "1"}}, orders[0].Parameters)
+		})
+	}
 }
 
 // TestEmptyMessageLooksLikeSuccess: why the contract's body-error check exists. Against an endpoint
