@@ -32,6 +32,7 @@ func siteChecks() []CheckInfo {
 		{CheckErrorHostID, "error bodies carry HostId (the host called, or a site host of the spec's servers) and a non-empty Recommend"},
 		{CheckBodyError, "an HTTP 200 error body has Success false (a boolean) and a non-empty Message"},
 		{CheckSuccessShape, "a success body has Code \"Success\", Success true, RequestId and Data with a non-empty InstanceId and a string OrderId"},
+		{CheckSite, "on a loopback fake the wrong site answers NotApplicable with its HostId and the right one places the order with the same ClientToken, once"},
 	}
 }
 

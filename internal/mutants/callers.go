@@ -8,8 +8,8 @@ import (
 )
 
 // callerMutants are the deviations that break how real callers judge an answer (issue 13): the
-// HostId and Recommend of error bodies, the body channel's Success and Message, the success body's
-// fields.
+// HostId and Recommend of error bodies, the body channel's Success and Message, the two sites, the
+// success body's fields.
 func callerMutants() []Mutant {
 	return []Mutant{
 		{
@@ -37,6 +37,25 @@ func callerMutants() []Mutant {
 			Wrap: rewriteBody(successOnly, chain(
 				regexpReplace(`"Code":"Success",?`, ``),
 				regexpReplace(`<Code>Success</Code>`, ``))),
+		},
+		{
+			Name: "site-ignored", Expect: contract.CheckSite,
+			Deviation: "the Host header naming a site is ignored: every request is served by the domestic site",
+			Wrap: func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if !isAdmin(r) {
+						r.Host = ""
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+		},
+		{
+			Name: "site-host-id-domestic", Expect: contract.CheckSite,
+			Deviation: "every body's HostId is the domestic host, whichever site was called",
+			Wrap: rewriteBody(func(*captured) bool { return true }, chain(
+				regexpReplace(`"HostId":"[^"]*"`, `"HostId":"business.aliyuncs.com"`),
+				regexpReplace(`<HostId>[^<]*</HostId>`, `<HostId>business.aliyuncs.com</HostId>`))),
 		},
 		{
 			Name: "success-instance-id-empty", Expect: contract.CheckSuccessShape,
