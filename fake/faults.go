@@ -114,17 +114,10 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 // answerRuleError answers o.Error with the catalogue's (or o's) status and message; status 200
 // gives a Success=false body.
 func (ex *exchange) answerRuleError(o *Outcome) {
-	def, ok := spec.Lookup(o.Error)
-	if !ok {
-		def = spec.MustLookup(spec.CodeInternalError)
-	}
-	status := def.HTTPStatus
-	if o.Status != 0 {
-		status = o.Status
-	}
+	def, status := o.errorDef() // channels.go
 	msg := o.Message
 	if msg == "" {
-		msg = renderBare(def)
+		msg = renderBare(def, "requestId", ex.entry.RequestID)
 	}
 	ex.written = false // replaces a committed answer
 	h := ex.w.Header()
@@ -134,10 +127,10 @@ func (ex *exchange) answerRuleError(o *Outcome) {
 	ex.failWith(def, status, msg)
 }
 
-// renderBare renders a catalogue message with its placeholders empty: an injected error names no
-// parameter.
-func renderBare(def spec.ErrorDef) string {
-	msg := def.Render("param", "", "stringToSign", "")
+// renderBare renders a catalogue message with the given placeholder pairs and every other
+// placeholder empty: an injected error names no parameter.
+func renderBare(def spec.ErrorDef, vars ...string) string {
+	msg := def.Render(append(vars, "param", "", "stringToSign", "", "instanceId", "", "accountId", "", "requestId", "")...)
 	for strings.Contains(msg, "  ") {
 		msg = strings.ReplaceAll(msg, "  ", " ")
 	}
