@@ -415,6 +415,7 @@ func FuzzResponseChecks(f *testing.F) {
 	f.Add(400, spec.FormatXML.ContentType(), `<Error><Code>`)
 	f.Add(503, "text/html", `<html><body>busy</body></html>`)
 	f.Add(200, "", `{"Success":true,"Data":{"OrderId":1e400}}`)
+	f.Add(200, spec.FormatJSON.ContentType(), `{"RequestId":"x","HostId":"business.aliyuncs.com","Code":"PAY.INSUFFICIENT_BALANCE","Message":"","Recommend":"r","Success":false}`)
 	v, err := sharedValidator()
 	if err != nil {
 		f.Fatal(err)

@@ -56,8 +56,13 @@ const (
 	Fail
 )
 
+// String names the action: done, retry, switch-site or fail.
 func (a Action) String() string {
-	return [...]string{"done", "retry", "switch-site", "fail"}[a]
+	names := [...]string{"done", "retry", "switch-site", "fail"}
+	if a < 0 || int(a) >= len(names) {
+		return fmt.Sprintf("Action(%d)", int(a))
+	}
+	return names[a]
 }
 
 // Verdict is the judgement of one answer.

@@ -97,3 +97,10 @@ func TestOrderBody(t *testing.T) {
 	assert.NotContains(t, Order{}.body(Domestic), "ClientToken")
 	assert.NotContains(t, Order{}.body(Domestic), "Period")
 }
+
+// TestActionString: every action has its name; an unknown one says its number.
+func TestActionString(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"done", "retry", "switch-site", "fail", "Action(9)"},
+		[]string{Done.String(), Retry.String(), SwitchSite.String(), Fail.String(), Action(9).String()})
+}
