@@ -187,12 +187,15 @@ type Result struct {
 
 // Error is a purchase that failed.
 type Error struct {
-	Site     Site
+	// Site is the site of the last attempt.
+	Site Site
+	// Attempts counts the requests sent.
 	Attempts int
 	// Last is the judgement of the last answer.
 	Last Verdict
 }
 
+// Error says on which site the purchase failed, after how many attempts, and the last answer.
 func (e *Error) Error() string {
 	v := e.Last
 	var what string
@@ -207,6 +210,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("consumer: buying on the %s site failed after %d attempt(s): %s", e.Site, e.Attempts, what)
 }
 
+// Unwrap returns the cause of the last verdict: a [*tfclient.Error], a transport error, or nil.
 func (e *Error) Unwrap() error { return e.Last.Err }
 
 // Buy places o and returns the result, or an [*Error].
@@ -214,6 +218,9 @@ func (b *Buyer) Buy(ctx context.Context, o Order) (Result, error) {
 	max := b.MaxAttempts
 	if max <= 0 {
 		max = 5
+	}
+	if b.Domestic == nil {
+		return Result{}, errors.New("consumer: Buyer.Domestic is nil")
 	}
 	site, client := Domestic, b.Domestic
 	var last Verdict

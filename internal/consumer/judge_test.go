@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"testing"
@@ -103,4 +104,11 @@ func TestActionString(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, []string{"done", "retry", "switch-site", "fail", "Action(9)"},
 		[]string{Done.String(), Retry.String(), SwitchSite.String(), Fail.String(), Action(9).String()})
+}
+
+// TestBuyWithoutClient: a Buyer without a domestic client is an error, not a panic.
+func TestBuyWithoutClient(t *testing.T) {
+	t.Parallel()
+	_, err := (&Buyer{}).Buy(context.Background(), Order{})
+	assert.ErrorContains(t, err, "Domestic is nil")
 }
