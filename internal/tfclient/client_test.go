@@ -252,3 +252,28 @@ func TestNewParametersAsTerraformSends(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurityToken: with STS credentials the SecurityToken goes in the query, signed, and the
+// fake accepts it; a token changed after signing is refused.
+func TestSecurityToken(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+	sts := signing.Credentials{AccessKeyID: keyID, AccessKeySecret: secret, SecurityToken: "CAIS-sts-token"}
+	c := &Client{Endpoint: srv.Endpoint(), Credentials: sts}
+	_, err := c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, tfOrder("tok-sts"))
+	require.NoError(t, err)
+	req, err := c.NewRequest(context.Background(), "CreateInstance", spec.Version, nil, tfOrder("tok-sts-2"))
+	require.NoError(t, err)
+	assert.Equal(t, "CAIS-sts-token", req.URL.Query().Get("SecurityToken"))
+	q := req.URL.Query()
+	q.Set("SecurityToken", "CAIS-other-token")
+	req.URL.RawQuery = encode(q)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	j := srv.Journal()
+	require.Len(t, j, 2)
+	assert.Equal(t, "Success", j[0].Code)
+	assert.Equal(t, string(spec.CodeSignatureDoesNotMatch), j[1].Code)
+	assert.Len(t, srv.Orders(), 1)
+}
