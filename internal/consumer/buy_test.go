@@ -262,3 +262,46 @@ func TestBuyEveryCatalogueCode(t *testing.T) {
 		})
 	}
 }
+
+// TestBuyUncataloguedCodes: codes nobody has listed yet, injected with their channel, judged by the
+// rules alone: a body-channel code with a message is an error naming it, one whose name says
+// throttling is retried on either channel, an unknown 5xx is retried.
+func TestBuyUncataloguedCodes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		outcome  fake.Outcome
+		attempts int
+		wantErr  string
+	}{
+		{"body channel", fake.Outcome{Error: "SYSTEM.NEW_BUSINESS_RULE", Channel: spec.ChannelBody, Message: "a rule nobody has listed"}, 1, `HTTP 200 SYSTEM.NEW_BUSINESS_RULE: a rule nobody has listed`},
+		{"http channel 400", fake.Outcome{Error: "Some.New.Gateway.Code", Channel: spec.ChannelHTTP, Status: 400, Message: "new"}, 1, `HTTP 400 Some.New.Gateway.Code: "new"`},
+		{"throttling on the body channel", fake.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelBody, Message: "slow down"}, 2, ""},
+		{"throttling on http", fake.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelHTTP, Status: 429, Message: "slow down"}, 2, ""},
+		{"unknown 5xx", fake.Outcome{Error: "Gateway.Busy", Channel: spec.ChannelHTTP, Status: 502, Message: "busy"}, 2, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+			o := tc.outcome
+			rule := fake.Rule{Outcome: &o}
+			if tc.wantErr == "" {
+				rule.Times = 1
+			}
+			_, err := srv.Inject(rule)
+			require.NoError(t, err)
+			res, err := buyer(srv).Buy(context.Background(), rtcOrder("TF-uncatalogued-"+tc.name))
+			if tc.wantErr != "" {
+				var be *Error
+				require.True(t, errors.As(err, &be), "want *Error, got %v", err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.Equal(t, tc.attempts, be.Attempts)
+				assert.Empty(t, srv.Orders())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.attempts, res.Attempts)
+			assert.Len(t, srv.Orders(), 1)
+		})
+	}
+}
