@@ -226,6 +226,8 @@ func TestNewParametersAsTerraformSends(t *testing.T) {
 		{"PricingCycle 1", map[string]any{"PricingCycle": 1}, ""},
 		{"PricingCycle 2", map[string]any{"PricingCycle": 2}, ""},
 		{"PricingCycle 3", map[string]any{"PricingCycle": 3}, ""},
+		{"PricingCycle 4", map[string]any{"PricingCycle": 4}, spec.CodeInvalidParameter},
+		{"PricingCycle 0", map[string]any{"PricingCycle": 0}, spec.CodeInvalidParameter},
 		{"PricingCycle not a number", map[string]any{"PricingCycle": "month"}, spec.CodeInvalidParameter},
 		{"Logistics object", map[string]any{"Logistics": `{"Name":"Zhang San","Address":"1 Road"}`}, ""},
 		{"Logistics not JSON", map[string]any{"Logistics": "1 Road"}, spec.CodeInvalidParameter},
