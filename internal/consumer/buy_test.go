@@ -3,6 +3,7 @@ package consumer
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -304,4 +305,24 @@ func TestBuyUncataloguedCodes(t *testing.T) {
 			assert.Len(t, srv.Orders(), 1)
 		})
 	}
+}
+
+// TestTimeoutAfterTheOrder: the order is placed but the answer never comes (the fake hangs after
+// committing); the client times out, the consumer retries with the same ClientToken and gets the
+// same order back: one order, as "a timeout does NOT mean the order failed" requires.
+func TestTimeoutAfterTheOrder(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
+	_, err := srv.Inject(fake.Rule{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}})
+	require.NoError(t, err)
+	b := buyer(srv)
+	hc := &http.Client{Timeout: 300 * time.Millisecond}
+	b.Domestic.HTTPClient, b.International.HTTPClient = hc, hc
+	res, err := b.Buy(context.Background(), rtcOrder("TF-timeout-after-order"))
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.Attempts)
+	orders := srv.Orders()
+	require.Len(t, orders, 1)
+	assert.Equal(t, orders[0].InstanceID, res.InstanceID)
+	assert.Equal(t, orders[0].OrderID, res.OrderID)
 }
