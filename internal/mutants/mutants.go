@@ -85,7 +85,7 @@ func (m Mutant) Target(url string) contract.Target {
 
 // All returns every mutant, in a stable order.
 func All() []Mutant {
-	return []Mutant{
+	return append([]Mutant{
 		{
 			Name: "error-request-id-missing", Expect: contract.CheckErrorShape,
 			Deviation: "error bodies lack the RequestId field",
@@ -286,7 +286,7 @@ func All() []Mutant {
 				})
 			},
 		},
-	}
+	}, callerMutants()...)
 }
 
 func pick(cond bool, a, b int) int {
