@@ -76,13 +76,13 @@ func (s *Server) pause(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// commitCaptured runs CreateInstance with its answer captured instead of sent: the order is stored
-// and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
+// commitCaptured runs the Action's handler with its answer captured instead of sent: the order is stored
+// (for CreateInstance) and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
 func (s *Server) commitCaptured(ex *exchange) {
 	real := ex.w
 	cw := &captureWriter{header: http.Header{}}
 	ex.w = cw
-	s.createInstance(ex)
+	ex.op(s, ex)
 	ex.w = real
 	h := real.Header()
 	for k, v := range cw.header {
