@@ -69,10 +69,30 @@ func (v *Validator) options() *openapi3filter.Options {
 	}
 }
 
+// findRoute routes r by its path, except that a request to "/" whose Action (query parameter or
+// x-acs-action header) is served by an operation keyed elsewhere in the document (x-bss-rpc-path)
+// is routed to that operation.
+func (v *Validator) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	if r.URL.Path == "/" {
+		action := r.URL.Query().Get("Action")
+		if action == "" {
+			action = r.Header.Get("x-acs-action")
+		}
+		if op, ok := OperationFor(action); ok && op.Path != "/" {
+			r2 := r.Clone(r.Context())
+			u := *r.URL
+			u.Path = op.Path
+			r2.URL = &u
+			return v.router.FindRoute(r2)
+		}
+	}
+	return v.router.FindRoute(r)
+}
+
 // ValidateRequest routes r and validates its parameters and body. The body, if any, is read and
 // restored so the caller can still use it.
 func (v *Validator) ValidateRequest(ctx context.Context, r *http.Request) error {
-	route, pathParams, err := v.router.FindRoute(r)
+	route, pathParams, err := v.findRoute(r)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
 	}
@@ -96,7 +116,7 @@ func (v *Validator) ValidateRequest(ctx context.Context, r *http.Request) error 
 // request's own parameters are not validated here, so a response to an invalid request can be
 // checked too.
 func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) error {
-	route, pathParams, err := v.router.FindRoute(r)
+	route, pathParams, err := v.findRoute(r)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
 	}
@@ -161,6 +181,20 @@ func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
 				if p := schema.Properties[t.Name.Local]; p != nil {
 					child = p.Value
 				}
+			}
+			if child != nil && child.Type != nil && child.Type.Is(openapi3.TypeArray) {
+				// An unwrapped array: every element named after the property is one item.
+				var items *openapi3.Schema
+				if child.Items != nil {
+					items = child.Items.Value
+				}
+				v, err := decodeXMLElement(dec, items)
+				if err != nil {
+					return nil, err
+				}
+				list, _ := obj[t.Name.Local].([]any)
+				obj[t.Name.Local] = append(list, v)
+				continue
 			}
 			v, err := decodeXMLElement(dec, child)
 			if err != nil {
