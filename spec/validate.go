@@ -206,11 +206,29 @@ func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
 			obj[t.Name.Local] = v
 		case xml.EndElement:
 			if obj != nil {
-				return obj, nil
+				return withEmptyArrays(obj, schema), nil
 			}
-			return xmlLeaf(strings.TrimSpace(text.String()), schema), nil
+			v := xmlLeaf(strings.TrimSpace(text.String()), schema)
+			if m, ok := v.(map[string]any); ok {
+				return withEmptyArrays(m, schema), nil
+			}
+			return v, nil
 		}
 	}
+}
+
+// withEmptyArrays adds an empty list for every array property of schema that obj lacks: in the
+// unwrapped XML form an empty array is no element at all.
+func withEmptyArrays(obj map[string]any, schema *openapi3.Schema) map[string]any {
+	if schema == nil {
+		return obj
+	}
+	for name, p := range schema.Properties {
+		if _, ok := obj[name]; !ok && p != nil && p.Value != nil && p.Value.Type != nil && p.Value.Type.Is(openapi3.TypeArray) {
+			obj[name] = []any{}
+		}
+	}
+	return obj
 }
 
 func xmlLeaf(s string, schema *openapi3.Schema) any {
