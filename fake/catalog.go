@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -33,6 +34,9 @@ type Product struct {
 	PeriodMultiple int `json:"periodMultiple,omitempty" yaml:"periodMultiple,omitempty"`
 	// InstanceIDPrefix starts the InstanceId of new instances; default "<code>-cn-".
 	InstanceIDPrefix string `json:"instanceIdPrefix,omitempty" yaml:"instanceIdPrefix,omitempty"`
+	// ProvisioningDelay is how long the product's new instances stay Creating on the fake's clock;
+	// 0: the server's [WithProvisioningDelay]. In YAML a duration string ("30s").
+	ProvisioningDelay time.Duration `json:"provisioningDelay,omitempty" yaml:"provisioningDelay,omitempty"`
 	// Modules are the Parameter.n.Code values the product knows, with their allowed values.
 	// Empty: any module is accepted.
 	Modules []Module `json:"modules,omitempty" yaml:"modules,omitempty"`

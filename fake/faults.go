@@ -33,8 +33,11 @@ func (s *Server) applyRules(ex *exchange) bool {
 		ex.abort(false) // transport.go
 		return true
 	}
+	if o.Refund {
+		ex.refund = true // create.go: the order is placed as a refunded duplicate
+	}
 	if o.Error == "" && o.Fault == "" {
-		return false // Pass, or Latency only: answer normally
+		return false // Pass, Refund, or Latency only: answer normally
 	}
 	ex.noSpec = o.Fault != "" || (o.Status != 0 && o.Status != http.StatusOK)
 	if o.AfterCommit || o.Fault.commits() {

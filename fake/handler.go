@@ -38,6 +38,8 @@ type exchange struct {
 	recorded bool
 	// op answers the request's Action; route sets it.
 	op operation
+	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	refund bool
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
