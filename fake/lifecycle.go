@@ -199,7 +199,7 @@ func (o *Order) instanceOf(now time.Time) (Instance, bool) {
 // Instances returns the instances held now (on the fake's clock), oldest first: one per order,
 // without the refunded duplicates that have disappeared.
 func (s *Server) Instances() []Instance {
-	now := s.clock.Now()
+	now := s.lifeNow() // admin_lifecycle.go
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Instance, 0, len(s.store.orders))

@@ -18,7 +18,7 @@ func (s *Server) getOrderDetail(ex *exchange) {
 		return
 	}
 	id := ex.req.Params.Get("OrderId")
-	now := s.clock.Now()
+	now := s.lifeNow()
 	s.mu.Lock()
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {

@@ -109,7 +109,7 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	}
 	q.pageSize = min(q.pageSize, maxPageSize)
 
-	now := s.clock.Now()
+	now := s.lifeNow()
 	s.mu.Lock()
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {

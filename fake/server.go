@@ -23,21 +23,22 @@ import (
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
 type Server struct {
-	cfg       config
-	clock     Clock
-	log       *slog.Logger
-	validator *check.Spec     // the compiled request and response checks (internal/check)
-	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed      uint64
-	closing   chan struct{}  // closed by Close: hung requests give up
-	auth      authState      // signature verification (auth.go)
-	nRules    atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits         // effective limits (limits.go)
-	connLim   *connLimiter   // nil when MaxConns is off
-	persist   *stateFile     // nil without WithStateFile (state.go)
-	admin     *http.ServeMux // the admin API's routes (admin.go)
-	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	cfg        config
+	clock      Clock
+	log        *slog.Logger
+	validator  *check.Spec     // the compiled request and response checks (internal/check)
+	specV      *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp       bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed       uint64
+	closing    chan struct{}  // closed by Close: hung requests give up
+	auth       authState      // signature verification (auth.go)
+	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
+	limits     Limits         // effective limits (limits.go)
+	connLim    *connLimiter   // nil when MaxConns is off
+	persist    *stateFile     // nil without WithStateFile (state.go)
+	admin      *http.ServeMux // the admin API's routes (admin.go)
+	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	mu       sync.Mutex // guards the fields below
 	rng      *rand.Rand
