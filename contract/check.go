@@ -347,7 +347,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	if r.stopped != nil {
 		return res, false
 	}
-	safe := safeParams(rq.params)
+	safe := rq.isRead() || safeParams(rq.params) // cases_read.go: reads spend nothing
 	if rq.replayOf != nil {
 		safe = rq.replayOf.safe
 	}
@@ -411,7 +411,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(f.check, idx, f.msg)
 	}
 	// Ledger.
-	if resp.StatusCode == http.StatusOK && a.success() {
+	if resp.StatusCode == http.StatusOK && a.success() && !rq.isRead() {
 		oid, iid, _ := a.data()
 		os, _ := oid.(string)
 		is, _ := iid.(string)
