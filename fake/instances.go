@@ -13,12 +13,14 @@ type instanceIndex interface {
 	// account returns the orders an account placed, oldest first. The slice is the index's own:
 	// callers only read it.
 	account(account string) []int
-	// product returns the orders an account placed for one product, oldest first, and how many of
-	// them are refunded duplicates (whose instances may have disappeared).
-	product(account, product string) (orders []int, refunded int)
+	// product returns the orders an account placed for one product and, when subscription is not
+	// empty, that billing method, oldest first, and how many of them are refunded duplicates (whose
+	// instances may have disappeared).
+	product(account, product, subscription string) (orders []int, refunded int)
 }
 
-type acctProduct struct{ account, product string }
+// acctProduct keys the per-product lists; subscription "" is the product's whole list.
+type acctProduct struct{ account, product, subscription string }
 
 // memIndex is the in-memory instanceIndex: one map per lookup.
 type memIndex struct {
@@ -40,10 +42,11 @@ func newMemIndex() *memIndex {
 func (m *memIndex) add(i int, o *Order) {
 	m.byInstance[o.InstanceID] = i
 	m.byAccount[o.AccountID] = append(m.byAccount[o.AccountID], i)
-	k := acctProduct{o.AccountID, o.ProductCode}
-	m.byProduct[k] = append(m.byProduct[k], i)
-	if !o.RefundedAt.IsZero() {
-		m.refunded[k]++
+	for _, k := range []acctProduct{{o.AccountID, o.ProductCode, ""}, {o.AccountID, o.ProductCode, o.SubscriptionType}} {
+		m.byProduct[k] = append(m.byProduct[k], i)
+		if !o.RefundedAt.IsZero() {
+			m.refunded[k]++
+		}
 	}
 }
 
@@ -54,7 +57,7 @@ func (m *memIndex) instance(id string) (int, bool) {
 
 func (m *memIndex) account(account string) []int { return m.byAccount[account] }
 
-func (m *memIndex) product(account, product string) ([]int, int) {
-	k := acctProduct{account, product}
+func (m *memIndex) product(account, product, subscription string) ([]int, int) {
+	k := acctProduct{account, product, subscription}
 	return m.byProduct[k], m.refunded[k]
 }

@@ -38,10 +38,10 @@ type instanceQuery struct {
 	pageNum, pageSize                      int
 }
 
-// onlyProduct says the query filters by nothing but the account and, perhaps, the product: the
-// index answers its total and its page without looking at other orders.
+// onlyProduct says the query filters by nothing but the account, the product and perhaps the
+// billing method: the index answers its total and its page without looking at other orders.
 func (q *instanceQuery) onlyProduct() bool {
-	return q.ids == nil && q.productType == "" && q.subscription == "" && q.renew == "" &&
+	return q.ids == nil && q.productType == "" && q.renew == "" &&
 		q.region == "" && q.owner == "" && !q.hasCreateFrom && !q.hasCreateTo && !q.hasEndFrom && !q.hasEndTo
 }
 
@@ -157,7 +157,7 @@ func (s *Server) queryLocked(account string, q *instanceQuery, now time.Time) ([
 		slices.Sort(cand)
 	case q.product != "":
 		var refunded int
-		cand, refunded = st.index.product(account, q.product)
+		cand, refunded = st.index.product(account, q.product, q.subscription)
 		if refunded == 0 && q.onlyProduct() {
 			// Every candidate matches: the total and the page come from the index alone.
 			if from >= len(cand) {
