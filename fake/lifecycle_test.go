@@ -421,3 +421,21 @@ func TestReadAnswersConformToTheSpec(t *testing.T) {
 }
 
 var _ = context.Background
+
+// TestHangOnGetOrderDetail: a hang rule on GetOrderDetail takes only those calls; the poll goes on.
+func TestHangOnGetOrderDetail(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "order-hangs",
+		Match:   fake.Match{Action: &fake.StringMatch{Exact: "GetOrderDetail"}},
+		Outcome: &fake.Outcome{Fault: fake.FaultHang}}))
+	orderID, _ := buy(t, srv)
+	hung := send(srv, 300*time.Millisecond, readParams("GetOrderDetail", "OrderId", orderID))
+	require.Error(t, hung.err, "the client times out: no answer")
+	status, body := mustSend(t, srv, readParams("QueryAvailableInstances"))
+	assert.Equal(t, 200, status)
+	assert.Equal(t, "Success", body["Code"])
+	j := waitJournal(srv, 3)
+	assert.Equal(t, "GetOrderDetail", j[1].Action)
+	assert.Equal(t, "order-hangs", j[1].Rule)
+	assert.Equal(t, "hang", j[1].Fault)
+}
