@@ -34,6 +34,10 @@ type Product struct {
 	PeriodMultiple int `json:"periodMultiple,omitempty" yaml:"periodMultiple,omitempty"`
 	// InstanceIDPrefix starts the InstanceId of new instances; default "<code>-cn-".
 	InstanceIDPrefix string `json:"instanceIdPrefix,omitempty" yaml:"instanceIdPrefix,omitempty"`
+	// MonthlyPrice is what one month of the product costs, a decimal string with at most two
+	// decimals ("85.00"): a Subscription order costs MonthlyPrice x Period, which GetOrderDetail
+	// reports. Empty: 0.00. PayAsYouGo orders cost 0.00 when placed (they are billed later).
+	MonthlyPrice string `json:"monthlyPrice,omitempty" yaml:"monthlyPrice,omitempty"`
 	// ProvisioningDelay is how long the product's new instances stay Creating on the fake's clock;
 	// 0: the server's [WithProvisioningDelay]. In YAML a duration string ("30s").
 	ProvisioningDelay time.Duration `json:"provisioningDelay,omitempty" yaml:"provisioningDelay,omitempty"`
@@ -153,6 +157,12 @@ func (c *Catalog) Validate() error {
 		}
 		if p.PeriodMultiple < 0 {
 			return fmt.Errorf("%s (%s): periodMultiple must not be negative", where, p.Code)
+		}
+		if _, err := parseCents(p.MonthlyPrice); err != nil { // lifecycle.go
+			return fmt.Errorf("%s (%s): monthlyPrice: %w", where, p.Code, err)
+		}
+		if p.ProvisioningDelay < 0 {
+			return fmt.Errorf("%s (%s): provisioningDelay must not be negative", where, p.Code)
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {

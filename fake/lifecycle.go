@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -82,6 +84,12 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 	o.PaidAt = at
 	if o.SubscriptionType == "Subscription" {
 		o.PaidAt = at.Add(s.cfg.life.payment)
+	}
+	o.Amount = "0.00"
+	if p != nil && o.SubscriptionType == "Subscription" && o.Period > 0 {
+		if cents, err := parseCents(p.MonthlyPrice); err == nil { // Catalog.Validate checked it
+			o.Amount = formatCents(cents * int64(o.Period))
+		}
 	}
 	if refund {
 		d := DefaultRefundDelay
@@ -219,4 +227,28 @@ func ownerIDInt(id string) int64 {
 		return 0
 	}
 	return n
+}
+
+// parseCents reads a price such as "85", "85.5" or "85.00" into cents; "" is 0.
+func parseCents(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 12 || len(frac) > 2 || (dot && frac == "") {
+		return 0, errors.New(strconv.Quote(s) + " is not a price like \"85.00\" (digits, at most two decimals)")
+	}
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return 0, errors.New(strconv.Quote(s) + " is not a price like \"85.00\" (digits, at most two decimals)")
+		}
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
+	return w*100 + f, nil
+}
+
+// formatCents writes cents as a decimal string with two decimals.
+func formatCents(c int64) string {
+	return strconv.FormatInt(c/100, 10) + "." + strconv.FormatInt(c%100/10, 10) + strconv.FormatInt(c%10, 10)
 }

@@ -76,6 +76,9 @@ func TestInstanceLifecycle(t *testing.T) {
 		if cat.Products[i].Code == "ddos" {
 			cat.Products[i].ProvisioningDelay = 5 * time.Minute
 		}
+		if cat.Products[i].Code == "sas" {
+			cat.Products[i].MonthlyPrice = "85.5"
+		}
 	}
 	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithCatalog(cat), fake.WithSeed(3),
 		fake.WithProvisioningDelay(10*time.Second), fake.WithPaymentDelay(4*time.Second))
@@ -98,7 +101,16 @@ func TestInstanceLifecycle(t *testing.T) {
 		var r generated.GetOrderDetailResponse
 		require.NoError(t, json.Unmarshal([]byte(a.Raw), &r))
 		require.Len(t, r.Data.OrderList.Order, 1)
-		return string(r.Data.OrderList.Order[0].PaymentStatus)
+		o := r.Data.OrderList.Order[0]
+		assert.Equal(t, "2052.00", *o.PretaxAmount, "85.5 a month for 24 months")
+		assert.Equal(t, "2052.00", *o.AfterTaxAmount)
+		assert.Equal(t, "CNY", *o.Currency)
+		if o.PaymentStatus == "Unpaid" {
+			assert.Empty(t, *o.PaymentTime)
+		} else {
+			assert.Equal(t, "2026-11-30T08:00:04Z", *o.PaymentTime)
+		}
+		return string(o.PaymentStatus)
 	}
 	assert.Equal(t, map[string]string{sasID: "Creating", ddosID: "Creating"}, status())
 	assert.Equal(t, "Unpaid", payment())
@@ -438,4 +450,22 @@ func TestHangOnGetOrderDetail(t *testing.T) {
 	assert.Equal(t, "GetOrderDetail", j[1].Action)
 	assert.Equal(t, "order-hangs", j[1].Rule)
 	assert.Equal(t, "hang", j[1].Fault)
+}
+
+// TestCatalogPriceAndDelayAreValidated: a bad monthlyPrice or a negative provisioningDelay in a
+// catalogue file is refused with the product named.
+func TestCatalogPriceAndDelayAreValidated(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, yaml, want string }{
+		{"three decimals", "products:\n  - code: p\n    monthlyPrice: \"1.005\"\n", "products[0] (p): monthlyPrice"},
+		{"letters", "products:\n  - code: p\n    monthlyPrice: ten\n", "products[0] (p): monthlyPrice"},
+		{"negative delay", "products:\n  - code: p\n    provisioningDelay: -1s\n", "provisioningDelay must not be negative"},
+	} {
+		_, err := fake.ParseCatalog([]byte(c.yaml))
+		require.Error(t, err, c.name)
+		assert.Contains(t, err.Error(), c.want, c.name)
+	}
+	cat, err := fake.ParseCatalog([]byte("products:\n  - code: p\n    monthlyPrice: \"12.3\"\n    provisioningDelay: 90s\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 90*time.Second, cat.Products[0].ProvisioningDelay)
 }

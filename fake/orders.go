@@ -52,10 +52,14 @@ func (s *Server) getOrderDetail(ex *exchange) {
 	})
 }
 
-// orderDetail is the order as GetOrderDetail reads it at now. Amounts are zero in CNY: the fake
-// keeps no prices.
+// orderDetail is the order as GetOrderDetail reads it at now. Amounts are the order's Amount
+// (the catalogue's MonthlyPrice x Period), tax included at 0, in CNY: the domestic site's currency.
 func orderDetail(o *Order, now time.Time) generated.OrderDetail {
 	status := o.paymentStatus(now)
+	amount := o.Amount
+	if amount == "" { // an order from a state file written before amounts
+		amount = "0.00"
+	}
 	d := generated.OrderDetail{
 		OrderId:           o.OrderID,
 		OrderType:         generated.OrderDetailOrderType("New"),
@@ -72,11 +76,11 @@ func orderDetail(o *Order, now time.Time) generated.OrderDetail {
 		Quantity:          ptr("1"),
 		Currency:          ptr("CNY"),
 		PaymentCurrency:   ptr("CNY"),
-		PretaxGrossAmount: ptr("0.00"),
-		PretaxAmount:      ptr("0.00"),
-		PretaxAmountLocal: ptr("0.00"),
+		PretaxGrossAmount: ptr(amount),
+		PretaxAmount:      ptr(amount),
+		PretaxAmountLocal: ptr(amount),
 		Tax:               ptr("0.00"),
-		AfterTaxAmount:    ptr("0.00"),
+		AfterTaxAmount:    ptr(amount),
 		Operator:          ptr(o.AccountID),
 	}
 	if status != PaymentUnpaid {

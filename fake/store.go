@@ -36,6 +36,9 @@ type Order struct {
 	ReadyAt time.Time `json:"readyAt,omitzero"`
 	// PaidAt is when the order is Paid (Unpaid before). Zero: at once.
 	PaidAt time.Time `json:"paidAt,omitzero"`
+	// Amount is what the order cost when placed, a decimal string in Currency ([Product.MonthlyPrice]
+	// x Period for a Subscription; "0.00" otherwise).
+	Amount string `json:"amount,omitempty"`
 	// RefundedAt is set for a refunded duplicate ([Outcome.Refund]): from then on its instance is
 	// gone and the order is Cancelled.
 	RefundedAt time.Time `json:"refundedAt,omitzero"`
