@@ -18,7 +18,8 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
+// Server is a fake of business.aliyuncs.com serving CreateInstance, QueryAvailableInstances and
+// GetOrderDetail. Create one with [NewServer] in a
 // test, or with [New] to configure it, then serve it yourself ([Server.Start] in the background,
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
