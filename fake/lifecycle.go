@@ -78,8 +78,9 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 	if p != nil && p.ProvisioningDelay > 0 {
 		delay = p.ProvisioningDelay
 	}
-	// In UTC without the monotonic reading: what the state file keeps.
-	at := o.CreatedAt.UTC().Round(0)
+	// On the lifecycle's clock (POST /__admin/clock/advance moved it), in UTC without the monotonic
+	// reading: what the state file keeps. A new order is Creating for its delay even after an advance.
+	at := o.CreatedAt.Add(time.Duration(s.lifeOffset.Load())).UTC().Round(0)
 	o.ReadyAt = at.Add(delay)
 	o.PaidAt = at
 	if o.SubscriptionType == "Subscription" {

@@ -388,11 +388,20 @@ func TestLifecycleStateFileAdminAndReset(t *testing.T) {
 	got := srv2.Instances()
 	require.Len(t, got, 1, "the refunded duplicate is gone two hours later")
 	assert.Equal(t, "Normal", got[0].Status)
+	_, later := buy(t, srv2)
+	got = srv2.Instances()
+	require.Len(t, got, 2)
+	assert.Equal(t, later, got[1].InstanceID)
+	assert.Equal(t, "Creating", got[1].Status, "an order placed after the advance is Creating for its own delay")
 	for _, bad := range []string{`{"by": "-1s"}`, `{"by": "soon"}`, `{"for": "1s"}`, `[]`} {
 		status, body := adminDo(t, srv2, "POST", "/__admin/clock/advance", bad)
 		assert.Equal(t, 400, status, bad)
 		assert.NotEmpty(t, body["error"], bad)
 	}
+
+	status, _ = adminDo(t, srv2, "POST", "/__admin/clock/advance", `{"by": "1s"}`)
+	require.Equal(t, 200, status)
+	assert.Equal(t, "Normal", srv2.Instances()[1].Status)
 
 	srv2.Reset()
 	assert.Empty(t, srv2.Instances())
