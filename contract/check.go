@@ -423,7 +423,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	if r.stopped != nil {
 		return res, false
 	}
-	safe := safeParams(rq.params)
+	safe := rq.isRead() || safeParams(rq.params) // cases_read.go: reads spend nothing
 	if rq.replayOf != nil {
 		safe = rq.replayOf.safe
 	}
@@ -487,9 +487,9 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(f.check, idx, f.msg)
 	}
 	// Ledger.
-	if rerr == nil && resp.StatusCode == http.StatusOK && a.success() {
+	if rerr == nil && resp.StatusCode == http.StatusOK && a.success() && !rq.isRead() {
 		r.placed(c.ledgerEntry(rq, OrderPlaced, "", "", "", !want.success), a)
-	} else if lost := lostAnswer(resp.StatusCode, rerr, a); !safe && lost != "" {
+	} else if lost := lostAnswer(resp.StatusCode, rerr, a); !safe && !rq.isRead() && lost != "" {
 		c.unknown(rq, lost, !want.success)
 	}
 	// Expectation.

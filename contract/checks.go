@@ -90,6 +90,9 @@ func Checks() []CheckInfo {
 		{CheckExpected, "the request got the answer the spec documents for it (error code and status, or success)"},
 		{CheckIdempotency, "same ClientToken: same OrderId and InstanceId; new token: new order"},
 		{CheckBudget, "the run stopped before a request could exceed the order budget"},
+		{CheckReadPaging, "QueryAvailableInstances pages: none longer than PageSize, TotalCount the same on every page, no instance twice, pages add up to TotalCount"},
+		{CheckReadFilter, "every instance QueryAvailableInstances lists matches the filter sent; InstanceIDs lists only those"},
+		{CheckReadAfterCreate, "on loopback fakes: a new instance is listed with the ordered fields, goes Creating to Normal, and GetOrderDetail returns its order"},
 	}, siteChecks()...)
 }
 
@@ -193,7 +196,7 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	}
 	// Schema.
 	if r.validator != nil {
-		vr, err := http.NewRequest(p.method, "http://contract.invalid/", nil)
+		vr, err := http.NewRequest(p.method, "http://contract.invalid/"+readQuery(p.action), nil) // cases_read.go
 		if err == nil {
 			if p.method != http.MethodPost && p.method != http.MethodGet {
 				vr.Method = http.MethodPost
@@ -206,14 +209,14 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	code := a.code()
 	// XML root.
 	if a.err == nil {
-		if err := typedDecode(ex.Response.Status, bodyError(ex.Response.Status, a), a.format, ex.Response.rawBody); err != nil {
+		if err := typedDecode(ex.Response.Status, bodyError(ex.Response.Status, a), a.format, ex.Response.rawBody, p.action); err != nil {
 			add(CheckTypedDecode, "%v", err)
 		}
 	}
 	if a.format == spec.FormatXML && a.err == nil {
 		wantRoot := "Error"
 		if ex.Response.Status == http.StatusOK {
-			wantRoot = "CreateInstanceResponse"
+			wantRoot = successRoot(p.action) // cases_read.go
 		}
 		if a.root != wantRoot {
 			add(CheckXMLRoot, "XML root is <%s>, want <%s>", a.root, wantRoot)
@@ -296,8 +299,8 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 			}
 		}
 	}
-	// Success implies Data.
-	if a.err == nil && a.success() {
+	// Success implies Data (CreateInstance's; the reads' are checked by their cases).
+	if a.err == nil && a.success() && !isReadAction(p.action) {
 		oid, iid, ok := a.data()
 		switch {
 		case !ok:
@@ -372,16 +375,17 @@ func oneLine(s string) string {
 }
 
 // typedDecode decodes body, an answer with HTTP status in format, into the generated type the spec
-// gives it: [generated.CreateInstanceResponse] for a 200 success, [generated.BusinessErrorResponse]
-// for a 200 error (businessError), [generated.ErrorResponse] otherwise.
-func typedDecode(status int, businessError bool, format spec.Format, body []byte) error {
+// gives it: for a 200 success the operation's success type ([generated.CreateInstanceResponse] for
+// CreateInstance), [generated.BusinessErrorResponse] for a 200 error (businessError),
+// [generated.ErrorResponse] otherwise.
+func typedDecode(status int, businessError bool, format spec.Format, body []byte, action string) error {
 	var v any = &generated.ErrorResponse{}
 	name := "generated.ErrorResponse"
 	switch {
 	case status == http.StatusOK && businessError:
 		v, name = &generated.BusinessErrorResponse{}, "generated.BusinessErrorResponse"
 	case status == http.StatusOK:
-		v, name = &generated.CreateInstanceResponse{}, "generated.CreateInstanceResponse"
+		v, name = successType(action) // cases_read.go
 	}
 	var err error
 	if format == spec.FormatXML {

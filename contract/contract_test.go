@@ -25,6 +25,7 @@ import (
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/internal/mutants"
+	"github.com/bsskit/bsskit/spec"
 )
 
 const (
@@ -250,6 +251,9 @@ func TestNonLoopbackSendsNoOrderPlacingRequest(t *testing.T) {
 			journal := srv.Journal()
 			require.NotEmpty(t, journal)
 			for _, e := range journal {
+				if e.Action == spec.ActionQueryAvailableInstances || e.Action == spec.ActionGetOrderDetail {
+					continue // reads spend nothing: they run in full against any endpoint
+				}
 				assert.NotEqual(t, http.StatusOK, e.Status, "request %d was accepted: %s", e.Seq, e.Query)
 				params, _ := url.ParseQuery(e.Query)
 				if e.Body != "" {

@@ -33,6 +33,16 @@
 // error), and without options every setting takes its safe default. cmd/bsskit turns its flags into
 // exactly these options, like fake-gcs-server's thin main.
 //
+// # Reads
+//
+// QueryAvailableInstances and GetOrderDetail spend nothing, so their cases run in full against any
+// endpoint, staging and production included: the negative cases their spec entries imply, the
+// schema of every answer, paging (no page longer than PageSize, one TotalCount, no instance twice)
+// and filters (every instance listed matches; InstanceIDs lists only those). On a loopback fake with
+// the admin API, read/after-create orders once and follows the instance from Creating to Normal
+// (POST /__admin/clock/advance) and reads its order ([CheckReadPaging], [CheckReadFilter],
+// [CheckReadAfterCreate]).
+//
 // # Money
 //
 // CreateInstance places an automatically paid order. One setting governs that: the order budget

@@ -129,6 +129,7 @@ type prepared struct {
 	format spec.Format // the format the answer must have
 	safe   bool        // the request cannot place an order
 	params url.Values  // the business parameters sent (for the ledger of a replay)
+	action string      // the Action sent ("" when none)
 }
 
 func (p *prepared) httpRequest(ctx context.Context) (*http.Request, error) {
@@ -307,7 +308,7 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	if rq.host != "" {
 		header.Set("Host", rq.host)
 	}
-	return &prepared{method: method, url: u.String(), header: header, body: body, format: spec.ResponseFormat(all.Get("Format"), accept), params: cloneValues(rq.params)}, nil
+	return &prepared{method: method, url: u.String(), header: header, body: body, format: spec.ResponseFormat(all.Get("Format"), accept), params: cloneValues(rq.params), action: rq.action}, nil
 }
 
 func isSignatureParam(k string) bool {

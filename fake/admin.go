@@ -23,6 +23,8 @@ const adminPrefix = "/__admin/"
 //	GET    /__admin/faults/scenario  the rules as a scenario file
 //	POST   /__admin/faults/reset     remove every rule
 //	DELETE /__admin/faults/{id}      remove one rule
+//	GET    /__admin/instances        the instances and their status (admin_lifecycle.go)
+//	POST   /__admin/clock/advance    move the instances' lifecycle forward
 func (s *Server) newAdminMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
@@ -37,7 +39,8 @@ func (s *Server) newAdminMux() *http.ServeMux {
 		writeJSON(w, http.StatusOK, s.Catalog())
 	})
 	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
-	s.routeFaults(mux) // faults_admin.go
+	s.routeFaults(mux)    // faults_admin.go
+	s.routeLifecycle(mux) // admin_lifecycle.go
 	return mux
 }
 

@@ -97,6 +97,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	if o.RenewalStatus == "" {
 		o.RenewalStatus = "ManualRenewal"
 	}
+	s.scheduleLocked(&o, p, ex.refund) // lifecycle.go
 	s.store.add(o)
 	return o, false, "", ""
 }

@@ -1,6 +1,7 @@
 // Package fake is an in-process fake of Alibaba Cloud's business.aliyuncs.com serving BssOpenApi
-// 2017-12-14 CreateInstance on the real wire, so the official SDKs work against it unmodified: only
-// their endpoint changes.
+// 2017-12-14 CreateInstance, and the reads callers make after it (QueryAvailableInstances,
+// GetOrderDetail: instances Creating then Normal on the fake's clock), on the real wire, so the
+// official SDKs work against it unmodified: only their endpoint changes.
 //
 //	srv := fake.NewServer(t, fake.WithSeed(1))   // loopback, closed by t.Cleanup
 //	client, _ := bssopenapi.NewClientWithAccessKey("cn-hangzhou", "ak", "secret")

@@ -31,8 +31,11 @@ func (s *Server) applyRules(ex *exchange) bool {
 		ex.abort(false) // transport.go
 		return true
 	}
+	if o.Refund {
+		ex.refund = true // create.go: the order is placed as a refunded duplicate
+	}
 	if o.Error == "" && o.Fault == "" {
-		return false // Pass, or Latency only: answer normally
+		return false // Pass, Refund, or Latency only: answer normally
 	}
 	ex.noSpec = o.Fault != "" || (o.Status != 0 && o.Status != http.StatusOK)
 	if o.AfterCommit || o.Fault.commits() {
@@ -74,13 +77,13 @@ func (s *Server) pause(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// commitCaptured runs CreateInstance with its answer captured instead of sent: the order is stored
-// and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
+// commitCaptured runs the Action's handler with its answer captured instead of sent: the order is stored
+// (for CreateInstance) and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
 func (s *Server) commitCaptured(ex *exchange) {
 	real := ex.w
 	cw := &captureWriter{header: http.Header{}}
 	ex.w = cw
-	s.createInstance(ex)
+	ex.op(s, ex)
 	ex.w = real
 	h := real.Header()
 	for k, v := range cw.header {

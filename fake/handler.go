@@ -15,7 +15,7 @@ import (
 )
 
 // exchange is one request on its way through the fake: decode, route, authenticate, fault rules,
-// CreateInstance, answer, journal.
+// the Action's handler (dispatch.go), answer, journal.
 type exchange struct {
 	s           *Server
 	site        spec.Site // the site the request came to (sites.go): its host is every body's HostId
@@ -38,6 +38,10 @@ type exchange struct {
 	epoch uint64 // Server.journalEpoch when entry.Seq was assigned: a reset in between drops the entry
 	// recorded is set once the exchange is in the journal.
 	recorded bool
+	// op answers the request's Action; route sets it.
+	op operation
+	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	refund bool
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -81,7 +85,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case !s.authenticate(ex):
 	case s.nRules.Load() > 0 && s.applyRules(ex): // faults.go
 	default:
-		s.createInstance(ex)
+		ex.op(s, ex) // dispatch.go: one handler per Action
 	}
 	ex.finish()
 }
@@ -116,7 +120,7 @@ func (ex *exchange) route() bool {
 		ex.fail(spec.CodeUnsupportedHTTPMethod, "")
 	case req.Action == "":
 		ex.fail(spec.CodeMissingParameter, "Action")
-	case req.Action != spec.Action:
+	case !ex.lookupOp():
 		ex.fail(spec.CodeInvalidActionNotFound, "")
 	case req.Version == "":
 		ex.fail(spec.CodeMissingParameter, "Version")

@@ -25,7 +25,8 @@ type config struct {
 	stateFile    string      // WithStateFile (state.go)
 	stateRepair  bool        // WithStateRepair (state.go)
 
-	hang hangConfig // WithHangLimit, NewServer (transport.go)
+	hang hangConfig      // WithHangLimit, NewServer (transport.go)
+	life lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
 }
 
 func defaultConfig() config {

@@ -52,6 +52,8 @@ func (p *Payment) problems() []fieldProblem {
 func (p *Product) stateProblems(errs *ruleErrors, at func(rest ...string) []string) {
 	if p.MonthlyPrice < 0 || math.IsNaN(p.MonthlyPrice) || math.IsInf(p.MonthlyPrice, 0) {
 		errs.add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
+	} else if c := p.MonthlyPrice * 100; math.Abs(c-math.Round(c)) > 1e-6 {
+		errs.add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
 	}
 	switch spec.Code(p.OpenedCode) {
 	case "", spec.CodeOrderOpend, spec.CodeHasEffectSuit:

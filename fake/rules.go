@@ -177,11 +177,16 @@ func (f Fault) commits() bool {
 	return f == FaultTruncate || f == FaultMalformed || f == FaultSlowBody
 }
 
-// Outcome is what a firing rule does. Exactly one of Pass, Error and Fault is set, or only Latency
+// Outcome is what a firing rule does. Exactly one of Pass, Refund, Error and Fault is set, or only Latency
 // (which then delays a normal answer).
 type Outcome struct {
 	// Pass lets the call through to CreateInstance ("succeed" in a sequence).
 	Pass bool `yaml:"pass,omitempty"`
+	// Refund lets a CreateInstance call through, answered with success, but places its order as a
+	// duplicate that is refunded (reference, section 5): the instance stays Creating for
+	// [WithRefundDelay], then disappears from QueryAvailableInstances and the order shows
+	// Cancelled. On other Actions it is Pass.
+	Refund bool `yaml:"refund,omitempty"`
 	// Error answers an error code on its channel: a catalogued code (spec.Errors) with the
 	// catalogue's status, channel and message (an HTTP error in the gateway's error shape, or an
 	// HTTP 200 with "Success": false, the code and a non-empty Message, which neither SDK raises).
@@ -524,6 +529,9 @@ func (o *Outcome) validate(segs []string, errs *ruleErrors) {
 	if o.Pass {
 		kinds++
 	}
+	if o.Refund {
+		kinds++
+	}
 	if o.Error != "" {
 		kinds++
 		o.validateError(segs, errs) // channels.go
@@ -536,9 +544,9 @@ func (o *Outcome) validate(segs []string, errs *ruleErrors) {
 	}
 	switch {
 	case kinds > 1:
-		errs.add(segs, "set only one of pass, error and fault")
+		errs.add(segs, "set only one of pass, refund, error and fault")
 	case kinds == 0 && o.Latency == nil:
-		errs.add(segs, "empty outcome: set pass, error, fault or latency")
+		errs.add(segs, "empty outcome: set pass, refund, error, fault or latency")
 	}
 	if o.Status != 0 {
 		if o.Error == "" {

@@ -21,27 +21,29 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
+// Server is a fake of business.aliyuncs.com serving CreateInstance, QueryAvailableInstances and
+// GetOrderDetail. Create one with [NewServer] in a
 // test, or with [New] to configure it, then serve it yourself ([Server.Start] in the background,
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
 type Server struct {
-	cfg       config
-	clock     Clock
-	log       *slog.Logger
-	validator *check.Spec     // the compiled request and response checks (internal/check)
-	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed      uint64
-	closing   chan struct{}  // closed by Close: hung requests give up
-	auth      authState      // signature verification (auth.go)
-	nRules    atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits         // effective limits (limits.go)
-	connLim   *connLimiter   // nil when MaxConns is off
-	persist   *stateFile     // nil without WithStateFile (state.go)
-	admin     *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
-	adminOnce sync.Once      // builds admin
-	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	cfg        config
+	clock      Clock
+	log        *slog.Logger
+	validator  *check.Spec     // the compiled request and response checks (internal/check)
+	specV      *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp       bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed       uint64
+	closing    chan struct{}  // closed by Close: hung requests give up
+	auth       authState      // signature verification (auth.go)
+	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
+	limits     Limits         // effective limits (limits.go)
+	connLim    *connLimiter   // nil when MaxConns is off
+	persist    *stateFile     // nil without WithStateFile (state.go)
+	admin      *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
+	adminOnce  sync.Once      // builds admin
+	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
 	testLog func(format string, args ...any)

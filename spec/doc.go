@@ -1,5 +1,6 @@
 // Package spec owns bsskit's single source of truth: the OpenAPI 3.0.3 document of BssOpenApi
-// 2017-12-14 CreateInstance (bssopenapi.yaml, embedded), loaded and validated once with kin-openapi,
+// 2017-12-14 CreateInstance, QueryAvailableInstances and GetOrderDetail (bssopenapi.yaml, embedded;
+// [Operations], [OperationFor]), loaded and validated once with kin-openapi,
 // the error catalogue it carries in its x-bss-errors extension, and the wire facts that the fake
 // server and the contract suite both need.
 //

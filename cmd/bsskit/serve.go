@@ -31,9 +31,10 @@ type serveConfig struct {
 	seedSet             bool
 	journalLimit        int
 	shutdownGrace       time.Duration
-	adminToken          string      // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
-	state               string      // --state
-	stateRepair         bool        // --state-repair
+	adminToken          string // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
+	state               string // --state
+	stateRepair         bool   // --state-repair
+	provisioningDelay   time.Duration
 	limits              fake.Limits // --max-*, --*-timeout
 	memoryLimitMiB      int         // --memory-limit-mib
 }
@@ -67,6 +68,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long a shutdown waits for in-flight requests")
 	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
 	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
+	fs.DurationVar(&c.provisioningDelay, "provisioning-delay", fake.DefaultProvisioningDelay, "how long a new instance stays Creating before QueryAvailableInstances reports it Normal, for products whose catalogue entry sets none")
 	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
 	d := fake.DefaultLimits()
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body; a larger one is answered InvalidParameter (negative: no limit)")
@@ -135,7 +137,8 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 }
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
-	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithInternationalAddr(c.intlAddr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits)}
+	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithInternationalAddr(c.intlAddr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits),
+		fake.WithProvisioningDelay(c.provisioningDelay)}
 	if c.adminToken != "" {
 		opts = append(opts, fake.WithAdminToken(c.adminToken))
 	}

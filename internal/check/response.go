@@ -47,6 +47,7 @@ type schemaNode struct {
 	enum     map[string]bool
 	xmlName  string
 	oneOf    []*schemaNode // a body's top-level oneOf (the HTTP 200 answer: success or body-channel error)
+	items    *schemaNode   // typ "array": the items' schema
 }
 
 type propNode struct {
@@ -54,10 +55,10 @@ type propNode struct {
 	node *schemaNode
 }
 
-func compileRespRules(doc *openapi3.T) (*respRules, error) {
-	item := doc.Paths.Value("/")
+func compileRespRules(doc *openapi3.T, path string) (*respRules, error) {
+	item := doc.Paths.Value(path)
 	if item == nil || item.Post == nil || item.Post.Responses == nil {
-		return nil, errors.New("the document has no responses for POST /")
+		return nil, fmt.Errorf("the document has no responses for POST %s", path)
 	}
 	rr := &respRules{byStatus: map[int]*respDef{}}
 	for code, ref := range item.Post.Responses.Map() {
@@ -156,6 +157,17 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 	}
 	if s.XML != nil {
 		n.xmlName = s.XML.Name
+	}
+	if n.typ == "array" {
+		var items *openapi3.Schema
+		if s.Items != nil {
+			items = s.Items.Value
+		}
+		c, err := compileSchema(items, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("items: %w", err)
+		}
+		n.items = c
 	}
 	for name, ref := range s.Properties {
 		var child *openapi3.Schema
@@ -350,6 +362,17 @@ func (n *schemaNode) checkLeaf(s []byte) error {
 	return n.checkBytes(s)
 }
 
+// checkRequiredXML is checkRequired for XML, where an empty array is no element at all: required
+// array properties may be absent.
+func (n *schemaNode) checkRequiredXML(seen uint64) error {
+	for _, i := range n.required {
+		if seen&(1<<i) == 0 && n.props[i].node.typ != "array" {
+			return fmt.Errorf("property %s is missing", n.props[i].name)
+		}
+	}
+	return nil
+}
+
 func (n *schemaNode) checkRequired(seen uint64) error {
 	for k, i := range n.required {
 		if seen&(1<<i) == 0 {
@@ -419,9 +442,16 @@ func (sc *jsonScanner) value(n *schemaNode, depth int) error {
 			sc.i++
 			return nil
 		}
-		for {
-			if err := sc.value(nil, depth+1); err != nil {
-				return err
+		var items *schemaNode
+		if n != nil {
+			items = n.items
+		}
+		for k := 0; ; k++ {
+			if err := sc.value(items, depth+1); err != nil {
+				if errors.Is(err, errJSONSyntax) {
+					return err
+				}
+				return fmt.Errorf("[%d]: %w", k, err)
 			}
 			sc.ws()
 			if sc.i >= len(sc.b) {
@@ -717,7 +747,7 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 					if n.typ != "" && n.typ != "object" {
 						return fmt.Errorf("%s: want %s, got elements", name, n.typ)
 					}
-					if err := n.checkRequired(seen); err != nil {
+					if err := n.checkRequiredXML(seen); err != nil {
 						return fmt.Errorf("%s: %w", name, err)
 					}
 				}
@@ -725,6 +755,9 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			}
 			if n == nil {
 				return nil
+			}
+			if n.typ == "object" && len(bytes.TrimSpace(x.text)) == 0 {
+				return n.checkRequiredXML(0) // an element with no children: an object whose arrays are empty
 			}
 			if err := n.checkLeaf(bytes.TrimSpace(x.text)); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -739,11 +772,13 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			var cn *schemaNode
 			if n != nil {
 				if p := n.propBytes(child); p >= 0 {
-					if seen&(1<<p) != 0 {
+					cn = n.props[p].node
+					if cn.typ == "array" {
+						cn = cn.items // unwrapped: one element per item, repeated
+					} else if seen&(1<<p) != 0 {
 						return fmt.Errorf("element <%s> appears twice", child)
 					}
 					seen |= 1 << p
-					cn = n.props[p].node
 				}
 			}
 			if err := x.element(child, cn, depth+1); err != nil {
