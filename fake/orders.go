@@ -26,6 +26,12 @@ func (s *Server) getOrderDetail(ex *exchange) {
 		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
 		return
 	}
+	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
+		s.mu.Unlock()
+		ex.entry.Reason = reason
+		ex.fail(code, "")
+		return
+	}
 	if in.OwnerID != "" && !acct.mayActFor(in.OwnerID) {
 		s.mu.Unlock()
 		ex.fail(spec.CodeInvalidOwner, "OwnerId")

@@ -117,6 +117,12 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
 		return
 	}
+	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
+		s.mu.Unlock()
+		ex.entry.Reason = reason
+		ex.fail(code, "")
+		return
+	}
 	if q.owner != "" && !acct.mayActFor(q.owner) {
 		s.mu.Unlock()
 		ex.fail(spec.CodeInvalidOwner, "OwnerId")

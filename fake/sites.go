@@ -119,6 +119,24 @@ func siteCheck(site spec.Site, acct *Account, productType string) string {
 	return ""
 }
 
+// readSiteCheck decides whether a read call (QueryAvailableInstances, GetOrderDetail) of acct may
+// run on the site called. An international account on the domestic site answers NotApplicable
+// (callers probe QueryAvailableInstances this way to learn their site); a domestic account on the
+// international site answers Account.NotExists, "account not exists", as the Terraform provider
+// records. It returns the code and the reason for a developer, or "".
+func readSiteCheck(site spec.Site, acct *Account) (spec.Code, string) {
+	as := accountSite(acct)
+	if as.Name == site.Name {
+		return "", ""
+	}
+	reason := fmt.Sprintf("account %s belongs to the %s site (%s); this call reached the %s site (%s)",
+		acct.ID, as.Name, as.Host, site.Name, site.Host)
+	if site.Name == spec.SiteInternational {
+		return spec.CodeAccountNotExists, reason
+	}
+	return spec.CodeNotApplicable, reason
+}
+
 // checkAccountSite checks an account's Site.
 func checkAccountSite(site string) error {
 	switch site {

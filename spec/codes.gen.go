@@ -6,6 +6,8 @@ package spec
 const (
 	// CodeNotApplicable is HTTP 400: The API cannot be used for this product (ECS and RDS) or by this caller.
 	CodeNotApplicable Code = "NotApplicable"
+	// CodeAccountNotExists is HTTP 400: A read call (QueryAvailableInstances, GetOrderDetail) of a domestic-site account sent to the international site. The message is the one the Terraform provider's code comment quotes for that call (alicloud/service_alicloud_bss_open_api.go, QueryAvailableInstancesWithoutProductType: "a blind fallback to the international endpoint ... fails with 'account not exists'"), which callers match as text; the code itself has not been captured, so this name is bsskit's until a capture says otherwise. The other direction (an international account on the domestic site) answers NotApplicable, which callers take as "switch to the international site".
+	CodeAccountNotExists Code = "Account.NotExists"
 	// CodeMissingParameter is HTTP 400: A required parameter, or one a cross-field rule requires, is absent.
 	CodeMissingParameter Code = "MissingParameter"
 	// CodeInvalidParameter is HTTP 400: A parameter has the wrong type, is out of its bounds or not one of its allowed values.
