@@ -81,7 +81,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(perr.Code, perr.Param)
 	case !ex.route():
 	case !s.authenticate(ex):
-	case s.nRules.Load() > 0 && s.applyRules(ex): // faults.go
+	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
 	default:
 		s.createInstance(ex)
 	}
@@ -203,6 +203,10 @@ func (ex *exchange) record() {
 	ex.entry.respBody = ex.body
 	if ex.written {
 		ex.recordHeader() // journal.go
+	}
+	if s.shared != nil {
+		s.recordShared(ex) // shared.go
+		return
 	}
 	s.mu.Lock()
 	if ex.epoch == s.journalEpoch { // not numbered before a reset

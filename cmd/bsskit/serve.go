@@ -32,12 +32,13 @@ type serveConfig struct {
 	adminToken          string      // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
 	state               string      // --state
 	stateRepair         bool        // --state-repair
+	store, storeEnv     string      // --store, --store-env
 	limits              fake.Limits // --max-*, --*-timeout
 	memoryLimitMiB      int         // --memory-limit-mib
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
-const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE] [flags]"
+const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE | --store redis://HOST:PORT/DB] [flags]"
 
 func serveHelp(w io.Writer) {
 	fmt.Fprintln(w, serveSynopsis)
@@ -62,6 +63,8 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long a shutdown waits for in-flight requests")
 	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
 	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
+	fs.StringVar(&c.store, "store", "", "shared store of the replicas of one environment: redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS); orders, ClientTokens, nonces, fault rules and their counters, the journal live there (default: this process's memory)")
+	fs.StringVar(&c.storeEnv, "store-env", "default", "environment name within --store: its keys start with bsskit:NAME:, so environments sharing one Redis do not see each other")
 	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
 	d := fake.DefaultLimits()
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body; a larger one is answered InvalidParameter (negative: no limit)")
@@ -82,6 +85,9 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	}
 	if c.adminToken == "" && !loopback.Addr(c.addr) {
 		return nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.addr)
+	}
+	if c.store != "" && c.state != "" {
+		return nil, errors.New("--store and --state do not go together: with --store the orders live in the shared store")
 	}
 	if c.stateRepair && c.state == "" {
 		return nil, errors.New("--state-repair needs --state")
@@ -136,6 +142,9 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 		if c.stateRepair {
 			opts = append(opts, fake.WithStateRepair())
 		}
+	}
+	if c.store != "" {
+		opts = append(opts, fake.WithStore(c.store, c.storeEnv))
 	}
 	if c.accounts != "" {
 		accts, err := fake.LoadAccounts(c.accounts)
@@ -240,7 +249,9 @@ func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	default:
 		log.Info("admin API open without a token: loopback only", "addr", addr)
 	}
-	if c.state != "" {
+	if c.store != "" {
+		log.Info("shared store: orders, ClientTokens, nonces, fault rules and the journal are shared by every replica of the environment", "environment", c.storeEnv, "orders", orders)
+	} else if c.state != "" {
 		log.Info("state file: orders and ClientTokens survive restarts", "path", c.state, "orders", orders)
 	} else {
 		log.Info("no state file: orders are lost on exit (--state FILE keeps them)")
