@@ -163,9 +163,7 @@ return {0}
 
 // decide runs decideScript; fired is false when no rule fired, stale true when ver is not current.
 func (r *redisStore) decide(args []any) (id string, step int, fired, stale bool, err error) {
-	ctx, cancel := storeCtx()
-	defer cancel()
-	res, err := decideScript.Run(ctx, r.c, []string{r.k("rules-ver")}, args...).Slice()
+	res, err := r.b.run(decideScript, []string{r.k("rules-ver")}, args...).Slice()
 	if err != nil {
 		return "", 0, false, false, err
 	}

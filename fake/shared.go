@@ -118,9 +118,8 @@ func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, s
 // recordShared appends the exchange to the shared journal. A store that cannot be reached loses
 // the entry (it is logged): the answer itself does not depend on the journal.
 func (s *Server) recordShared(ex *exchange) {
-	e := ex.entry.export()
-	if _, err := s.shared.record(&e); err != nil {
-		s.log.Error("shared store unavailable: request not journalled", "requestId", e.RequestID, "err", err)
+	if _, err := s.shared.record(&ex.entry); err != nil {
+		s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
 	}
 }
 

@@ -23,7 +23,8 @@ import (
 // and TLS (rediss://) as one function, ParseURL.
 type redisStore struct {
 	c            *redis.Client
-	p            string // key prefix: "bsskit:" + environment + ":"
+	b            *batcher // runs the hot path's scripts in shared pipelines (store_batch.go)
+	p            string   // key prefix: "bsskit:" + environment + ":"
 	journalLimit int
 }
 
@@ -52,7 +53,8 @@ func openRedisStore(url, env string, journalLimit int) (*redisStore, error) {
 	if env == "" {
 		env = "default"
 	}
-	return &redisStore{c: redis.NewClient(opt), p: "bsskit:" + env + ":", journalLimit: journalLimit}, nil
+	c := redis.NewClient(opt)
+	return &redisStore{c: c, b: newBatcher(c), p: "bsskit:" + env + ":", journalLimit: journalLimit}, nil
 }
 
 // redactURL hides a password in a store URL, for messages.
@@ -99,9 +101,7 @@ func (r *redisStore) place(o *Order) (Order, bool, error) {
 	if o.ClientToken != "" {
 		tok = o.AccountID + "\x00" + o.ClientToken
 	}
-	ctx, cancel := storeCtx()
-	defer cancel()
-	res, err := placeScript.Run(ctx, r.c, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances")},
+	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances")},
 		o.OrderID, o.InstanceID, tok, b).Slice()
 	if err != nil {
 		return Order{}, false, err
@@ -206,15 +206,11 @@ end
 return n
 `)
 
-// record appends e (already redacted) to the journal and returns its number.
-func (r *redisStore) record(e *Entry) (uint64, error) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return 0, err
-	}
-	ctx, cancel := storeCtx()
-	defer cancel()
-	n, err := recordScript.Run(ctx, r.c, []string{r.k("seq"), r.k("journal")}, b, r.journalLimit).Int64()
+// record appends e (unredacted: the journal is redacted when read) to the journal and returns
+// its number.
+func (r *redisStore) record(e *rawEntry) (uint64, error) {
+	b := appendRawEntry(make([]byte, 0, 1024), e)
+	n, err := r.b.run(recordScript, []string{r.k("seq"), r.k("journal")}, b, r.journalLimit).Int64()
 	return uint64(n), err
 }
 
@@ -232,12 +228,12 @@ func (r *redisStore) journal() ([]Entry, error) {
 		if !ok {
 			continue
 		}
-		var e Entry
-		if err := json.Unmarshal([]byte(js), &e); err != nil {
-			return nil, fmt.Errorf("fake: shared store: journal: %w", err)
+		raw, err := decodeRawEntry([]byte(js))
+		if err != nil {
+			return nil, err
 		}
-		e.Seq, _ = strconv.ParseUint(num, 10, 64)
-		out = append(out, e)
+		raw.Seq, _ = strconv.ParseUint(num, 10, 64)
+		out = append(out, raw.export())
 	}
 	return out, nil
 }
@@ -265,4 +261,7 @@ func (r *redisStore) ping() error {
 	return r.c.Ping(ctx).Err()
 }
 
-func (r *redisStore) close() error { return r.c.Close() }
+func (r *redisStore) close() error {
+	r.b.close()
+	return r.c.Close()
+}
