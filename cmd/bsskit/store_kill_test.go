@@ -77,3 +77,28 @@ func TestStoreReplicaSIGKILL(t *testing.T) {
 	}
 	assert.Less(t, len(acks), 8*30, "the killed replica answered nothing after the kill")
 }
+
+func TestServeStoreUsageErrors(t *testing.T) {
+	t.Parallel()
+	assertUsageErrors(t, []usageCase{
+		{"store and state", []string{"serve", "--store", "redis://127.0.0.1:1/0", "--state", "orders.jsonl"}, "--store and --state do not go together"},
+	})
+}
+
+// TestServeStoreBadURL: a --store that is not a Redis URL stops the start with the reason, and a
+// password in it is not printed.
+func TestServeStoreBadURL(t *testing.T) {
+	t.Parallel()
+	bin := buildBsskit(t)
+	for _, tc := range []struct{ store, want string }{
+		{"http://127.0.0.1:1/0", "want redis://HOST:PORT/DB"},
+		{"redis://:hunter2@127.0.0.1:1/notadb", "redis://***@127.0.0.1:1/notadb"},
+	} {
+		t.Run(tc.store, func(t *testing.T) {
+			code, out := runProc(t, bin, "--addr", "127.0.0.1:0", "--store", tc.store)
+			assert.Equal(t, exitFail, code)
+			assert.Contains(t, out, tc.want)
+			assert.NotContains(t, out, "hunter2")
+		})
+	}
+}
