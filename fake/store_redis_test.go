@@ -265,6 +265,13 @@ func TestSharedStoreRedisRestart(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, adminGet(t, s, "/__admin/orders", &orders))
 	}
 
+	resp, err := replyClient.Post(reps[0].URL()+"/__admin/faults", "application/yaml", strings.NewReader("calls: {first: 1}\noutcome: {error: Throttling.User}\n"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "adding a rule while Redis is down")
+	_, err = reps[1].Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}})
+	assert.ErrorIs(t, err, fake.ErrStore)
+
 	r.Restart(t)
 	for i, s := range reps {
 		for tok, id := range acked {
@@ -278,6 +285,7 @@ func TestSharedStoreRedisRestart(t *testing.T) {
 	require.NoError(t, rp.err)
 	assert.Equal(t, http.StatusOK, rp.status)
 	assert.Len(t, reps[0].Orders(), 7)
+	assert.Empty(t, reps[2].Rules(), "no rule was added while Redis was down")
 }
 
 func TestWithStoreRejects(t *testing.T) {
