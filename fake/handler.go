@@ -36,6 +36,9 @@ type exchange struct {
 	epoch uint64 // Server.journalEpoch when entry.Seq was assigned: a reset in between drops the entry
 	// recorded is set once the exchange is in the journal.
 	recorded bool
+	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
+	// refused) by the rule stage's script in the same round trip (shared.go).
+	nonceKey, nonceParam string
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

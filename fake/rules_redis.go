@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bsskit/bsskit/spec"
 )
 
 // The fault rules of a shared store: the rule list is one YAML scenario under "rules", versioned by
@@ -107,11 +109,14 @@ func (r *redisStore) ruleCounters(ids []string) ([][3]uint64, error) {
 }
 
 // decideScript counts one call against the rules it matched, in order, and returns the first that
-// fires: {1, id, step}, or {0} when none does, or {-1} when the caller's rules are stale. It is
-// tryFireLocked's logic on shared counters. ARGV: version, now (µs), prefix, then per rule 14 fields.
+// fires: {1, id, step}, or {0} when none does, or {-1} when the caller's rules are stale, or {-2}
+// when the call's signature nonce was seen within its window (then nothing is counted). It is the
+// nonce store and tryFireLocked's logic on shared counters in one step. ARGV: version, now (µs),
+// prefix, nonce key ("" none), nonce window (ms), then per rule 14 fields.
 var decideScript = redis.NewScript(`
 local ver = redis.call('GET', KEYS[1]) or '0'
 if ver ~= ARGV[1] then return {-1} end
+if ARGV[4] ~= '' and not redis.call('SET', ARGV[4], '1', 'NX', 'PX', ARGV[5]) then return {-2} end
 local now = tonumber(ARGV[2])
 local pfx = ARGV[3]
 local function try(i)
@@ -152,7 +157,7 @@ local function try(i)
   if seqlen > 0 then redis.call('HINCRBY', k, 'step', 1) end
   return {1, id, step}
 end
-local i = 4
+local i = 6
 while i <= #ARGV do
   local r = try(i)
   if r then return r end
@@ -161,21 +166,29 @@ end
 return {0}
 `)
 
-// decide runs decideScript; fired is false when no rule fired, stale true when ver is not current.
-func (r *redisStore) decide(args []any) (id string, step int, fired, stale bool, err error) {
+// decide runs decideScript: it returns what the script answered (1 fired, 0 none, -1 stale, -2
+// nonce used) and the rule that fired with its Sequence step.
+func (r *redisStore) decide(args []any) (verdict int64, id string, step int, err error) {
 	res, err := r.b.run(decideScript, []string{r.k("rules-ver")}, args...).Slice()
 	if err != nil {
-		return "", 0, false, false, err
+		return 0, "", 0, err
 	}
-	switch n, _ := res[0].(int64); n {
-	case -1:
-		return "", 0, false, true, nil
-	case 1:
+	verdict, _ = res[0].(int64)
+	if verdict == 1 {
 		id, _ = res[1].(string)
 		st, _ := res[2].(int64)
-		return id, int(st), true, false, nil
+		step = int(st)
 	}
-	return "", 0, false, false, nil
+	return verdict, id, step, nil
+}
+
+// decideFor runs the rule stage of one exchange: in memory, or in the shared store together with
+// the exchange's signature nonce.
+func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
+	if s.shared != nil {
+		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam)
+	}
+	return s.decide(v, ex.entry.Time)
 }
 
 // syncRules brings the replica's copy of the rules up to date and returns their version.
@@ -327,7 +340,7 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 
 // decideShared is decide for a shared store: matching here, counting in Redis. A store that cannot
 // be reached makes the call answer ServiceUnavailable.
-func (s *Server) decideShared(v *requestView, now time.Time) *decision {
+func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, nonceParam string) *decision {
 	for range 3 {
 		s.mu.Lock()
 		list, ver, loaded := s.faults.list, s.rulesVer, s.rulesLoaded
@@ -338,7 +351,7 @@ func (s *Server) decideShared(v *requestView, now time.Time) *decision {
 			}
 			continue
 		}
-		args := []any{ver, now.UnixMicro(), s.shared.p}
+		args := []any{ver, now.UnixMicro(), s.shared.p, nonceKey, nonceWindow.Milliseconds()}
 		var cands []*ruleState
 		for _, st := range list {
 			if !st.c.matches(v) {
@@ -368,16 +381,19 @@ func (s *Server) decideShared(v *requestView, now time.Time) *decision {
 				r.Calls.Every, r.Times, len(r.Sequence), per, b2i(pass))
 		}
 		s.mu.Unlock()
-		id, step, fired, stale, err := s.shared.decide(args)
+		verdict, id, step, err := s.shared.decide(args)
 		switch {
 		case err != nil:
 			return s.storeDown(err)
-		case stale:
+		case verdict == -1:
 			if _, err := s.syncRules(); err != nil {
 				return s.storeDown(err)
 			}
 			continue
-		case !fired:
+		case verdict == -2:
+			def := spec.MustLookup(spec.CodeSignatureNonceUsed)
+			return &decision{outcome: Outcome{Error: def.Code, Message: def.Render("param", nonceParam)}}
+		case verdict != 1:
 			return nil
 		}
 		for _, st := range cands {

@@ -354,9 +354,6 @@ func (s *Server) Scenario() *Scenario {
 // decide runs the rule stage for one request: matching outside the lock on a snapshot, then the
 // counters, rate windows and random draws under it. It returns nil when no rule fires.
 func (s *Server) decide(v *requestView, now time.Time) *decision {
-	if s.shared != nil {
-		return s.decideShared(v, now) // rules_redis.go
-	}
 	s.mu.Lock()
 	list := s.faults.list
 	s.mu.Unlock()

@@ -123,8 +123,9 @@ func (s *Server) recordShared(ex *exchange) {
 	}
 }
 
-// sharedNonce refuses a nonce another replica (or this one) has seen within the window; false means
-// an error was answered.
+// sharedNonce notes the verified signature's nonce for the rule stage, which records it in the
+// shared store and refuses it if another replica (or this one) has seen it within the window, in the
+// same round trip as the rules (decideShared). The rule stage always follows authentication.
 func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
 	if id.Nonce == "" {
 		return true
@@ -133,18 +134,10 @@ func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
 	if id.Scheme == signing.SchemeBearer {
 		scope = "\x01" + id.Principal
 	}
-	seen, err := s.shared.nonceSeen(scope, id.Nonce, nonceWindow)
-	if err != nil {
-		s.unavailable(ex, err)
-		return false
-	}
-	if seen {
-		param := "SignatureNonce"
-		if ex.req.Params.Get("SignatureNonce") == "" {
-			param = "x-acs-signature-nonce"
-		}
-		ex.fail(spec.CodeSignatureNonceUsed, param)
-		return false
+	ex.nonceKey = s.shared.k("nonce:" + scope + "\x00" + id.Nonce)
+	ex.nonceParam = "SignatureNonce"
+	if ex.req.Params.Get("SignatureNonce") == "" {
+		ex.nonceParam = "x-acs-signature-nonce"
 	}
 	return true
 }

@@ -44,6 +44,7 @@ func openRedisStore(url, env string, journalLimit int) (*redisStore, error) {
 		return nil, fmt.Errorf("fake: store %s: %w", redactURL(url), err)
 	}
 	opt.DialTimeout = storeTimeout / 2
+	opt.DialerRetries = 1 // a Redis that refuses the connection is down: answer at once
 	opt.ReadTimeout = storeTimeout
 	opt.WriteTimeout = storeTimeout
 	opt.PoolTimeout = storeTimeout
@@ -182,17 +183,6 @@ func (r *redisStore) counts() (orders int64, requests uint64, err error) {
 	}
 	n, _ := strconv.ParseUint(sq.Val(), 10, 64)
 	return ol.Val(), n, nil
-}
-
-// nonceSeen records a signature nonce for window and reports whether it was already recorded.
-func (r *redisStore) nonceSeen(scope, nonce string, window time.Duration) (bool, error) {
-	ctx, cancel := storeCtx()
-	defer cancel()
-	ok, err := r.c.SetNX(ctx, r.k("nonce:"+scope+"\x00"+nonce), 1, window).Result()
-	if err != nil {
-		return false, err
-	}
-	return !ok, nil
 }
 
 // recordScript numbers a journal entry and appends it to the bounded journal in one step.

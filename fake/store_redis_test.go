@@ -125,13 +125,25 @@ func TestSharedStoreReplicas(t *testing.T) {
 		first := storeCall(reps[0], p)
 		require.NoError(t, first.err)
 		require.Equal(t, http.StatusOK, first.status, "%v", first.body)
+		_, err := reps[1].Inject(fake.Rule{ID: "second", Calls: fake.Calls{Nth: 2}, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}})
+		require.NoError(t, err)
 		for _, s := range reps {
 			again := storeCall(s, p)
 			require.NoError(t, again.err)
 			assert.Equal(t, http.StatusBadRequest, again.status)
 			assert.Equal(t, string(spec.CodeSignatureNonceUsed), again.code())
+			assert.Equal(t, "Specified signature nonce was used already.", again.body["Message"])
 		}
 		assert.Len(t, reps[2].Orders(), 1)
+		var got []string
+		for i, s := range reps[:2] {
+			q := with(valid(), "ClientToken", "")
+			signing.SignV1(http.MethodPost, q, signing.Credentials{AccessKeyID: "sharedAK", AccessKeySecret: "sharedSecret"}, time.Now(), "fresh-"+strconv.Itoa(i))
+			rp := storeCall(s, q)
+			require.NoError(t, rp.err)
+			got = append(got, rp.code())
+		}
+		assert.Equal(t, []string{"Success", "Throttling.User"}, got, "refused replays are not calls the rules count")
 	})
 
 	t.Run("fail the first 2 calls counts the calls of every replica", func(t *testing.T) {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/internal/loopback"
 )
@@ -198,6 +200,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		prev := debug.SetMemoryLimit(int64(cfg.memoryLimitMiB) << 20)
 		defer debug.SetMemoryLimit(prev)
 	}
+	if cfg.store != "" {
+		// The Redis client's own messages (a failed dial) go to the log, at warn level.
+		redis.SetLogger(redisLog{log})
+	}
 	srv, err := fake.New(opts...)
 	if err != nil {
 		printErr(stderr, "serve", err)
@@ -256,4 +262,11 @@ func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	} else {
 		log.Info("no state file: orders are lost on exit (--state FILE keeps them)")
 	}
+}
+
+// redisLog sends the Redis client's messages (--store) to the serve log.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn("redis client", "msg", fmt.Sprintf(format, v...))
 }
