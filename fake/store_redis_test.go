@@ -321,3 +321,92 @@ func TestWithStoreRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedStoreRedisRestartUnderLoad kills Redis (append-only, fsync always) while eight clients
+// keep ordering through three replicas, and starts it again: every call is answered, either with
+// its order or ServiceUnavailable; every order acknowledged, before, during or after the outage, is
+// in the store afterwards and replays its OrderId; and calls succeed again once Redis is back.
+func TestSharedStoreRedisRestartUnderLoad(t *testing.T) {
+	t.Parallel()
+	r := redistest.Start(t, redistest.Options{AppendOnly: true})
+	reps := replicas(t, 3, r.URL(0), "restart-load")
+	var (
+		mu      sync.Mutex
+		acked   = map[string]string{} // guarded by mu
+		other   []string              // guarded by mu: answers neither 200 nor 503
+		n503    int                   // guarded by mu
+		wg      sync.WaitGroup
+		stop    = make(chan struct{})
+		started = make(chan struct{}, 8)
+	)
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				tok := "load-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				rp := storeCall(reps[(w+i)%3], with(valid(), "ClientToken", tok))
+				mu.Lock()
+				switch {
+				case rp.err == nil && rp.status == http.StatusOK:
+					acked[tok] = rp.orderID()
+				case rp.err == nil && rp.status == http.StatusServiceUnavailable && rp.code() == string(spec.CodeServiceUnavailable):
+					n503++
+				default:
+					other = append(other, fmt.Sprintf("%s: %d %v %v", tok, rp.status, rp.body, rp.err))
+				}
+				mu.Unlock()
+				if i == 5 {
+					started <- struct{}{}
+				}
+			}
+		})
+	}
+	for range 8 {
+		<-started
+	}
+	r.Kill(t)
+	// Poll until the outage has been seen by the clients, then bring Redis back.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		seen := n503
+		mu.Unlock()
+		if seen >= 8 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond) // polling the clients' counter with a deadline
+	}
+	r.Restart(t)
+	before := len(snapshot(&mu, acked))
+	deadline = time.Now().Add(10 * time.Second)
+	for len(snapshot(&mu, acked)) < before+24 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // polling: serving resumes by itself
+	}
+	close(stop)
+	wg.Wait()
+
+	assert.Empty(t, other, "every call is answered with its order or ServiceUnavailable")
+	assert.GreaterOrEqual(t, n503, 8, "the outage was seen")
+	assert.GreaterOrEqual(t, len(acked), before+24, "serving resumed after Redis came back")
+	stored := map[string]string{}
+	for _, o := range reps[1].Orders() {
+		stored[o.ClientToken] = o.OrderID
+	}
+	for tok, id := range acked {
+		assert.Equal(t, id, stored[tok], "acknowledged order of %s is in the store", tok)
+	}
+}
+
+func snapshot(mu *sync.Mutex, m map[string]string) map[string]string {
+	mu.Lock()
+	defer mu.Unlock()
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
