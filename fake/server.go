@@ -120,6 +120,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	if err := s.initRules(); err != nil {
+		s.closeShared()
 		return nil, fmt.Errorf("fake: rules: %w", err)
 	}
 	if cfg.specCheck != nil {

@@ -410,3 +410,32 @@ func snapshot(mu *sync.Mutex, m map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestWithStoreScenarioOnce: replicas started with the same scenario install it once; a replica
+// started while Redis is down with a scenario does not start.
+func TestWithStoreScenarioOnce(t *testing.T) {
+	t.Parallel()
+	r := redistest.Start(t, redistest.Options{})
+	sc := &fake.Scenario{Rules: []fake.Rule{{ID: "boot", Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}}
+	reps := replicas(t, 3, r.URL(0), "scenario", fake.WithScenario(sc))
+	assert.Equal(t, []string{"boot"}, ruleIDs(reps[2].Rules()))
+	var got []string
+	for i := range 3 {
+		rp := storeCall(reps[i], valid())
+		require.NoError(t, rp.err)
+		got = append(got, rp.code())
+	}
+	assert.Equal(t, []string{"Throttling.User", "Success", "Success"}, got, "one rule, counted once for the environment")
+
+	r.Kill(t)
+	_, err := fake.New(fake.WithStore(r.URL(0), "scenario"), fake.WithScenario(sc))
+	assert.ErrorIs(t, err, fake.ErrStore)
+}
+
+func ruleIDs(rules []fake.Rule) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = r.ID
+	}
+	return out
+}
