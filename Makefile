@@ -68,7 +68,7 @@ $(PRISM):
 $(WIREMOCK_JAR):
 	npm install --no-audit --no-fund --silent --prefix .tools/wiremock wiremock@$(WIREMOCK_VERSION)
 
-bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bare net/http on loopback (a few minutes; needs npm, Java)
+bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bare net/http on loopback, and 3 replicas + Redis vs 1 (a few minutes; needs npm, Java, redis-server)
 	$(GO) build -o .tools/bench/bsskit ./cmd/bsskit
 	$(GO) build -o .tools/bench/benchload ./cmd/benchload
 	.tools/bench/benchload -bsskit .tools/bench/bsskit -prism $(PRISM) -wiremock-jar $(WIREMOCK_JAR) \

@@ -30,10 +30,10 @@ func (s *Server) newAdminMux() *http.ServeMux {
 	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
 	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
 	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Journal())
+		writeView(w, s.journalE) // shared.go
 	})
 	mux.HandleFunc("GET "+adminPrefix+"orders", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Orders())
+		writeView(w, s.ordersE)
 	})
 	mux.HandleFunc("GET "+adminPrefix+"catalog", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Catalog())
@@ -120,12 +120,19 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	}
 	s.mu.Unlock()
 	addSiteHealth(body, s) // sites.go: the international endpoint
+	status := http.StatusOK
+	if s.shared != nil {
+		status = s.sharedHealth(body) // shared.go
+	}
 	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, status, body)
 }
 
 func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
-	s.Reset()
+	if err := s.resetE(); err != nil { // shared.go
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
 	if err := s.stateErr(); err != nil { // state.go
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "reset is not durable: see the fake's log"})
 		return

@@ -97,6 +97,9 @@ func (s *Server) verifierFor() *signing.Verifier {
 			Now:    s.clock.Now,
 			Nonces: signing.NewNonceCache(nonceWindow, maxNonces),
 		}
+		if s.shared != nil {
+			s.auth.verifier.Nonces = nil // the shared store remembers them (shared.go)
+		}
 	})
 	return s.auth.verifier
 }
@@ -121,6 +124,9 @@ func (s *Server) authenticate(ex *exchange) bool {
 		Header: req.Header,
 		Body:   req.Body,
 	})
+	if err == nil && s.shared != nil && !s.sharedNonce(ex, id) { // shared.go
+		return false
+	}
 	if err == nil {
 		ex.accessKeyID = id.AccessKeyID
 		ex.entry.AccessKeyID = id.AccessKeyID

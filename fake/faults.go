@@ -14,7 +14,7 @@ import (
 // to CreateInstance.
 func (s *Server) applyRules(ex *exchange) bool {
 	v := ex.view()
-	d := s.decide(&v, ex.entry.Time)
+	d := s.decideFor(ex, &v) // rules_redis.go
 	if d == nil {
 		return false
 	}

@@ -53,7 +53,10 @@ func (s *Server) routeFaults(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("DELETE "+adminFaults+"/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		if err := s.RemoveRule(id); err != nil {
+		if err := s.RemoveRule(id); errors.Is(err, ErrStore) {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+			return
+		} else if err != nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
 			return
 		}
@@ -104,6 +107,10 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 		ids, err = s.ApplyScenario(sc)
 	} else {
 		ids, err = s.addRules(sc.Rules, nil)
+	}
+	if errors.Is(err, ErrStore) { // shared.go: Redis cannot be reached
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
 	}
 	if err != nil {
 		writeAdminErrors(w, http.StatusBadRequest, err)

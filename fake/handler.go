@@ -42,6 +42,9 @@ type exchange struct {
 	op operation
 	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
 	refund bool
+	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
+	// refused) by the rule stage's script in the same round trip (shared.go).
+	nonceKey, nonceParam string
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -83,7 +86,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(perr.Code, perr.Param)
 	case !ex.route():
 	case !s.authenticate(ex):
-	case s.nRules.Load() > 0 && s.applyRules(ex): // faults.go
+	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
 	default:
 		ex.op(s, ex) // dispatch.go: one handler per Action
 	}
@@ -210,6 +213,10 @@ func (ex *exchange) record() {
 	ex.entry.respBody = ex.body
 	if ex.written {
 		ex.recordHeader() // journal.go
+	}
+	if s.shared != nil {
+		s.recordShared(ex) // shared.go
+		return
 	}
 	s.mu.Lock()
 	if ex.epoch == s.journalEpoch { // not numbered before a reset

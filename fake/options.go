@@ -24,6 +24,8 @@ type config struct {
 	adminToken   string      // WithAdminToken (admin_auth.go)
 	stateFile    string      // WithStateFile (state.go)
 	stateRepair  bool        // WithStateRepair (state.go)
+	store        string      // WithStore (shared.go)
+	storeEnv     string      // WithStore (shared.go)
 
 	hang hangConfig      // WithHangLimit, NewServer (transport.go)
 	life lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)

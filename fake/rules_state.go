@@ -67,6 +67,9 @@ func (s *Server) initRules() error {
 	if len(s.cfg.rules) == 0 {
 		return nil
 	}
+	if s.shared != nil {
+		return s.initRulesSharedFrom(s.cfg.rules) // shared.go
+	}
 	_, err := s.addRules(s.cfg.rules, nil)
 	return err
 }
@@ -173,14 +176,36 @@ func (s *Server) addRules(rules []Rule, segs []string) ([]string, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
+	if s.shared != nil {
+		return s.addRulesShared(compiled, segs) // rules_redis.go
+	}
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	next, err := assignRuleIDs(s.faults.list, s.faults.nextID, compiled, segs)
+	if err != nil {
+		return nil, err
+	}
+	s.faults.nextID = next
+	list := slices.Clip(slices.Clone(s.faults.list))
+	ids := make([]string, len(compiled))
+	for i, c := range compiled {
+		list = append(list, &ruleState{c: c, added: now})
+		ids[i] = c.rule.ID
+	}
+	s.faults.list = list
+	s.nRules.Store(int32(len(list)))
+	return ids, nil
+}
+
+// assignRuleIDs gives each compiled rule without an ID the next free "rule-N" after next, and checks
+// that the others are not in use in list; it returns the last N used.
+func assignRuleIDs(list []*ruleState, next int, compiled []*compiledRule, segs []string) (int, error) {
+	errs := &ruleErrors{}
 	used := map[string]bool{}
-	for _, st := range s.faults.list {
+	for _, st := range list {
 		used[st.c.rule.ID] = true
 	}
-	next := s.faults.nextID
 	for i, c := range compiled {
 		if c.rule.ID == "" {
 			for {
@@ -200,23 +225,14 @@ func (s *Server) addRules(rules []Rule, segs []string) ([]string, error) {
 		}
 		used[c.rule.ID] = true
 	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	s.faults.nextID = next
-	list := slices.Clip(slices.Clone(s.faults.list))
-	ids := make([]string, len(compiled))
-	for i, c := range compiled {
-		list = append(list, &ruleState{c: c, added: now})
-		ids[i] = c.rule.ID
-	}
-	s.faults.list = list
-	s.nRules.Store(int32(len(list)))
-	return ids, nil
+	return next, errs.err()
 }
 
 // RemoveRule removes the rule with the given ID; it returns [ErrNoRule] if there is none.
 func (s *Server) RemoveRule(id string) error {
+	if s.shared != nil {
+		return s.removeRulesShared(id) // rules_redis.go
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := slices.IndexFunc(s.faults.list, func(st *ruleState) bool { return st.c.rule.ID == id })
@@ -231,6 +247,10 @@ func (s *Server) RemoveRule(id string) error {
 
 // ClearRules removes every rule.
 func (s *Server) ClearRules() {
+	if s.shared != nil {
+		s.logStoreErr(s.removeRulesShared(""))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, st := range s.faults.list {
@@ -242,6 +262,10 @@ func (s *Server) ClearRules() {
 
 // Rules returns copies of the rules, in the order they are checked, with their IDs filled in.
 func (s *Server) Rules() []Rule {
+	if s.shared != nil {
+		_, err := s.syncRules() // rules_redis.go
+		s.logStoreErr(err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Rule, len(s.faults.list))
@@ -253,6 +277,11 @@ func (s *Server) Rules() []Rule {
 
 // RuleStats returns each rule's counters, in the order the rules are checked.
 func (s *Server) RuleStats() []RuleStat {
+	if s.shared != nil {
+		st, err := s.ruleStatsShared() // rules_redis.go
+		s.logStoreErr(err)
+		return st
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]RuleStat, len(s.faults.list))

@@ -41,6 +41,7 @@ type Server struct {
 	limits     Limits         // effective limits (limits.go)
 	connLim    *connLimiter   // nil when MaxConns is off
 	persist    *stateFile     // nil without WithStateFile (state.go)
+	shared     *redisStore    // nil without WithStore: the state is in memory (store_redis.go)
 	admin      *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
 	adminOnce  sync.Once      // builds admin
 	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
@@ -59,6 +60,8 @@ type Server struct {
 	faults   faultState // fault rules and their counters (rules_state.go)
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
+	rulesVer     int64  // guarded by mu: the version of the shared store's rules in faults (rules_redis.go)
+	rulesLoaded  bool   // guarded by mu: faults holds the shared store's rules of version rulesVer
 
 	lifeMu       sync.Mutex // guards httpSrv, listener, intlListener, closed, serveDone
 	httpSrv      *http.Server
@@ -123,7 +126,11 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
 		return nil, err
 	}
+	if err := s.openShared(); err != nil { // shared.go
+		return nil, err
+	}
 	if err := s.initRules(); err != nil {
+		s.closeShared()
 		return nil, fmt.Errorf("fake: rules: %w", err)
 	}
 	if cfg.specCheck != nil {
@@ -450,6 +457,11 @@ func (s *Server) VerifiesSignatures() bool {
 
 // Orders returns copies of the orders placed so far, oldest first.
 func (s *Server) Orders() []Order {
+	if s.shared != nil {
+		o, err := s.ordersE()
+		s.logStoreErr(err)
+		return o
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Order, len(s.store.orders))
@@ -461,6 +473,11 @@ func (s *Server) Orders() []Order {
 
 // Order returns a copy of the order with the given ID.
 func (s *Server) Order(orderID string) (Order, bool) {
+	if s.shared != nil {
+		o, ok, err := s.shared.order(orderID)
+		s.logStoreErr(err)
+		return o, ok
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i, ok := s.store.byID[orderID]
@@ -473,6 +490,11 @@ func (s *Server) Order(orderID string) (Order, bool) {
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
 // first, secrets redacted.
 func (s *Server) Journal() []Entry {
+	if s.shared != nil {
+		j, err := s.journalE()
+		s.logStoreErr(err)
+		return j
+	}
 	s.mu.Lock()
 	raw := s.journal.snapshot()
 	s.mu.Unlock()
@@ -486,14 +508,30 @@ func (s *Server) Journal() []Entry {
 // RequestCount returns how many requests the fake has answered since it started or was reset,
 // including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
 func (s *Server) RequestCount() uint64 {
+	if s.shared != nil {
+		_, n, err := s.shared.counts()
+		s.logStoreErr(err)
+		return n
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.journal.seq
 }
 
+// logStoreErr logs an error of the shared store that a method without an error result met.
+func (s *Server) logStoreErr(err error) {
+	if err != nil {
+		s.log.Error("shared store unavailable", "err", err)
+	}
+}
+
 // Reset forgets every order, ClientToken and journal entry. The catalogue, accounts and fault rules
 // stay; the rules' counters, rate windows and Sequence steps start over, as if just added.
 func (s *Server) Reset() {
+	if s.shared != nil {
+		s.logStoreErr(s.resetE())
+		return
+	}
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

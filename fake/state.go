@@ -372,6 +372,9 @@ func (s *Server) openStateFile() error {
 // every record queued so far, its own included, so no answer reveals an order that is not on disk.
 // If the file cannot be written the call is answered InternalError (HTTP 500).
 func (s *Server) placeDurable(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
+	if s.shared != nil {
+		return s.placeShared(ex, in) // shared.go
+	}
 	var ticket uint64
 	func() {
 		s.mu.Lock()
@@ -421,6 +424,7 @@ func (s *Server) stateErr() error {
 
 // closeState flushes and closes the state file; Shutdown calls it once requests have drained.
 func (s *Server) closeState() {
+	s.closeShared() // shared.go
 	if s.persist == nil {
 		return
 	}

@@ -56,6 +56,7 @@ type store struct {
 	byToken  map[tokenKey]int
 	usedInst map[string]bool
 	index    instanceIndex // instances.go: the read calls' lookups
+	keepNone bool          // a replica of a shared store (WithStore): the orders live there, add keeps nothing
 }
 
 // tokenKey scopes a ClientToken to the account that used it.
@@ -66,6 +67,9 @@ func newStore() *store {
 }
 
 func (st *store) add(o Order) {
+	if st.keepNone {
+		return
+	}
 	st.orders = append(st.orders, o)
 	i := len(st.orders) - 1
 	st.byID[o.OrderID] = i

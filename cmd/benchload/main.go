@@ -83,6 +83,7 @@ type options struct {
 	tokens                                 int
 	procs                                  int
 	queries                                int // QueryAvailableInstances per CreateInstance (-queries); 0: CreateInstance only
+	replicas                               int
 }
 
 // target is one server under test.
@@ -107,7 +108,7 @@ type target struct {
 	}
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
+func run(ctx context.Context, args []string, out io.Writer) (err error) {
 	var o options
 	fs := flag.NewFlagSet("benchload", flag.ContinueOnError)
 	fs.StringVar(&o.bsskit, "bsskit", "bin/bsskit", "the bsskit binary")
@@ -115,7 +116,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.wiremockJar, "wiremock-jar", "", "the WireMock standalone jar (from the wiremock npm package); default: found under .tools/wiremock")
 	fs.StringVar(&o.java, "java", "java", "the java command")
 	fs.StringVar(&o.spec, "spec", "spec/bssopenapi.yaml", "the OpenAPI document Prism mocks")
-	fs.StringVar(&o.targets, "targets", "bsskit,bare,prism,wiremock", "servers to measure, comma-separated")
+	fs.StringVar(&o.targets, "targets", "bsskit,bare,prism,wiremock,redis", "servers to measure, comma-separated; redis: -replicas bsskit serve --store over one redis-server against one in-memory bsskit")
 	fs.IntVar(&o.rounds, "rounds", 5, "alternating rounds")
 	fs.IntVar(&o.conns, "c", 32, "connections")
 	fs.IntVar(&o.starts, "starts", 5, "start-up measurements per server")
@@ -125,6 +126,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.tokens, "tokens", 128, "distinct ClientTokens per connection (orders created per connection; then calls replay them); 0: every call a new order")
 	fs.IntVar(&o.queries, "queries", 0, "the mix: this many QueryAvailableInstances (PageSize 20, ProductCode rtc) after every CreateInstance, e.g. 10 for 1:10; 0: CreateInstance only")
 	fs.IntVar(&o.procs, "procs", 0, "GOMAXPROCS of the load generator itself (0: the Go default, every core); the servers keep their own defaults")
+	fs.IntVar(&o.replicas, "replicas", 3, "replicas of the redis target")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -166,12 +168,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}, check: checkSuccess, setup: func() (func(), error) { return nil, writeWireMockStub(wmRoot) }}
 
 	var targets []*target
+	withRedis := false
 	for _, n := range strings.Split(o.targets, ",") {
+		if strings.TrimSpace(n) == "redis" {
+			withRedis = true
+			continue
+		}
 		t, ok := all[strings.TrimSpace(n)]
 		if !ok {
 			return fmt.Errorf("unknown target %q", n)
 		}
 		targets = append(targets, t)
+	}
+	if withRedis {
+		defer func() {
+			if err == nil && ctx.Err() == nil {
+				err = runReplicas(ctx, &o, o.replicas, out) // replicas.go
+			}
+		}()
+	}
+	if len(targets) == 0 {
+		return nil
 	}
 	for _, t := range targets {
 		if t.setup != nil {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/internal/loopback"
 	"github.com/bsskit/bsskit/spec"
@@ -31,16 +33,17 @@ type serveConfig struct {
 	seedSet             bool
 	journalLimit        int
 	shutdownGrace       time.Duration
-	adminToken          string // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
-	state               string // --state
-	stateRepair         bool   // --state-repair
-	provisioningDelay   time.Duration
-	limits              fake.Limits // --max-*, --*-timeout
-	memoryLimitMiB      int         // --memory-limit-mib
+	adminToken          string        // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
+	state               string        // --state
+	stateRepair         bool          // --state-repair
+	store, storeEnv     string        // --store, --store-env
+	provisioningDelay   time.Duration // --provisioning-delay
+	limits              fake.Limits   // --max-*, --*-timeout
+	memoryLimitMiB      int           // --memory-limit-mib
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
-const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--intl-addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE] [flags]"
+const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--intl-addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE | --store redis://HOST:PORT/DB] [flags]"
 
 func serveHelp(w io.Writer) {
 	fmt.Fprintln(w, serveSynopsis)
@@ -69,6 +72,8 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
 	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
 	fs.DurationVar(&c.provisioningDelay, "provisioning-delay", fake.DefaultProvisioningDelay, "how long a new instance stays Creating before QueryAvailableInstances reports it Normal, for products whose catalogue entry sets none")
+	fs.StringVar(&c.store, "store", "", "shared store of the replicas of one environment: redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS); orders, ClientTokens, nonces, fault rules and their counters, the journal live there (default: this process's memory)")
+	fs.StringVar(&c.storeEnv, "store-env", "default", "environment name within --store: its keys start with bsskit:NAME:, so environments sharing one Redis do not see each other")
 	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
 	d := fake.DefaultLimits()
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body; a larger one is answered InvalidParameter (negative: no limit)")
@@ -92,6 +97,9 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	}
 	if c.adminToken == "" && !loopback.Addr(c.intlAddr) {
 		return nil, fmt.Errorf("--intl-addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.intlAddr)
+	}
+	if c.store != "" && c.state != "" {
+		return nil, errors.New("--store and --state do not go together: with --store the orders live in the shared store")
 	}
 	if c.stateRepair && c.state == "" {
 		return nil, errors.New("--state-repair needs --state")
@@ -148,6 +156,9 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 			opts = append(opts, fake.WithStateRepair())
 		}
 	}
+	if c.store != "" {
+		opts = append(opts, fake.WithStore(c.store, c.storeEnv))
+	}
 	if c.accounts != "" {
 		accts, err := fake.LoadAccounts(c.accounts)
 		if err != nil {
@@ -199,6 +210,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// the process's memory (docs/performance.md).
 		prev := debug.SetMemoryLimit(int64(cfg.memoryLimitMiB) << 20)
 		defer debug.SetMemoryLimit(prev)
+	}
+	if cfg.store != "" {
+		// The Redis client's own messages (a failed dial) go to the log, at warn level.
+		redis.SetLogger(redisLog{log})
 	}
 	srv, err := fake.New(opts...)
 	if err != nil {
@@ -258,9 +273,18 @@ func (c *serveConfig) logSafety(log *slog.Logger, addr string, orders int) {
 	default:
 		log.Info("admin API open without a token: loopback only", "addr", addr)
 	}
-	if c.state != "" {
+	if c.store != "" {
+		log.Info("shared store: orders, ClientTokens, nonces, fault rules and the journal are shared by every replica of the environment", "environment", c.storeEnv, "orders", orders)
+	} else if c.state != "" {
 		log.Info("state file: orders and ClientTokens survive restarts", "path", c.state, "orders", orders)
 	} else {
 		log.Info("no state file: orders are lost on exit (--state FILE keeps them)")
 	}
+}
+
+// redisLog sends the Redis client's messages (--store) to the serve log.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn("redis client", "msg", fmt.Sprintf(format, v...))
 }

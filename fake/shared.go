@@ -1,0 +1,220 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/bsskit/bsskit/internal/signing"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// WithStore makes the server one replica of an environment whose state lives in Redis, so that
+// several servers (bsskit serve --store) behind a load balancer behave as one fake. url is a Redis
+// URL as github.com/redis/go-redis/v9 reads it: redis://[[user]:password@]host:port/db, or
+// rediss:// for TLS. env names the environment: its keys start with "bsskit:ENV:", so environments
+// sharing one Redis database do not see each other ("" is "default").
+//
+// Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
+// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
+// rules and their counters (a rule added through any replica applies on all and counts every
+// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
+// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
+// but are not reproducible across replicas). A store that cannot be reached makes calls answer
+// ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
+func WithStore(url, env string) Option {
+	return func(o *config) { o.store, o.storeEnv = url, env }
+}
+
+// openShared connects the server to its shared store, if it has one; called by New.
+func (s *Server) openShared() error {
+	if s.cfg.store == "" {
+		return nil
+	}
+	if s.cfg.stateFile != "" {
+		return errors.New("fake: WithStore and WithStateFile do not go together: the shared store keeps the orders")
+	}
+	if !strings.HasPrefix(s.cfg.store, "redis://") && !strings.HasPrefix(s.cfg.store, "rediss://") {
+		return fmt.Errorf("fake: store %q: want redis://HOST:PORT/DB or rediss://", redactURL(s.cfg.store))
+	}
+	if strings.ContainsAny(s.cfg.storeEnv, " :*?[]") {
+		return fmt.Errorf("fake: store environment %q: no spaces, colons or glob characters", s.cfg.storeEnv)
+	}
+	rs, err := openRedisStore(s.cfg.store, s.cfg.storeEnv, s.cfg.journalLimit)
+	if err != nil {
+		return err
+	}
+	s.shared = rs
+	s.store.keepNone = true
+	// Each replica draws its own stream: the same seed on every replica would make them draw the
+	// same IDs, which the store would refuse one replica after another.
+	s.rng = rand.New(rand.NewPCG(s.seed, rand.Uint64()))
+	if err := rs.ping(); err != nil {
+		s.log.Warn("shared store not reachable yet: calls answer ServiceUnavailable until it is", "store", redactURL(s.cfg.store), "err", err)
+	}
+	return nil
+}
+
+func (s *Server) closeShared() {
+	if s.shared != nil {
+		_ = s.shared.close()
+	}
+}
+
+// initRulesShared installs the configured rules ([WithRules], [WithScenario]) in a shared store
+// that has no rules yet: the first replica to start installs them, the others find them there.
+func (s *Server) initRulesShared(compiled []*compiledRule) error {
+	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+		if len(list) > 0 {
+			return nil, 0, nil, nil, errRulesPresent
+		}
+		next, err := assignRuleIDs(nil, next, compiled, nil)
+		if err != nil {
+			return nil, 0, nil, nil, err
+		}
+		rules := make([]Rule, len(compiled))
+		ids := make([]string, len(compiled))
+		for i, c := range compiled {
+			rules[i], ids[i] = c.rule.clone(), c.rule.ID
+		}
+		return rules, next, ids, nil, nil
+	})
+}
+
+var errRulesPresent = errors.New("fake: the environment already has rules")
+
+// placeShared is placeDurable for a shared store: the call is decided here, the order stored (or
+// the ClientToken's order found) in one atomic step in Redis. A store that cannot be reached answers
+// ServiceUnavailable: no answer ever names an order the store does not hold.
+func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
+	for range 8 {
+		s.mu.Lock()
+		o, replayed, code, param = s.placeLocked(ex, in)
+		s.mu.Unlock()
+		if code != "" || replayed {
+			return o, replayed, code, param
+		}
+		kept, replayed, err := s.shared.place(&o)
+		if errors.Is(err, errStoreCollision) {
+			continue // another replica drew the same ID: draw again
+		}
+		if err != nil {
+			return s.unavailable(ex, err)
+		}
+		return kept, replayed, "", ""
+	}
+	return s.unavailable(ex, errStoreCollision)
+}
+
+func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, string) {
+	s.log.Error("shared store unavailable: answered ServiceUnavailable", "err", err)
+	ex.fail(spec.CodeServiceUnavailable, "")
+	return Order{}, false, spec.CodeServiceUnavailable, ""
+}
+
+// recordShared appends the exchange to the shared journal. A store that cannot be reached loses
+// the entry (it is logged): the answer itself does not depend on the journal.
+func (s *Server) recordShared(ex *exchange) {
+	if _, err := s.shared.record(&ex.entry); err != nil {
+		s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
+	}
+}
+
+// sharedNonce notes the verified signature's nonce for the rule stage, which records it in the
+// shared store and refuses it if another replica (or this one) has seen it within the window, in the
+// same round trip as the rules (decideShared). The rule stage always follows authentication.
+func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
+	if id.Nonce == "" {
+		return true
+	}
+	scope := id.AccessKeyID
+	if id.Scheme == signing.SchemeBearer {
+		scope = "\x01" + id.Principal
+	}
+	ex.nonceKey = s.shared.k("nonce:" + scope + "\x00" + id.Nonce)
+	ex.nonceParam = "SignatureNonce"
+	if ex.req.Params.Get("SignatureNonce") == "" {
+		ex.nonceParam = "x-acs-signature-nonce"
+	}
+	return true
+}
+
+// ordersE returns the orders, from the shared store if there is one.
+func (s *Server) ordersE() ([]Order, error) {
+	if s.shared != nil {
+		o, err := s.shared.orders()
+		return o, storeError(err)
+	}
+	return s.Orders(), nil
+}
+
+// journalE returns the journal, from the shared store if there is one.
+func (s *Server) journalE() ([]Entry, error) {
+	if s.shared != nil {
+		j, err := s.shared.journal()
+		return j, storeError(err)
+	}
+	return s.Journal(), nil
+}
+
+// resetE is Reset, with the shared store's error.
+func (s *Server) resetE() error {
+	if s.shared == nil {
+		s.Reset()
+		return nil
+	}
+	if _, err := s.syncRules(); err != nil {
+		return storeError(err)
+	}
+	s.mu.Lock()
+	ids := make([]string, len(s.faults.list))
+	for i, st := range s.faults.list {
+		ids[i] = st.c.rule.ID
+	}
+	s.mu.Unlock()
+	return storeError(s.shared.reset(ids, s.clock.Now()))
+}
+
+// sharedHealth adds the shared store's state to the health answer and returns the status to answer.
+func (s *Server) sharedHealth(body map[string]any) int {
+	orders, requests, err := s.shared.counts()
+	if err != nil {
+		body["status"] = "store unavailable"
+		body["store"] = err.Error()
+		return http.StatusServiceUnavailable
+	}
+	body["orders"], body["requests"] = orders, requests
+	body["store"] = "redis"
+	body["environment"] = strings.TrimSuffix(strings.TrimPrefix(s.shared.p, "bsskit:"), ":")
+	return http.StatusOK
+}
+
+// writeView answers an admin view, or 503 when the shared store cannot be reached.
+func writeView[T any](w http.ResponseWriter, get func() (T, error)) {
+	v, err := get()
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// initRulesSharedFrom compiles the configured rules and installs them unless the environment has
+// rules already.
+func (s *Server) initRulesSharedFrom(rules []Rule) error {
+	errs := &ruleErrors{}
+	compiled := make([]*compiledRule, len(rules))
+	for i, r := range rules {
+		compiled[i] = compileRule(r, []string{"rules", "[" + strconv.Itoa(i) + "]"}, errs)
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	if err := s.initRulesShared(compiled); err != nil && !errors.Is(err, errRulesPresent) {
+		return err
+	}
+	return nil
+}
