@@ -42,6 +42,9 @@ type exchange struct {
 	op operation
 	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
 	refund bool
+	// sharedOrders: with a shared store, the environment's orders for the state checks of
+	// CreateInstance (opensOnce, payment), read from Redis by placeShared; nil otherwise.
+	sharedOrders *store
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
 	nonceKey, nonceParam string

@@ -206,11 +206,17 @@ func (o *Order) instanceOf(now time.Time) (Instance, bool) {
 // without the refunded duplicates that have disappeared.
 func (s *Server) Instances() []Instance {
 	now := s.lifeNow() // admin_lifecycle.go
+	snap, err := s.sharedOrders() // shared.go: nil in memory mode
+	s.logStoreErr(err)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Instance, 0, len(s.store.orders))
-	for i := range s.store.orders {
-		if in, ok := s.store.orders[i].instanceOf(now); ok {
+	st := s.store
+	if snap != nil {
+		st = snap
+	}
+	out := make([]Instance, 0, len(st.orders))
+	for i := range st.orders {
+		if in, ok := st.orders[i].instanceOf(now); ok {
 			out = append(out, in)
 		}
 	}

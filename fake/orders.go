@@ -19,7 +19,16 @@ func (s *Server) getOrderDetail(ex *exchange) {
 	}
 	id := ex.req.Params.Get("OrderId")
 	now := s.lifeNow()
+	snap, err := s.sharedOrders() // shared.go: nil in memory mode
+	if err != nil {
+		s.unavailable(ex, err)
+		return
+	}
 	s.mu.Lock()
+	st := s.store
+	if snap != nil {
+		st = snap
+	}
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
 		s.mu.Unlock()
@@ -37,10 +46,10 @@ func (s *Server) getOrderDetail(ex *exchange) {
 		ex.fail(spec.CodeInvalidOwner, "OwnerId")
 		return
 	}
-	i, found := s.store.byID[id]
+	i, found := st.byID[id]
 	var o Order
 	if found {
-		o = s.store.orders[i]
+		o = st.orders[i]
 		found = o.AccountID == acct.ID && (in.OwnerID == "" || o.ownerID() == in.OwnerID)
 	}
 	s.mu.Unlock()

@@ -75,8 +75,12 @@ type stateError struct {
 // stateCheckLocked decides the errors of the fake's state for an order the catalogue accepts:
 // a service the account opened already, and the payment. Called under s.mu; nil means go on.
 func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *input) *stateError {
+	orders := s.store.orders
+	if ex.sharedOrders != nil { // a replica of a shared store: the environment's orders (placeShared)
+		orders = ex.sharedOrders.orders
+	}
 	if p.OpensOnce {
-		for _, o := range s.store.orders {
+		for _, o := range orders {
 			if o.AccountID == acct.ID && o.ProductCode == p.Code {
 				code := spec.Code(p.OpenedCode)
 				if code == "" {
@@ -99,7 +103,7 @@ func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *i
 				money(price), max(in.Period, 1), p.Code, money(p.MonthlyPrice), acct.ID, money(*l))}
 	}
 	if b := acct.Payment.Balance; b != nil {
-		left := *b - s.spentLocked(acct.ID)
+		left := *b - s.spent(orders, acct.ID)
 		if price > left+1e-9 {
 			return &stateError{code: spec.CodePayInsufficientBalance, vars: vars,
 				reason: fmt.Sprintf("the order costs %s and account %s has %s left of its balance %s",
@@ -109,11 +113,11 @@ func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *i
 	return nil
 }
 
-// spentLocked returns what an account's orders have cost so far, at the catalogue's prices. It is
-// derived from the orders, so a reset or a state file keeps it consistent.
-func (s *Server) spentLocked(accountID string) float64 {
+// spent returns what an account's orders have cost so far, at the catalogue's prices. It is
+// derived from the orders, so a reset or a state file keeps it consistent. Called under s.mu.
+func (s *Server) spent(orders []Order, accountID string) float64 {
 	var sum float64
-	for _, o := range s.store.orders {
+	for _, o := range orders {
 		if o.AccountID != accountID || o.SubscriptionType != "Subscription" {
 			continue
 		}

@@ -110,7 +110,16 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	q.pageSize = min(q.pageSize, maxPageSize)
 
 	now := s.lifeNow()
+	snap, err := s.sharedOrders() // shared.go: nil in memory mode
+	if err != nil {
+		s.unavailable(ex, err)
+		return
+	}
 	s.mu.Lock()
+	st := s.store
+	if snap != nil {
+		st = snap
+	}
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
 		s.mu.Unlock()
@@ -128,7 +137,7 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 		ex.fail(spec.CodeInvalidOwner, "OwnerId")
 		return
 	}
-	page, total := s.queryLocked(acct.ID, &q, now)
+	page, total := queryStore(st, acct.ID, &q, now)
 	s.mu.Unlock()
 
 	list := make([]generated.AvailableInstance, len(page))
@@ -143,11 +152,10 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	})
 }
 
-// queryLocked returns the page of orders whose instances match q at now, and how many match in all.
+// queryStore returns the page of orders whose instances match q at now, and how many match in all.
 // It looks only at the candidates the index gives: the listed instance IDs, or the account's
 // orders of the product, or the account's orders.
-func (s *Server) queryLocked(account string, q *instanceQuery, now time.Time) ([]Order, int) {
-	st := s.store
+func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]Order, int) {
 	from := (q.pageNum - 1) * q.pageSize
 	if q.pageNum > 1 && from/q.pageSize != q.pageNum-1 { // overflow: far past any page
 		from = int(^uint(0) >> 1)

@@ -90,6 +90,16 @@ var errRulesPresent = errors.New("fake: the environment already has rules")
 // the ClientToken's order found) in one atomic step in Redis. A store that cannot be reached answers
 // ServiceUnavailable: no answer ever names an order the store does not hold.
 func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
+	if s.needsState(in) {
+		// The state checks look at the environment's orders. Two replicas deciding at the same
+		// moment can both let a second order of an opensOnce product through: the limit of
+		// checks that are not part of the order's atomic step (README, Running the fake for a team).
+		snap, err := s.sharedOrders()
+		if err != nil {
+			return s.unavailable(ex, err)
+		}
+		ex.sharedOrders = snap
+	}
 	for range 8 {
 		s.mu.Lock()
 		o, replayed, code, param = s.placeLocked(ex, in)
@@ -217,4 +227,36 @@ func (s *Server) initRulesSharedFrom(rules []Rule) error {
 		return err
 	}
 	return nil
+}
+
+// sharedOrders returns, with a shared store (WithStore), the environment's orders read from Redis
+// now, as a store of their own for the read calls and the state checks (opensOnce, payment) to
+// look at; nil without one (they read this server's memory). A replica keeps no orders of its
+// own, so this is how every replica sees the orders all of them placed. It reads every order of
+// the environment: fine for a team's fake, whose orders are counted in thousands, not millions.
+func (s *Server) sharedOrders() (*store, error) {
+	if s.shared == nil {
+		return nil, nil
+	}
+	orders, err := s.shared.orders()
+	if err != nil {
+		return nil, err
+	}
+	st := newStore()
+	for _, o := range orders {
+		st.add(o)
+	}
+	return st, nil
+}
+
+// needsState says whether an order of in's product depends on the orders already placed
+// (an opensOnce product, or a priced one that a paying account buys).
+func (s *Server) needsState(in *input) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.catalog.Product(in.ProductCode)
+	if !ok {
+		return false
+	}
+	return p.OpensOnce || p.MonthlyPrice > 0
 }
