@@ -205,7 +205,7 @@ func (o *Order) instanceOf(now time.Time) (Instance, bool) {
 // Instances returns the instances held now (on the fake's clock), oldest first: one per order,
 // without the refunded duplicates that have disappeared.
 func (s *Server) Instances() []Instance {
-	now := s.lifeNow() // admin_lifecycle.go
+	now := s.lifeNow()            // admin_lifecycle.go
 	snap, err := s.sharedOrders() // shared.go: nil in memory mode
 	s.logStoreErr(err)
 	s.mu.Lock()
