@@ -155,8 +155,6 @@ func (o *Operation) Param(name string) (Param, bool) {
 	return Param{}, false
 }
 
-func parseOperation(doc *openapi3.T) (*Operation, error) { return parseOperationAt(doc, "/") }
-
 func parseOperationAt(doc *openapi3.T, path string) (*Operation, error) {
 	item := doc.Paths.Value(path)
 	if item == nil || item.Post == nil {
