@@ -25,7 +25,8 @@ type config struct {
 	stateFile    string      // WithStateFile (state.go)
 	stateRepair  bool        // WithStateRepair (state.go)
 
-	hang hangConfig // WithHangLimit, NewServer (transport.go)
+	hang       hangConfig // WithHangLimit, NewServer (transport.go)
+	thresholds Thresholds // WithThresholds (verdicts.go)
 }
 
 func defaultConfig() config {
