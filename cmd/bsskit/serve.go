@@ -231,6 +231,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Warn("shutdown did not drain every request", "err", err)
 	}
 	log.Info("stopped", "requests", srv.RequestCount())
+	printVerdicts(stdout, srv.Verdicts()) // sweep.go
 	return exitOK
 }
 
