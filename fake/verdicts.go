@@ -30,7 +30,8 @@ const (
 	// VerdictNoTimeout: it held a hung request ([FaultHang]) for [Thresholds.HangBound] or more,
 	// or until the fake's hang limit broke it off.
 	VerdictNoTimeout = "no-timeout"
-	// VerdictTokenReused: one ClientToken was sent with different order parameters; the real
+	// VerdictTokenReused: a ClientToken that placed an order was sent again with different order
+	// parameters; the real
 	// service answers the first order again, so the second purchase silently does not happen.
 	VerdictTokenReused = "token-reused"
 	// VerdictGaveUpOnRetryable: its last attempt of a request got a retryable or unknown answer
@@ -290,7 +291,8 @@ func judgeOrders(g []*Entry) []Finding {
 	return out
 }
 
-// judgeTokens finds ClientTokens sent with different order parameters.
+// judgeTokens finds ClientTokens sent again with other order parameters after they placed an
+// order (a token whose call failed before placing anything binds nothing).
 func judgeTokens(entries []Entry) []Finding {
 	var out []Finding
 	type key struct{ ak, token string }
@@ -304,7 +306,9 @@ func judgeTokens(entries []Entry) []Finding {
 		k := key{e.AccessKeyID, e.ClientToken}
 		f, ok := first[k]
 		if !ok {
-			first[k] = e
+			if e.OrderID != "" {
+				first[k] = e
+			}
 			continue
 		}
 		if !reported[k] && fingerprint(f) != fingerprint(e) {
