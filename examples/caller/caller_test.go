@@ -85,3 +85,24 @@ func TestFlawedCallersAreCaughtByTheirVerdict(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSweepCareful measures one whole sweep of the careful caller with the default thresholds
+// (docs/performance.md): every case of the matrix against a fresh fake, sequentially.
+func BenchmarkSweepCareful(b *testing.B) {
+	p := caller.Careful()
+	cfg := fake.SweepConfig{Options: []fake.Option{fake.WithCredentials(testAK, testSecret)}}
+	for b.Loop() {
+		results, err := fake.RunSweep(context.Background(), cfg, func(ctx context.Context, _ fake.SweepCase, s *fake.Server) error {
+			return p.Buy(ctx, s.Endpoint(), testAK, testSecret)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range results {
+			if !r.Passed() {
+				b.Fatalf("%s: %v", r.Name, r.Problems)
+			}
+		}
+		b.ReportMetric(float64(len(results)), "cases/op")
+	}
+}
