@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -132,4 +133,29 @@ func ExampleJudge() {
 	}
 	// Output:
 	// duplicate-order (error) requests 1,2: after fault reset, whose outcome it could not know, the caller ordered again with no ClientToken: order 212 is a second order
+}
+
+// ExampleServer_Verdicts: a caller repeats an order the catalogue says no retry can change.
+func ExampleServer_Verdicts() {
+	srv, err := fake.New()
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	srv.FailAlways(spec.CodeInvalidParameter)
+	for range 2 {
+		resp, err := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&ProductCode=rtc", "", nil)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+	}
+	for _, f := range srv.Verdicts() {
+		fmt.Println(f.Name, f.Severity, f.Seqs)
+	}
+	// Output:
+	// retried-non-retryable error [1 2]
 }
