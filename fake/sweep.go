@@ -253,7 +253,8 @@ func judgeCase(c SweepCase, s *Server, callerErr error, took time.Duration) Case
 // Sweep runs body once per sweep case as a subtest named after the case, each against a fresh
 // fake with the case's rules, and fails the subtests where the caller's result, the number of
 // orders or a verdict is wrong. body runs the code under test against s (s.Endpoint, s.URL) and
-// returns the error the code reported, nil for a successful purchase. A bad cfg fails t.
+// returns the error the code reported, nil for a successful purchase; it must not call t.Parallel
+// (the cases run one after the other, and Sweep returns their results). A bad cfg fails t.
 func Sweep(t *testing.T, cfg SweepConfig, body func(t *testing.T, s *Server) error) []CaseResult {
 	t.Helper()
 	cases, err := cfg.selectCases()
