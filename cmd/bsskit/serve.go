@@ -34,6 +34,8 @@ type serveConfig struct {
 	stateRepair         bool        // --state-repair
 	limits              fake.Limits // --max-*, --*-timeout
 	memoryLimitMiB      int         // --memory-limit-mib
+
+	thresholds fake.Thresholds // --min-backoff, --max-retries, --hang-bound, --fail-gave-up (sweep.go)
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
@@ -74,6 +76,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.limits.WriteTimeout, "write-timeout", d.WriteTimeout, "time to write an answer (longer fault latencies lose their answer)")
 	fs.DurationVar(&c.limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 48, "soft memory limit of the Go runtime in MiB (runtime/debug.SetMemoryLimit): the garbage collector works harder near it instead of letting the heap double; 0: none; $GOMEMLIMIT, when set, wins")
+	thresholdFlags(fs, &c.thresholds) // sweep.go
 	if err := parseFlags(fs, args, serveHelp, w); err != nil {
 		return nil, err
 	}
@@ -128,6 +131,7 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits)}
+	opts = append(opts, fake.WithThresholds(c.thresholds)) // verdicts (sweep.go)
 	if c.adminToken != "" {
 		opts = append(opts, fake.WithAdminToken(c.adminToken))
 	}

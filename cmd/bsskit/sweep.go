@@ -68,11 +68,7 @@ func parseSweepFlags(args []string, w io.Writer) (*sweepFlags, error) {
 	fs.StringVar(&f.report, "report", "text", "report format: text, json or junit")
 	fs.StringVar(&f.out, "out", "", "write the report to this file instead of standard output")
 	fs.DurationVar(&f.timeout, "timeout", time.Minute, "how long one run of COMMAND may take")
-	d := fake.DefaultThresholds()
-	fs.DurationVar(&f.cfg.Thresholds.MinBackoff, "min-backoff", d.MinBackoff, "no-backoff: least gap between a throttling or 5xx answer and its retry")
-	fs.IntVar(&f.cfg.Thresholds.MaxRetries, "max-retries", d.MaxRetries, "retry-storm: most retries of one request in a row")
-	fs.DurationVar(&f.cfg.Thresholds.HangBound, "hang-bound", d.HangBound, "no-timeout: how long a caller may hold a hung request (also the fake's hang limit)")
-	fs.BoolVar(&f.cfg.Thresholds.FailGaveUp, "fail-gave-up", false, "make gave-up-on-retryable a failing verdict")
+	thresholdFlags(fs, &f.cfg.Thresholds)
 	fs.Var(expect, "expect", "override a case's expectation: NAME=success|failure|either:ORDERS (repeatable)")
 	if err := parseFlags(fs, args, sweepHelp, w); err != nil {
 		return nil, err
@@ -90,6 +86,15 @@ func parseSweepFlags(args []string, w io.Writer) (*sweepFlags, error) {
 		f.cfg.Expect = expect
 	}
 	return f, nil
+}
+
+// thresholdFlags adds the verdicts' thresholds to fs (bsskit sweep and bsskit serve).
+func thresholdFlags(fs *flag.FlagSet, th *fake.Thresholds) {
+	d := fake.DefaultThresholds()
+	fs.DurationVar(&th.MinBackoff, "min-backoff", d.MinBackoff, "verdict no-backoff: least gap between a throttling or 5xx answer and its retry")
+	fs.IntVar(&th.MaxRetries, "max-retries", d.MaxRetries, "verdict retry-storm: most retries of one request in a row")
+	fs.DurationVar(&th.HangBound, "hang-bound", d.HangBound, "verdict no-timeout: how long a caller may hold a hung request (bsskit sweep: also the fake's hang limit)")
+	fs.BoolVar(&th.FailGaveUp, "fail-gave-up", false, "make the verdict gave-up-on-retryable failing, not only reported")
 }
 
 // sweepCase is one case's line of the report.

@@ -158,7 +158,7 @@ func TestServePrintsVerdictsAtShutdown(t *testing.T) {
 	pr, pw := io.Pipe()
 	codeCh := make(chan int, 1)
 	go func() {
-		codeCh <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, pw, io.Discard)
+		codeCh <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--max-retries", "3"}, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -173,6 +173,16 @@ func TestServePrintsVerdictsAtShutdown(t *testing.T) {
 		}
 		rest <- b.String()
 	}()
+	resp, err := http.Get(url + "/__admin/verdicts")
+	require.NoError(t, err)
+	var th struct {
+		Thresholds struct {
+			MaxRetries int `json:"maxRetries"`
+		} `json:"thresholds"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&th))
+	resp.Body.Close()
+	assert.Equal(t, 3, th.Thresholds.MaxRetries, "--max-retries reaches the server")
 	bad := url + "/?Action=CreateInstance&Version=2017-12-14&Format=JSON&ProductCode=nosuchproduct&SubscriptionType=PayAsYouGo"
 	for range 2 {
 		resp, err := http.Post(bad, "", nil)
