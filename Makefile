@@ -73,6 +73,8 @@ bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bar
 	$(GO) build -o .tools/bench/benchload ./cmd/benchload
 	.tools/bench/benchload -bsskit .tools/bench/bsskit -prism $(PRISM) -wiremock-jar $(WIREMOCK_JAR) \
 	  -spec spec/bssopenapi.yaml $(BENCHLOAD_FLAGS)
+	@echo "== the mix: 1 CreateInstance to 10 QueryAvailableInstances, bsskit vs the bare server =="
+	.tools/bench/benchload -bsskit .tools/bench/bsskit -targets bsskit,bare -queries 10 -million 0 $(BENCHLOAD_FLAGS)
 
 .PHONY: mutants contract
 

@@ -24,7 +24,7 @@ func BenchmarkCheckFake(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := contract.Check(ctx, contract.Target{URL: srv.URL(), Credentials: cred}, contract.Options{Seed: 1})
+		rep, err := contract.Check(ctx, contract.Target{URL: srv.URL(), Credentials: cred}, contract.WithSeed(1))
 		b.StopTimer()
 		srv.Close()
 		if err != nil {

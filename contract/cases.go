@@ -260,6 +260,8 @@ func (r *runner) plan() []*caseDef {
 	cases = append(cases, r.authCases()...)
 	cases = append(cases, r.businessCases()...)
 	cases = append(cases, r.orderCases()...)
+	cases = append(cases, r.siteCases()...) // cases_site.go
+	cases = append(cases, r.readCases()...) // cases_read.go: after the orders, so there is something to read
 	cases = append(cases, r.generatedCases()...)
 	return cases
 }

@@ -44,7 +44,7 @@ type runner struct {
 	ctx       context.Context
 	target    Target
 	base      *url.URL
-	opts      Options
+	opts      config
 	client    *http.Client
 	validator *spec.Validator
 	report    *Report
@@ -56,18 +56,30 @@ type runner struct {
 	limited       bool
 	products      []Product
 	notApplicable *catalogProduct // a product marked not applicable, from the catalogue
+	verifyUnknown bool            // whether the target verifies signatures cannot be known: the auth cases do not apply
+	adminRefused  int             // the status (401, 403) of the first refused admin request; 0 if none
 
 	requestIDs map[string]string // RequestId -> first case
 	ledger     map[string]int    // OrderId (or a stand-in) -> index in report.Ledger
 	provoked   map[spec.Code][]string
 	seen       map[spec.Code]int
 	stopped    error
+	pending    []pendingOrder // requests whose answer was lost, to resolve (ledger.go)
 }
 
 // Check runs the suite against target and returns the report. The error is non-nil only when the
 // run could not start (see [ErrUsage]) or the context ended; an endpoint that does not conform is
 // a report with findings ([Report.OK] false), not an error.
-func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
+func Check(ctx context.Context, target Target, opts ...Option) (*Report, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return check(ctx, target, cfg)
+}
+
+// check is [Check] with the options resolved.
+func check(ctx context.Context, target Target, opts config) (*Report, error) {
 	r, err := newRunner(ctx, target, opts)
 	if err != nil {
 		return nil, err
@@ -80,6 +92,7 @@ func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
 		}
 		r.runCase(c)
 	}
+	r.resolve()
 	r.finish()
 	r.report.Duration = time.Since(start)
 	if err := ctx.Err(); err != nil {
@@ -88,7 +101,7 @@ func Check(ctx context.Context, target Target, opts Options) (*Report, error) {
 	return r.report, nil
 }
 
-func newRunner(ctx context.Context, target Target, opts Options) (*runner, error) {
+func newRunner(ctx context.Context, target Target, opts config) (*runner, error) {
 	base, err := parseBase(target.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
@@ -100,9 +113,6 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		return nil, fmt.Errorf("%w: signature %q: want v1 or v3", ErrUsage, target.Signature)
 	}
 	limit, explicit := opts.Orders.Limit()
-	if explicit && limit < 0 {
-		return nil, fmt.Errorf("%w: MaxOrders(%d) is negative", ErrUsage, limit)
-	}
 	client := target.Client
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -130,7 +140,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	// Orders.
 	switch {
 	case explicit && limit == 0:
-		rep.OrdersReason = "the order budget is 0 (MaxOrders(0), --max-orders 0): only requests that are rejected before an order can exist are sent"
+		rep.OrdersReason = "the order budget is 0 (WithMaxOrders(0), --max-orders 0): only requests that are rejected before an order can exist are sent"
 	case rep.Loopback:
 		r.ordersAllowed = true
 		rep.OrdersReason = "the endpoint is loopback (a fake): orders are allowed"
@@ -140,7 +150,7 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 	case !explicit:
 		rep.OrdersReason = "the endpoint is not loopback and no order budget was given: only requests that are rejected before an order can exist are sent"
 	case len(opts.Products) == 0:
-		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (Products, --product CODE)", ErrUsage)
+		return nil, fmt.Errorf("%w: orders against a non-loopback endpoint need the products to order (WithProducts, --product CODE)", ErrUsage)
 	default:
 		r.ordersAllowed = true
 		rep.OrdersReason = fmt.Sprintf("an explicit order budget: at most %d", limit)
@@ -167,6 +177,10 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		if health != nil && health.VerifiesSignatures != nil {
 			rep.Verifies = *health.VerifiesSignatures
 			rep.VerifiesReason = fmt.Sprintf("GET /__admin/health says verifiesSignatures=%v", rep.Verifies)
+		} else if why := r.adminRefusal(); why != "" {
+			// A fake that refused to say: expecting either would give false failures.
+			r.verifyUnknown = true
+			rep.Verifies, rep.VerifiesReason = false, "unknown: "+why+"; or set --verify-signatures"
 		} else {
 			rep.Verifies, rep.VerifiesReason = true, "the endpoint has no /__admin/health: assumed to verify signatures, as the real gateway does"
 		}
@@ -191,12 +205,22 @@ func newRunner(ctx context.Context, target Target, opts Options) (*runner, error
 		if len(r.products) == 0 {
 			r.ordersAllowed = false
 			rep.OrdersAllowed = false
-			if len(opts.Products) == 0 {
-				rep.OrdersReason += "; but no product to order is known: no Products (--product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
+			if why := r.adminRefusal(); len(opts.Products) == 0 && why != "" {
+				rep.OrdersReason += "; but no product to order is known: the catalogue could not be read: " + why
+			} else if len(opts.Products) == 0 {
+				rep.OrdersReason += "; but no product to order is known: no products (WithProducts, --product) were given and the endpoint has no usable GET /__admin/catalog, and the suite has no built-in catalogue"
 			} else {
 				rep.OrdersReason += "; but no product to order is known"
 			}
 		}
+	}
+	if health != nil {
+		if w := r.faultsWarning(); w != "" {
+			rep.Warnings = append(rep.Warnings, w)
+		}
+	}
+	if why := r.adminRefusal(); why != "" {
+		rep.Warnings = append(rep.Warnings, why+": the run could not learn the fake's catalogue or whether it verifies signatures, so those cases are not applicable")
 	}
 	return r, nil
 }
@@ -214,6 +238,24 @@ func (r *runner) health() *healthAnswer {
 	return &h
 }
 
+// faultsWarning asks a fake for its fault rules (GET /__admin/faults) and says, when it has any,
+// that they may cause the run's failures; "" when it has none or does not say.
+func (r *runner) faultsWarning() string {
+	var f struct {
+		Rules []struct {
+			ID string `json:"id"`
+		} `json:"rules"`
+	}
+	if !r.admin("faults", &f) || len(f.Rules) == 0 {
+		return ""
+	}
+	ids := make([]string, len(f.Rules))
+	for i, rule := range f.Rules {
+		ids[i] = orDash(rule.ID)
+	}
+	return fmt.Sprintf("the target fake has %d active fault rule(s) (%s): failures may be the rules' doing, not the fake's; list them with GET /__admin/faults, remove them with POST /__admin/faults/reset", len(ids), strings.Join(ids, ", "))
+}
+
 // catalog returns a fake's catalogue (GET /__admin/catalog); ok is false when the endpoint has
 // none or it lists no product.
 func (r *runner) catalog() (*catalogAnswer, bool) {
@@ -224,7 +266,14 @@ func (r *runner) catalog() (*catalogAnswer, bool) {
 	return nil, false
 }
 
-// admin GETs /__admin/<name>; admin requests never place orders.
+// adminTokenHeader is the header a bsskit fake reads its admin token from (fake.AdminTokenHeader;
+// the suite does not import the fake it judges, so the name is repeated here and a test of the
+// contract against fake.WithAdminToken keeps the two equal).
+const adminTokenHeader = "X-Bsskit-Admin-Token"
+
+// admin GETs /__admin/<name> (with the admin token, if any) and decodes a 200 answer into out;
+// admin requests never place orders. A 401 or 403 is remembered: the endpoint has an admin API
+// that refused the suite, which the report says (see [runner.adminRefusal]).
 func (r *runner) admin(name string, out any) bool {
 	u := *r.base
 	u.Path = strings.TrimSuffix(u.Path, "/") + "/__admin/" + name
@@ -232,11 +281,20 @@ func (r *runner) admin(name string, out any) bool {
 	if err != nil {
 		return false
 	}
+	if r.opts.AdminToken != "" {
+		req.Header.Set(adminTokenHeader, r.opts.AdminToken)
+	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		return false
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		if r.adminRefused == 0 {
+			r.adminRefused = resp.StatusCode
+		}
+		return false
+	}
 	if resp.StatusCode != http.StatusOK {
 		return false
 	}
@@ -245,6 +303,17 @@ func (r *runner) admin(name string, out any) bool {
 		return false
 	}
 	return json.Unmarshal(b, out) == nil
+}
+
+// adminRefusal says why the admin API refused the suite, or "" when it did not.
+func (r *runner) adminRefusal() string {
+	if r.adminRefused == 0 {
+		return ""
+	}
+	if r.opts.AdminToken != "" {
+		return fmt.Sprintf("admin API present but refused (%d): the admin token given (--admin-token, WithAdminToken) is not the fake's", r.adminRefused)
+	}
+	return fmt.Sprintf("admin API present but refused (%d): pass --admin-token (or $BSSKIT_ADMIN_TOKEN; WithAdminToken in Go)", r.adminRefused)
 }
 
 // caseDef is a planned case.
@@ -277,6 +346,8 @@ func (r *runner) runCase(d *caseDef) {
 		res.Status, res.Reason = StatusNotApplicable, d.notApplicable
 	case d.orders > 0 && !r.ordersAllowed:
 		res.Status, res.Reason = StatusNotApplicable, "places orders, which are not allowed: "+r.report.OrdersReason
+	case d.needsVerify && r.verifyUnknown:
+		res.Status, res.Reason = StatusNotApplicable, "cannot tell whether the target verifies signatures: "+r.adminRefusal()
 	case d.needsVerify && !r.report.Verifies:
 		res.Status, res.Reason = StatusNotApplicable, "the target does not verify signatures ("+r.report.VerifiesReason+")"
 	case r.ctx.Err() != nil:
@@ -284,10 +355,15 @@ func (r *runner) runCase(d *caseDef) {
 	default:
 		c := &caseRun{r: r, def: d, res: &res}
 		d.run(c)
-		if errors.Is(r.stopped, errBudget) && len(res.Findings) == 0 && len(res.Exchanges) == 0 {
-			res.Status, res.Reason = StatusNotRun, "the run stopped: "+r.stopped.Error()
-		} else if len(res.Findings) > 0 {
+		if errors.Is(r.stopped, errBudget) {
+			// The run stopped in this case: it fails here, so that every report counts it.
+			c.finding(CheckBudget, -1, "the run stopped here: "+r.stopped.Error())
+		}
+		if len(res.Findings) > 0 {
 			res.Status = StatusFail
+			if res.Repro == "" {
+				res.Repro = r.reproduction(d.name)
+			}
 		} else {
 			res.Status = StatusPass
 		}
@@ -347,7 +423,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	if r.stopped != nil {
 		return res, false
 	}
-	safe := safeParams(rq.params)
+	safe := rq.isRead() || safeParams(rq.params) // cases_read.go: reads spend nothing
 	if rq.replayOf != nil {
 		safe = rq.replayOf.safe
 	}
@@ -390,7 +466,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(CheckTransport, idx, ex.Err)
 		if !safe {
 			// The request may have reached the endpoint: an order may exist that nobody saw.
-			r.record(fmt.Sprintf("unanswered:%s:%d", c.def.name, idx), c.ledgerEntry(rq, OrderOutcomeUnknown, "", "", "", !want.success))
+			c.unknown(rq, "no answer: "+ex.Err, !want.success)
 		}
 		return res, false
 	}
@@ -399,7 +475,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	ex.Response = ExchangeResponse{Status: resp.StatusCode, Header: resp.Header.Clone(), Body: redactText(string(body), r.target.Credentials), rawBody: body}
 	c.res.Exchanges = append(c.res.Exchanges, ex)
 	if rerr != nil {
-		c.finding(CheckTransport, idx, "reading the body: "+rerr.Error())
+		c.finding(CheckTransport, idx, "reading the body: "+redactText(rerr.Error(), r.target.Credentials))
 	}
 	a := decodeAnswer(body)
 	code := a.code()
@@ -411,20 +487,10 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(f.check, idx, f.msg)
 	}
 	// Ledger.
-	if resp.StatusCode == http.StatusOK && a.success() {
-		oid, iid, _ := a.data()
-		os, _ := oid.(string)
-		is, _ := iid.(string)
-		if os == "" && oid != nil {
-			os = fmt.Sprint(oid)
-		}
-		rid, _ := a.str("RequestId")
-		status, key := OrderPlaced, os
-		if os == "" {
-			// An accepted order without an OrderId still cost money: list it.
-			status, key = OrderPlacedWithoutID, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
-		}
-		r.record(key, c.ledgerEntry(rq, status, os, is, rid, !want.success))
+	if rerr == nil && resp.StatusCode == http.StatusOK && a.success() && !rq.isRead() {
+		r.placed(c.ledgerEntry(rq, OrderPlaced, "", "", "", !want.success), a)
+	} else if lost := lostAnswer(resp.StatusCode, rerr, a); !safe && !rq.isRead() && lost != "" {
+		c.unknown(rq, lost, !want.success)
 	}
 	// Expectation.
 	switch {
@@ -440,6 +506,26 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 		c.finding(CheckExpected, idx, fmt.Sprintf("expected %s, got HTTP %d %s: %s%s", want, resp.StatusCode, orNone(code), msgOf(a), extra))
 	}
 	return result{ex: &c.res.Exchanges[idx], ans: a, idx: idx, p: p}, true
+}
+
+// placed records the order of a decoded success a in the ledger: e with the answer's OrderId,
+// InstanceId and RequestId; it returns the ledger key.
+func (r *runner) placed(e LedgerEntry, a *answer) string {
+	oid, iid, _ := a.data()
+	os, _ := oid.(string)
+	is, _ := iid.(string)
+	if os == "" && oid != nil {
+		os = fmt.Sprint(oid)
+	}
+	rid, _ := a.str("RequestId")
+	e.OrderID, e.InstanceID, e.RequestID = os, is, rid
+	key := os
+	if os == "" {
+		// An accepted order without an OrderId still cost money: list it.
+		e.Status, key = OrderPlacedWithoutID, "request:"+rid+":"+fmt.Sprint(len(r.report.Ledger))
+	}
+	r.record(key, e)
+	return key
 }
 
 // ledgerEntry describes an order of rq as the ledger lists it.

@@ -23,7 +23,7 @@ const (
 	// CheckTransport: the request got an HTTP answer (no connection error, no timeout).
 	CheckTransport CheckName = "transport"
 	// CheckStatus: the HTTP status is the catalogue's documented status for the code answered
-	// (200 only with Code "Success" and Success true).
+	// (200 only with Code "Success" and Success true, or for a code of the body channel).
 	CheckStatus CheckName = "status"
 	// CheckCatalogue: the code answered is in the spec's error catalogue.
 	CheckCatalogue CheckName = "catalogue"
@@ -35,8 +35,9 @@ const (
 	// JSON and XML).
 	CheckSchema CheckName = "schema"
 	// CheckTypedDecode: the body decodes into the generated type of its answer (encoding/json or
-	// encoding/xml into generated.CreateInstanceResponse for HTTP 200, generated.ErrorResponse
-	// otherwise), as a client built from the spec would decode it.
+	// encoding/xml into generated.CreateInstanceResponse for an HTTP 200 success,
+	// generated.BusinessErrorResponse for an HTTP 200 error, generated.ErrorResponse otherwise), as a
+	// client built from the spec would decode it.
 	CheckTypedDecode CheckName = "typed-decode"
 	// CheckXMLRoot: an XML answer's root element is <CreateInstanceResponse> for HTTP 200 and
 	// <Error> otherwise.
@@ -72,9 +73,9 @@ type CheckInfo struct {
 
 // Checks returns every check with its documentation, in report order.
 func Checks() []CheckInfo {
-	return []CheckInfo{
+	return append([]CheckInfo{
 		{CheckTransport, "the request got an HTTP answer"},
-		{CheckStatus, "the HTTP status is the catalogue's documented status for the code answered; 200 only for Success"},
+		{CheckStatus, "the HTTP status is the catalogue's documented status for the code answered; 200 only for Success or a body-channel code"},
 		{CheckCatalogue, "the code answered is in the spec's error catalogue"},
 		{CheckContentType, "Content-Type is exactly application/json;charset=utf-8 or text/xml;charset=utf-8, as negotiated"},
 		{CheckSchema, "the response conforms to the spec (kin-openapi ValidateResponse, JSON and XML)"},
@@ -89,7 +90,10 @@ func Checks() []CheckInfo {
 		{CheckExpected, "the request got the answer the spec documents for it (error code and status, or success)"},
 		{CheckIdempotency, "same ClientToken: same OrderId and InstanceId; new token: new order"},
 		{CheckBudget, "the run stopped before a request could exceed the order budget"},
-	}
+		{CheckReadPaging, "QueryAvailableInstances pages: none longer than PageSize, TotalCount the same on every page, no instance twice, pages add up to TotalCount"},
+		{CheckReadFilter, "every instance QueryAvailableInstances lists matches the filter sent; InstanceIDs lists only those"},
+		{CheckReadAfterCreate, "on loopback fakes: a new instance is listed with the ordered fields, goes Creating to Normal, and GetOrderDetail returns its order"},
+	}, siteChecks()...)
 }
 
 // answer is a decoded response body.
@@ -192,7 +196,7 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	}
 	// Schema.
 	if r.validator != nil {
-		vr, err := http.NewRequest(p.method, "http://contract.invalid/", nil)
+		vr, err := http.NewRequest(p.method, "http://contract.invalid/"+readQuery(p.action), nil) // cases_read.go
 		if err == nil {
 			if p.method != http.MethodPost && p.method != http.MethodGet {
 				vr.Method = http.MethodPost
@@ -205,14 +209,14 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	code := a.code()
 	// XML root.
 	if a.err == nil {
-		if err := typedDecode(ex.Response.Status, a.format, ex.Response.rawBody); err != nil {
+		if err := typedDecode(ex.Response.Status, bodyError(ex.Response.Status, a), a.format, ex.Response.rawBody, p.action); err != nil {
 			add(CheckTypedDecode, "%v", err)
 		}
 	}
 	if a.format == spec.FormatXML && a.err == nil {
 		wantRoot := "Error"
 		if ex.Response.Status == http.StatusOK {
-			wantRoot = "CreateInstanceResponse"
+			wantRoot = successRoot(p.action) // cases_read.go
 		}
 		if a.root != wantRoot {
 			add(CheckXMLRoot, "XML root is <%s>, want <%s>", a.root, wantRoot)
@@ -223,10 +227,18 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 	case a.err != nil:
 	case ex.Response.Status == http.StatusOK:
 		if !a.success() || code != "Success" {
-			if def, ok := spec.Lookup(spec.Code(code)); ok {
+			def, ok := spec.Lookup(spec.Code(code))
+			switch {
+			case ok && def.Channel == spec.ChannelBody && !a.success():
+				// A body-channel error: HTTP 200 is its documented status (body-error judges
+				// Success and Message).
+				if msg, isStr := a.str("Message"); isStr && msg != "" && !messageMatches(def.Message, msg) {
+					add(CheckMessage, "Message %q does not match the template %q of %s", msg, def.Message, code)
+				}
+			case ok:
 				add(CheckStatus, "HTTP 200 with Success=%v and Code %q; the catalogue documents %s with HTTP %d", a.success(), code, code, def.HTTPStatus)
-			} else {
-				add(CheckStatus, "HTTP 200 with Success=%v and Code %q; want Success=true and Code \"Success\"", a.success(), code)
+			default:
+				add(CheckStatus, "HTTP 200 with Success=%v and Code %q; want Success=true and Code \"Success\", or a body-channel code of the catalogue", a.success(), code)
 			}
 		}
 	default:
@@ -287,8 +299,8 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 			}
 		}
 	}
-	// Success implies Data.
-	if a.err == nil && a.success() {
+	// Success implies Data (CreateInstance's; the reads' are checked by their cases).
+	if a.err == nil && a.success() && !isReadAction(p.action) {
 		oid, iid, ok := a.data()
 		switch {
 		case !ok:
@@ -302,6 +314,7 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 			}
 		}
 	}
+	out = append(out, callerChecks(ex.Response.Status, p, a)...)
 	return out
 }
 
@@ -362,12 +375,17 @@ func oneLine(s string) string {
 }
 
 // typedDecode decodes body, an answer with HTTP status in format, into the generated type the spec
-// gives it: [generated.CreateInstanceResponse] for 200, [generated.ErrorResponse] otherwise.
-func typedDecode(status int, format spec.Format, body []byte) error {
+// gives it: for a 200 success the operation's success type ([generated.CreateInstanceResponse] for
+// CreateInstance), [generated.BusinessErrorResponse] for a 200 error (businessError),
+// [generated.ErrorResponse] otherwise.
+func typedDecode(status int, businessError bool, format spec.Format, body []byte, action string) error {
 	var v any = &generated.ErrorResponse{}
 	name := "generated.ErrorResponse"
-	if status == http.StatusOK {
-		v, name = &generated.CreateInstanceResponse{}, "generated.CreateInstanceResponse"
+	switch {
+	case status == http.StatusOK && businessError:
+		v, name = &generated.BusinessErrorResponse{}, "generated.BusinessErrorResponse"
+	case status == http.StatusOK:
+		v, name = successType(action) // cases_read.go
 	}
 	var err error
 	if format == spec.FormatXML {

@@ -41,23 +41,27 @@ func (d *Drift) OK() bool { return len(d.Differences) == 0 }
 // reports every case whose answers differ in status, code, message template or shape. Typical use:
 // a is staging, b the fake, and the differences are where the fake no longer matches the service.
 // When either endpoint may not receive orders (a non-loopback endpoint without an explicit budget),
-// neither does (the budget becomes [MaxOrders](0)), so that both run the same cases.
-func Compare(ctx context.Context, a, b Target, opts Options) (*Drift, error) {
-	ra, err := Check(ctx, a, opts)
+// neither does (the budget becomes [WithMaxOrders](0)), so that both run the same cases.
+func Compare(ctx context.Context, a, b Target, options ...Option) (*Drift, error) {
+	opts, err := newConfig(options)
+	if err != nil {
+		return nil, err
+	}
+	ra, err := check(ctx, a, opts)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", a.URL, err)
 	}
 	if !ra.OrdersAllowed {
-		opts.Orders = MaxOrders(0)
+		opts.Orders = orderBudget{max: 0, set: true}
 	}
-	rb, err := Check(ctx, b, opts)
+	rb, err := check(ctx, b, opts)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", b.URL, err)
 	}
 	if ra.OrdersAllowed && !rb.OrdersAllowed {
 		// Only one may receive orders: run A again without, so both run the same cases.
-		opts.Orders = MaxOrders(0)
-		if ra, err = Check(ctx, a, opts); err != nil {
+		opts.Orders = orderBudget{max: 0, set: true}
+		if ra, err = check(ctx, a, opts); err != nil {
 			return nil, fmt.Errorf("contract: %s: %w", a.URL, err)
 		}
 	}

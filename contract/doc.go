@@ -5,7 +5,7 @@
 // idempotency, and property-based requests generated from the spec.
 //
 //	target := contract.Target{URL: srv.URL(), Client: srv.Client()}
-//	report, err := contract.Check(ctx, target, contract.Options{Seed: 1})
+//	report, err := contract.Check(ctx, target, contract.WithSeed(1))
 //	if err == nil && !report.OK() {
 //		report.WriteText(os.Stderr) // findings grouped by check, with the redacted exchanges
 //	}
@@ -24,30 +24,45 @@
 //
 // # Configuration
 //
-// A run is configured by one [Options] struct, not by functional options as
-// [github.com/bsskit/bsskit/fake.NewServer] is, and on purpose: the fake's options build a
-// long-lived server whose unexported state they initialise, whereas a run's options are plain data
-// used more than once and as a whole. [Compare] runs the same Options against two endpoints
-// (overriding only the order budget), internal/mutants runs them against every mutant, and
-// cmd/bsskit turns its flags into exactly this struct, like fake-gcs-server's thin main. A value
-// that can be copied, edited and printed serves that better than a list of closures. Each setting
-// still has one way to be set, and the zero value of every field is the safe default.
+// A run is configured with functional options, the style of [github.com/bsskit/bsskit/fake.NewServer]:
+// [Check], [Run] and [Compare] take ...[Option], one With function per setting ([WithSeed],
+// [WithMaxOrders], [WithProducts], [WithAdminToken], [WithGenerated], [WithRun], ...). One style
+// across the project's two public packages, so a user who knows one knows the other, and the
+// zero-configuration call stays one line: contract.Run(t, target). Each setting has one way to be
+// set and no sentinel values (WithGenerated(0) runs no generated case; a negative count is a usage
+// error), and without options every setting takes its safe default. cmd/bsskit turns its flags into
+// exactly these options, like fake-gcs-server's thin main.
+//
+// # Reads
+//
+// QueryAvailableInstances and GetOrderDetail spend nothing, so their cases run in full against any
+// endpoint, staging and production included: the negative cases their spec entries imply, the
+// schema of every answer, paging (no page longer than PageSize, one TotalCount, no instance twice)
+// and filters (every instance listed matches; InstanceIDs lists only those). On a loopback fake with
+// the admin API, read/after-create orders once and follows the instance from Creating to Normal
+// (POST /__admin/clock/advance) and reads its order ([CheckReadPaging], [CheckReadFilter],
+// [CheckReadAfterCreate]).
 //
 // # Money
 //
 // CreateInstance places an automatically paid order. One setting governs that: the order budget
-// [Options.Orders]. Every request that could place an order counts against it, the run stops before
-// exceeding it, and every order the run saw created (or may have caused: an order-capable request
-// without an answer) is in [Report.Ledger], with its [OrderStatus]. The zero budget is safe: against
+// [WithMaxOrders]. Every request that could place an order counts against it, the run stops before
+// exceeding it, and every order the run saw created is in [Report.Ledger], with its [OrderStatus].
+// So is every order-capable request whose answer was lost (no answer, a body cut short or
+// undecodable, a server error): each carries a ClientToken, and at the end of the run the suite
+// repeats it with that token, which the API answers with the first request's result without placing
+// a second order; the entry then names the order ([OrderPlaced]), says there was none
+// ([OrderNotPlaced]) or stays [OrderOutcomeUnknown] with what was tried. [Report.LedgerCounts]
+// gives the totals the text report starts with. The default budget is safe: against
 // an endpoint that is not loopback (the host is resolved; a name that resolves to any non-loopback
 // address counts as remote) it allows no order at all, and the suite sends only requests that are
 // rejected before an order can exist: every such request names a product that does not exist
 // ([NoSuchProduct]) or no valid product at all, and the sender refuses anything else. Against
-// loopback (a fake) it allows orders without a limit. [MaxOrders](n) is an explicit budget:
-// MaxOrders(0) sends no order even to a fake; MaxOrders(n) with n > 0 and explicit [Options.Products]
+// loopback (a fake) it allows orders without a limit. [WithMaxOrders](n) is an explicit budget:
+// WithMaxOrders(0) sends no order even to a fake; WithMaxOrders(n) with n > 0 and explicit [WithProducts]
 // is the only way to order from a non-loopback endpoint.
 //
-// Valid orders use [Options.Products], else the products of the endpoint's GET /__admin/catalog.
+// Valid orders use [WithProducts], else the products of the endpoint's GET /__admin/catalog.
 // There is no built-in catalogue: an endpoint without that admin API (the real service) and
 // without Products gets no order-placing case; those cases are reported as not applicable with
 // that reason.

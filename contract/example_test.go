@@ -14,7 +14,7 @@ func ExampleCheck() {
 	_ = srv.Start()
 	defer srv.Close()
 
-	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.Options{Seed: 1})
+	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(1))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -33,13 +33,13 @@ func ExampleCheck() {
 }
 
 // An explicit order budget of zero: even a fake gets no order, and the order cases say why.
-func ExampleMaxOrders() {
+func ExampleWithMaxOrders() {
 	srv, _ := fake.New(fake.WithSeed(1))
 	_ = srv.Start()
 	defer srv.Close()
 
 	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()},
-		contract.Options{Seed: 1, Generated: -1, Orders: contract.MaxOrders(0)})
+		contract.WithSeed(1), contract.WithGenerated(0), contract.WithMaxOrders(0))
 	if err != nil {
 		fmt.Println(err)
 		return

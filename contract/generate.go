@@ -31,7 +31,7 @@ func (r *runner) generatedCases() []*caseDef {
 	var cases []*caseDef
 	width := len(strconv.Itoa(n))
 	for i := 0; i < n; i++ {
-		// Each case draws from its own stream, so selecting cases with Options.Run does not change
+		// Each case draws from its own stream, so selecting cases with WithRun does not change
 		// what a case sends.
 		valid := r.genValid(i)
 		name := fmt.Sprintf("generated/valid/%0*d", width, i)
@@ -73,11 +73,17 @@ func (r *runner) genValid(i int) genCase {
 		v.Set("Period", strconv.Itoa(p.catalog.PeriodMultiple*(1+g.intn(3))))
 	}
 	var notes []string
+	// Every order-capable request carries a ClientToken, so that an order whose answer is lost can
+	// be resolved by repeating the request (ledger.go); most get a random one, the rest the run's
+	// plain kind. Shrinking never drops or changes it (a changed token could place another order).
 	if g.intn(10) < 7 {
 		prefix := "bsskit-" + r.runID + "-"
 		v.Set("ClientToken", prefix+g.text(printable, 1, 64-len(prefix)))
-		notes = append(notes, "ClientToken")
+		notes = append(notes, "random ClientToken")
+	} else {
+		v.Set("ClientToken", fmt.Sprintf("bsskit-%s-g%d", r.runID, i))
 	}
+	protected["ClientToken"] = true
 	switch g.intn(3) {
 	case 1:
 		v.Set("RenewalStatus", "ManualRenewal")
@@ -220,8 +226,7 @@ func (r *runner) runGenerated(name string, gc genCase) func(c *caseRun) {
 		if smallest != gc.rq && last.ex != nil {
 			c.res.Exchanges = append(c.res.Exchanges, *last.ex)
 		}
-		c.res.Repro = fmt.Sprintf("seed=%d case=%s: bsskit contract --endpoint %s --seed %d --run '^%s$'  # shrunk request: %s",
-			r.opts.Seed, name, r.report.Endpoint, r.opts.Seed, name, last.ex.Curl)
+		c.res.Repro = fmt.Sprintf("seed=%d case=%s: %s  # shrunk request: %s", r.opts.Seed, name, r.reproduction(name), last.ex.Curl)
 	}
 }
 

@@ -26,74 +26,138 @@ const (
 	VerifyNo
 )
 
-// Options configure a run. The zero value runs every case that is safe for the target.
-type Options struct {
+// Option configures a run of [Check], [Run] or [Compare]. Without options a run uses every case
+// that is safe for the target: seed 0, the default order budget, the products of a fake's
+// catalogue, signature verification as the target reports it, 20 generated cases of each kind.
+type Option func(*config)
+
+// config is a run's resolved configuration: the options applied to the defaults. The runner reads
+// it as r.opts.
+type config struct {
 	// Seed drives every generated value (ClientToken suffixes, generated cases, their order).
-	// The same seed against the same endpoint sends the same cases.
 	Seed uint64
-	// Orders is the order budget: how many requests that could place an order the run may send.
-	// The zero value is safe: none against an endpoint that is not loopback, no limit against
-	// loopback (a fake). [MaxOrders] sets an explicit budget for either.
-	Orders OrderBudget
-	// Products are the products that valid orders use. Empty: the products of a fake's catalogue
-	// (GET /__admin/catalog). An endpoint without that admin API and without Products gets no
-	// order-placing case (they are reported as not applicable); there is no built-in catalogue.
-	// Orders against a non-loopback endpoint need Products.
+	// Orders is the order budget (see [WithMaxOrders]).
+	Orders orderBudget
+	// Products are the products that valid orders use (see [WithProducts]).
 	Products []Product
-	// Verification says whether to expect signature verification (default [VerifyAuto]).
+	// Verification says whether to expect signature verification.
 	Verification Verification
-	// Generated is the number of generated cases of each kind, valid and invalid (default 20;
-	// negative means none).
+	// Generated is the number of generated cases of each kind, valid and invalid.
 	Generated int
 	// Run, when set, selects the cases whose name it matches.
 	Run *regexp.Regexp
-	// Resolver resolves the target's host to decide whether it is loopback; nil means
-	// net.DefaultResolver. Tests inject one that maps a made-up name to a remote address.
+	// Resolver resolves the target's host to decide whether it is loopback.
 	Resolver func(ctx context.Context, host string) ([]netip.Addr, error)
-	// Now is the client clock used for signature timestamps; nil means time.Now.
+	// Now is the client clock used for signature timestamps.
 	Now func() time.Time
-	// RunID distinguishes this run's ClientTokens from earlier runs with the same seed (so an
-	// earlier run's token never replays an old order); empty means random.
+	// RunID distinguishes this run's ClientTokens from earlier runs with the same seed.
 	RunID string
+	// AdminToken is sent to a fake's admin API (see [WithAdminToken]).
+	AdminToken string
+
+	err error // the first usage error of an option
 }
 
-// OrderBudget limits the requests of a run that could place an order: every such request counts,
+// defaultGenerated is the number of generated cases of each kind without [WithGenerated].
+const defaultGenerated = 20
+
+// newConfig applies opts to the defaults; the error is the first usage error (see [ErrUsage]).
+func newConfig(opts []Option) (config, error) {
+	c := config{Generated: defaultGenerated}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c, c.err
+}
+
+func (c *config) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%w: "+format, append([]any{ErrUsage}, args...)...)
+	}
+}
+
+// WithSeed sets the seed that drives every generated value (ClientToken suffixes, generated cases,
+// their order): the same seed against the same endpoint sends the same cases. The default is 0.
+func WithSeed(seed uint64) Option { return func(c *config) { c.Seed = seed } }
+
+// WithMaxOrders sets an explicit order budget: at most n requests that could place an order,
+// whatever the endpoint. WithMaxOrders(0) sends none even to a fake; n > 0 against an endpoint that
+// is not loopback is how a run is allowed to spend money there (it then needs [WithProducts]). A
+// negative n is a usage error. Without it the budget is the default: no limit against a loopback
+// endpoint (a fake) and no order at all against any other.
+func WithMaxOrders(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithMaxOrders(%d) is negative", n)
+			return
+		}
+		c.Orders = orderBudget{max: n, set: true}
+	}
+}
+
+// WithProducts sets the products that valid orders use. Without it: the products of a fake's
+// catalogue (GET /__admin/catalog); an endpoint without that admin API gets no order-placing case
+// (they are reported as not applicable), as there is no built-in catalogue. Orders against a
+// non-loopback endpoint need products.
+func WithProducts(products ...Product) Option {
+	return func(c *config) { c.Products = append([]Product(nil), products...) }
+}
+
+// WithVerification says whether to expect signature verification (default [VerifyAuto]).
+func WithVerification(v Verification) Option { return func(c *config) { c.Verification = v } }
+
+// WithGenerated sets the number of generated cases of each kind, valid and invalid (default 20);
+// WithGenerated(0) runs none. A negative n is a usage error.
+func WithGenerated(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithGenerated(%d) is negative; WithGenerated(0) runs none", n)
+			return
+		}
+		c.Generated = n
+	}
+}
+
+// WithRun runs only the cases whose name re matches (as `go test -run` does for tests); nil runs
+// every case.
+func WithRun(re *regexp.Regexp) Option { return func(c *config) { c.Run = re } }
+
+// WithResolver sets how the target's host is resolved to decide whether it is loopback (default
+// net.DefaultResolver). Tests inject one that maps a made-up name to a remote address.
+func WithResolver(resolve func(ctx context.Context, host string) ([]netip.Addr, error)) Option {
+	return func(c *config) { c.Resolver = resolve }
+}
+
+// WithClock sets the client clock used for signature timestamps (default time.Now).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.Now = now } }
+
+// WithRunID sets the string that distinguishes this run's ClientTokens from earlier runs with the
+// same seed (so an earlier run's token never replays an old order); the default is random.
+func WithRunID(id string) Option { return func(c *config) { c.RunID = id } }
+
+// WithAdminToken sets the token sent to a fake's admin API (GET /__admin/health, catalog, faults):
+// a fake started with an admin token (fake.WithAdminToken, bsskit serve --admin-token) refuses
+// those requests without it, and the run then learns neither its catalogue nor whether it
+// verifies signatures. The token is sent only to /__admin/ paths.
+func WithAdminToken(token string) Option { return func(c *config) { c.AdminToken = token } }
+
+// orderBudget limits the requests of a run that could place an order: every such request counts,
 // and the run stops before one would exceed the budget. The zero value is the default budget: no
-// limit against a loopback endpoint and no order at all against any other. [MaxOrders] makes an
-// explicit one.
-type OrderBudget struct {
+// limit against a loopback endpoint and no order at all against any other. [WithMaxOrders] makes
+// an explicit one.
+type orderBudget struct {
 	max int
 	set bool
 }
 
-// MaxOrders returns a budget of at most n requests that could place an order, whatever the
-// endpoint: MaxOrders(0) sends none even to a fake; n > 0 against an endpoint that is not loopback
-// is how a run is allowed to spend money there (it then needs [Options.Products]). A negative n is
-// a usage error of [Check].
-func MaxOrders(n int) OrderBudget { return OrderBudget{max: n, set: true} }
-
 // Limit returns the explicit budget; ok is false for the default budget.
-func (b OrderBudget) Limit() (n int, ok bool) { return b.max, b.set }
+func (b orderBudget) Limit() (n int, ok bool) { return b.max, b.set }
 
-// String describes the budget: "default" or "at most N".
-func (b OrderBudget) String() string {
-	if !b.set {
-		return "default"
-	}
-	return fmt.Sprintf("at most %d", b.max)
-}
+func (o *config) generated() int { return o.Generated }
 
-func (o *Options) generated() int {
-	switch {
-	case o.Generated < 0:
-		return 0
-	case o.Generated == 0:
-		return 20
-	}
-	return o.Generated
-}
-
-func (o *Options) now() time.Time {
+func (o *config) now() time.Time {
 	if o.Now != nil {
 		return o.Now()
 	}

@@ -245,26 +245,43 @@ func TestProductsFromCatalog(t *testing.T) {
 	assert.Equal(t, "rtc", got.Get("ProductCode"))
 }
 
-// TestOrderBudget: the zero budget is the default; MaxOrders is explicit, zero included.
-func TestOrderBudget(t *testing.T) {
+// TestOptions: without options every setting takes its default (20 generated cases, the default
+// order budget); each option sets exactly its setting; WithMaxOrders(0) and WithGenerated(0) are
+// explicit, and negative counts are usage errors.
+func TestOptions(t *testing.T) {
 	t.Parallel()
+	re := regexp.MustCompile(`^x$`)
 	for _, tc := range []struct {
-		name     string
-		b        OrderBudget
-		n        int
-		explicit bool
-		str      string
+		name      string
+		opts      []Option
+		generated int
+		limit     int
+		explicit  bool
+		usage     bool
 	}{
-		{"zero value", OrderBudget{}, 0, false, "default"},
-		{"none", MaxOrders(0), 0, true, "at most 0"},
-		{"three", MaxOrders(3), 3, true, "at most 3"},
+		{name: "none", generated: 20},
+		{name: "no generated", opts: []Option{WithGenerated(0)}, generated: 0},
+		{name: "five generated", opts: []Option{WithGenerated(5)}, generated: 5},
+		{name: "budget zero", opts: []Option{WithMaxOrders(0)}, generated: 20, limit: 0, explicit: true},
+		{name: "budget three", opts: []Option{WithMaxOrders(3)}, generated: 20, limit: 3, explicit: true},
+		{name: "negative budget", opts: []Option{WithMaxOrders(-1)}, usage: true},
+		{name: "negative generated", opts: []Option{WithGenerated(-1)}, usage: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			n, ok := tc.b.Limit()
-			assert.Equal(t, tc.n, n)
+			c, err := newConfig(append(tc.opts, WithSeed(7), WithRun(re), WithAdminToken("tok")))
+			if tc.usage {
+				assert.ErrorIs(t, err, ErrUsage)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.generated, c.generated())
+			n, ok := c.Orders.Limit()
+			assert.Equal(t, tc.limit, n)
 			assert.Equal(t, tc.explicit, ok)
-			assert.Equal(t, tc.str, tc.b.String())
+			assert.Equal(t, uint64(7), c.Seed)
+			assert.Same(t, re, c.Run)
+			assert.Equal(t, "tok", c.AdminToken)
 		})
 	}
 }
@@ -309,25 +326,25 @@ func TestResponseChecks(t *testing.T) {
 		{"xml error conforms", spec.FormatXML, 400, xmlCT, rid1, xmlErr, nil},
 		{"json success conforms", spec.FormatJSON, 200, jsonCT, rid1, successJSON, nil},
 		{"xml success decodes", spec.FormatXML, 200, xmlCT, rid1, successXML, nil},
-		{"error without HostId (required by the spec)", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com",`, "", 1), []CheckName{CheckSchema}},
+		{"error without HostId (required by the spec)", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com",`, "", 1), []CheckName{CheckErrorHostID, CheckSchema}},
 		{"error without RequestId", spec.FormatJSON, 400, jsonCT, "-", strings.Replace(jsonErr, `"RequestId":"`+rid1+`",`, "", 1),
 			[]CheckName{CheckErrorShape, CheckRequestID, CheckSchema}}, // a missing field still decodes
 		{"HostId a number", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"HostId":"business.aliyuncs.com"`, `"HostId":0`, 1),
-			[]CheckName{CheckErrorShape, CheckSchema, CheckTypedDecode}},
+			[]CheckName{CheckErrorHostID, CheckErrorShape, CheckSchema, CheckTypedDecode}},
 		{"xml with application/xml", spec.FormatXML, 400, "application/xml;charset=utf-8", rid1, xmlErr, []CheckName{CheckContentType, CheckSchema}},
 		{"xml without charset", spec.FormatXML, 400, "text/xml", rid1, xmlErr, []CheckName{CheckContentType}},
 		{"json answer to an xml request", spec.FormatXML, 400, jsonCT, rid1, jsonErr, []CheckName{CheckContentType}},
 		{"not json", spec.FormatJSON, 400, jsonCT, rid1, `Internal Server Error`, []CheckName{CheckSchema}},
 		{"OrderId a number", spec.FormatJSON, 200, jsonCT, rid1, strings.Replace(successJSON, `"209990012345678"`, `209990012345678`, 1),
-			[]CheckName{CheckSchema, CheckSuccessData, CheckTypedDecode}},
+			[]CheckName{CheckSchema, CheckSuccessData, CheckSuccessShape, CheckTypedDecode}},
 		{"Success a string", spec.FormatJSON, 200, jsonCT, rid1, strings.Replace(successJSON, `"Success":true`, `"Success":"true"`, 1),
-			[]CheckName{CheckSchema, CheckTypedDecode}},
+			[]CheckName{CheckSchema, CheckSuccessShape, CheckTypedDecode}},
 		{"xml Success not a boolean", spec.FormatXML, 200, xmlCT, rid1, strings.Replace(successXML, `<Success>true</Success>`, `<Success>yes</Success>`, 1),
-			[]CheckName{CheckSchema, CheckStatus, CheckTypedDecode}},
+			[]CheckName{CheckSchema, CheckStatus, CheckSuccessShape, CheckTypedDecode}},
 		{"xml success root", spec.FormatXML, 200, xmlCT, rid1, strings.ReplaceAll(successXML, "CreateInstanceResponse>", "Response>"), []CheckName{CheckSchema, CheckXMLRoot}},
 		{"success without Data", spec.FormatJSON, 200, jsonCT, rid1, strings.Replace(successJSON, `,"Data":{"OrderId":"209990012345678","InstanceId":"rtc-abc"}`, "", 1),
-			[]CheckName{CheckSuccessData}},
-		{"error as 200", spec.FormatJSON, 200, jsonCT, rid1, jsonErr, []CheckName{CheckSchema, CheckStatus}},
+			[]CheckName{CheckSchema, CheckSuccessData, CheckSuccessShape}}, // the schema requires Data too
+		{"error as 200", spec.FormatJSON, 200, jsonCT, rid1, jsonErr, []CheckName{CheckBodyError, CheckSchema, CheckStatus}},
 		{"documented 400 as 404", spec.FormatJSON, 404, jsonCT, rid1, jsonErr, []CheckName{CheckStatus}},
 		{"uncatalogued code", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"Code":"MissingParameter"`, `"Code":"BsskitNoSuchCode"`, 1), []CheckName{CheckCatalogue}},
 		{"message off template", spec.FormatJSON, 400, jsonCT, rid1, strings.Replace(jsonErr, `"Message":"`, `"Message":"Oops: `, 1), []CheckName{CheckMessage}},
@@ -395,7 +412,7 @@ func TestTypedDecode(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := typedDecode(tc.status, tc.format, []byte(tc.body))
+			err := typedDecode(tc.status, false, tc.format, []byte(tc.body), spec.Action)
 			if tc.ok {
 				assert.NoError(t, err)
 			} else {
@@ -415,6 +432,7 @@ func FuzzResponseChecks(f *testing.F) {
 	f.Add(400, spec.FormatXML.ContentType(), `<Error><Code>`)
 	f.Add(503, "text/html", `<html><body>busy</body></html>`)
 	f.Add(200, "", `{"Success":true,"Data":{"OrderId":1e400}}`)
+	f.Add(200, spec.FormatJSON.ContentType(), `{"RequestId":"x","HostId":"business.aliyuncs.com","Code":"PAY.INSUFFICIENT_BALANCE","Message":"","Recommend":"r","Success":false}`)
 	v, err := sharedValidator()
 	if err != nil {
 		f.Fatal(err)
@@ -429,7 +447,7 @@ func FuzzResponseChecks(f *testing.F) {
 		a := decodeAnswer([]byte(body))
 		p := &prepared{method: http.MethodPost, format: a.format}
 		got := checkNames(r.responseChecks(ex, p, a, "fuzz"))
-		if a.err == nil && typedDecode(status, a.format, []byte(body)) != nil && !slices.Contains(got, CheckTypedDecode) {
+		if a.err == nil && typedDecode(status, bodyError(status, a), a.format, []byte(body), spec.Action) != nil && !slices.Contains(got, CheckTypedDecode) {
 			t.Errorf("body %q does not decode into its type, yet no %s finding: %v", body, CheckTypedDecode, got)
 		}
 		_ = shape(ex)
@@ -454,7 +472,7 @@ func TestBusinessCasesFromCatalogue(t *testing.T) {
 	}))
 	defer srv.Close()
 	rep, err := Check(context.Background(), Target{URL: srv.URL, Credentials: Credentials{AccessKeyID: "k", AccessKeySecret: "s"}},
-		Options{Seed: 1, RunID: "test", Generated: -1, Run: regexp.MustCompile(`^business/`)})
+		WithSeed(1), WithRunID("test"), WithGenerated(0), WithRun(regexp.MustCompile(`^business/`)))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"sas"}, rep.Products)
 	sent := map[string]url.Values{}

@@ -37,18 +37,23 @@ type Report struct {
 	// OrdersAllowed says whether order-placing requests were allowed, and OrdersReason why.
 	OrdersAllowed bool   `json:"ordersAllowed"`
 	OrdersReason  string `json:"ordersReason"`
-	// MaxOrders is the explicit order budget ([MaxOrders]); nil for the default budget.
+	// MaxOrders is the explicit order budget ([WithMaxOrders]); nil for the default budget.
 	MaxOrders *int `json:"maxOrders,omitempty"`
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
 	Verifies       bool   `json:"verifiesSignatures"`
 	VerifiesReason string `json:"verifiesReason"`
+	// Warnings are what the person reading the report should know before its results: an admin
+	// API that refused the suite, fault rules active on the target fake.
+	Warnings []string `json:"warnings,omitempty"`
 	// Products are the product codes valid orders used.
 	Products []string `json:"products,omitempty"`
 	// Cases are the results, in run order.
 	Cases []CaseResult `json:"cases"`
 	// OrderRequests counts the requests sent that could have placed an order.
 	OrderRequests int `json:"orderRequests"`
-	// Ledger lists every order the run saw created (or replayed), in order.
+	// Ledger lists every order the run saw created (or replayed) and every request that may have
+	// placed one but lost its answer, with what repeating it returned, in order. See
+	// [Report.LedgerCounts].
 	Ledger []LedgerEntry `json:"ledger"`
 	// Stopped, when set, says why the run stopped early.
 	Stopped string `json:"stopped,omitempty"`
@@ -75,7 +80,8 @@ type CaseResult struct {
 	Findings []Finding `json:"findings,omitempty"`
 	// Exchanges are the requests sent and their answers, redacted.
 	Exchanges []Exchange `json:"exchanges,omitempty"`
-	// Repro is a one-line reproduction of a failed generated case (after shrinking).
+	// Repro is a one-line reproduction of a failed case: the bsskit contract command that runs it
+	// alone (--run '^name$' --seed N); for a generated case also the shrunk request as curl.
 	Repro string `json:"repro,omitempty"`
 }
 
@@ -138,9 +144,13 @@ const (
 	// OrderPlacedWithoutID: the endpoint answered success without an OrderId; the order exists
 	// (and may cost money) but cannot be named.
 	OrderPlacedWithoutID OrderStatus = "placed-without-order-id"
-	// OrderOutcomeUnknown: a request that could place an order got no answer (timeout, connection
-	// reset); an order may exist.
+	// OrderOutcomeUnknown: a request that could place an order lost its answer (no answer, a body
+	// cut short or undecodable, a server error) and repeating it with its ClientToken did not tell
+	// either; an order may exist.
 	OrderOutcomeUnknown OrderStatus = "outcome-unknown"
+	// OrderNotPlaced: a request whose answer was lost, repeated with its ClientToken, was rejected:
+	// neither placed an order.
+	OrderNotPlaced OrderStatus = "not-placed"
 )
 
 // LedgerEntry is an order the run saw, or may have caused.
@@ -159,6 +169,11 @@ type LedgerEntry struct {
 	// Unexpected is true when the request should have been rejected: the endpoint placed an
 	// order the suite did not ask for.
 	Unexpected bool `json:"unexpected,omitempty"`
+	// Lost says how the request's answer was lost ("" when it arrived).
+	Lost string `json:"lost,omitempty"`
+	// Resolution says what repeating the request with its ClientToken returned ("" when it was
+	// not needed).
+	Resolution string `json:"resolution,omitempty"`
 }
 
 // CodeCoverage is one row of the coverage table.

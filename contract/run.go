@@ -8,11 +8,14 @@ import (
 // Run runs [Check] against target and reports one subtest per case: a failed case fails its
 // subtest with its findings; a case that is not applicable or not run is skipped with its reason.
 // It fails the test if the run cannot start, and returns the report.
-func Run(t *testing.T, target Target, opts Options) *Report {
+func Run(t *testing.T, target Target, opts ...Option) *Report {
 	t.Helper()
-	rep, err := Check(t.Context(), target, opts)
+	rep, err := Check(t.Context(), target, opts...)
 	if err != nil {
 		t.Fatalf("contract: %v", err)
+	}
+	for _, w := range rep.Warnings {
+		t.Logf("contract: WARNING: %s", w)
 	}
 	for _, c := range rep.Cases {
 		c := c
@@ -41,6 +44,9 @@ func Run(t *testing.T, target Target, opts Options) *Report {
 	for _, l := range rep.Ledger {
 		if l.Unexpected {
 			t.Errorf("contract: unexpected order %s (%s) placed by case %s", l.OrderID, l.InstanceID, l.Case)
+		}
+		if l.Status == OrderOutcomeUnknown {
+			t.Errorf("contract: outcome unknown: case %s, product %s, ClientToken %s: %s; %s", l.Case, l.ProductCode, orDash(l.ClientToken), l.Lost, l.Resolution)
 		}
 	}
 	return rep

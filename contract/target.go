@@ -104,6 +104,8 @@ type request struct {
 	auth authMode
 	// replayOf, when set, resends exactly that prepared request.
 	replayOf *prepared
+	// host, when set, is the Host header (a site's real host name, cases_site.go); V3 signs it.
+	host string
 }
 
 type authMode int
@@ -127,6 +129,7 @@ type prepared struct {
 	format spec.Format // the format the answer must have
 	safe   bool        // the request cannot place an order
 	params url.Values  // the business parameters sent (for the ledger of a replay)
+	action string      // the Action sent ("" when none)
 }
 
 func (p *prepared) httpRequest(ctx context.Context) (*http.Request, error) {
@@ -145,6 +148,10 @@ func (p *prepared) httpRequest(ctx context.Context) (*http.Request, error) {
 		return nil, err
 	}
 	r.Header = p.header.Clone()
+	if h := r.Header.Get("Host"); h != "" {
+		r.Host = h // net/http sends r.Host, not a Host entry of the header
+		r.Header.Del("Host")
+	}
 	return r, nil
 }
 
@@ -212,6 +219,7 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 			return nil, err
 		}
 		hr.Header = header
+		hr.Host = rq.host
 		if rq.auth != authUnsigned {
 			if err := signing.SignV3(hr, body, cred, now, nonce); err != nil {
 				return nil, fmt.Errorf("contract: sign V3: %w", err)
@@ -297,7 +305,10 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 	if rq.format != "" {
 		all.Set("Format", rq.format)
 	}
-	return &prepared{method: method, url: u.String(), header: header, body: body, format: spec.ResponseFormat(all.Get("Format"), accept), params: cloneValues(rq.params)}, nil
+	if rq.host != "" {
+		header.Set("Host", rq.host)
+	}
+	return &prepared{method: method, url: u.String(), header: header, body: body, format: spec.ResponseFormat(all.Get("Format"), accept), params: cloneValues(rq.params), action: rq.action}, nil
 }
 
 func isSignatureParam(k string) bool {

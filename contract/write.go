@@ -20,13 +20,28 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // maxExchangesPerCheck bounds the exchanges the text report prints per check.
 const maxExchangesPerCheck = 5
 
-// WriteText writes the human report: the verdict, findings grouped by check with the redacted
-// request and response of each, cases not applicable or not run with their reasons, the coverage
-// table, the reproductions of failed generated cases and the order ledger.
-func (r *Report) WriteText(w io.Writer) error {
+// WriteText writes the human report: the verdict and the order count ("N orders placed, M
+// outcomes unknown") first, then warnings, the failed cases each with its findings and a one-line
+// reproduction, the findings grouped by check with the redacted request and response of each, the
+// cases not applicable or not run with their reasons, the coverage table and the order ledger. For
+// a run that passed, the coverage table and the ledger are shortened to their totals (orders whose
+// outcome is not plainly "placed" are still listed); [Report.WriteTextVerbose] writes them whole.
+func (r *Report) WriteText(w io.Writer) error { return r.writeText(w, false) }
+
+// WriteTextVerbose writes the report as [Report.WriteText] does, with the whole coverage table and
+// ledger whether the run passed or not (bsskit contract --verbose).
+func (r *Report) WriteTextVerbose(w io.Writer) error { return r.writeText(w, true) }
+
+func (r *Report) writeText(w io.Writer, verbose bool) error {
 	ew := &errWriter{w: w}
 	counts := r.Counts()
-	ew.printf("bsskit contract: %s (signature %s, seed %d)\n", r.Endpoint, r.Signature, r.Seed)
+	ok := r.OK()
+	ew.printf("bsskit contract: %s (signature %s, seed %d): %s\n", r.Endpoint, r.Signature, r.Seed, verdict(r))
+	placed, unknown := r.LedgerCounts()
+	ew.printf("%d orders placed, %d outcomes unknown\n", placed, unknown)
+	for _, w := range r.Warnings {
+		ew.printf("WARNING: %s\n", w)
+	}
 	ew.printf("  endpoint: %s\n", r.LoopbackReason)
 	ew.printf("  orders:   %s\n", r.OrdersReason)
 	ew.printf("  signatures: %s\n", r.VerifiesReason)
@@ -36,13 +51,29 @@ func (r *Report) WriteText(w io.Writer) error {
 	ew.printf("  cases: %d passed, %d failed, %d not applicable, %d not run (%s)\n",
 		counts[StatusPass], counts[StatusFail], counts[StatusNotApplicable], counts[StatusNotRun], r.Duration.Round(1e6))
 
-	// Findings grouped by check.
+	// Failed cases first, each with what failed and how to run it alone.
+	if n := counts[StatusFail]; n > 0 {
+		ew.printf("\n== failed: %d case(s) ==\n", n)
+		for _, c := range r.Cases {
+			if c.Status != StatusFail {
+				continue
+			}
+			ew.printf("- %s\n", c.Name)
+			for _, f := range c.Findings {
+				ew.printf("    %s: %s\n", f.Check, f.Message)
+			}
+			if c.Repro != "" {
+				ew.printf("    reproduce: %s\n", c.Repro)
+			}
+		}
+	}
+
+	// Findings grouped by check, with their exchanges.
 	byCheck := map[CheckName][]Finding{}
 	for _, f := range r.Findings() {
 		byCheck[f.Check] = append(byCheck[f.Check], f)
 	}
-	order := Checks()
-	for _, ci := range order {
+	for _, ci := range Checks() {
 		fs := byCheck[ci.Name]
 		if len(fs) == 0 {
 			continue
@@ -81,45 +112,61 @@ func (r *Report) WriteText(w io.Writer) error {
 			ew.printf("- %s: %s\n", c.Name, c.Reason)
 		}
 	}
-	var repros []string
-	for _, c := range r.Cases {
-		if c.Repro != "" {
-			repros = append(repros, c.Repro)
+	full := verbose || !ok
+	if full {
+		ew.printf("\n== coverage by error code ==\n")
+		tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "code\tHTTP\tlayer\tprovoked\tseen\n")
+		for _, c := range r.Coverage {
+			prov := "-"
+			if len(c.Provoked) > 0 {
+				prov = fmt.Sprintf("%d case(s)", len(c.Provoked))
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", c.Code, c.HTTPStatus, c.Layer, prov, c.Seen)
 		}
-	}
-	if len(repros) > 0 {
-		ew.printf("\n== reproductions of failed generated cases (shrunk) ==\n")
-		for _, s := range repros {
-			ew.printf("%s\n", s)
+		tw.Flush()
+	} else {
+		provoked, seen := 0, 0
+		for _, c := range r.Coverage {
+			if len(c.Provoked) > 0 {
+				provoked++
+			}
+			if c.Seen > 0 {
+				seen++
+			}
 		}
+		ew.printf("\n== coverage: %d of %d catalogued error codes provoked, %d seen (--verbose for the table) ==\n", provoked, len(r.Coverage), seen)
 	}
-	ew.printf("\n== coverage by error code ==\n")
-	tw := tabwriter.NewWriter(ew, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "code\tHTTP\tlayer\tprovoked\tseen\n")
-	for _, c := range r.Coverage {
-		prov := "-"
-		if len(c.Provoked) > 0 {
-			prov = fmt.Sprintf("%d case(s)", len(c.Provoked))
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%d\n", c.Code, c.HTTPStatus, c.Layer, prov, c.Seen)
-	}
-	tw.Flush()
-	ew.printf("\n== ledger: %d order(s) created, %d request(s) could have placed one", len(r.Ledger), r.OrderRequests)
+	ew.printf("\n== ledger: %d order(s) placed, %d outcome(s) unknown, %d request(s) could have placed one", placed, unknown, r.OrderRequests)
 	if r.MaxOrders != nil {
 		ew.printf(" (budget %d)", *r.MaxOrders)
 	}
 	ew.printf(" ==\n")
+	hidden := 0
 	for _, l := range r.Ledger {
+		if !full && l.Status == OrderPlaced && !l.Unexpected && l.Lost == "" {
+			hidden++
+			continue
+		}
 		flag := ""
 		if l.Unexpected {
 			flag = "  UNEXPECTED: the request should have been rejected"
 		}
 		ew.printf("- %s OrderId %s InstanceId %s product %s token %s case %s RequestId %s%s\n", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, orDash(l.ClientToken), l.Case, orDash(l.RequestID), flag)
+		if l.Lost != "" {
+			ew.printf("    answer lost: %s\n", l.Lost)
+		}
+		if l.Resolution != "" {
+			ew.printf("    resolution: %s\n", l.Resolution)
+		}
+	}
+	if hidden > 0 {
+		ew.printf("(%d placed order(s) not listed; --verbose or the JSON report lists them)\n", hidden)
 	}
 	if r.Stopped != "" {
 		ew.printf("\nSTOPPED: %s\n", r.Stopped)
 	}
-	if r.OK() {
+	if ok {
 		ew.printf("\nRESULT: conformant\n")
 	} else {
 		checks := r.FailedChecks()
@@ -130,6 +177,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf("\nRESULT: NOT conformant; failed checks: %s\n", strings.Join(names, ", "))
 	}
 	return ew.err
+}
+
+func verdict(r *Report) string {
+	if r.OK() {
+		return "conformant"
+	}
+	return "NOT conformant"
 }
 
 func writeExchange(ew *errWriter, ex *Exchange) {
@@ -280,26 +334,25 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		out.Tests++
 		s.Cases = append(s.Cases, jc)
 	}
+	placed, unknown := r.LedgerCounts()
 	run := junitSuite{Name: "contract.run", Properties: &junitProperties{Property: []junitProperty{
 		{"endpoint", r.Endpoint}, {"seed", fmt.Sprint(r.Seed)}, {"signature", string(r.Signature)},
 		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
-		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersCreated", fmt.Sprint(len(r.Ledger))},
+		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersPlaced", fmt.Sprint(placed)}, {"outcomesUnknown", fmt.Sprint(unknown)},
 	}}}
+	for _, w := range r.Warnings {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"warning", w})
+	}
 	for _, l := range r.Ledger {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s %s", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, l.Case)})
 	}
 	for _, c := range r.Coverage {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"coverage." + string(c.Code), fmt.Sprintf("provoked=%d seen=%d", len(c.Provoked), c.Seen)})
 	}
-	budget := junitCase{Name: "order-budget", Classname: "contract.run"}
 	if r.Stopped != "" {
-		budget.Failure = &junitFailure{Message: r.Stopped, Type: string(CheckBudget), Text: r.Stopped}
-		run.Failures++
-		out.Failures++
+		// The case the run stopped in is a failed testcase (order-budget).
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"stopped", r.Stopped})
 	}
-	run.Cases = append(run.Cases, budget)
-	run.Tests++
-	out.Tests++
 	out.Suites = append(out.Suites, run)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

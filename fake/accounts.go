@@ -25,6 +25,12 @@ type Account struct {
 	SecurityTokens []SecurityToken `json:"-" yaml:"securityTokens,omitempty"`
 	// BearerTokens authenticate the account without a signature.
 	BearerTokens []string `json:"-" yaml:"bearerTokens,omitempty"`
+	// Site is the site the account belongs to: "domestic" (the default, also for "") or
+	// "international" (spec.SiteDomestic, spec.SiteInternational). CreateInstance on the other
+	// site's endpoint answers NotApplicable.
+	Site string `json:"site,omitempty" yaml:"site,omitempty"`
+	// Payment is the account's payment state; nil pays for everything (payment.go).
+	Payment *Payment `json:"payment,omitempty" yaml:"payment,omitempty"`
 }
 
 // SecurityToken is an STS token and when it expires (zero: never).
@@ -54,6 +60,10 @@ func (a Account) clone() Account {
 	a.Owners = slices.Clone(a.Owners)
 	a.SecurityTokens = slices.Clone(a.SecurityTokens)
 	a.BearerTokens = slices.Clone(a.BearerTokens)
+	if a.Payment != nil {
+		p := a.Payment.clone()
+		a.Payment = &p
+	}
 	return a
 }
 
@@ -107,6 +117,14 @@ func ParseAccounts(data []byte) ([]Account, error) {
 			for j, k := range a.AccessKeys {
 				if k.ID == "" {
 					v.add(sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
+				}
+			}
+			if err := checkAccountSite(a.Site); err != nil { // sites.go
+				v.add(sub(at, "site"), "%v", err)
+			}
+			if a.Payment != nil {
+				for _, pe := range a.Payment.problems() { // payment.go
+					v.add(sub(at, "payment", pe.field), "%s", pe.msg)
 				}
 			}
 		}

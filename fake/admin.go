@@ -12,6 +12,7 @@ const adminPrefix = "/__admin/"
 // newAdminMux routes the admin API with net/http method patterns (a GET pattern also answers
 // HEAD). Admin answers are JSON; errors are {"error": "..."}.
 //
+//	GET    /__admin/                 the admin endpoints (admin_index.go)
 //	GET    /__admin/health           liveness, counters and the seed
 //	GET    /__admin/requests         the journal
 //	GET    /__admin/orders           the orders
@@ -23,8 +24,11 @@ const adminPrefix = "/__admin/"
 //	GET    /__admin/faults/scenario  the rules as a scenario file
 //	POST   /__admin/faults/reset     remove every rule
 //	DELETE /__admin/faults/{id}      remove one rule
+//	GET    /__admin/instances        the instances and their status (admin_lifecycle.go)
+//	POST   /__admin/clock/advance    move the instances' lifecycle forward
 func (s *Server) newAdminMux() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
 	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
 	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Journal())
@@ -37,7 +41,8 @@ func (s *Server) newAdminMux() *http.ServeMux {
 	})
 	mux.HandleFunc("GET "+adminPrefix+"verdicts", s.adminVerdicts) // verdicts.go
 	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
-	s.routeFaults(mux) // faults_admin.go
+	s.routeFaults(mux)    // faults_admin.go
+	s.routeLifecycle(mux) // admin_lifecycle.go
 	return mux
 }
 
@@ -116,6 +121,7 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 		"verifiesSignatures": s.verify,
 	}
 	s.mu.Unlock()
+	addSiteHealth(body, s) // sites.go: the international endpoint
 	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
 	writeJSON(w, http.StatusOK, body)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Catalog is the fake's product catalogue: which products exist and what each accepts. It decides
@@ -29,9 +30,27 @@ type Product struct {
 	PeriodMultiple int `json:"periodMultiple,omitempty" yaml:"periodMultiple,omitempty"`
 	// InstanceIDPrefix starts the InstanceId of new instances; default "<code>-cn-".
 	InstanceIDPrefix string `json:"instanceIdPrefix,omitempty" yaml:"instanceIdPrefix,omitempty"`
+	// ProvisioningDelay is how long the product's new instances stay Creating on the fake's clock;
+	// 0: the server's [WithProvisioningDelay]. In YAML a duration string ("30s").
+	ProvisioningDelay time.Duration `json:"provisioningDelay,omitempty" yaml:"provisioningDelay,omitempty"`
 	// Modules are the Parameter.n.Code values the product knows, with their allowed values.
 	// Empty: any module is accepted.
 	Modules []Module `json:"modules,omitempty" yaml:"modules,omitempty"`
+	// CommodityChannel makes a module value the product does not sell answer
+	// COMMODITY.INVALID_COMPONENT on the body channel (HTTP 200, Success false), as products that
+	// validate in the commodity system do; otherwise it answers InvalidConfigCode (HTTP 400).
+	CommodityChannel bool `json:"commodityChannel,omitempty" yaml:"commodityChannel,omitempty"`
+	// OpensOnce marks a service an account opens once: a second order from the same account (with
+	// another ClientToken) answers OpenedCode with ": <instanceId>" of the instance it holds.
+	OpensOnce bool `json:"opensOnce,omitempty" yaml:"opensOnce,omitempty"`
+	// OpenedCode is the code of a second order of an OpensOnce product: "ORDER.OPEND" (the
+	// default, also for "") or "Has.effect.suit".
+	OpenedCode string `json:"openedCode,omitempty" yaml:"openedCode,omitempty"`
+	// MonthlyPrice is what one month of the product costs in the site's currency, with at most two
+	// decimals: a Subscription order costs Period x MonthlyPrice, which GetOrderDetail reports and
+	// the paying account's [Payment] is checked against. 0: free. PayAsYouGo orders cost 0.00 when
+	// placed (they are billed later).
+	MonthlyPrice float64 `json:"monthlyPrice,omitempty" yaml:"monthlyPrice,omitempty"`
 }
 
 // Module is one configurable module of a product: a Parameter.n.Code and its allowed values.
@@ -161,6 +180,10 @@ func (c *Catalog) problems() *ruleErrors {
 		}
 		if p.PeriodMultiple < 0 {
 			errs.add(at("periodMultiple"), "must not be negative")
+		}
+		p.stateProblems(errs, at) // payment.go
+		if p.ProvisioningDelay < 0 {
+			errs.add(at("provisioningDelay"), "must not be negative")
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {

@@ -28,7 +28,7 @@ func TestParseCatalog(t *testing.T) {
 		{name: "json", data: `{"products":[{"code":"rtc","subscriptionTypes":["PayAsYouGo"],"modules":[{"code":"ServiceType","values":[]}]}]}`},
 		{name: "empty product list", data: "products: []\n", wantErr: "catalogue: line 1:1: products: no products: a catalogue lists at least one"},
 		{name: "empty document", data: "", wantErr: "empty"},
-		{name: "misspelt key", data: "products:\n  - code: rtc\n    modulez: []\n", wantErr: `catalogue: line 3:5: unknown field "modulez" in products[0]; known: code, subscriptionTypes, productTypes, notApplicable, periodMultiple, instanceIdPrefix, modules`},
+		{name: "misspelt key", data: "products:\n  - code: rtc\n    modulez: []\n", wantErr: `catalogue: line 3:5: unknown field "modulez" in products[0]; known: code, subscriptionTypes, productTypes, notApplicable, periodMultiple, instanceIdPrefix, provisioningDelay, modules`},
 		{name: "wrong type", data: "products:\n  - code: rtc\n    notApplicable: sometimes\n", wantErr: `catalogue: line 3:20: products[0].notApplicable: want true or false, got "sometimes"`},
 		{name: "empty code", data: "products:\n  - code: ''\n", wantErr: "catalogue: line 2:11: products[0].code: empty"},
 		{name: "duplicate product", data: "products:\n  - code: rtc\n  - code: rtc\n", wantErr: `product "rtc" appears twice`},

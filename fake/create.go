@@ -58,6 +58,10 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 			strings.Join(append([]string{acct.ID}, acct.Owners...), ", "))
 		return Order{}, false, spec.CodeInvalidOwner, "OwnerId"
 	}
+	if reason := siteCheck(ex.site, acct, in.ProductType); reason != "" { // sites.go
+		ex.entry.Reason = reason
+		return Order{}, false, spec.CodeNotApplicable, ""
+	}
 	if in.ClientToken != "" {
 		if i, ok := s.store.byToken[tokenKey{acct.ID, in.ClientToken}]; ok {
 			return s.store.orders[i], true, "", ""
@@ -67,6 +71,10 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	if code != "" {
 		ex.entry.Reason = reason
 		return Order{}, false, code, param
+	}
+	if se := s.stateCheckLocked(ex, acct, p, in); se != nil { // payment.go
+		ex.entry.Reason, ex.vars = se.reason, se.vars
+		return Order{}, false, se.code, ""
 	}
 	o = Order{
 		OrderID:          s.newOrderIDLocked(),
@@ -89,6 +97,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	if o.RenewalStatus == "" {
 		o.RenewalStatus = "ManualRenewal"
 	}
+	s.scheduleLocked(&o, p, ex.refund) // lifecycle.go
 	s.store.add(o)
 	return o, false, "", ""
 }
@@ -134,8 +143,12 @@ func (c *Catalog) check(in *input) (p *Product, reason string, code spec.Code, p
 				p.Code, prm.Code, prm.N, strings.Join(p.moduleCodes(), ", ")), spec.CodeInvalidModuleCode, "Parameter." + strconv.Itoa(prm.N) + ".Code"
 		}
 		if len(m.Values) > 0 && !slices.Contains(m.Values, prm.Value) {
+			code := spec.CodeInvalidConfigCode
+			if p.CommodityChannel {
+				code = spec.CodeCommodityInvalidComponent // the body channel (HTTP 200)
+			}
 			return nil, fmt.Sprintf("module %s of %s does not sell %q (Parameter.%d.Value); it sells: %s",
-				m.Code, p.Code, prm.Value, prm.N, strings.Join(m.Values, ", ")), spec.CodeInvalidConfigCode, "Parameter." + strconv.Itoa(prm.N) + ".Value"
+				m.Code, p.Code, prm.Value, prm.N, strings.Join(m.Values, ", ")), code, "Parameter." + strconv.Itoa(prm.N) + ".Value"
 		}
 	}
 	for _, m := range p.Modules {

@@ -1,6 +1,7 @@
 // Package fake is an in-process fake of Alibaba Cloud's business.aliyuncs.com serving BssOpenApi
-// 2017-12-14 CreateInstance on the real wire, so the official SDKs work against it unmodified: only
-// their endpoint changes.
+// 2017-12-14 CreateInstance, and the reads callers make after it (QueryAvailableInstances,
+// GetOrderDetail: instances Creating then Normal on the fake's clock), on the real wire, so the
+// official SDKs work against it unmodified: only their endpoint changes.
 //
 //	srv := fake.NewServer(t, fake.WithSeed(1))   // loopback, closed by t.Cleanup
 //	client, _ := bssopenapi.NewClientWithAccessKey("cn-hangzhou", "ak", "secret")
@@ -12,11 +13,17 @@
 // a form body, Action and Version in the query or the x-acs-* headers, JSON or XML answers with the
 // gateway's error shape, every documented validation rule and error code of the spec (spec package),
 // a product catalogue ([Catalog]) and accounts ([Account]) deciding the business errors, and
-// ClientToken idempotency, also under concurrent duplicates.
+// ClientToken idempotency, also under concurrent duplicates. Two sites share one state: the domestic
+// one at [Server.Endpoint] and the international one at [Server.InternationalEndpoint] (or by the
+// Host header); an account or a ProductType of the other site gets NotApplicable, and HostId is the
+// host of the site called. Commodity, payment and order errors come on the body channel (HTTP 200,
+// Success false), also those the fake's own state produces: services opened once
+// ([Product.OpensOnce]), commodity-channel validation ([Product.CommodityChannel]) and payment
+// ([Payment], [Product.MonthlyPrice]).
 //
-// What it simplifies: orders are kept in memory and never expire or get paid for; products are what
-// the catalogue says, not the real price list; message texts follow the documentation page, which the
-// real service may word differently. The spec package's x-bss-errors catalogue says which codes and
+// What it simplifies: orders are kept in memory and never expire; payment is a balance and a
+// per-order limit against catalogue prices, not the real price list or billing; message texts follow
+// the documentation page and the field captures, which the real service may word differently. The spec package's x-bss-errors catalogue says which codes and
 // statuses come from the documentation and which from the field.
 //
 // Three ways to run it: [NewServer] in a test (started on a loopback port, closed by t.Cleanup, every

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bsskit/bsskit/generated"
-	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -33,8 +31,11 @@ func (s *Server) applyRules(ex *exchange) bool {
 		ex.abort(false) // transport.go
 		return true
 	}
+	if o.Refund {
+		ex.refund = true // create.go: the order is placed as a refunded duplicate
+	}
 	if o.Error == "" && o.Fault == "" {
-		return false // Pass, or Latency only: answer normally
+		return false // Pass, Refund, or Latency only: answer normally
 	}
 	ex.noSpec = o.Fault != "" || (o.Status != 0 && o.Status != http.StatusOK)
 	if o.AfterCommit || o.Fault.commits() {
@@ -76,13 +77,13 @@ func (s *Server) pause(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// commitCaptured runs CreateInstance with its answer captured instead of sent: the order is stored
-// and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
+// commitCaptured runs the Action's handler with its answer captured instead of sent: the order is stored
+// (for CreateInstance) and ex.status, ex.code and ex.body hold the answer the fault then replaces or mangles.
 func (s *Server) commitCaptured(ex *exchange) {
 	real := ex.w
 	cw := &captureWriter{header: http.Header{}}
 	ex.w = cw
-	s.createInstance(ex)
+	ex.op(s, ex)
 	ex.w = real
 	h := real.Header()
 	for k, v := range cw.header {
@@ -116,43 +117,23 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 // answerRuleError answers o.Error with the catalogue's (or o's) status and message; status 200
 // gives a Success=false body.
 func (ex *exchange) answerRuleError(o *Outcome) {
-	def, ok := spec.Lookup(o.Error)
-	if !ok {
-		def = spec.MustLookup(spec.CodeInternalError)
-	}
-	status := def.HTTPStatus
-	if o.Status != 0 {
-		status = o.Status
-	}
+	def, status := o.errorDef() // channels.go
 	msg := o.Message
 	if msg == "" {
-		msg = renderBare(def)
+		msg = renderBare(def, "requestId", ex.entry.RequestID)
 	}
 	ex.written = false // replaces a committed answer
 	h := ex.w.Header()
 	for k := range h {
 		delete(h, k)
 	}
-	if status != http.StatusOK {
-		ex.failWith(def, status, msg)
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
-		RequestId: ex.entry.RequestID,
-		Success:   false,
-		Code:      string(def.Code),
-		Message:   msg,
-	})
-	ex.answer(http.StatusOK, string(def.Code), body)
-	*bp = body
-	bufPool.Put(bp)
+	ex.failWith(def, status, msg)
 }
 
-// renderBare renders a catalogue message with its placeholders empty: an injected error names no
-// parameter.
-func renderBare(def spec.ErrorDef) string {
-	msg := def.Render("param", "", "stringToSign", "")
+// renderBare renders a catalogue message with the given placeholder pairs and every other
+// placeholder empty: an injected error names no parameter.
+func renderBare(def spec.ErrorDef, vars ...string) string {
+	msg := def.Render(append(vars, "param", "", "stringToSign", "", "instanceId", "", "accountId", "", "requestId", "")...)
 	for strings.Contains(msg, "  ") {
 		msg = strings.ReplaceAll(msg, "  ", " ")
 	}

@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -35,17 +36,31 @@ func injectWays() []injectWay {
 			if o.Status != 0 {
 				text += fmt.Sprintf("      status: %d\n", o.Status)
 			}
+			if o.Channel != "" {
+				text += fmt.Sprintf("      channel: %s\n", o.Channel)
+			}
+			if o.Message != "" {
+				text += fmt.Sprintf("      message: %q\n", o.Message)
+			}
 			sc, err := fake.ParseScenario([]byte(text))
 			require.NoError(t, err)
 			return fake.NewServer(t, fake.WithScenario(sc))
 		}},
 		{"admin", func(t *testing.T, o fake.Outcome) *fake.Server {
 			srv := fake.NewServer(t, fake.WithSeed(1))
-			body := fmt.Sprintf(`{"id": "injected", "outcome": {"error": %q, "status": %d}}`, o.Error, o.Status)
-			if o.Status == 0 {
-				body = fmt.Sprintf(`{"id": "injected", "outcome": {"error": %q}}`, o.Error)
+			out := map[string]any{"error": o.Error}
+			if o.Status != 0 {
+				out["status"] = o.Status
 			}
-			status, ans := adminDo(t, srv, http.MethodPost, "/__admin/faults", body)
+			if o.Channel != "" {
+				out["channel"] = o.Channel
+			}
+			if o.Message != "" {
+				out["message"] = o.Message
+			}
+			body, err := json.Marshal(map[string]any{"id": "injected", "outcome": out})
+			require.NoError(t, err)
+			status, ans := adminDo(t, srv, http.MethodPost, "/__admin/faults", string(body))
 			require.Equal(t, http.StatusCreated, status, "%v", ans)
 			return srv
 		}},
@@ -67,10 +82,14 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 					for _, c := range sdkcall.Clients() {
 						t.Run(string(c), func(t *testing.T) { // one server; the journal below counts every client
 							out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
-							if status == http.StatusOK {
+							if status == http.StatusOK || def.Channel == spec.ChannelBody {
+								// The body channel: HTTP 200, which no SDK raises, Success false and
+								// a non-empty Message (an empty one reads as success to real callers).
 								assert.True(t, out.OK, "%s: %v", c, out.Err)
+								assert.Equal(t, http.StatusOK, out.HTTPStatus, "%s", c)
 								assert.False(t, out.Success, "%s", c)
 								assert.Equal(t, string(def.Code), out.Code, "%s", c)
+								assert.NotEmpty(t, out.Message, "%s", c)
 								return
 							}
 							want := sdkcall.SDKError

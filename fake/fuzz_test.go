@@ -94,7 +94,7 @@ type answerShape struct {
 	} `json:"Data" xml:"Data"`
 }
 
-// checkAPIAnswer verifies an answer of the CreateInstance API: the real shape, a catalogued code,
+// checkAPIAnswer verifies an answer of the API (CreateInstance or a read): the real shape, a catalogued code,
 // no 5xx unless a rule asked for it, never InternalError.
 func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
 	var a answerShape
@@ -119,6 +119,12 @@ func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
 	}
 	if a.Code == string(spec.CodeInternalError) && entry.Rule == "" {
 		return fmt.Errorf("InternalError without a fault rule: a recovered panic? %s", a.Message)
+	}
+	if rec.Code == http.StatusOK && entry.Action != spec.Action {
+		if a.Success == nil || !*a.Success || a.Data == nil { // a read: its Data is checked by the spec check
+			return fmt.Errorf("HTTP 200 of %s without Success and Data", entry.Action)
+		}
+		return nil
 	}
 	if rec.Code == http.StatusOK {
 		if a.Success == nil || !*a.Success || a.Data == nil || a.Data.OrderID == "" || a.Data.InstanceID == "" {
@@ -151,6 +157,9 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("DELETE", "/__admin/faults/x", "Origin: http://evil.example", []byte(nil))
 	f.Add("POST", "/__admin/reset", "X-Bsskit-Admin-Token: "+fuzzAdminToken, []byte(nil))
 	f.Add("GET", "/__admin/requests", "Authorization: Bearer "+fuzzAdminToken, []byte(nil))
+	f.Add("POST", "/?Action=QueryAvailableInstances&Version=2017-12-14&Format=XML&PageSize=2&PageNum=2&ProductCode=rtc&InstanceIDs=a,b&CreateTimeStart=2026-02-30T00:00:00Z", "", []byte(nil))
+	f.Add("GET", "/?Action=GetOrderDetail&Version=2017-12-14&OrderId=214567890120123&OwnerId=2000000000000001", "Accept: application/json", []byte(nil))
+	f.Add("POST", "/__admin/clock/advance", "X-Bsskit-Admin-Token: "+fuzzAdminToken, []byte(`{"by":"1h"}`))
 	var specErr error
 	s, err := New(WithSeed(1), WithRules(fuzzFaultRule), WithJournalLimit(64), WithSpecCheck(func(err error) { specErr = err }),
 		WithLimits(Limits{MaxBodyBytes: 4 << 10, MaxQueryBytes: 2 << 10, MaxParams: 64}))

@@ -15,9 +15,11 @@ import (
 )
 
 // exchange is one request on its way through the fake: decode, route, authenticate, fault rules,
-// CreateInstance, answer, journal.
+// the Action's handler (dispatch.go), answer, journal.
 type exchange struct {
 	s           *Server
+	site        spec.Site // the site the request came to (sites.go): its host is every body's HostId
+	vars        []string  // more placeholder pairs for the message of a state-produced error (payment.go)
 	w           http.ResponseWriter
 	r           *http.Request
 	req         *wire.Request
@@ -36,6 +38,10 @@ type exchange struct {
 	epoch uint64 // Server.journalEpoch when entry.Seq was assigned: a reset in between drops the entry
 	// recorded is set once the exchange is in the journal.
 	recorded bool
+	// op answers the request's Action; route sets it.
+	op operation
+	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	refund bool
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -53,7 +59,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex = &exchange{s: s, w: w, r: r}
+	ex = &exchange{s: s, w: w, r: r, site: s.siteOf(r)}
 	s.number(ex)
 	ex.entry.Time = s.clock.Now()
 	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header
@@ -79,7 +85,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case !s.authenticate(ex):
 	case s.nRules.Load() > 0 && s.applyRules(ex): // faults.go
 	default:
-		s.createInstance(ex)
+		ex.op(s, ex) // dispatch.go: one handler per Action
 	}
 	ex.finish()
 }
@@ -114,7 +120,7 @@ func (ex *exchange) route() bool {
 		ex.fail(spec.CodeUnsupportedHTTPMethod, "")
 	case req.Action == "":
 		ex.fail(spec.CodeMissingParameter, "Action")
-	case req.Action != spec.Action:
+	case !ex.lookupOp():
 		ex.fail(spec.CodeInvalidActionNotFound, "")
 	case req.Version == "":
 		ex.fail(spec.CodeMissingParameter, "Version")
@@ -132,16 +138,21 @@ func (ex *exchange) fail(code spec.Code, param string) {
 	if !ok {
 		def = spec.MustLookup(spec.CodeInternalError)
 	}
-	ex.failWith(def, def.HTTPStatus, def.Render("param", param))
+	ex.failWith(def, def.HTTPStatus, def.Render(append([]string{"param", param}, ex.vars...)...))
 }
 
-// failWith answers an error with an explicit status and message.
+// failWith answers an error with an explicit status and message: HTTP 200 is the body channel
+// (Success false), any other status the gateway error shape.
 func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
+	if status == http.StatusOK {
+		ex.failInBody(def, message)
+		return
+	}
 	id := ex.entry.RequestID
 	bp := bufPool.Get().(*[]byte)
 	body := wire.AppendFailure((*bp)[:0], ex.req.Format, &generated.ErrorResponse{
 		RequestId: id,
-		HostId:    ex.s.cfg.hostID,
+		HostId:    ex.site.Host,
 		Code:      string(def.Code),
 		Message:   message,
 		Recommend: wire.Recommend(string(def.Code), id),
@@ -159,7 +170,7 @@ func (ex *exchange) succeed(o *Order, replayed bool) {
 		Success:   true,
 		Code:      "Success",
 		Message:   "Successful!",
-		Data:      &generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
+		Data:      generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
 	})
 	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
 	ex.answer(http.StatusOK, "Success", body)

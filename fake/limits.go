@@ -249,8 +249,12 @@ func (s *Server) rejectConn(c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
 	format := spec.FormatJSON
+	site := s.siteOfLocalAddr(c.LocalAddr()) // sites.go
 	r, err := http.ReadRequest(bufio.NewReaderSize(io.LimitReader(c, 64<<10), 4096))
 	if err == nil {
+		if hs, ok := spec.SiteByHost(r.Host); ok {
+			site = hs
+		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 		r.Body.Close()
 		if req, _ := wire.Parse(r, nil); req != nil {
@@ -263,7 +267,7 @@ func (s *Server) rejectConn(c net.Conn) {
 	def := spec.MustLookup(spec.CodeServiceUnavailable)
 	body := wire.AppendFailure(nil, format, &generated.ErrorResponse{
 		RequestId: id,
-		HostId:    s.cfg.hostID,
+		HostId:    site.Host,
 		Code:      string(def.Code),
 		Message:   fmt.Sprintf("%s The fake holds %d connections, its limit (Limits.MaxConns); retry later.", def.Message, s.limits.MaxConns),
 		Recommend: wire.Recommend(string(def.Code), id),

@@ -39,10 +39,10 @@ func TestSizeLimits(t *testing.T) {
 		status  int
 		message string
 	}{
-		{name: "body", limits: fake.Limits{MaxBodyBytes: 100}, target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
+		{name: "body", limits: fake.Limits{MaxBodyBytes: 100}, target: "/?Format=JSON", body: url.Values{"Logistics": {"{" + strings.Repeat("x", 200) + "}"}}.Encode(),
 			status: 400, message: "The specified parameter body is not valid: the request body is over the fake's limit of 100 bytes (Limits.MaxBodyBytes)."},
 		{name: "body: a later WithLimits wins", limits: fake.Limits{MaxBodyBytes: 1000}, opts: []fake.Option{fake.WithLimits(fake.Limits{MaxBodyBytes: 99})},
-			target: "/?Format=JSON", body: url.Values{"Logistics": {strings.Repeat("x", 200)}}.Encode(),
+			target: "/?Format=JSON", body: url.Values{"Logistics": {"{" + strings.Repeat("x", 200) + "}"}}.Encode(),
 			status: 400, message: "over the fake's limit of 99 bytes (Limits.MaxBodyBytes)."},
 		{name: "body: negative turns the limit off", limits: fake.Limits{MaxBodyBytes: -1}, target: "/?" + valid().Encode(),
 			body: "Pad=" + strings.Repeat("x", 2<<20), status: 200},

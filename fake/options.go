@@ -14,7 +14,7 @@ type config struct {
 	journalLimit int
 	logger       *slog.Logger
 	addr         string
-	hostID       string // the HostId of error bodies
+	intlAddr     string // WithInternationalAddr (sites.go)
 	specCheck    func(error)
 	specCheckSet bool
 	checkReport  func(error) // where the compiled check reports failures (NewServer: t.Errorf); nil: the log
@@ -25,8 +25,9 @@ type config struct {
 	stateFile    string      // WithStateFile (state.go)
 	stateRepair  bool        // WithStateRepair (state.go)
 
-	hang       hangConfig // WithHangLimit, NewServer (transport.go)
-	thresholds Thresholds // WithThresholds (verdicts.go)
+	hang       hangConfig      // WithHangLimit, NewServer (transport.go)
+	life       lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
+	thresholds Thresholds      // WithThresholds (verdicts.go)
 }
 
 func defaultConfig() config {
@@ -34,7 +35,7 @@ func defaultConfig() config {
 		clock:        wallClock{},
 		journalLimit: 4096,
 		addr:         "127.0.0.1:0",
-		hostID:       "business.aliyuncs.com",
+		intlAddr:     "127.0.0.1:0",
 	}
 }
 

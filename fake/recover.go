@@ -29,7 +29,7 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange,
 		return
 	}
 	if ex == nil {
-		ex = &exchange{s: s, w: w, r: r}
+		ex = &exchange{s: s, w: w, r: r, site: s.siteOf(r)}
 		s.number(ex)
 	}
 	if ex.req == nil {

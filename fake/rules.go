@@ -177,17 +177,27 @@ func (f Fault) commits() bool {
 	return f == FaultTruncate || f == FaultMalformed || f == FaultSlowBody
 }
 
-// Outcome is what a firing rule does. Exactly one of Pass, Error and Fault is set, or only Latency
+// Outcome is what a firing rule does. Exactly one of Pass, Refund, Error and Fault is set, or only Latency
 // (which then delays a normal answer).
 type Outcome struct {
 	// Pass lets the call through to CreateInstance ("succeed" in a sequence).
 	Pass bool `yaml:"pass,omitempty"`
-	// Error answers a catalogued error code (spec.Errors) with the catalogue's status and message
-	// in the gateway's error shape. With Status 200 the answer is HTTP 200 with "Success": false and
-	// this Code, which neither SDK treats as an error.
+	// Refund lets a CreateInstance call through, answered with success, but places its order as a
+	// duplicate that is refunded (reference, section 5): the instance stays Creating for
+	// [WithRefundDelay], then disappears from QueryAvailableInstances and the order shows
+	// Cancelled. On other Actions it is Pass.
+	Refund bool `yaml:"refund,omitempty"`
+	// Error answers an error code on its channel: a catalogued code (spec.Errors) with the
+	// catalogue's status, channel and message (an HTTP error in the gateway's error shape, or an
+	// HTTP 200 with "Success": false, the code and a non-empty Message, which neither SDK raises).
+	// A code outside the catalogue (printable ASCII, at most 64 characters) needs Channel and
+	// Message, and Status on the http channel.
 	Error spec.Code `yaml:"error,omitempty"`
-	// Status overrides the catalogue's HTTP status of Error: 200, or 400 to 599.
+	// Status overrides the catalogue's HTTP status of Error: 200 (the body channel), or 400 to 599.
 	Status int `yaml:"status,omitempty"`
+	// Channel overrides the catalogue's channel of Error: spec.ChannelHTTP or spec.ChannelBody
+	// (HTTP 200). With Status it must agree: 200 is the body channel.
+	Channel spec.Channel `yaml:"channel,omitempty"`
 	// Message overrides the catalogue's message of Error.
 	Message string `yaml:"message,omitempty"`
 	// Fault is a transport fault.
@@ -519,11 +529,12 @@ func (o *Outcome) validate(segs []string, errs *ruleErrors) {
 	if o.Pass {
 		kinds++
 	}
+	if o.Refund {
+		kinds++
+	}
 	if o.Error != "" {
 		kinds++
-		if _, ok := spec.Lookup(o.Error); !ok {
-			errs.add(sub(segs, "error"), "%q is not a catalogued error code (want one of %s)", o.Error, knownCodes())
-		}
+		o.validateError(segs, errs) // channels.go
 	}
 	if o.Fault != "" {
 		kinds++
@@ -533,9 +544,9 @@ func (o *Outcome) validate(segs []string, errs *ruleErrors) {
 	}
 	switch {
 	case kinds > 1:
-		errs.add(segs, "set only one of pass, error and fault")
+		errs.add(segs, "set only one of pass, refund, error and fault")
 	case kinds == 0 && o.Latency == nil:
-		errs.add(segs, "empty outcome: set pass, error, fault or latency")
+		errs.add(segs, "empty outcome: set pass, refund, error, fault or latency")
 	}
 	if o.Status != 0 {
 		if o.Error == "" {
@@ -543,6 +554,9 @@ func (o *Outcome) validate(segs []string, errs *ruleErrors) {
 		} else if o.Status != 200 && (o.Status < 400 || o.Status > 599) {
 			errs.add(sub(segs, "status"), "%d: want 200 (Success false) or 400 to 599", o.Status)
 		}
+	}
+	if o.Channel != "" && o.Error == "" {
+		errs.add(sub(segs, "channel"), "channel needs error")
 	}
 	if o.Message != "" && o.Error == "" {
 		errs.add(sub(segs, "message"), "message needs error")

@@ -244,7 +244,7 @@ func TestInjectRejectsBadRulesWhole(t *testing.T) {
 		{"no outcome", []fake.Rule{{}}, []string{"no outcome"}},
 		{"unknown code", []fake.Rule{{Outcome: &fake.Outcome{Error: "Nope"}}}, []string{`outcome.error: "Nope" is not a catalogued error code`, "InvalidParameter"}},
 		{"unknown fault", []fake.Rule{{Outcome: &fake.Outcome{Fault: "explode"}}}, []string{`"explode" is not a fault`, "slowBody"}},
-		{"two kinds", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, Error: spec.CodeInternalError}}}, []string{"only one of pass, error and fault"}},
+		{"two kinds", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, Error: spec.CodeInternalError}}}, []string{"only one of pass, refund, error and fault"}},
 		{"bad status", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 302}}}, []string{"302: want 200"}},
 		{"status without error", []fake.Rule{{Outcome: &fake.Outcome{Fault: fake.FaultReset, Status: 500}}}, []string{"status needs error"}},
 		{"bad regexp", []fake.Rule{{Match: fake.Match{ProductCode: fake.Regexp("(")}, Outcome: fails}}, []string{"match.productCode.regexp: invalid regular expression"}},

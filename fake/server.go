@@ -21,27 +21,29 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// Server is a fake of business.aliyuncs.com serving CreateInstance. Create one with [NewServer] in a
+// Server is a fake of business.aliyuncs.com serving CreateInstance, QueryAvailableInstances and
+// GetOrderDetail. Create one with [NewServer] in a
 // test, or with [New] to configure it, then serve it yourself ([Server.Start] in the background,
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
 type Server struct {
-	cfg       config
-	clock     Clock
-	log       *slog.Logger
-	validator *check.Spec     // the compiled request and response checks (internal/check)
-	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed      uint64
-	closing   chan struct{}  // closed by Close: hung requests give up
-	auth      authState      // signature verification (auth.go)
-	nRules    atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
-	limits    Limits         // effective limits (limits.go)
-	connLim   *connLimiter   // nil when MaxConns is off
-	persist   *stateFile     // nil without WithStateFile (state.go)
-	admin     *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
-	adminOnce sync.Once      // builds admin
-	tb        testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	cfg        config
+	clock      Clock
+	log        *slog.Logger
+	validator  *check.Spec     // the compiled request and response checks (internal/check)
+	specV      *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp       bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed       uint64
+	closing    chan struct{}  // closed by Close: hung requests give up
+	auth       authState      // signature verification (auth.go)
+	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
+	limits     Limits         // effective limits (limits.go)
+	connLim    *connLimiter   // nil when MaxConns is off
+	persist    *stateFile     // nil without WithStateFile (state.go)
+	admin      *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
+	adminOnce  sync.Once      // builds admin
+	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
 	testLog func(format string, args ...any)
@@ -58,12 +60,14 @@ type Server struct {
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 
-	lifeMu    sync.Mutex // guards httpSrv, listener, closed, serveDone
-	httpSrv   *http.Server
-	listener  net.Listener
-	closed    bool
-	serveDone chan struct{} // closed when httpSrv.Serve has returned
-	down      chan struct{} // closed when the first Shutdown has finished
+	lifeMu       sync.Mutex // guards httpSrv, listener, intlListener, closed, serveDone
+	httpSrv      *http.Server
+	listener     net.Listener
+	intlListener net.Listener           // the international site's listener (sites.go); nil unless Start
+	intlAddr     atomic.Pointer[string] // intlListener's address: read by every request, without lifeMu
+	closed       bool
+	serveDone    chan struct{} // closed when httpSrv.Serve has returned
+	down         chan struct{} // closed when the first Shutdown has finished
 	// conns maps each connection not yet closed to its *atomic.Int32 http.ConnState, for Close. A
 	// sync.Map: the two state changes of every request read it without taking a lock.
 	conns sync.Map
@@ -182,15 +186,32 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("fake: listen on %s: %w", s.cfg.addr, err)
 	}
-	srv, l, done, err := s.attach(l)
+	intl, err := s.listenInternational() // sites.go
 	if err != nil {
+		l.Close()
 		return err
 	}
-	go func() {
-		defer close(done)
+	srv, l, done, err := s.attach(l)
+	if err != nil {
+		intl.Close()
+		return err
+	}
+	addr := intl.Addr().String()
+	s.intlAddr.Store(&addr)
+	s.lifeMu.Lock()
+	s.intlListener = intl
+	s.lifeMu.Unlock()
+	serve := func(l net.Listener) {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
 		}
+	}
+	go func() {
+		defer close(done)
+		intlDone := make(chan struct{})
+		go func() { defer close(intlDone); serve(intl) }()
+		serve(l)
+		<-intlDone
 	}()
 	return nil
 }
@@ -231,9 +252,10 @@ func (s *Server) attach(l net.Listener) (*http.Server, net.Listener, chan struct
 	}
 	s.listener = l
 	s.httpSrv = &http.Server{
-		Handler:   s.Handler(),
-		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		ConnState: func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
+		Handler:     s.Handler(),
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		ConnState:   func(c net.Conn, st http.ConnState) { s.trackConn(c, st); s.connLim.track(st) },
+		ConnContext: s.connContext, // sites.go: the site of the listener, once per connection
 	}
 	s.limits.applyTimeouts(s.httpSrv)
 	s.serveDone = make(chan struct{})
@@ -340,8 +362,9 @@ func (s *Server) URL() string {
 	return ""
 }
 
-// Endpoint returns "host:port", what the official SDKs take as their endpoint (the old SDK's
-// client.Domain, darabonba-openapi's Config.Endpoint with Protocol "http").
+// Endpoint returns "host:port" of the domestic site (business.aliyuncs.com), what the official SDKs
+// take as their endpoint (the old SDK's client.Domain, darabonba-openapi's Config.Endpoint with
+// Protocol "http"). [Server.InternationalEndpoint] is the international site's.
 func (s *Server) Endpoint() string {
 	s.lifeMu.Lock()
 	defer s.lifeMu.Unlock()
@@ -390,6 +413,14 @@ func (s *Server) setAccountsLocked(accounts []Account) error {
 	for i, a := range accounts {
 		if a.ID == "" {
 			return fmt.Errorf("fake: account %d has no ID", i)
+		}
+		if err := checkAccountSite(a.Site); err != nil { // sites.go
+			return fmt.Errorf("fake: account %s: %w", a.ID, err)
+		}
+		if a.Payment != nil {
+			if pe := a.Payment.problems(); len(pe) > 0 { // payment.go
+				return fmt.Errorf("fake: account %s: payment.%s: %s", a.ID, pe[0].field, pe[0].msg)
+			}
 		}
 		for _, k := range a.AccessKeys {
 			if k.ID == "" {

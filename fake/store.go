@@ -31,6 +31,17 @@ type Order struct {
 	RequestID string `json:"requestId"`
 	// CreatedAt is the fake clock's time at creation.
 	CreatedAt time.Time `json:"createdAt"`
+	// ReadyAt is when the instance is Normal (Creating before; lifecycle.go). Zero: at once, or
+	// never for a refunded duplicate.
+	ReadyAt time.Time `json:"readyAt,omitzero"`
+	// PaidAt is when the order is Paid (Unpaid before). Zero: at once.
+	PaidAt time.Time `json:"paidAt,omitzero"`
+	// Amount is what the order cost when placed, a decimal string in Currency ([Product.MonthlyPrice]
+	// x Period for a Subscription; "0.00" otherwise).
+	Amount string `json:"amount,omitempty"`
+	// RefundedAt is set for a refunded duplicate ([Outcome.Refund]): from then on its instance is
+	// gone and the order is Cancelled.
+	RefundedAt time.Time `json:"refundedAt,omitzero"`
 }
 
 func (o Order) clone() Order {
@@ -44,13 +55,14 @@ type store struct {
 	byID     map[string]int // OrderID -> index
 	byToken  map[tokenKey]int
 	usedInst map[string]bool
+	index    instanceIndex // instances.go: the read calls' lookups
 }
 
 // tokenKey scopes a ClientToken to the account that used it.
 type tokenKey struct{ account, token string }
 
 func newStore() *store {
-	return &store{byID: map[string]int{}, byToken: map[tokenKey]int{}, usedInst: map[string]bool{}}
+	return &store{byID: map[string]int{}, byToken: map[tokenKey]int{}, usedInst: map[string]bool{}, index: newMemIndex()}
 }
 
 func (st *store) add(o Order) {
@@ -58,6 +70,7 @@ func (st *store) add(o Order) {
 	i := len(st.orders) - 1
 	st.byID[o.OrderID] = i
 	st.usedInst[o.InstanceID] = true
+	st.index.add(i, &st.orders[i])
 	if o.ClientToken != "" {
 		st.byToken[tokenKey{o.AccountID, o.ClientToken}] = i
 	}

@@ -100,7 +100,7 @@ func TestWire(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithLimits(fake.Limits{MaxBodyBytes: 1024}))
-	a := do(t, srv, "POST", "/?Format=JSON", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"Logistics": {strings.Repeat("x", 2048)}}.Encode()))
+	a := do(t, srv, "POST", "/?Format=JSON", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"Logistics": {"{" + strings.Repeat("x", 2048) + "}"}}.Encode()))
 	assert.Equal(t, 400, a.Status)
 	assert.Equal(t, "InvalidParameter", a.Body["Code"])
 	assert.Equal(t, "The specified parameter body is not valid: the request body is over the fake's limit of 1024 bytes (Limits.MaxBodyBytes).", a.Body["Message"])

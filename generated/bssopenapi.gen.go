@@ -10,13 +10,157 @@ import (
 
 // Defines values for Action.
 const (
-	ActionCreateInstance Action = "CreateInstance"
+	ActionCreateInstance          Action = "CreateInstance"
+	ActionGetOrderDetail          Action = "GetOrderDetail"
+	ActionQueryAvailableInstances Action = "QueryAvailableInstances"
 )
 
 // Valid indicates whether the value is a known member of the Action enum.
 func (e Action) Valid() bool {
 	switch e {
 	case ActionCreateInstance:
+		return true
+	case ActionGetOrderDetail:
+		return true
+	case ActionQueryAvailableInstances:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AvailableInstanceRenewalDurationUnit.
+const (
+	AvailableInstanceRenewalDurationUnitEmpty AvailableInstanceRenewalDurationUnit = ""
+	AvailableInstanceRenewalDurationUnitM     AvailableInstanceRenewalDurationUnit = "M"
+	AvailableInstanceRenewalDurationUnitY     AvailableInstanceRenewalDurationUnit = "Y"
+)
+
+// Valid indicates whether the value is a known member of the AvailableInstanceRenewalDurationUnit enum.
+func (e AvailableInstanceRenewalDurationUnit) Valid() bool {
+	switch e {
+	case AvailableInstanceRenewalDurationUnitEmpty:
+		return true
+	case AvailableInstanceRenewalDurationUnitM:
+		return true
+	case AvailableInstanceRenewalDurationUnitY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InstanceStatus.
+const (
+	InstanceStatusCreating      InstanceStatus = "Creating"
+	InstanceStatusExpired       InstanceStatus = "Expired"
+	InstanceStatusNormal        InstanceStatus = "Normal"
+	InstanceStatusRefunded      InstanceStatus = "Refunded"
+	InstanceStatusReleased      InstanceStatus = "Released"
+	InstanceStatusWaitForExpire InstanceStatus = "WaitForExpire"
+)
+
+// Valid indicates whether the value is a known member of the InstanceStatus enum.
+func (e InstanceStatus) Valid() bool {
+	switch e {
+	case InstanceStatusCreating:
+		return true
+	case InstanceStatusExpired:
+		return true
+	case InstanceStatusNormal:
+		return true
+	case InstanceStatusRefunded:
+		return true
+	case InstanceStatusReleased:
+		return true
+	case InstanceStatusWaitForExpire:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderDetailOrderType.
+const (
+	OrderDetailOrderTypeNew     OrderDetailOrderType = "New"
+	OrderDetailOrderTypeRefund  OrderDetailOrderType = "Refund"
+	OrderDetailOrderTypeRenew   OrderDetailOrderType = "Renew"
+	OrderDetailOrderTypeUpgrade OrderDetailOrderType = "Upgrade"
+)
+
+// Valid indicates whether the value is a known member of the OrderDetailOrderType enum.
+func (e OrderDetailOrderType) Valid() bool {
+	switch e {
+	case OrderDetailOrderTypeNew:
+		return true
+	case OrderDetailOrderTypeRefund:
+		return true
+	case OrderDetailOrderTypeRenew:
+		return true
+	case OrderDetailOrderTypeUpgrade:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrderDetailPaymentStatus.
+const (
+	OrderDetailPaymentStatusCancelled OrderDetailPaymentStatus = "Cancelled"
+	OrderDetailPaymentStatusPaid      OrderDetailPaymentStatus = "Paid"
+	OrderDetailPaymentStatusUnpaid    OrderDetailPaymentStatus = "Unpaid"
+)
+
+// Valid indicates whether the value is a known member of the OrderDetailPaymentStatus enum.
+func (e OrderDetailPaymentStatus) Valid() bool {
+	switch e {
+	case OrderDetailPaymentStatusCancelled:
+		return true
+	case OrderDetailPaymentStatusPaid:
+		return true
+	case OrderDetailPaymentStatusUnpaid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PricingCycle.
+const (
+	PricingCycleDay   PricingCycle = 3
+	PricingCycleMonth PricingCycle = 2
+	PricingCycleYear  PricingCycle = 1
+)
+
+// Valid indicates whether the value is a known member of the PricingCycle enum.
+func (e PricingCycle) Valid() bool {
+	switch e {
+	case PricingCycleDay:
+		return true
+	case PricingCycleMonth:
+		return true
+	case PricingCycleYear:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RenewStatus.
+const (
+	RenewStatusAutoRenewal   RenewStatus = "AutoRenewal"
+	RenewStatusManualRenewal RenewStatus = "ManualRenewal"
+	RenewStatusNotRenewal    RenewStatus = "NotRenewal"
+)
+
+// Valid indicates whether the value is a known member of the RenewStatus enum.
+func (e RenewStatus) Valid() bool {
+	switch e {
+	case RenewStatusAutoRenewal:
+		return true
+	case RenewStatusManualRenewal:
+		return true
+	case RenewStatusNotRenewal:
 		return true
 	default:
 		return false
@@ -122,8 +266,124 @@ func (e Version) Valid() bool {
 	}
 }
 
-// Action The API name.
+// Action The API name; each operation's x-bss-action names the one it serves.
 type Action string
+
+// AvailableInstance One instance, with the old SDK's field names (struct_instance.go). Times are RFC 3339 UTC.
+type AvailableInstance struct {
+	// ApplicableProducts Products a resource package applies to.
+	ApplicableProducts *[]string `json:"ApplicableProducts,omitempty"`
+
+	// CommodityCode The commodity code.
+	CommodityCode *string `json:"CommodityCode,omitempty"`
+
+	// CreateTime A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+	CreateTime UTCTime `json:"CreateTime"`
+
+	// DeductType How a resource package deducts.
+	DeductType *string `json:"DeductType,omitempty"`
+
+	// EffectiveTime When the instance took effect.
+	EffectiveTime *string `json:"EffectiveTime,omitempty"`
+
+	// EndTime When a subscription ends (RFC 3339 UTC); empty for pay-as-you-go.
+	EndTime *string `json:"EndTime,omitempty"`
+
+	// ExpectedReleaseTime When the instance will be released.
+	ExpectedReleaseTime *string `json:"ExpectedReleaseTime,omitempty"`
+
+	// ExpiryTime When the instance expires.
+	ExpiryTime *string `json:"ExpiryTime,omitempty"`
+
+	// InstanceID The instance ID (capital "ID", what callers read).
+	InstanceID string `json:"InstanceID"`
+
+	// InstanceId The same ID under the model's second name; real answers rarely fill it.
+	InstanceId *string `json:"InstanceId,omitempty"`
+
+	// OwnerId The owner's account ID.
+	OwnerId *int64 `json:"OwnerId,omitempty"`
+
+	// PackageType The package type of a resource package.
+	PackageType *string `json:"PackageType,omitempty"`
+
+	// ProductCode The product code.
+	ProductCode string `json:"ProductCode"`
+
+	// ProductType The product type, empty when none.
+	ProductType *string `json:"ProductType,omitempty"`
+
+	// Region The region; empty for products without one.
+	Region *string `json:"Region,omitempty"`
+
+	// ReleaseTime When the instance was released.
+	ReleaseTime *string `json:"ReleaseTime,omitempty"`
+
+	// RemainingAmount A resource package's remaining amount.
+	RemainingAmount *string `json:"RemainingAmount,omitempty"`
+
+	// RemainingAmountUnit Its unit.
+	RemainingAmountUnit *string `json:"RemainingAmountUnit,omitempty"`
+
+	// Remark A remark.
+	Remark *string `json:"Remark,omitempty"`
+
+	// RenewStatus How an instance renews, as QueryAvailableInstances reports and filters it.
+	RenewStatus *RenewStatus `json:"RenewStatus,omitempty"`
+
+	// RenewalDuration Months per automatic renewal; 0 when none.
+	RenewalDuration *int32 `json:"RenewalDuration,omitempty"`
+
+	// RenewalDurationUnit The unit of RenewalDuration (M for months).
+	RenewalDurationUnit *AvailableInstanceRenewalDurationUnit `json:"RenewalDurationUnit,omitempty"`
+
+	// Seller The seller.
+	Seller *string `json:"Seller,omitempty"`
+
+	// SellerId The seller's ID.
+	SellerId *int64 `json:"SellerId,omitempty"`
+
+	// Status The instance's life: Creating until provisioned, then Normal; the others are later states the
+	// fake does not reach on its own.
+	Status InstanceStatus `json:"Status"`
+
+	// StopTime When the instance was stopped.
+	StopTime *string `json:"StopTime,omitempty"`
+
+	// SubStatus The sub-status (Normal, or why the instance is limited).
+	SubStatus *string `json:"SubStatus,omitempty"`
+
+	// SubscriptionType The billing method.
+	SubscriptionType SubscriptionType `json:"SubscriptionType"`
+
+	// TotalAmount A resource package's total amount.
+	TotalAmount *string `json:"TotalAmount,omitempty"`
+
+	// TotalAmountUnit Its unit.
+	TotalAmountUnit *string `json:"TotalAmountUnit,omitempty"`
+}
+
+// AvailableInstanceRenewalDurationUnit The unit of RenewalDuration (M for months).
+type AvailableInstanceRenewalDurationUnit string
+
+// BusinessErrorResponse An error on the body channel (x-bss-errors entries with `channel: body`: commodity, payment and
+// order errors): HTTP 200 with Success false, the code and a non-empty Message, plus the gateway's
+// RequestId, HostId and Recommend. No order was placed. Neither SDK raises on it; a caller that
+// takes a 200 body with an empty Message for a success (the Terraform provider does) would see an
+// order that does not exist, so Message is never empty. The XML form has the root element
+// `<CreateInstanceResponse>`, like every HTTP 200 answer.
+type BusinessErrorResponse struct {
+	Code string `json:"Code"`
+
+	// HostId The host of the site that was called (see x-bss-sites).
+	HostId    string `json:"HostId"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+	RequestId string `json:"RequestId"`
+
+	// Success Always false.
+	Success bool `json:"Success"`
+}
 
 // CreateInstanceData The created order and instance.
 type CreateInstanceData struct {
@@ -139,15 +399,18 @@ type CreateInstanceData struct {
 
 // CreateInstanceForm The business parameters when sent in a form body (same rules as the query parameters).
 type CreateInstanceForm struct {
-	// Action The API name.
+	// Action The API name; each operation's x-bss-action names the one it serves.
 	Action      *Action `json:"Action,omitempty"`
 	ClientToken *string `json:"ClientToken,omitempty"`
 	Logistics   *string `json:"Logistics,omitempty"`
 	OwnerId     *int64  `json:"OwnerId,omitempty"`
 	Period      *int32  `json:"Period,omitempty"`
-	ProductCode *string `json:"ProductCode,omitempty"`
-	ProductType *string `json:"ProductType,omitempty"`
-	RenewPeriod *int32  `json:"RenewPeriod,omitempty"`
+
+	// PricingCycle The pricing cycle, 1 year, 2 month, 3 day.
+	PricingCycle *PricingCycle `json:"PricingCycle,omitempty"`
+	ProductCode  *string       `json:"ProductCode,omitempty"`
+	ProductType  *string       `json:"ProductType,omitempty"`
+	RenewPeriod  *int32        `json:"RenewPeriod,omitempty"`
 
 	// RenewalStatus How the instance renews.
 	RenewalStatus *RenewalStatus `json:"RenewalStatus,omitempty"`
@@ -160,13 +423,16 @@ type CreateInstanceForm struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// CreateInstanceResponse The success body. The XML form has the root element `<CreateInstanceResponse>`.
+// CreateInstanceResponse The success body: Code `Success`, Success true, and Data with the order. Callers type-assert Data
+// as an object and read Data.InstanceId, so a success body without it crashes them. An HTTP 200 with
+// Success false is a BusinessErrorResponse instead. The XML form has the root element
+// `<CreateInstanceResponse>`.
 type CreateInstanceResponse struct {
 	// Code `Success`, or the error code of a failed call.
 	Code string `json:"Code"`
 
 	// Data The created order and instance.
-	Data *CreateInstanceData `json:"Data,omitempty"`
+	Data CreateInstanceData `json:"Data"`
 
 	// Message Details of the response.
 	Message string `json:"Message"`
@@ -182,12 +448,191 @@ type CreateInstanceResponse struct {
 // old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
 // the root element `<Error>` and writes Recommend as a CDATA section.
 type ErrorResponse struct {
-	Code      string `json:"Code"`
+	Code string `json:"Code"`
+
+	// HostId The host of the site that was called (see x-bss-sites), e.g. business.aliyuncs.com.
 	HostId    string `json:"HostId"`
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
 	RequestId string `json:"RequestId"`
 }
+
+// GetOrderDetailData The order, as a one-element list (DataInGetOrderDetail in the old SDK).
+type GetOrderDetailData struct {
+	// HostName The host that answered.
+	HostName *string `json:"HostName,omitempty"`
+
+	// OrderList The orders; in XML each is one `<Order>` element inside `<OrderList>`.
+	OrderList OrderList `json:"OrderList"`
+
+	// PageNum Always 1.
+	PageNum *int32 `json:"PageNum,omitempty"`
+
+	// PageSize Always 1 here.
+	PageSize *int32 `json:"PageSize,omitempty"`
+
+	// TotalCount The number of orders listed.
+	TotalCount *int32 `json:"TotalCount,omitempty"`
+}
+
+// GetOrderDetailResponse The success body of GetOrderDetail; XML root `<GetOrderDetailResponse>`.
+type GetOrderDetailResponse struct {
+	// Code `Success`, or the error code of a failed call.
+	Code string `json:"Code"`
+
+	// Data The order, as a one-element list (DataInGetOrderDetail in the old SDK).
+	Data GetOrderDetailData `json:"Data"`
+
+	// Message Details of the response.
+	Message string `json:"Message"`
+
+	// RequestId The GUID generated for the request.
+	RequestId string `json:"RequestId"`
+
+	// Success Whether the call succeeded.
+	Success bool `json:"Success"`
+}
+
+// InstanceStatus The instance's life: Creating until provisioned, then Normal; the others are later states the
+// fake does not reach on its own.
+type InstanceStatus string
+
+// OrderDetail One order, with the old SDK's field names (struct_order.go); amounts are decimal strings.
+type OrderDetail struct {
+	// AfterTaxAmount The amount after tax.
+	AfterTaxAmount *string `json:"AfterTaxAmount,omitempty"`
+
+	// CommodityCode The commodity code.
+	CommodityCode *string `json:"CommodityCode,omitempty"`
+
+	// Config The configuration bought.
+	Config *string `json:"Config,omitempty"`
+
+	// CreateTime A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+	CreateTime UTCTime `json:"CreateTime"`
+
+	// Currency The currency of the amounts (CNY, USD).
+	Currency *string `json:"Currency,omitempty"`
+
+	// InstanceIDs The order's instance IDs, comma-separated.
+	InstanceIDs *string `json:"InstanceIDs,omitempty"`
+
+	// Operator Who placed the order.
+	Operator *string `json:"Operator,omitempty"`
+
+	// OrderId The order ID.
+	OrderId string `json:"OrderId"`
+
+	// OrderSubType The order's sub-type.
+	OrderSubType *string `json:"OrderSubType,omitempty"`
+
+	// OrderType The kind of order.
+	OrderType OrderDetailOrderType `json:"OrderType"`
+
+	// OriginalConfig The configuration before an upgrade.
+	OriginalConfig *string `json:"OriginalConfig,omitempty"`
+
+	// PaymentCurrency The currency paid in.
+	PaymentCurrency *string `json:"PaymentCurrency,omitempty"`
+
+	// PaymentStatus Unpaid, Paid or Cancelled.
+	PaymentStatus OrderDetailPaymentStatus `json:"PaymentStatus"`
+
+	// PaymentTime When it was paid (RFC 3339 UTC); empty while unpaid.
+	PaymentTime *string `json:"PaymentTime,omitempty"`
+
+	// PretaxAmount The amount before tax.
+	PretaxAmount *string `json:"PretaxAmount,omitempty"`
+
+	// PretaxAmountLocal The amount before tax in the local currency.
+	PretaxAmountLocal *string `json:"PretaxAmountLocal,omitempty"`
+
+	// PretaxGrossAmount The gross amount before tax.
+	PretaxGrossAmount *string `json:"PretaxGrossAmount,omitempty"`
+
+	// ProductCode The product code.
+	ProductCode string `json:"ProductCode"`
+
+	// ProductType The product type.
+	ProductType *string `json:"ProductType,omitempty"`
+
+	// Quantity How many instances.
+	Quantity *string `json:"Quantity,omitempty"`
+
+	// Region The region.
+	Region *string `json:"Region,omitempty"`
+
+	// RelatedOrderId The order this one refunds or follows.
+	RelatedOrderId *string `json:"RelatedOrderId,omitempty"`
+
+	// SubOrderId The sub-order ID.
+	SubOrderId *string `json:"SubOrderId,omitempty"`
+
+	// SubscriptionType The billing method.
+	SubscriptionType SubscriptionType `json:"SubscriptionType"`
+
+	// Tax The tax.
+	Tax *string `json:"Tax,omitempty"`
+
+	// UsageEndTime When the service ends (subscriptions).
+	UsageEndTime *string `json:"UsageEndTime,omitempty"`
+
+	// UsageStartTime When the service starts.
+	UsageStartTime *string `json:"UsageStartTime,omitempty"`
+}
+
+// OrderDetailOrderType The kind of order.
+type OrderDetailOrderType string
+
+// OrderDetailPaymentStatus Unpaid, Paid or Cancelled.
+type OrderDetailPaymentStatus string
+
+// OrderList The orders; in XML each is one `<Order>` element inside `<OrderList>`.
+type OrderList struct {
+	// Order The orders (one for GetOrderDetail).
+	Order []OrderDetail `json:"Order"`
+}
+
+// PricingCycle The pricing cycle, 1 year, 2 month, 3 day.
+type PricingCycle int32
+
+// QueryAvailableInstancesData One page. InstanceList is a JSON array; in XML every element of it is one `<InstanceList>` element
+// (unwrapped), which is how the old SDK's typed model (Data.InstanceList []Instance) decodes it.
+type QueryAvailableInstancesData struct {
+	// InstanceList The page's instances, at most PageSize.
+	InstanceList []AvailableInstance `json:"InstanceList"`
+
+	// PageNum The page returned.
+	PageNum int32 `json:"PageNum"`
+
+	// PageSize The page size used (after the cap).
+	PageSize int32 `json:"PageSize"`
+
+	// TotalCount How many instances match, over all pages.
+	TotalCount int32 `json:"TotalCount"`
+}
+
+// QueryAvailableInstancesResponse The success body of QueryAvailableInstances; XML root `<QueryAvailableInstancesResponse>`.
+type QueryAvailableInstancesResponse struct {
+	// Code `Success`, or the error code of a failed call.
+	Code string `json:"Code"`
+
+	// Data One page. InstanceList is a JSON array; in XML every element of it is one `<InstanceList>` element
+	// (unwrapped), which is how the old SDK's typed model (Data.InstanceList []Instance) decodes it.
+	Data QueryAvailableInstancesData `json:"Data"`
+
+	// Message Details of the response.
+	Message string `json:"Message"`
+
+	// RequestId The GUID generated for the request.
+	RequestId string `json:"RequestId"`
+
+	// Success Whether the call succeeded.
+	Success bool `json:"Success"`
+}
+
+// RenewStatus How an instance renews, as QueryAvailableInstances reports and filters it.
+type RenewStatus string
 
 // RenewalStatus How the instance renews.
 type RenewalStatus string
@@ -203,6 +648,9 @@ type SignatureVersion string
 
 // SubscriptionType The billing method.
 type SubscriptionType string
+
+// UTCTime A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+type UTCTime = string
 
 // Version The API version.
 type Version string
@@ -228,10 +676,10 @@ type AcsSecurityToken = string
 // AcsSignatureNonce defines model for AcsSignatureNonce.
 type AcsSignatureNonce = string
 
-// ActionHeader The API name.
+// ActionHeader The API name; each operation's x-bss-action names the one it serves.
 type ActionHeader = Action
 
-// ActionQuery The API name.
+// ActionQuery The API name; each operation's x-bss-action names the one it serves.
 type ActionQuery = Action
 
 // BearerToken defines model for BearerToken.
@@ -240,14 +688,38 @@ type BearerToken = string
 // ClientToken defines model for ClientToken.
 type ClientToken = string
 
+// CreateTimeEnd A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+type CreateTimeEnd = UTCTime
+
+// CreateTimeStart A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+type CreateTimeStart = UTCTime
+
+// EndTimeEnd A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+type EndTimeEnd = UTCTime
+
+// EndTimeStart A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
+type EndTimeStart = UTCTime
+
 // Format defines model for Format.
 type Format = string
+
+// InstanceIDs defines model for InstanceIDs.
+type InstanceIDs = string
 
 // Logistics defines model for Logistics.
 type Logistics = string
 
+// OrderId defines model for OrderId.
+type OrderId = string
+
 // OwnerId defines model for OwnerId.
 type OwnerId = int64
+
+// PageNum defines model for PageNum.
+type PageNum = int32
+
+// PageSize defines model for PageSize.
+type PageSize = int32
 
 // Period defines model for Period.
 type Period = int32
@@ -255,14 +727,26 @@ type Period = int32
 // ProductCode defines model for ProductCode.
 type ProductCode = string
 
+// ProductCodeFilter defines model for ProductCodeFilter.
+type ProductCodeFilter = string
+
 // ProductType defines model for ProductType.
 type ProductType = string
+
+// ProductTypeFilter defines model for ProductTypeFilter.
+type ProductTypeFilter = string
+
+// Region defines model for Region.
+type Region = string
 
 // RegionId defines model for RegionId.
 type RegionId = string
 
 // RenewPeriod defines model for RenewPeriod.
 type RenewPeriod = int32
+
+// RenewStatusFilter How an instance renews, as QueryAvailableInstances reports and filters it.
+type RenewStatusFilter = RenewStatus
 
 // SecurityToken defines model for SecurityToken.
 type SecurityToken = string
@@ -272,6 +756,9 @@ type Signature = string
 
 // SignatureNonce defines model for SignatureNonce.
 type SignatureNonce = string
+
+// SubscriptionTypeFilter The billing method.
+type SubscriptionTypeFilter = SubscriptionType
 
 // Timestamp defines model for Timestamp.
 type Timestamp = string
@@ -327,6 +814,11 @@ type CreateInstanceGetParams struct {
 	// Logistics Logistics address for physical goods, as a JSON object string. Not in the 2019 page; the current
 	// documentation and the old SDK (create_instance.go) have it.
 	Logistics *Logistics `form:"Logistics,omitempty" json:"Logistics,omitempty"`
+
+	// PricingCycle The pricing cycle: 1 year, 2 month (the default), 3 day. Sent by the current generated SDKs; it
+	// matters only for a few Anti-DDoS product types (ddos_originpre_public_cn, ddosDip, ddoscoo and
+	// their _intl forms), other products ignore it. Not in the 2019 page.
+	PricingCycle *PricingCycle `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
 
 	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
 	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
@@ -427,6 +919,381 @@ type CreateInstanceParams struct {
 	// Logistics Logistics address for physical goods, as a JSON object string. Not in the 2019 page; the current
 	// documentation and the old SDK (create_instance.go) have it.
 	Logistics *Logistics `form:"Logistics,omitempty" json:"Logistics,omitempty"`
+
+	// PricingCycle The pricing cycle: 1 year, 2 month (the default), 3 day. Sent by the current generated SDKs; it
+	// matters only for a few Anti-DDoS product types (ddos_originpre_public_cn, ddosDip, ddoscoo and
+	// their _intl forms), other products ignore it. Not in the 2019 page.
+	PricingCycle *PricingCycle `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetOrderDetailGetParams defines parameters for GetOrderDetailGet.
+type GetOrderDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OrderId The order to read, as CreateInstance returned it.
+	OrderId OrderId `form:"OrderId" json:"OrderId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetOrderDetailParams defines parameters for GetOrderDetail.
+type GetOrderDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OrderId The order to read, as CreateInstance returned it.
+	OrderId OrderId `form:"OrderId" json:"OrderId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAvailableInstancesGetParams defines parameters for QueryAvailableInstancesGet.
+type QueryAvailableInstancesGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// ProductCode Lists only instances of this product.
+	ProductCode *ProductCodeFilter `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+
+	// ProductType Lists only instances of this product type.
+	ProductType *ProductTypeFilter `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// SubscriptionType Lists only instances with this billing method.
+	SubscriptionType *SubscriptionTypeFilter `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+
+	// RenewStatus Lists only instances with this renewal status.
+	RenewStatus *RenewStatusFilter `form:"RenewStatus,omitempty" json:"RenewStatus,omitempty"`
+
+	// InstanceIDs Comma-separated instance IDs (at most 100): lists only these. IDs the caller does not hold are
+	// left out, not an error.
+	InstanceIDs *InstanceIDs `form:"InstanceIDs,omitempty" json:"InstanceIDs,omitempty"`
+
+	// Region Lists only instances in this region; a region the caller holds nothing in gives an empty list.
+	Region *Region `form:"Region,omitempty" json:"Region,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// CreateTimeStart Lists only instances created at or after this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	CreateTimeStart *CreateTimeStart `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+
+	// CreateTimeEnd Lists only instances created before this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	CreateTimeEnd *CreateTimeEnd `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+
+	// EndTimeStart Lists only instances that end at or after this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	EndTimeStart *EndTimeStart `form:"EndTimeStart,omitempty" json:"EndTimeStart,omitempty"`
+
+	// EndTimeEnd Lists only instances that end before this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	EndTimeEnd *EndTimeEnd `form:"EndTimeEnd,omitempty" json:"EndTimeEnd,omitempty"`
+
+	// PageNum The page to return, from 1 (the default).
+	PageNum *PageNum `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+
+	// PageSize Entries per page, 20 by default. The server caps it at 300 (x-bss-max-page-size): a larger value
+	// is accepted and the answer's PageSize says what was used.
+	PageSize *PageSize `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAvailableInstancesParams defines parameters for QueryAvailableInstances.
+type QueryAvailableInstancesParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// ProductCode Lists only instances of this product.
+	ProductCode *ProductCodeFilter `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+
+	// ProductType Lists only instances of this product type.
+	ProductType *ProductTypeFilter `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// SubscriptionType Lists only instances with this billing method.
+	SubscriptionType *SubscriptionTypeFilter `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+
+	// RenewStatus Lists only instances with this renewal status.
+	RenewStatus *RenewStatusFilter `form:"RenewStatus,omitempty" json:"RenewStatus,omitempty"`
+
+	// InstanceIDs Comma-separated instance IDs (at most 100): lists only these. IDs the caller does not hold are
+	// left out, not an error.
+	InstanceIDs *InstanceIDs `form:"InstanceIDs,omitempty" json:"InstanceIDs,omitempty"`
+
+	// Region Lists only instances in this region; a region the caller holds nothing in gives an empty list.
+	Region *Region `form:"Region,omitempty" json:"Region,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// CreateTimeStart Lists only instances created at or after this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	CreateTimeStart *CreateTimeStart `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+
+	// CreateTimeEnd Lists only instances created before this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	CreateTimeEnd *CreateTimeEnd `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+
+	// EndTimeStart Lists only instances that end at or after this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	EndTimeStart *EndTimeStart `form:"EndTimeStart,omitempty" json:"EndTimeStart,omitempty"`
+
+	// EndTimeEnd Lists only instances that end before this time (UTC, `YYYY-MM-DDThh:mm:ssZ`).
+	EndTimeEnd *EndTimeEnd `form:"EndTimeEnd,omitempty" json:"EndTimeEnd,omitempty"`
+
+	// PageNum The page to return, from 1 (the default).
+	PageNum *PageNum `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+
+	// PageSize Entries per page, 20 by default. The server caps it at 300 (x-bss-max-page-size): a larger value
+	// is accepted and the answer's PageSize says what was used.
+	PageSize *PageSize `form:"PageSize,omitempty" json:"PageSize,omitempty"`
 
 	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
 	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
@@ -555,6 +1422,14 @@ func (a *CreateInstanceForm) UnmarshalJSON(b []byte) error {
 		delete(object, "Period")
 	}
 
+	if raw, found := object["PricingCycle"]; found {
+		err = json.Unmarshal(raw, &a.PricingCycle)
+		if err != nil {
+			return fmt.Errorf("error reading 'PricingCycle': %w", err)
+		}
+		delete(object, "PricingCycle")
+	}
+
 	if raw, found := object["ProductCode"]; found {
 		err = json.Unmarshal(raw, &a.ProductCode)
 		if err != nil {
@@ -654,6 +1529,13 @@ func (a CreateInstanceForm) MarshalJSON() ([]byte, error) {
 		object["Period"], err = json.Marshal(a.Period)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'Period': %w", err)
+		}
+	}
+
+	if a.PricingCycle != nil {
+		object["PricingCycle"], err = json.Marshal(a.PricingCycle)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'PricingCycle': %w", err)
 		}
 	}
 

@@ -24,20 +24,49 @@ const (
 	LayerBusiness Layer = "business"
 )
 
+// Channel says how an error reaches the caller.
+type Channel string
+
+// The channels of the catalogue.
+const (
+	// ChannelHTTP errors are HTTP 4xx/5xx answers with the ErrorResponse body; the SDKs raise them.
+	ChannelHTTP Channel = "http"
+	// ChannelBody errors are HTTP 200 answers with the BusinessErrorResponse body: Success false, the
+	// code and a non-empty Message. Neither SDK raises them; callers read Success or Code themselves.
+	ChannelBody Channel = "body"
+)
+
+// The sources of catalogue entries ([ErrorDef.Source]).
+const (
+	// SourceSeed is the 2019 documentation page.
+	SourceSeed = "seed"
+	// SourceDocs is the current BssOpenApi documentation table.
+	SourceDocs = "docs"
+	// SourceReference is a gateway code seen in the field (shared/reference/alibaba-rpc-wire.md).
+	SourceReference = "reference"
+	// SourceCapture is an answer captured in the field, message included.
+	SourceCapture = "capture"
+	// SourceCaller is a code real callers handle in their code; its message is bsskit's wording.
+	SourceCaller = "caller"
+)
+
 // ErrorDef is one entry of the error catalogue.
 type ErrorDef struct {
 	// Code is the error code, as in the Code field of the error body.
 	Code Code `json:"code"`
-	// HTTPStatus is the documented HTTP status for the code.
+	// HTTPStatus is the documented HTTP status for the code: 200 on [ChannelBody].
 	HTTPStatus int `json:"httpStatus"`
+	// Channel is how the error reaches the caller: an HTTP error or an HTTP 200 body.
+	Channel Channel `json:"channel"`
 	// Message is the message template: {param} stands for the offending parameter's name and
 	// {stringToSign} for the server's StringToSign. See [ErrorDef.Render].
 	Message string `json:"message"`
-	// Retryable says whether a client may retry the same request unchanged.
+	// Retryable says whether real callers retry the same request (same ClientToken) unchanged.
 	Retryable bool `json:"retryable"`
 	// Layer is who answers the error on the real service.
 	Layer Layer `json:"layer"`
-	// Source is "seed" (the documentation page) or "reference" (seen in the field).
+	// Source says where the entry comes from: [SourceSeed], [SourceDocs], [SourceReference],
+	// [SourceCapture] or [SourceCaller].
 	Source string `json:"source"`
 	// Description explains when the code is returned.
 	Description string `json:"description"`
@@ -99,8 +128,14 @@ func parseCatalogue(doc *openapi3.T) (*Catalogue, error) {
 		switch {
 		case d.Code == "":
 			return nil, fmt.Errorf("spec: x-bss-errors[%d]: empty code", i)
-		case http.StatusText(d.HTTPStatus) == "" || d.HTTPStatus < 400:
+		case d.Channel != ChannelHTTP && d.Channel != ChannelBody:
+			return nil, fmt.Errorf("spec: x-bss-errors %s: channel %q is neither http nor body", d.Code, d.Channel)
+		case d.Channel == ChannelHTTP && (http.StatusText(d.HTTPStatus) == "" || d.HTTPStatus < 400):
 			return nil, fmt.Errorf("spec: x-bss-errors %s: httpStatus %d is not an HTTP error status", d.Code, d.HTTPStatus)
+		case d.Channel == ChannelBody && d.HTTPStatus != http.StatusOK:
+			return nil, fmt.Errorf("spec: x-bss-errors %s: a body-channel code has httpStatus 200, not %d", d.Code, d.HTTPStatus)
+		case !validSource(d.Source):
+			return nil, fmt.Errorf("spec: x-bss-errors %s: source %q is not one of seed, docs, reference, capture, caller", d.Code, d.Source)
 		case d.Message == "":
 			return nil, fmt.Errorf("spec: x-bss-errors %s: empty message", d.Code)
 		case d.Layer != LayerGateway && d.Layer != LayerBusiness:
@@ -112,6 +147,14 @@ func parseCatalogue(doc *openapi3.T) (*Catalogue, error) {
 		c.byCode[d.Code] = i
 	}
 	return c, nil
+}
+
+func validSource(s string) bool {
+	switch s {
+	case SourceSeed, SourceDocs, SourceReference, SourceCapture, SourceCaller:
+		return true
+	}
+	return false
 }
 
 // remarshal converts a decoded extension value (maps and slices) into a typed value.

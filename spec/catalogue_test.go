@@ -48,6 +48,65 @@ func TestGatewayCodesAreCatalogued(t *testing.T) {
 	}
 }
 
+// The codes real callers meet (shared/reference/real-consumers.md, sections 3 and 4): each is
+// catalogued with its channel, status, retryability as callers treat it, and where it comes from.
+// Captured messages are kept as captured.
+func TestCallerCodesAreCatalogued(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code      spec.Code
+		channel   spec.Channel
+		status    int
+		retryable bool
+		source    string
+		message   string // "" : not captured, any non-empty text
+	}{
+		{spec.CodeCommodityInvalidComponent, spec.ChannelBody, 200, false, spec.SourceCapture, "模块非法"},
+		{spec.CodePayAmountLimitExceeded, spec.ChannelBody, 200, false, spec.SourceCapture,
+			"getUserDefaultPaymentMethod POC label fee is limit,havanaId:{accountId},result:[] requestId: {requestId}"},
+		{spec.CodePayInsufficientBalance, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodeOrderOpend, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodeInstanceIdIsNotUnique, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodeSystemSaleValidateNoSpecificCodeFailed, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodePurchaseQuantityLimit, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodeHasEffectSuit, spec.ChannelBody, 200, false, spec.SourceCaller, ""},
+		{spec.CodeCssCheckOrderError, spec.ChannelBody, 200, true, spec.SourceCaller, ""},
+		{spec.CodeSystemConcurrentOperate, spec.ChannelBody, 200, true, spec.SourceCaller, ""},
+		{spec.CodeNotApplicable, spec.ChannelHTTP, 400, false, spec.SourceSeed, "This API is not applicable for caller."},
+		{spec.CodeNotAuthorized, spec.ChannelHTTP, 400, false, spec.SourceDocs, "This API is not authorized for caller."},
+		{spec.CodeProductNotSupported, spec.ChannelHTTP, 400, false, spec.SourceDocs, ""},
+		{spec.CodeThrottling, spec.ChannelHTTP, 400, true, spec.SourceCaller, ""},
+		{spec.CodeThrottlingApi, spec.ChannelHTTP, 400, true, spec.SourceCaller, ""},
+		{spec.CodeRejectedThrottling, spec.ChannelHTTP, 400, true, spec.SourceCaller, ""},
+		{spec.CodeInvalidApiNotFound, spec.ChannelHTTP, 404, false, spec.SourceReference, "Specified api is not found, please check your url and method."},
+		{spec.CodeInvalidActionNotFound, spec.ChannelHTTP, 404, false, spec.SourceReference, "Specified api is not found, please check your url and method."},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			t.Parallel()
+			def, ok := spec.Lookup(tt.code)
+			require.True(t, ok)
+			assert.Equal(t, tt.channel, def.Channel)
+			assert.Equal(t, tt.status, def.HTTPStatus)
+			assert.Equal(t, tt.retryable, def.Retryable)
+			assert.Equal(t, tt.source, def.Source)
+			if tt.message != "" {
+				assert.Equal(t, tt.message, def.Message)
+			}
+			assert.NotEmpty(t, def.Message)
+		})
+	}
+}
+
+// The codes whose message ends with the instance already held, which callers parse.
+func TestInstanceHeldMessagesEndWithTheInstance(t *testing.T) {
+	t.Parallel()
+	for _, code := range []spec.Code{spec.CodeOrderOpend, spec.CodeHasEffectSuit, spec.CodeInstanceIdIsNotUnique} {
+		got := spec.MustLookup(code).Render("instanceId", "cfw-cn-1")
+		assert.Regexp(t, `: cfw-cn-1$`, got, code)
+	}
+}
+
 // The generated constants and the catalogue are the same set, in the same order.
 func TestGeneratedConstantsMatchCatalogue(t *testing.T) {
 	t.Parallel()
@@ -76,9 +135,17 @@ func TestCatalogueEntriesAreWellFormed(t *testing.T) {
 	t.Parallel()
 	for _, d := range spec.Errors() {
 		assert.NotEmpty(t, http.StatusText(d.HTTPStatus), d.Code)
-		assert.GreaterOrEqual(t, d.HTTPStatus, 400, d.Code)
+		switch d.Channel {
+		case spec.ChannelHTTP:
+			assert.GreaterOrEqual(t, d.HTTPStatus, 400, d.Code)
+		case spec.ChannelBody:
+			assert.Equal(t, http.StatusOK, d.HTTPStatus, d.Code)
+			assert.Equal(t, spec.LayerBusiness, d.Layer, d.Code)
+		default:
+			t.Errorf("%s: channel %q", d.Code, d.Channel)
+		}
 		assert.NotEmpty(t, d.Message, d.Code)
-		assert.Contains(t, []string{"seed", "reference"}, d.Source, d.Code)
+		assert.Contains(t, []string{spec.SourceSeed, spec.SourceDocs, spec.SourceReference, spec.SourceCapture, spec.SourceCaller}, d.Source, d.Code)
 	}
 	// Errors returns a copy.
 	errs := spec.Errors()

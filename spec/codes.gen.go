@@ -6,6 +6,8 @@ package spec
 const (
 	// CodeNotApplicable is HTTP 400: The API cannot be used for this product (ECS and RDS) or by this caller.
 	CodeNotApplicable Code = "NotApplicable"
+	// CodeAccountNotExists is HTTP 400: A read call (QueryAvailableInstances, GetOrderDetail) of a domestic-site account sent to the international site. The message is the one the Terraform provider's code comment quotes for that call (alicloud/service_alicloud_bss_open_api.go, QueryAvailableInstancesWithoutProductType: "a blind fallback to the international endpoint ... fails with 'account not exists'"), which callers match as text; the code itself has not been captured, so this name is bsskit's until a capture says otherwise. The other direction (an international account on the domestic site) answers NotApplicable, which callers take as "switch to the international site".
+	CodeAccountNotExists Code = "Account.NotExists"
 	// CodeMissingParameter is HTTP 400: A required parameter, or one a cross-field rule requires, is absent.
 	CodeMissingParameter Code = "MissingParameter"
 	// CodeInvalidParameter is HTTP 400: A parameter has the wrong type, is out of its bounds or not one of its allowed values.
@@ -54,4 +56,38 @@ const (
 	CodeThrottlingUser Code = "Throttling.User"
 	// CodeServiceUnavailable is HTTP 503: A temporary failure; the old SDK with AutoRetry retries 5xx.
 	CodeServiceUnavailable Code = "ServiceUnavailable"
+	// CodeInvalidApiNotFound is HTTP 404: The 2018 form of InvalidAction.NotFound, seen from BssOpenApi when the product was not activated (Recommend pointing at the error center with source=PopGw). The same text comes back today under InvalidAction.NotFound for an unknown action (openapi-sdk-php-client issue 230), which is what the fake answers; this code is catalogued so that fault rules can inject the older form.
+	CodeInvalidApiNotFound Code = "InvalidApi.NotFound"
+	// CodeNotAuthorized is HTTP 400: The caller may not use this API (BssOpenApi documentation table, 2024).
+	CodeNotAuthorized Code = "NotAuthorized"
+	// CodeProductCodeMissing is HTTP 400: ProductCode is absent (BssOpenApi documentation table, 2024; the message is bsskit's wording).
+	CodeProductCodeMissing Code = "ProductCodeMissing"
+	// CodeProductNotSupported is HTTP 400: The product cannot be bought through this API (BssOpenApi documentation table, 2024; the message is bsskit's wording).
+	CodeProductNotSupported Code = "ProductNotSupported"
+	// CodeThrottling is HTTP 400: Generic flow control. Callers retry every code that matches Throttling (Terraform's NeedRetry); darabonba-openapi maps it to a ThrottlingError.
+	CodeThrottling Code = "Throttling"
+	// CodeThrottlingApi is HTTP 400: The API's own request rate was exceeded; retried by callers like Throttling.
+	CodeThrottlingApi Code = "Throttling.Api"
+	// CodeRejectedThrottling is HTTP 400: Flow control as some gateways spell it; Terraform's NeedRetry retries it.
+	CodeRejectedThrottling Code = "Rejected.Throttling"
+	// CodeCommodityInvalidComponent is HTTP 200 with Success false: A module value the product does not sell, for products that validate on the commodity channel (captured: HTTP 200, message "模块非法", "invalid module", HostId business.ap-southeast-1.aliyuncs.com; terraform-provider-alicloud issues 9159 and 9701).
+	CodeCommodityInvalidComponent Code = "COMMODITY.INVALID_COMPONENT"
+	// CodePayAmountLimitExceeded is HTTP 200 with Success false: The order's price is above the account's payment limit; no order is placed (captured: HTTP 200, content type application/json;charset=utf-8, from a Terraform provider fork's alidns_gtm_instance).
+	CodePayAmountLimitExceeded Code = "PAY.AMOUNT_LIMIT_EXCEEDED"
+	// CodePayInsufficientBalance is HTTP 200 with Success false: The account's balance does not cover the order's price; no order is placed.
+	CodePayInsufficientBalance Code = "PAY.INSUFFICIENT_BALANCE"
+	// CodeOrderOpend is HTTP 200 with Success false: A service that opens once was ordered again by the same account. Callers treat it as "already bought", a success; the message ends with ": <instanceId>" of the instance already held.
+	CodeOrderOpend Code = "ORDER.OPEND"
+	// CodeInstanceIdIsNotUnique is HTTP 200 with Success false: The instance exists already; callers treat it as "already bought", a success.
+	CodeInstanceIdIsNotUnique Code = "INSTANCE_ID_IS_NOT_UNIQUE"
+	// CodeSystemSaleValidateNoSpecificCodeFailed is HTTP 200 with Success false: The commodity's sale rules refuse the order (handled by real callers; message not captured).
+	CodeSystemSaleValidateNoSpecificCodeFailed Code = "SYSTEM.SALE_VALIDATE_NO_SPECIFIC_CODE_FAILED"
+	// CodePurchaseQuantityLimit is HTTP 200 with Success false: The account holds as many instances of the product as it may buy.
+	CodePurchaseQuantityLimit Code = "PURCHASE_QUANTITY_LIMIT"
+	// CodeHasEffectSuit is HTTP 200 with Success false: A service that opens once is already held; the caller takes the instance ID from the end of the message (": <instanceId>").
+	CodeHasEffectSuit Code = "Has.effect.suit"
+	// CodeCssCheckOrderError is HTTP 200 with Success false: A transient order check failure; callers retry it with the same ClientToken.
+	CodeCssCheckOrderError Code = "CSS_CHECK_ORDER_ERROR"
+	// CodeSystemConcurrentOperate is HTTP 200 with Success false: Another order of the account is being processed; callers retry it with the same ClientToken.
+	CodeSystemConcurrentOperate Code = "SYSTEM.CONCURRENT_OPERATE"
 )

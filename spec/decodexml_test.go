@@ -20,7 +20,8 @@ func TestDecodeXML(t *testing.T) {
 		{name: "nested, leaves stay strings", body: `<CreateInstanceResponse><Success>true</Success><Data><OrderId>12</OrderId></Data></CreateInstanceResponse>`,
 			root: "CreateInstanceResponse", want: map[string]any{"Success": "true", "Data": map[string]any{"OrderId": "12"}}},
 		{name: "empty root", body: `<Error/>`, root: "Error", want: map[string]any{}},
-		{name: "element twice", body: `<Error><Code>A</Code><Code>B</Code></Error>`, root: "Error", wantErr: true},
+		{name: "repeated element: a list", body: `<R><Data><InstanceList><InstanceID>a</InstanceID></InstanceList><InstanceList><InstanceID>b</InstanceID></InstanceList><TotalCount>2</TotalCount></Data></R>`,
+			root: "R", want: map[string]any{"Data": map[string]any{"InstanceList": []any{map[string]any{"InstanceID": "a"}, map[string]any{"InstanceID": "b"}}, "TotalCount": "2"}}},
 		{name: "cut short", body: `<Error><Code>A</Code>`, root: "Error", wantErr: true},
 		{name: "no root", body: `not xml`, wantErr: true},
 	}

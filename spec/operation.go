@@ -7,11 +7,14 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Operation is CreateInstance as the document describes it, with the x-bss extensions parsed: what
+// Operation is one Action as the document describes it, with the x-bss extensions parsed: what
 // the fake compiles its validator from and what the contract suite derives its negative cases from.
 type Operation struct {
 	// Action is the RPC action name (x-bss-action).
 	Action string
+	// Path is the operation's key in the document: "/" for CreateInstance, "/<Action>" for the
+	// read operations, whose path on the wire is "/" too (x-bss-rpc-path).
+	Path string
 	// Methods are the HTTP methods the document allows, in document order.
 	Methods []string
 	// FormBody says whether parameters may come in a form-encoded body (x-bss-form-body on POST).
@@ -43,6 +46,8 @@ type Param struct {
 	Schema *openapi3.Schema
 	// Description is the document's description.
 	Description string
+	// MaxPageSize is x-bss-max-page-size: the server's cap on a page size (0: none).
+	MaxPageSize int
 }
 
 // Repeated describes flattened repeated parameters such as Parameter.n.Code / Parameter.n.Value.
@@ -103,6 +108,43 @@ type Location struct {
 // CreateInstance returns the parsed operation. The value is shared: treat it as read-only.
 func CreateInstance() *Operation { return get().op }
 
+// Operations returns every operation of the document, one per Action, CreateInstance first. The
+// values are shared: treat them as read-only.
+func Operations() []*Operation { return append([]*Operation(nil), get().ops...) }
+
+// OperationFor returns the operation that serves an Action, or false if the document has none.
+func OperationFor(action string) (*Operation, bool) {
+	for _, op := range get().ops {
+		if op.Action == action {
+			return op, true
+		}
+	}
+	return nil, false
+}
+
+// parseOperations parses every path of the document: "/" first, then the others sorted.
+func parseOperations(doc *openapi3.T) ([]*Operation, error) {
+	var ops []*Operation
+	seen := map[string]bool{}
+	for _, path := range append([]string{"/"}, doc.Paths.InMatchingOrder()...) {
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		op, err := parseOperationAt(doc, path)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range ops {
+			if o.Action == op.Action {
+				return nil, fmt.Errorf("spec: paths %s and %s both serve %s", o.Path, op.Path, op.Action)
+			}
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
+
 // Param returns the named parameter.
 func (o *Operation) Param(name string) (Param, bool) {
 	for _, p := range o.Params {
@@ -113,13 +155,15 @@ func (o *Operation) Param(name string) (Param, bool) {
 	return Param{}, false
 }
 
-func parseOperation(doc *openapi3.T) (*Operation, error) {
-	item := doc.Paths.Value("/")
+func parseOperation(doc *openapi3.T) (*Operation, error) { return parseOperationAt(doc, "/") }
+
+func parseOperationAt(doc *openapi3.T, path string) (*Operation, error) {
+	item := doc.Paths.Value(path)
 	if item == nil || item.Post == nil {
-		return nil, fmt.Errorf("spec: the document has no POST /")
+		return nil, fmt.Errorf("spec: the document has no POST %s", path)
 	}
 	post := item.Post
-	op := &Operation{}
+	op := &Operation{Path: path}
 	for _, m := range []string{http.MethodPost, http.MethodGet} {
 		if item.GetOperation(m) != nil {
 			op.Methods = append(op.Methods, m)
@@ -128,10 +172,10 @@ func parseOperation(doc *openapi3.T) (*Operation, error) {
 	ext := func(name string, out any) error {
 		raw, ok := post.Extensions[name]
 		if !ok {
-			return fmt.Errorf("spec: POST / has no %s", name)
+			return fmt.Errorf("spec: POST %s has no %s", path, name)
 		}
 		if err := remarshal(raw, out); err != nil {
-			return fmt.Errorf("spec: POST / %s: %w", name, err)
+			return fmt.Errorf("spec: POST %s %s: %w", path, name, err)
 		}
 		return nil
 	}
@@ -153,7 +197,7 @@ func parseOperation(doc *openapi3.T) (*Operation, error) {
 	for _, ref := range post.Parameters {
 		p := ref.Value
 		if p == nil || p.Schema == nil || p.Schema.Value == nil {
-			return nil, fmt.Errorf("spec: POST / has a parameter without a schema")
+			return nil, fmt.Errorf("spec: POST %s has a parameter without a schema", path)
 		}
 		param := Param{Name: p.Name, In: p.In, Required: p.Required, Schema: p.Schema.Value, Description: p.Description}
 		if raw, ok := p.Extensions["x-bss-error"]; ok {
@@ -164,6 +208,11 @@ func parseOperation(doc *openapi3.T) (*Operation, error) {
 		if raw, ok := p.Extensions["x-bss-pattern"]; ok {
 			if err := remarshal(raw, &param.Pattern); err != nil {
 				return nil, fmt.Errorf("spec: parameter %s x-bss-pattern: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-max-page-size"]; ok {
+			if err := remarshal(raw, &param.MaxPageSize); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-max-page-size: %w", p.Name, err)
 			}
 		}
 		op.Params = append(op.Params, param)

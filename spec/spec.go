@@ -12,11 +12,16 @@ import (
 //go:embed bssopenapi.yaml
 var yamlDoc []byte
 
-// Product, Version and Action name the one API this document describes.
+// Product, Version and Action name the API and the order-placing Action this document describes;
+// ActionQueryAvailableInstances and ActionGetOrderDetail are its read Actions ([OperationFor]).
 const (
 	Product = "BssOpenApi"
 	Version = "2017-12-14"
 	Action  = "CreateInstance"
+	// ActionQueryAvailableInstances lists the caller's instances; it spends nothing.
+	ActionQueryAvailableInstances = "QueryAvailableInstances"
+	// ActionGetOrderDetail reads one of the caller's orders; it spends nothing.
+	ActionGetOrderDetail = "GetOrderDetail"
 	// Host is the real, order-placing endpoint. bsskit never contacts it by itself.
 	Host = "business.aliyuncs.com"
 )
@@ -38,22 +43,27 @@ func Load() (*openapi3.T, error) {
 	if _, err := parseCatalogue(doc); err != nil {
 		return nil, err
 	}
-	if _, err := parseOperation(doc); err != nil {
+	if _, err := parseOperations(doc); err != nil {
 		return nil, err
 	}
 	if _, err := parseWire(doc); err != nil {
+		return nil, err
+	}
+	if _, err := parseSites(doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
 }
 
 type loaded struct {
-	doc  *openapi3.T
-	cat  *Catalogue
-	op   *Operation
-	wire wireFacts
-	err  error
-	once sync.Once
+	doc   *openapi3.T
+	cat   *Catalogue
+	op    *Operation
+	ops   []*Operation
+	wire  wireFacts
+	sites []Site
+	err   error
+	once  sync.Once
 }
 
 var state loaded
@@ -65,8 +75,10 @@ func get() *loaded {
 			return
 		}
 		state.cat, _ = parseCatalogue(state.doc)
-		state.op, _ = parseOperation(state.doc)
+		state.ops, _ = parseOperations(state.doc)
+		state.op = state.ops[0]
 		state.wire, _ = parseWire(state.doc)
+		state.sites, _ = parseSites(state.doc)
 	})
 	if state.err != nil {
 		// The document is embedded at build time and checked by this package's tests: a failure

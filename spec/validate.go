@@ -69,10 +69,30 @@ func (v *Validator) options() *openapi3filter.Options {
 	}
 }
 
+// findRoute routes r by its path, except that a request to "/" whose Action (query parameter or
+// x-acs-action header) is served by an operation keyed elsewhere in the document (x-bss-rpc-path)
+// is routed to that operation.
+func (v *Validator) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	if r.URL.Path == "/" {
+		action := r.URL.Query().Get("Action")
+		if action == "" {
+			action = r.Header.Get("x-acs-action")
+		}
+		if op, ok := OperationFor(action); ok && op.Path != "/" {
+			r2 := r.Clone(r.Context())
+			u := *r.URL
+			u.Path = op.Path
+			r2.URL = &u
+			return v.router.FindRoute(r2)
+		}
+	}
+	return v.router.FindRoute(r)
+}
+
 // ValidateRequest routes r and validates its parameters and body. The body, if any, is read and
 // restored so the caller can still use it.
 func (v *Validator) ValidateRequest(ctx context.Context, r *http.Request) error {
-	route, pathParams, err := v.router.FindRoute(r)
+	route, pathParams, err := v.findRoute(r)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
 	}
@@ -96,7 +116,7 @@ func (v *Validator) ValidateRequest(ctx context.Context, r *http.Request) error 
 // request's own parameters are not validated here, so a response to an invalid request can be
 // checked too.
 func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) error {
-	route, pathParams, err := v.router.FindRoute(r)
+	route, pathParams, err := v.findRoute(r)
 	if err != nil {
 		return fmt.Errorf("%w: %s %s: %v", ErrNotRouted, r.Method, r.URL.Path, err)
 	}
@@ -120,22 +140,23 @@ func (v *Validator) ValidateResponse(ctx context.Context, r *http.Request, statu
 func decodeXMLBody(body io.Reader, _ http.Header, ref *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 	var schema *openapi3.Schema
 	if ref != nil {
-		schema = ref.Value
+		schema = mergeOneOf(ref.Value)
 	}
 	_, v, err := decodeXML(xml.NewDecoder(body), schema)
 	return v, err
 }
 
 // DecodeXML decodes an XML answer into the name of its root element and its content: elements with
-// children become maps, leaves strings. It is the decoder the spec's response validation uses
-// (which also types the leaves by their schema), for callers that judge XML answers themselves, as
-// the contract suite does. An element that appears twice is an error.
+// children become maps, leaves strings, and an element repeated among its siblings (the unwrapped
+// XML form of an array, such as QueryAvailableInstances' InstanceList) a []any of its values. It is
+// the decoder the spec's response validation uses (which also types the leaves by their schema), for
+// callers that judge XML answers themselves, as the contract suite does.
 func DecodeXML(b []byte) (root string, content map[string]any, err error) {
 	root, v, err := decodeXML(xml.NewDecoder(bytes.NewReader(b)), nil)
 	if err != nil {
 		return root, nil, err
 	}
-	content, _ = v.(map[string]any)
+	content, _ = plainLists(v).(map[string]any)
 	if content == nil {
 		content = map[string]any{}
 	}
@@ -162,6 +183,30 @@ func decodeXML(dec *xml.Decoder, schema *openapi3.Schema) (string, any, error) {
 	}
 }
 
+// mergeOneOf gives the decoder of a oneOf body (the HTTP 200 answer: success or body-channel error)
+// one schema to be guided by: the alternatives' properties merged, the first xml name. Validation
+// then runs against the real oneOf.
+func mergeOneOf(s *openapi3.Schema) *openapi3.Schema {
+	if s == nil || len(s.OneOf) == 0 {
+		return s
+	}
+	m := &openapi3.Schema{Properties: openapi3.Schemas{}}
+	for _, alt := range s.OneOf {
+		if alt == nil || alt.Value == nil {
+			continue
+		}
+		if m.XML == nil && alt.Value.XML != nil {
+			m.XML = alt.Value.XML
+		}
+		for name, p := range alt.Value.Properties {
+			if _, ok := m.Properties[name]; !ok {
+				m.Properties[name] = p
+			}
+		}
+	}
+	return m
+}
+
 func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
 	var text strings.Builder
 	var obj map[string]any
@@ -186,21 +231,62 @@ func decodeXMLElement(dec *xml.Decoder, schema *openapi3.Schema) (any, error) {
 					child = p.Value
 				}
 			}
+			if child != nil && child.Type != nil && child.Type.Is(openapi3.TypeArray) {
+				// An unwrapped array: every element named after the property is one item.
+				var items *openapi3.Schema
+				if child.Items != nil {
+					items = child.Items.Value
+				}
+				v, err := decodeXMLElement(dec, items)
+				if err != nil {
+					return nil, err
+				}
+				list, _ := obj[t.Name.Local].([]any)
+				obj[t.Name.Local] = append(list, v)
+				continue
+			}
 			v, err := decodeXMLElement(dec, child)
 			if err != nil {
 				return nil, err
 			}
-			if _, dup := obj[t.Name.Local]; dup {
-				return nil, fmt.Errorf("xml: element <%s> appears twice", t.Name.Local)
+			if prev, dup := obj[t.Name.Local]; dup {
+				if schema != nil {
+					return nil, fmt.Errorf("xml: element <%s> appears twice", t.Name.Local)
+				}
+				// Without a schema a repeated element is an unwrapped list: its values in order.
+				list, ok := prev.(xmlList)
+				if !ok {
+					list = xmlList{prev}
+				}
+				obj[t.Name.Local] = append(list, v)
+				continue
 			}
 			obj[t.Name.Local] = v
 		case xml.EndElement:
 			if obj != nil {
-				return obj, nil
+				return withEmptyArrays(obj, schema), nil
 			}
-			return xmlLeaf(strings.TrimSpace(text.String()), schema), nil
+			v := xmlLeaf(strings.TrimSpace(text.String()), schema)
+			if m, ok := v.(map[string]any); ok {
+				return withEmptyArrays(m, schema), nil
+			}
+			return v, nil
 		}
 	}
+}
+
+// withEmptyArrays adds an empty list for every array property of schema that obj lacks: in the
+// unwrapped XML form an empty array is no element at all.
+func withEmptyArrays(obj map[string]any, schema *openapi3.Schema) map[string]any {
+	if schema == nil {
+		return obj
+	}
+	for name, p := range schema.Properties {
+		if _, ok := obj[name]; !ok && p != nil && p.Value != nil && p.Value.Type != nil && p.Value.Type.Is(openapi3.TypeArray) {
+			obj[name] = []any{}
+		}
+	}
+	return obj
 }
 
 func xmlLeaf(s string, schema *openapi3.Schema) any {
@@ -226,3 +312,24 @@ func xmlLeaf(s string, schema *openapi3.Schema) any {
 
 // ErrNotRouted is returned by [Validator] methods for a request the document has no operation for.
 var ErrNotRouted = errors.New("spec: no operation for this request")
+
+// xmlList is a repeated element's values while decoding without a schema (so that a first value
+// that is itself a list is not mistaken for the repetition).
+type xmlList []any
+
+// plainLists turns every xmlList in v into a []any.
+func plainLists(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = plainLists(e)
+		}
+	case xmlList:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plainLists(e)
+		}
+		return out
+	}
+	return v
+}

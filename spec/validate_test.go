@@ -115,6 +115,8 @@ func TestValidateResponse(t *testing.T) {
 	okXML := `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>` + id + `</RequestId><Success>true</Success><Code>Success</Code><Message>Successful!</Message><Data><OrderId>214567890120123</OrderId><InstanceId>rtc-cn-1</InstanceId></Data></CreateInstanceResponse>`
 	errJSON := `{"RequestId":"` + id + `","HostId":"business.aliyuncs.com","Code":"InvalidParameter","Message":"The specified parameter Period is not valid.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidParameter"}`
 	errXML := `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>` + id + `</RequestId><HostId>business.aliyuncs.com</HostId><Code>InvalidVersion</Code><Message>Specified parameter Version is not valid.</Message><Recommend><![CDATA[https://api.aliyun.com/troubleshoot?q=InvalidVersion&product=BssOpenApi]]></Recommend></Error>`
+	bodyErrJSON := `{"RequestId":"` + id + `","HostId":"business.ap-southeast-1.aliyuncs.com","Code":"COMMODITY.INVALID_COMPONENT","Message":"模块非法","Recommend":"https://api.aliyun.com/troubleshoot?q=COMMODITY.INVALID_COMPONENT","Success":false}`
+	bodyErrXML := `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>` + id + `</RequestId><HostId>business.aliyuncs.com</HostId><Code>PAY.INSUFFICIENT_BALANCE</Code><Message>m</Message><Recommend><![CDATA[https://api.aliyun.com/troubleshoot?q=PAY.INSUFFICIENT_BALANCE]]></Recommend><Success>false</Success></CreateInstanceResponse>`
 	tests := []struct {
 		name    string
 		status  int
@@ -132,7 +134,13 @@ func TestValidateResponse(t *testing.T) {
 		{name: "OrderId as a number", status: 200, ct: jsonCT, body: strings.Replace(okJSON, `"214567890120123"`, `214567890120123`, 1), wantErr: "OrderId"},
 		{name: "OrderId not digits", status: 200, ct: jsonCT, body: strings.Replace(okJSON, `"214567890120123"`, `"ord-1"`, 1), wantErr: "OrderId"},
 		{name: "Success as a string", status: 200, ct: jsonCT, body: strings.Replace(okJSON, `true`, `"true"`, 1), wantErr: "Success"},
-		{name: "success false without Data", status: 200, ct: jsonCT, body: `{"RequestId":"x","Success":false,"Code":"InternalError","Message":"m"}`},
+		{name: "success false without HostId and Recommend", status: 200, ct: jsonCT, body: `{"RequestId":"x","Success":false,"Code":"InternalError","Message":"m"}`, wantErr: "HostId"},
+		{name: "body-channel error JSON", status: 200, ct: jsonCT, body: bodyErrJSON},
+		{name: "body-channel error XML", status: 200, ct: xmlCT, body: bodyErrXML},
+		{name: "body-channel error with an empty Message", status: 200, ct: jsonCT, body: strings.Replace(bodyErrJSON, `"模块非法"`, `""`, 1), wantErr: "Message"},
+		{name: "error body without HostId", status: 400, ct: jsonCT, body: strings.Replace(errJSON, `"HostId":"business.aliyuncs.com",`, ``, 1), wantErr: "HostId"},
+		{name: "success without Data", status: 200, ct: jsonCT, body: `{"RequestId":"x","Success":true,"Code":"Success","Message":"Successful!"}`, wantErr: "Data"},
+		{name: "success with an empty InstanceId", status: 200, ct: jsonCT, body: strings.Replace(okJSON, `"rtc-cn-1"`, `""`, 1), wantErr: "InstanceId"},
 		{name: "missing Message", status: 200, ct: jsonCT, body: `{"RequestId":"x","Success":true,"Code":"Success","Data":{"OrderId":"1","InstanceId":"i"}}`, wantErr: "Message"},
 		{name: "RequestId a number in an error", status: 400, ct: jsonCT, body: strings.Replace(errJSON, `"`+id+`"`, `12345`, 1), wantErr: "RequestId"},
 		{name: "error without Code", status: 400, ct: jsonCT, body: `{"RequestId":"x","Message":"m"}`, wantErr: "Code"},

@@ -47,15 +47,17 @@ func TestParseWireRejects(t *testing.T) {
 			d.Paths.Find("/").Post.Responses.Value("200").Value.Content["text/plain"] = &openapi3.MediaType{}
 		}, `media type "text/plain" is not a Format value`},
 		{"no XML anywhere", func(d *openapi3.T) {
-			for _, op := range d.Paths.Find("/").Operations() {
-				for _, r := range op.Responses.Map() {
-					c := openapi3.Content{}
-					for k, v := range r.Value.Content {
-						if k != "text/xml" {
-							c[k] = v
+			for _, item := range d.Paths.Map() {
+				for _, op := range item.Operations() {
+					for _, r := range op.Responses.Map() {
+						c := openapi3.Content{}
+						for k, v := range r.Value.Content {
+							if k != "text/xml" {
+								c[k] = v
+							}
 						}
+						r.Value.Content = c
 					}
-					r.Value.Content = c
 				}
 			}
 		}, "no response has XML content"},

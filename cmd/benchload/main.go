@@ -82,6 +82,7 @@ type options struct {
 	million                                uint64
 	tokens                                 int
 	procs                                  int
+	queries                                int // QueryAvailableInstances per CreateInstance (-queries); 0: CreateInstance only
 }
 
 // target is one server under test.
@@ -122,6 +123,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the first round (JIT, connection pools), not counted")
 	fs.Uint64Var(&o.million, "million", 1_000_000, "after the rounds, load bsskit until it has answered this many requests and read its memory again (0: skip)")
 	fs.IntVar(&o.tokens, "tokens", 128, "distinct ClientTokens per connection (orders created per connection; then calls replay them); 0: every call a new order")
+	fs.IntVar(&o.queries, "queries", 0, "the mix: this many QueryAvailableInstances (PageSize 20, ProductCode rtc) after every CreateInstance, e.g. 10 for 1:10; 0: CreateInstance only")
 	fs.IntVar(&o.procs, "procs", 0, "GOMAXPROCS of the load generator itself (0: the Go default, every core); the servers keep their own defaults")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -289,10 +291,16 @@ func (t *target) startOnce(ctx context.Context, o *options, keep bool) error {
 
 // load runs the load against the long-lived process for d, or until n answers when n > 0.
 func (t *target) load(ctx context.Context, o *options, d time.Duration, n uint64) (*loadgen.Result, error) {
+	prefix := strconv.FormatInt(time.Now().UnixNano(), 36)
 	f := (&loadgen.V1Request{
 		Host: t.addr, AccessKeyID: accessKeyID, Secret: accessKeySecret, Params: params, Tokens: o.tokens,
-		NoncePrefix: strconv.FormatInt(time.Now().UnixNano(), 36),
+		NoncePrefix: prefix,
 	}).Factory(o.conns)
+	if o.queries > 0 {
+		f = mix(f, (&loadgen.V1Request{
+			Host: t.addr, AccessKeyID: accessKeyID, Secret: accessKeySecret, Params: queryParams, NoncePrefix: prefix + "q",
+		}).Factory(o.conns), o.queries)
+	}
 	res, err := loadgen.Run(ctx, loadgen.Config{Addr: t.addr, Conns: o.conns, Duration: d, Requests: n, Request: f, Check: t.check})
 	if err != nil {
 		return nil, err
@@ -319,6 +327,30 @@ var params = map[string]string{
 	"SubscriptionType":  "PayAsYouGo",
 	"Parameter.1.Code":  "ServiceType",
 	"Parameter.1.Value": "universal",
+}
+
+// queryParams are the reads of the mix: the first page of the caller's rtc instances.
+var queryParams = map[string]string{
+	"Action":      "QueryAvailableInstances",
+	"Version":     "2017-12-14",
+	"Format":      "JSON",
+	"RegionId":    "cn-hangzhou",
+	"ProductCode": "rtc",
+	"PageSize":    "20",
+}
+
+// mix sends one request of create, then n of query, and again: 1 CreateInstance to n
+// QueryAvailableInstances on every connection. Each factory numbers its own requests, so nonces
+// stay unique.
+func mix(create, query loadgen.RequestFunc, n int) loadgen.RequestFunc {
+	period := uint64(n + 1)
+	return func(dst []byte, worker int, seq uint64) []byte {
+		round, k := seq/period, seq%period
+		if k == 0 {
+			return create(dst, worker, round)
+		}
+		return query(dst, worker, round*uint64(n)+k-1)
+	}
 }
 
 func checkSuccess(status int, body []byte) error {

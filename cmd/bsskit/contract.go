@@ -28,11 +28,14 @@ type contractConfig struct {
 	run               *regexp.Regexp
 	generated         int
 	timeout           time.Duration
+	adminToken        string // --admin-token or $BSSKIT_ADMIN_TOKEN; never printed
+	verbose           bool
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
 const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--seed N]\n" +
-	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]"
+	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]\n" +
+	"                       [--run REGEXP] [--admin-token TOKEN] [--verbose]"
 
 func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, contractSynopsis)
@@ -77,8 +80,13 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
+	fs.BoolVar(&c.verbose, "verbose", false, "text report: the whole coverage table and ledger even when the run passes")
+	fs.StringVar(&c.adminToken, "admin-token", "", "admin token of a fake started with one (bsskit serve --admin-token), sent to its /__admin/ API; default $BSSKIT_ADMIN_TOKEN")
 	if err := parseFlags(fs, args, contractHelp, w); err != nil {
 		return nil, err
+	}
+	if c.adminToken == "" {
+		c.adminToken = os.Getenv("BSSKIT_ADMIN_TOKEN")
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -119,21 +127,27 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	return c, nil
 }
 
-func (c *contractConfig) options() contract.Options {
-	o := contract.Options{
-		Seed: c.seed, Products: c.products, Run: c.run, Generated: c.generated,
+func (c *contractConfig) options() []contract.Option {
+	o := []contract.Option{
+		contract.WithSeed(c.seed), contract.WithGenerated(c.generated),
+	}
+	if len(c.products) > 0 {
+		o = append(o, contract.WithProducts(c.products...))
+	}
+	if c.run != nil {
+		o = append(o, contract.WithRun(c.run))
 	}
 	if c.maxOrders != nil {
-		o.Orders = contract.MaxOrders(*c.maxOrders)
+		o = append(o, contract.WithMaxOrders(*c.maxOrders))
 	}
-	if c.generated == 0 {
-		o.Generated = -1
+	if c.adminToken != "" {
+		o = append(o, contract.WithAdminToken(c.adminToken))
 	}
 	switch c.verify {
 	case "yes":
-		o.Verification = contract.VerifyYes
+		o = append(o, contract.WithVerification(contract.VerifyYes))
 	case "no":
-		o.Verification = contract.VerifyNo
+		o = append(o, contract.WithVerification(contract.VerifyNo))
 	}
 	return o
 }
@@ -188,7 +202,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 	var werr error
 	var summary string
 	if c.compare != "" {
-		d, err := contract.Compare(ctx, c.target(c.endpoint), c.target(c.compare), opts)
+		d, err := contract.Compare(ctx, c.target(c.endpoint), c.target(c.compare), opts...)
 		if err != nil {
 			return fail(err)
 		}
@@ -203,7 +217,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		ok = d.OK() && d.A.OK() && d.B.OK()
 		summary = fmt.Sprintf("%d difference(s) between %s and %s (seed %d)", len(d.Differences), d.A.Endpoint, d.B.Endpoint, c.seed)
 	} else {
-		rep, err := contract.Check(ctx, c.target(c.endpoint), opts)
+		rep, err := contract.Check(ctx, c.target(c.endpoint), opts...)
 		if rep == nil {
 			return fail(err)
 		}
@@ -213,15 +227,20 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		case "junit":
 			werr = rep.WriteJUnit(out)
 		default:
-			werr = rep.WriteText(out)
+			if c.verbose {
+				werr = rep.WriteTextVerbose(out)
+			} else {
+				werr = rep.WriteText(out)
+			}
 		}
 		if err != nil {
 			printErr(stderr, "contract", err)
 		}
 		ok = err == nil && rep.OK()
 		n := rep.Counts()
-		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d order(s) created (seed %d)",
-			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], len(rep.Ledger), c.seed)
+		placed, unknown := rep.LedgerCounts()
+		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d orders placed, %d outcomes unknown (seed %d)",
+			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], placed, unknown, c.seed)
 		if !rep.OK() {
 			names := make([]string, 0)
 			for _, ch := range rep.FailedChecks() {

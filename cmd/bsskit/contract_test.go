@@ -31,9 +31,17 @@ func TestContractAgainstServe(t *testing.T) {
 	require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
 	assert.Contains(t, out, "RESULT: conformant")
 	assert.Contains(t, out, "0 failed")
-	assert.Contains(t, out, "== coverage by error code ==")
+	assert.NotContains(t, out, "== coverage by error code ==", "a passing run's coverage is one line")
+	assert.Contains(t, out, "catalogued error codes provoked")
 	assert.Contains(t, out, "== ledger: ")
+	assert.Contains(t, out, "placed order(s) not listed; --verbose")
 	assert.Contains(t, out, "products: rtc, sas, ddos")
+
+	code, out, _ = runCLI(t, "contract", "--endpoint", url, "--seed", "1", "--verbose")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "== coverage by error code ==")
+	assert.Contains(t, out, "- placed OrderId ")
+	assert.NotContains(t, out, "not listed")
 
 	dir := t.TempDir()
 	file := filepath.Join(dir, "contract.xml")

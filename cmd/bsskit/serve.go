@@ -15,12 +15,14 @@ import (
 
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/internal/loopback"
+	"github.com/bsskit/bsskit/spec"
 )
 
 // serveConfig is what the serve flags say; it turns into the fake package's options, so the binary
 // runs exactly the library's code.
 type serveConfig struct {
 	addr, catalog       string
+	intlAddr            string // --intl-addr
 	accounts            string
 	scenario            string
 	accessKeyID, secret string
@@ -29,9 +31,10 @@ type serveConfig struct {
 	seedSet             bool
 	journalLimit        int
 	shutdownGrace       time.Duration
-	adminToken          string      // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
-	state               string      // --state
-	stateRepair         bool        // --state-repair
+	adminToken          string // --admin-token or $BSSKIT_ADMIN_TOKEN; never logged
+	state               string // --state
+	stateRepair         bool   // --state-repair
+	provisioningDelay   time.Duration
 	limits              fake.Limits // --max-*, --*-timeout
 	memoryLimitMiB      int         // --memory-limit-mib
 
@@ -39,19 +42,22 @@ type serveConfig struct {
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
-const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE] [flags]"
+const serveSynopsis = "usage: bsskit serve [--addr HOST:PORT] [--intl-addr HOST:PORT] [--catalog FILE] [--accounts FILE] [--scenario FILE] [--state FILE] [flags]"
 
 func serveHelp(w io.Writer) {
 	fmt.Fprintln(w, serveSynopsis)
 	fmt.Fprintln(w, "\nStarts the fake BssOpenApi (CreateInstance) server and prints its URL on the first line of standard")
-	fmt.Fprintln(w, "output. --addr 127.0.0.1:0 picks a free port. SIGINT or SIGTERM shuts it down gracefully.")
+	fmt.Fprintln(w, "output, then the international site's URL on the second. --addr 127.0.0.1:0 picks a free port.")
+	fmt.Fprintln(w, "Both sites share one state; a request whose Host is a real site host goes to that site. SIGINT or")
+	fmt.Fprintln(w, "SIGTERM shuts it down gracefully.")
 }
 
 // parseServeFlags parses the serve command line; -h writes help to w and returns flag.ErrHelp.
 func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
 	fs := flag.NewFlagSet("bsskit serve", flag.ContinueOnError)
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address; 127.0.0.1:0 picks a free port")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address of the domestic site (business.aliyuncs.com); 127.0.0.1:0 picks a free port")
+	fs.StringVar(&c.intlAddr, "intl-addr", "127.0.0.1:0", "listen address of the international site (business.ap-southeast-1.aliyuncs.com); the default picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
 	fs.StringVar(&c.accounts, "accounts", "", "accounts file (YAML or JSON): callers, their access keys and secrets, owners, STS and bearer tokens")
 	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/scenario.schema.json); its seed applies unless --seed is given")
@@ -64,6 +70,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.shutdownGrace, "shutdown-grace", 10*time.Second, "how long a shutdown waits for in-flight requests")
 	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
 	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
+	fs.DurationVar(&c.provisioningDelay, "provisioning-delay", fake.DefaultProvisioningDelay, "how long a new instance stays Creating before QueryAvailableInstances reports it Normal, for products whose catalogue entry sets none")
 	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
 	d := fake.DefaultLimits()
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body-bytes", d.MaxBodyBytes, "largest request body; a larger one is answered InvalidParameter (negative: no limit)")
@@ -85,6 +92,9 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	}
 	if c.adminToken == "" && !loopback.Addr(c.addr) {
 		return nil, fmt.Errorf("--addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.addr)
+	}
+	if c.adminToken == "" && !loopback.Addr(c.intlAddr) {
+		return nil, fmt.Errorf("--intl-addr %s is not a loopback address: anyone who can reach it could read the journal and reset the fake, so set --admin-token (or $BSSKIT_ADMIN_TOKEN) to protect /__admin/", c.intlAddr)
 	}
 	if c.stateRepair && c.state == "" {
 		return nil, errors.New("--state-repair needs --state")
@@ -130,7 +140,8 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 }
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
-	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits)}
+	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithInternationalAddr(c.intlAddr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits),
+		fake.WithProvisioningDelay(c.provisioningDelay)}
 	opts = append(opts, fake.WithThresholds(c.thresholds)) // verdicts (sweep.go)
 	if c.adminToken != "" {
 		opts = append(opts, fake.WithAdminToken(c.adminToken))
@@ -214,6 +225,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// on every interface.
 	url, note := reachableURL(srv.URL())
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", url, auth, srv.Seed())
+	intlURL, _ := reachableURL(srv.InternationalURL())
+	fmt.Fprintf(stdout, "bsskit fake BssOpenApi international site (%s) listening on %s\n", spec.Sites()[1].Host, intlURL)
 	if note != "" {
 		fmt.Fprintf(stdout, "bsskit serve: %s\n", note)
 	}
@@ -221,7 +234,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if cfg.catalog != "" {
 		catalogue = cfg.catalog
 	}
-	log.Info("serving", "url", url, "listen", srv.Endpoint(), "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
+	log.Info("serving", "url", url, "listen", srv.Endpoint(), "internationalURL", intlURL, "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
 	log.Info("catalogue in use", "catalogue", catalogue, "products", len(srv.Catalog().Products))
 	if n := len(srv.Rules()); n > 0 {
 		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", url+"/__admin/faults")

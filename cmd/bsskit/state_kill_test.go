@@ -167,6 +167,24 @@ func TestStateSurvivesSIGKILL(t *testing.T) {
 		for tok, want := range acks {
 			assert.Equal(t, want, order(t, p.url, tok), "ClientToken %s replays its order", tok)
 		}
+		// The instances of the orders, with their status, are there too.
+		resp, err = http.Get(p.url + "/__admin/instances")
+		require.NoError(t, err)
+		var instances []struct {
+			OrderID string `json:"orderId"`
+			Status  string `json:"status"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&instances))
+		resp.Body.Close()
+		require.Len(t, instances, len(acks))
+		byOrder := map[string]bool{}
+		for _, a := range acks {
+			byOrder[a.OrderID] = true
+		}
+		for _, in := range instances {
+			assert.True(t, byOrder[in.OrderID], in.OrderID)
+			assert.Contains(t, []string{"Creating", "Normal"}, in.Status)
+		}
 	}
 	p2 := startProc(t, bin, args...)
 	check(p2)

@@ -29,6 +29,7 @@ func main() {
 type entry struct {
 	Code        string `yaml:"code"`
 	HTTPStatus  int    `yaml:"httpStatus"`
+	Channel     string `yaml:"channel"`
 	Description string `yaml:"description"`
 }
 
@@ -57,7 +58,11 @@ func run(in, out string) error {
 		}
 		seen[name] = e.Code
 		desc := strings.Join(strings.Fields(e.Description), " ")
-		fmt.Fprintf(&b, "\t// %s is HTTP %d: %s\n\t%s Code = %q\n", name, e.HTTPStatus, desc, name, e.Code)
+		how := fmt.Sprintf("HTTP %d", e.HTTPStatus)
+		if e.Channel == "body" {
+			how = "HTTP 200 with Success false"
+		}
+		fmt.Fprintf(&b, "\t// %s is %s: %s\n\t%s Code = %q\n", name, how, desc, name, e.Code)
 	}
 	b.WriteString(")\n")
 	src, err := format.Source(b.Bytes())
@@ -67,13 +72,19 @@ func run(in, out string) error {
 	return os.WriteFile(out, src, 0o644)
 }
 
-// ident turns "InvalidAccessKeyId.NotFound" into "InvalidAccessKeyIdNotFound".
+// ident turns "InvalidAccessKeyId.NotFound" into "InvalidAccessKeyIdNotFound", "Has.effect.suit"
+// into "HasEffectSuit" and an all-capitals code such as "PAY.AMOUNT_LIMIT_EXCEEDED" into
+// "PayAmountLimitExceeded": each word between separators starts with a capital.
 func ident(code string) string {
+	allCaps := strings.ToUpper(code) == code
 	var b strings.Builder
-	for _, r := range code {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+	for _, w := range strings.FieldsFunc(code, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if allCaps {
+			w = strings.ToLower(w)
 		}
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		b.WriteString(string(r))
 	}
 	return b.String()
 }

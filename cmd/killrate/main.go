@@ -19,7 +19,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the contract runs")
 	sig := flag.String("signature", "v1", "signature version: v1 or v3")
 	flag.Parse()
-	_, ok := mutants.KillRate(context.Background(), os.Stdout, contract.Options{Seed: *seed}, contract.SignatureVersion(*sig))
+	_, ok := mutants.KillRate(context.Background(), os.Stdout, *seed, contract.SignatureVersion(*sig))
 	if !ok {
 		fmt.Println("FAIL: a baseline failed or a mutant survived")
 		os.Exit(1)

@@ -192,7 +192,7 @@ func (vc *valueCheck) check(s string) (int64, bool) {
 	if vc.integer {
 		var err error
 		n, err = strconv.ParseInt(s, 10, 64)
-		if err != nil || n < vc.min || n > vc.max {
+		if err != nil || n < vc.min || n > vc.max || vc.enum != nil && !vc.enum[strconv.FormatInt(n, 10)] {
 			return 0, false
 		}
 		return n, true

@@ -39,12 +39,15 @@ type headerRule struct {
 type schemaNode struct {
 	typ      string // "object", "string", "boolean", "integer", "number" or "" (anything)
 	props    []propNode
-	required []int // indexes into props
+	required []int   // indexes into props
+	missing  []error // per required entry: "property X is missing", built once (a failing oneOf alternative allocates nothing)
 	minLen   int
 	maxLen   int      // -1: none
 	pattern  *pattern // pattern.go
 	enum     map[string]bool
 	xmlName  string
+	oneOf    []*schemaNode // a body's top-level oneOf (the HTTP 200 answer: success or body-channel error)
+	items    *schemaNode   // typ "array": the items' schema
 }
 
 type propNode struct {
@@ -52,10 +55,10 @@ type propNode struct {
 	node *schemaNode
 }
 
-func compileRespRules(doc *openapi3.T) (*respRules, error) {
-	item := doc.Paths.Value("/")
+func compileRespRules(doc *openapi3.T, path string) (*respRules, error) {
+	item := doc.Paths.Value(path)
 	if item == nil || item.Post == nil || item.Post.Responses == nil {
-		return nil, errors.New("the document has no responses for POST /")
+		return nil, fmt.Errorf("the document has no responses for POST %s", path)
 	}
 	rr := &respRules{byStatus: map[int]*respDef{}}
 	for code, ref := range item.Post.Responses.Map() {
@@ -115,8 +118,22 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 	if depth > 16 {
 		return nil, errors.New("schema nests too deep")
 	}
+	if depth == 0 && len(s.OneOf) > 0 && len(s.AllOf)+len(s.AnyOf) == 0 && s.Not == nil && len(s.Properties) == 0 {
+		n := &schemaNode{maxLen: -1}
+		for i, ref := range s.OneOf {
+			if ref == nil || ref.Value == nil {
+				return nil, fmt.Errorf("oneOf[%d] is unresolved", i)
+			}
+			alt, err := compileSchema(ref.Value, 1)
+			if err != nil {
+				return nil, fmt.Errorf("oneOf[%d]: %w", i, err)
+			}
+			n.oneOf = append(n.oneOf, alt)
+		}
+		return n, nil
+	}
 	if len(s.AllOf)+len(s.AnyOf)+len(s.OneOf) > 0 || s.Not != nil {
-		return nil, errors.New("allOf/anyOf/oneOf/not are not compiled")
+		return nil, errors.New("allOf/anyOf/not, and oneOf below a body's top level, are not compiled")
 	}
 	n := &schemaNode{minLen: int(s.MinLength), maxLen: -1}
 	if s.Type != nil && len(*s.Type) == 1 {
@@ -141,6 +158,17 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 	if s.XML != nil {
 		n.xmlName = s.XML.Name
 	}
+	if n.typ == "array" {
+		var items *openapi3.Schema
+		if s.Items != nil {
+			items = s.Items.Value
+		}
+		c, err := compileSchema(items, depth+1)
+		if err != nil {
+			return nil, fmt.Errorf("items: %w", err)
+		}
+		n.items = c
+	}
 	for name, ref := range s.Properties {
 		var child *openapi3.Schema
 		if ref != nil {
@@ -159,6 +187,7 @@ func compileSchema(s *openapi3.Schema, depth int) (*schemaNode, error) {
 			i = len(n.props) - 1
 		}
 		n.required = append(n.required, i)
+		n.missing = append(n.missing, fmt.Errorf("property %s is missing", req))
 	}
 	if len(n.props) > 64 {
 		return nil, errors.New("more than 64 properties")
@@ -231,19 +260,46 @@ func (rr *respRules) check(status int, h http.Header, body []byte) error {
 	if node == nil {
 		return nil
 	}
-	var err error
+	var check func([]byte, *schemaNode) error
 	switch {
 	case strings.HasSuffix(mt, "json"):
-		err = checkJSON(body, node)
+		check = checkJSON
 	case strings.HasSuffix(mt, "xml"):
-		err = checkXML(body, node)
+		check = checkXML
 	default:
 		return nil
 	}
-	if err != nil {
+	if err := checkOneOf(body, node, check); err != nil {
 		return fmt.Errorf("status %d (%s): body: %w", status, mt, err)
 	}
 	return nil
+}
+
+// checkOneOf checks body against node, or, for a oneOf, against each alternative: exactly one must
+// accept it.
+func checkOneOf(body []byte, node *schemaNode, check func([]byte, *schemaNode) error) error {
+	if node.oneOf == nil {
+		return check(body, node)
+	}
+	matched := 0
+	for _, alt := range node.oneOf {
+		if check(body, alt) == nil {
+			matched++
+		}
+	}
+	switch matched {
+	case 1:
+		return nil
+	case 0:
+		// The error path only: check again to say why each alternative failed.
+		errs := make([]error, len(node.oneOf))
+		for i, alt := range node.oneOf {
+			errs[i] = check(body, alt)
+		}
+		return fmt.Errorf("matches none of the oneOf alternatives: %w", errors.Join(errs...))
+	default:
+		return fmt.Errorf("matches %d of the oneOf alternatives, want exactly one", matched)
+	}
 }
 
 func (n *schemaNode) checkString(s string) error {
@@ -306,10 +362,21 @@ func (n *schemaNode) checkLeaf(s []byte) error {
 	return n.checkBytes(s)
 }
 
-func (n *schemaNode) checkRequired(seen uint64) error {
+// checkRequiredXML is checkRequired for XML, where an empty array is no element at all: required
+// array properties may be absent.
+func (n *schemaNode) checkRequiredXML(seen uint64) error {
 	for _, i := range n.required {
-		if seen&(1<<i) == 0 {
+		if seen&(1<<i) == 0 && n.props[i].node.typ != "array" {
 			return fmt.Errorf("property %s is missing", n.props[i].name)
+		}
+	}
+	return nil
+}
+
+func (n *schemaNode) checkRequired(seen uint64) error {
+	for k, i := range n.required {
+		if seen&(1<<i) == 0 {
+			return n.missing[k]
 		}
 	}
 	return nil
@@ -375,9 +442,16 @@ func (sc *jsonScanner) value(n *schemaNode, depth int) error {
 			sc.i++
 			return nil
 		}
-		for {
-			if err := sc.value(nil, depth+1); err != nil {
-				return err
+		var items *schemaNode
+		if n != nil {
+			items = n.items
+		}
+		for k := 0; ; k++ {
+			if err := sc.value(items, depth+1); err != nil {
+				if errors.Is(err, errJSONSyntax) {
+					return err
+				}
+				return fmt.Errorf("[%d]: %w", k, err)
 			}
 			sc.ws()
 			if sc.i >= len(sc.b) {
@@ -673,7 +747,7 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 					if n.typ != "" && n.typ != "object" {
 						return fmt.Errorf("%s: want %s, got elements", name, n.typ)
 					}
-					if err := n.checkRequired(seen); err != nil {
+					if err := n.checkRequiredXML(seen); err != nil {
 						return fmt.Errorf("%s: %w", name, err)
 					}
 				}
@@ -681,6 +755,9 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			}
 			if n == nil {
 				return nil
+			}
+			if n.typ == "object" && len(bytes.TrimSpace(x.text)) == 0 {
+				return n.checkRequiredXML(0) // an element with no children: an object whose arrays are empty
 			}
 			if err := n.checkLeaf(bytes.TrimSpace(x.text)); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -695,11 +772,13 @@ func (x *xmlScanner) element(name []byte, n *schemaNode, depth int) error {
 			var cn *schemaNode
 			if n != nil {
 				if p := n.propBytes(child); p >= 0 {
-					if seen&(1<<p) != 0 {
+					cn = n.props[p].node
+					if cn.typ == "array" {
+						cn = cn.items // unwrapped: one element per item, repeated
+					} else if seen&(1<<p) != 0 {
 						return fmt.Errorf("element <%s> appears twice", child)
 					}
 					seen |= 1 << p
-					cn = n.props[p].node
 				}
 			}
 			if err := x.element(child, cn, depth+1); err != nil {

@@ -191,12 +191,15 @@ func FuzzResponseAgreesWithKinOpenAPI(f *testing.F) {
 // 64 levels, and XML outside what the gateway sends, such as attributes, comments, self-closing
 // elements or content around the root; response_test.go lists them.)
 func FuzzResponseSound(f *testing.F) {
-	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23", Success: true, Code: "Success", Message: "Successful!", Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
 	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "<a & b>", Recommend: "https://x/?a=1&b=]]>2"}
 	f.Add(uint8(0), false, wire.AppendSuccess(nil, spec.FormatJSON, ok))
 	f.Add(uint8(0), true, wire.AppendSuccess(nil, spec.FormatXML, ok))
 	f.Add(uint8(1), false, wire.AppendFailure(nil, spec.FormatJSON, fail))
 	f.Add(uint8(1), true, wire.AppendFailure(nil, spec.FormatXML, fail))
+	body := &generated.BusinessErrorResponse{RequestId: "r", HostId: "business.ap-southeast-1.aliyuncs.com", Code: "COMMODITY.INVALID_COMPONENT", Message: "模块非法", Recommend: "u"}
+	f.Add(uint8(0), false, wire.AppendBodyFailure(nil, spec.FormatJSON, body))
+	f.Add(uint8(0), true, wire.AppendBodyFailure(nil, spec.FormatXML, body))
 	f.Add(uint8(1), true, []byte(`<Error><RequestId><![CDATA[r]]></RequestId><Code>&#x43;</Code><Message/></Error>`))
 	f.Add(uint8(1), false, []byte(`{"RequestId":"\u0072","Code":"C","Message":"m","X":[1,-0.5e3,{"a":null},true]}`))
 	o := newResponseOracle(f)

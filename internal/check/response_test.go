@@ -28,8 +28,9 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 		js  = spec.FormatJSON.ContentType()
 		xml = spec.FormatXML.ContentType()
 	)
-	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+	ok := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
 	fail := &generated.ErrorResponse{RequestId: "1DD9FD9A", HostId: "business.aliyuncs.com", Code: "InvalidParameter", Message: "The specified parameter <a & b> is \"not\" valid.\n", Recommend: "https://x/?a=1&b=]]>2"}
+	bodyFail := &generated.BusinessErrorResponse{RequestId: "r", HostId: "business.ap-southeast-1.aliyuncs.com", Code: "COMMODITY.INVALID_COMPONENT", Message: "模块非法 <&>", Recommend: "https://x/?a=1&b=2"}
 	cases := []struct {
 		name, ct, body string
 		status         int
@@ -38,8 +39,15 @@ func TestRespCheckAgreesWithKinOpenAPI(t *testing.T) {
 	}{
 		{name: "success json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, ok))},
 		{name: "success xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, ok))},
-		{name: "success false json", status: 200, ct: js, body: string(wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
-		{name: "success false xml", status: 200, ct: xml, body: string(wire.AppendSuccess(nil, spec.FormatXML, &generated.CreateInstanceResponse{RequestId: "r", Code: "InternalError", Message: "m"}))},
+		{name: "success false json", status: 200, ct: js, body: `{"RequestId":"r","Success":false,"Code":"InternalError","Message":"m"}`},
+		{name: "success false xml", status: 200, ct: xml, body: `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>r</RequestId><Success>false</Success><Code>c</Code><Message>m</Message></CreateInstanceResponse>`},
+		{name: "body-channel error json", status: 200, ct: js, body: string(wire.AppendBodyFailure(nil, spec.FormatJSON, bodyFail))},
+		{name: "body-channel error xml", status: 200, ct: xml, body: string(wire.AppendBodyFailure(nil, spec.FormatXML, bodyFail))},
+		{name: "body-channel error with an empty Message", status: 200, ct: js, body: `{"RequestId":"r","HostId":"h","Code":"C","Message":"","Recommend":"u","Success":false}`},
+		{name: "body-channel error without HostId", status: 200, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Recommend":"u","Success":false}`},
+		{name: "both success and body error", status: 200, ct: js, body: `{"RequestId":"r","HostId":"h","Code":"C","Message":"m","Recommend":"u","Success":false,"Data":{"OrderId":"1","InstanceId":"i"}}`},
+		{name: "success without Data", status: 200, ct: js, body: `{"RequestId":"r","Success":true,"Code":"Success","Message":"m"}`},
+		{name: "error without HostId", status: 400, ct: js, body: `{"RequestId":"r","Code":"C","Message":"m","Recommend":"u"}`},
 		{name: "error json", status: 400, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
 		{name: "error xml", status: 404, ct: xml, body: string(wire.AppendFailure(nil, spec.FormatXML, fail))},
 		{name: "error 503 json", status: 503, ct: js, body: string(wire.AppendFailure(nil, spec.FormatJSON, fail))},
@@ -124,7 +132,7 @@ func FuzzRespCheck(f *testing.F) {
 		var body []byte
 		status := 200
 		if success {
-			body = wire.AppendSuccess(nil, format, &generated.CreateInstanceResponse{RequestId: id, Success: true, Code: code, Message: msg, Data: &generated.CreateInstanceData{OrderId: order, InstanceId: inst}})
+			body = wire.AppendSuccess(nil, format, &generated.CreateInstanceResponse{RequestId: id, Success: true, Code: code, Message: msg, Data: generated.CreateInstanceData{OrderId: order, InstanceId: inst}})
 		} else {
 			status = 400
 			body = wire.AppendFailure(nil, format, &generated.ErrorResponse{RequestId: id, HostId: "h", Code: code, Message: msg, Recommend: inst})
@@ -147,7 +155,7 @@ func BenchmarkRespCheck(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}})
+	body := wire.AppendSuccess(nil, spec.FormatJSON, &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!", Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}})
 	h := http.Header{"Content-Type": {spec.FormatJSON.ContentType()}, "X-Acs-Request-Id": {"r"}}
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	b.Run("impl=compiled", func(b *testing.B) {

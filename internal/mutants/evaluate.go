@@ -36,9 +36,10 @@ func Baselines() []Mutant {
 	}
 }
 
-// Evaluate runs the contract suite against m with opts (a Seed, typically) and judges it.
-func Evaluate(ctx context.Context, m Mutant, opts contract.Options, sig contract.SignatureVersion) Result {
-	ts, _, err := Start(m, fake.WithSeed(opts.Seed))
+// Evaluate runs the contract suite against m, a fake seeded with seed, with contract.WithSeed(seed)
+// and opts, and judges it.
+func Evaluate(ctx context.Context, m Mutant, seed uint64, sig contract.SignatureVersion, opts ...contract.Option) Result {
+	ts, _, err := Start(m, fake.WithSeed(seed))
 	if err != nil {
 		return Result{Mutant: m, Err: err}
 	}
@@ -46,7 +47,7 @@ func Evaluate(ctx context.Context, m Mutant, opts contract.Options, sig contract
 	target := m.Target(ts.URL)
 	target.Signature = sig
 	target.Client = ts.Client()
-	rep, err := contract.Check(ctx, target, opts)
+	rep, err := contract.Check(ctx, target, append([]contract.Option{contract.WithSeed(seed)}, opts...)...)
 	res := Result{Mutant: m, Err: err, Report: rep}
 	if rep == nil {
 		return res
@@ -63,10 +64,10 @@ func Evaluate(ctx context.Context, m Mutant, opts contract.Options, sig contract
 
 // KillRate evaluates the baselines and every mutant and writes a table to w. ok is true when both
 // baselines pass and every mutant is killed; rate is killed mutants over mutants.
-func KillRate(ctx context.Context, w io.Writer, opts contract.Options, sig contract.SignatureVersion) (rate float64, ok bool) {
+func KillRate(ctx context.Context, w io.Writer, seed uint64, sig contract.SignatureVersion, opts ...contract.Option) (rate float64, ok bool) {
 	ok = true
 	for _, b := range Baselines() {
-		r := Evaluate(ctx, b, opts, sig)
+		r := Evaluate(ctx, b, seed, sig, opts...)
 		status := "PASS"
 		if !r.Killed {
 			status = "FAIL"
@@ -77,7 +78,7 @@ func KillRate(ctx context.Context, w io.Writer, opts contract.Options, sig contr
 	all := All()
 	killed := 0
 	for _, m := range all {
-		r := Evaluate(ctx, m, opts, sig)
+		r := Evaluate(ctx, m, seed, sig, opts...)
 		status := "survived"
 		if r.Killed {
 			status = "killed"

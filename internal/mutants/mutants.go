@@ -5,7 +5,7 @@
 //
 //	for _, m := range mutants.All() {
 //		ts, _, _ := mutants.Start(m)
-//		report, _ := contract.Check(ctx, contract.Target{URL: ts.URL}, contract.Options{})
+//		report, _ := contract.Check(ctx, contract.Target{URL: ts.URL})
 //		killed := !report.OK() && slices.Contains(report.FailedChecks(), m.Expect)
 //		ts.Close()
 //	}
@@ -85,7 +85,7 @@ func (m Mutant) Target(url string) contract.Target {
 
 // All returns every mutant, in a stable order.
 func All() []Mutant {
-	return []Mutant{
+	return append([]Mutant{
 		{
 			Name: "error-request-id-missing", Expect: contract.CheckErrorShape,
 			Deviation: "error bodies lack the RequestId field",
@@ -266,13 +266,36 @@ func All() []Mutant {
 			Name: "unknown-action-accepted", Expect: contract.CheckExpected,
 			Deviation: "an unknown Action is served as CreateInstance",
 			Wrap: rewriteQuery(func(r *http.Request, q url.Values) {
-				if a := q.Get("Action"); a != "" && a != "CreateInstance" {
+				if a := q.Get("Action"); a != "" && !knownAction(a) {
 					q.Set("Action", "CreateInstance")
 				}
-				if a := r.Header.Get("x-acs-action"); a != "" && a != "CreateInstance" {
+				if a := r.Header.Get("x-acs-action"); a != "" && !knownAction(a) {
 					r.Header.Set("x-acs-action", "CreateInstance")
 				}
 			}),
+		},
+		{
+			Name: "read-page-num-ignored", Expect: contract.CheckReadPaging,
+			Deviation: "QueryAvailableInstances ignores PageNum: every page is the first",
+			Wrap: resigned(rewriteQuery(func(r *http.Request, q url.Values) {
+				if isQuery(r, q) {
+					q.Del("PageNum")
+				}
+			})),
+		},
+		{
+			Name: "read-product-filter-ignored", Expect: contract.CheckReadFilter,
+			Deviation: "QueryAvailableInstances ignores ProductCode: every product is listed",
+			Wrap: resigned(rewriteQuery(func(r *http.Request, q url.Values) {
+				if isQuery(r, q) {
+					q.Del("ProductCode")
+				}
+			})),
+		},
+		{
+			Name: "read-never-normal", Expect: contract.CheckReadAfterCreate,
+			Deviation: "QueryAvailableInstances reports every instance Creating, forever",
+			Wrap:      rewriteBody(successOnly, regexpReplace(`"Status":"Normal"`, `"Status":"Creating"`)),
 		},
 		{
 			Name: "get-unsupported", Expect: contract.CheckExpected,
@@ -286,7 +309,7 @@ func All() []Mutant {
 				})
 			},
 		},
-	}
+	}, callerMutants()...)
 }
 
 func pick(cond bool, a, b int) int {
@@ -297,6 +320,17 @@ func pick(cond bool, a, b int) int {
 }
 
 func isAdmin(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/__admin/") }
+
+// knownAction says whether the fake serves the Action.
+func knownAction(a string) bool {
+	return a == "CreateInstance" || a == "QueryAvailableInstances" || a == "GetOrderDetail"
+}
+
+// isQuery says whether the request is a QueryAvailableInstances (Action in the query or the
+// x-acs-action header).
+func isQuery(r *http.Request, q url.Values) bool {
+	return q.Get("Action") == "QueryAvailableInstances" || r.Header.Get("x-acs-action") == "QueryAvailableInstances"
+}
 
 // captured is a response recorded from the fake.
 type captured struct {
@@ -444,6 +478,12 @@ func reuseRequestID(next http.Handler) http.Handler {
 		c.body = re.ReplaceAll(c.body, []byte(fixed))
 		c.header.Set("X-Acs-Request-Id", fixed)
 	})
+}
+
+// resigned applies a request rewrite and then signs the rewritten request again, so that the
+// deviation is what the suite sees even when the fake verifies signatures.
+func resigned(rewrite func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return rewrite(resign(next)) }
 }
 
 // resign replaces every request's signature with a valid one made with the mutant's credentials,

@@ -17,7 +17,7 @@ func BenchmarkAppend(b *testing.B) {
 			buf := make([]byte, 0, 1024)
 			for b.Loop() {
 				buf = AppendSuccess(buf[:0], f, &generated.CreateInstanceResponse{RequestId: id, Success: true, Code: "Success",
-					Message: "Successful!", Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-8d3a1f2b9c01"}})
+					Message: "Successful!", Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-8d3a1f2b9c01"}})
 			}
 		})
 		b.Run("body=error/format="+f.String(), func(b *testing.B) {
@@ -35,7 +35,7 @@ func BenchmarkAppend(b *testing.B) {
 func TestAppendAllocs(t *testing.T) {
 	buf := make([]byte, 0, 1024)
 	s := &generated.CreateInstanceResponse{RequestId: "r<&", Success: true, Code: "Success", Message: "m\r\n\x00",
-		Data: &generated.CreateInstanceData{OrderId: "1", InstanceId: "i"}}
+		Data: generated.CreateInstanceData{OrderId: "1", InstanceId: "i"}}
 	e := &generated.ErrorResponse{RequestId: "r", HostId: "h", Code: "c", Message: "\xff]]>", Recommend: "u]]>"}
 	for _, f := range []spec.Format{spec.FormatJSON, spec.FormatXML} {
 		if n := testing.AllocsPerRun(100, func() {

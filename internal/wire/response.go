@@ -16,8 +16,8 @@ func Recommend(code, requestID string) string {
 
 // AppendSuccess appends the body of s in format f to dst. It takes the type generated from the
 // document's CreateInstanceResponse schema, so a field renamed or retyped in the spec breaks the
-// build here; it writes the fields in the real service's order, Data only when s.Data is set (an
-// HTTP 200 with Success false carries no order), and allocates nothing beyond growing dst.
+// build here; it writes the fields in the real service's order, Data always (the schema requires
+// it; an HTTP 200 error is [AppendBodyFailure]), and allocates nothing beyond growing dst.
 func AppendSuccess(dst []byte, f spec.Format, s *generated.CreateInstanceResponse) []byte {
 	if f == spec.FormatXML {
 		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>`...)
@@ -28,15 +28,11 @@ func AppendSuccess(dst []byte, f spec.Format, s *generated.CreateInstanceRespons
 		dst = appendXMLText(dst, s.Code)
 		dst = append(dst, "</Code><Message>"...)
 		dst = appendXMLText(dst, s.Message)
-		dst = append(dst, "</Message>"...)
-		if d := s.Data; d != nil {
-			dst = append(dst, "<Data><OrderId>"...)
-			dst = appendXMLText(dst, d.OrderId)
-			dst = append(dst, "</OrderId><InstanceId>"...)
-			dst = appendXMLText(dst, d.InstanceId)
-			dst = append(dst, "</InstanceId></Data>"...)
-		}
-		return append(dst, "</CreateInstanceResponse>"...)
+		dst = append(dst, "</Message><Data><OrderId>"...)
+		dst = appendXMLText(dst, s.Data.OrderId)
+		dst = append(dst, "</OrderId><InstanceId>"...)
+		dst = appendXMLText(dst, s.Data.InstanceId)
+		return append(dst, "</InstanceId></Data></CreateInstanceResponse>"...)
 	}
 	dst = append(dst, `{"RequestId":`...)
 	dst = appendJSONString(dst, s.RequestId)
@@ -46,13 +42,45 @@ func AppendSuccess(dst []byte, f spec.Format, s *generated.CreateInstanceRespons
 	dst = appendJSONString(dst, s.Code)
 	dst = append(dst, `,"Message":`...)
 	dst = appendJSONString(dst, s.Message)
-	if d := s.Data; d != nil {
-		dst = append(dst, `,"Data":{"OrderId":`...)
-		dst = appendJSONString(dst, d.OrderId)
-		dst = append(dst, `,"InstanceId":`...)
-		dst = appendJSONString(dst, d.InstanceId)
-		dst = append(dst, '}')
+	dst = append(dst, `,"Data":{"OrderId":`...)
+	dst = appendJSONString(dst, s.Data.OrderId)
+	dst = append(dst, `,"InstanceId":`...)
+	dst = appendJSONString(dst, s.Data.InstanceId)
+	return append(dst, "}}"...)
+}
+
+// AppendBodyFailure appends the body-channel error e (HTTP 200, Success false) in format f to dst.
+// It takes the type generated from the document's BusinessErrorResponse schema. The fields come in
+// the order of the captured answers; the XML root is <CreateInstanceResponse>, like every HTTP 200
+// answer, and Recommend is a CDATA section as in gateway errors.
+func AppendBodyFailure(dst []byte, f spec.Format, e *generated.BusinessErrorResponse) []byte {
+	if f == spec.FormatXML {
+		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>`...)
+		dst = appendXMLText(dst, e.RequestId)
+		dst = append(dst, "</RequestId><HostId>"...)
+		dst = appendXMLText(dst, e.HostId)
+		dst = append(dst, "</HostId><Code>"...)
+		dst = appendXMLText(dst, e.Code)
+		dst = append(dst, "</Code><Message>"...)
+		dst = appendXMLText(dst, e.Message)
+		dst = append(dst, "</Message><Recommend>"...)
+		dst = appendCDATA(dst, e.Recommend)
+		dst = append(dst, "</Recommend><Success>"...)
+		dst = strconv.AppendBool(dst, e.Success)
+		return append(dst, "</Success></CreateInstanceResponse>"...)
 	}
+	dst = append(dst, `{"RequestId":`...)
+	dst = appendJSONString(dst, e.RequestId)
+	dst = append(dst, `,"HostId":`...)
+	dst = appendJSONString(dst, e.HostId)
+	dst = append(dst, `,"Code":`...)
+	dst = appendJSONString(dst, e.Code)
+	dst = append(dst, `,"Message":`...)
+	dst = appendJSONString(dst, e.Message)
+	dst = append(dst, `,"Recommend":`...)
+	dst = appendJSONString(dst, e.Recommend)
+	dst = append(dst, `,"Success":`...)
+	dst = strconv.AppendBool(dst, e.Success)
 	return append(dst, '}')
 }
 

@@ -22,11 +22,19 @@ import (
 func TestAppendSuccessGolden(t *testing.T) {
 	t.Parallel()
 	s := &generated.CreateInstanceResponse{RequestId: "6000EE23-274B-4E07-A697-FF2E999520A4", Success: true, Code: "Success", Message: "Successful!",
-		Data: &generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
+		Data: generated.CreateInstanceData{OrderId: "214567890120123", InstanceId: "rtc-cn-1"}}
 	assert.Equal(t, `{"RequestId":"6000EE23-274B-4E07-A697-FF2E999520A4","Success":true,"Code":"Success","Message":"Successful!","Data":{"OrderId":"214567890120123","InstanceId":"rtc-cn-1"}}`, string(AppendSuccess(nil, spec.FormatJSON, s)))
 	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>6000EE23-274B-4E07-A697-FF2E999520A4</RequestId><Success>true</Success><Code>Success</Code><Message>Successful!</Message><Data><OrderId>214567890120123</OrderId><InstanceId>rtc-cn-1</InstanceId></Data></CreateInstanceResponse>`, string(AppendSuccess(nil, spec.FormatXML, s)))
-	f := &generated.CreateInstanceResponse{RequestId: "R", Success: false, Code: "InternalError", Message: "m"}
-	assert.Equal(t, `{"RequestId":"R","Success":false,"Code":"InternalError","Message":"m"}`, string(AppendSuccess(nil, spec.FormatJSON, f)), "no Data without an order")
+}
+
+func TestAppendBodyFailureGolden(t *testing.T) {
+	t.Parallel()
+	e := &generated.BusinessErrorResponse{RequestId: "R", HostId: "business.ap-southeast-1.aliyuncs.com", Code: "COMMODITY.INVALID_COMPONENT",
+		Message: "模块非法", Recommend: Recommend("COMMODITY.INVALID_COMPONENT", "R"), Success: false}
+	assert.Equal(t, `{"RequestId":"R","HostId":"business.ap-southeast-1.aliyuncs.com","Code":"COMMODITY.INVALID_COMPONENT","Message":"模块非法","Recommend":"https://api.aliyun.com/troubleshoot?q=COMMODITY.INVALID_COMPONENT&product=BssOpenApi&requestId=R","Success":false}`,
+		string(AppendBodyFailure(nil, spec.FormatJSON, e)))
+	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>R</RequestId><HostId>business.ap-southeast-1.aliyuncs.com</HostId><Code>COMMODITY.INVALID_COMPONENT</Code><Message>模块非法</Message><Recommend><![CDATA[https://api.aliyun.com/troubleshoot?q=COMMODITY.INVALID_COMPONENT&product=BssOpenApi&requestId=R]]></Recommend><Success>false</Success></CreateInstanceResponse>`,
+		string(AppendBodyFailure(nil, spec.FormatXML, e)))
 }
 
 func TestAppendFailureGolden(t *testing.T) {
@@ -81,9 +89,7 @@ func checkRoundTrip(t interface {
 	mapSuccess := func(text func(string) string) *generated.CreateInstanceResponse {
 		w := *s
 		w.RequestId, w.Code, w.Message = text(s.RequestId), text(s.Code), text(s.Message)
-		if s.Data != nil {
-			w.Data = &generated.CreateInstanceData{OrderId: text(s.Data.OrderId), InstanceId: text(s.Data.InstanceId)}
-		}
+		w.Data = generated.CreateInstanceData{OrderId: text(s.Data.OrderId), InstanceId: text(s.Data.InstanceId)}
 		return &w
 	}
 	mapFailure := func(text, cdata func(string) string) *generated.ErrorResponse {
@@ -149,9 +155,7 @@ func TestRoundTripProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := &generated.CreateInstanceResponse{RequestId: text().Draw(t, "RequestId"), Success: rapid.Bool().Draw(t, "Success"),
 			Code: text().Draw(t, "Code"), Message: text().Draw(t, "Message")}
-		if rapid.Bool().Draw(t, "hasData") {
-			s.Data = &generated.CreateInstanceData{OrderId: text().Draw(t, "OrderId"), InstanceId: text().Draw(t, "InstanceId")}
-		}
+		s.Data = generated.CreateInstanceData{OrderId: text().Draw(t, "OrderId"), InstanceId: text().Draw(t, "InstanceId")}
 		e := &generated.ErrorResponse{RequestId: text().Draw(t, "eRequestId"), HostId: text().Draw(t, "HostId"), Code: text().Draw(t, "eCode"),
 			Message: text().Draw(t, "eMessage"), Recommend: text().Draw(t, "Recommend")}
 		checkRoundTrip(t, s, e)
@@ -172,7 +176,7 @@ func TestEscaping(t *testing.T) {
 func fuzzOne(t *testing.T, msg string) {
 	s := &generated.CreateInstanceResponse{RequestId: msg, Success: len(msg)%2 == 0, Code: msg, Message: msg}
 	if len(msg)%3 != 0 {
-		s.Data = &generated.CreateInstanceData{OrderId: msg, InstanceId: msg}
+		s.Data = generated.CreateInstanceData{OrderId: msg, InstanceId: msg}
 	}
 	e := &generated.ErrorResponse{RequestId: msg, HostId: msg, Code: msg, Message: msg, Recommend: msg}
 	checkRoundTrip(t, s, e)

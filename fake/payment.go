@@ -1,0 +1,127 @@
+package fake
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/bsskit/bsskit/spec"
+)
+
+// Payment is an account's payment state. A Subscription order is paid at once: one whose price
+// (the product's MonthlyPrice times Period) is above Limit answers PAY.AMOUNT_LIMIT_EXCEEDED, one
+// that the balance left cannot cover answers PAY.INSUFFICIENT_BALANCE; both are body-channel
+// errors (HTTP 200, Success false) and place no order. Products without a price change nothing.
+type Payment struct {
+	// Balance is what the account holds before its first order; each paid order spends its price.
+	// nil: unlimited.
+	Balance *float64 `json:"balance,omitempty" yaml:"balance,omitempty"`
+	// Limit is the most one order may cost (the payment method's limit). nil: none.
+	Limit *float64 `json:"limit,omitempty" yaml:"limit,omitempty"`
+}
+
+func (p Payment) clone() Payment {
+	if p.Balance != nil {
+		b := *p.Balance
+		p.Balance = &b
+	}
+	if p.Limit != nil {
+		l := *p.Limit
+		p.Limit = &l
+	}
+	return p
+}
+
+type fieldProblem struct{ field, msg string }
+
+// problems lists what is wrong with a payment state.
+func (p *Payment) problems() []fieldProblem {
+	var out []fieldProblem
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"balance", p.Balance}, {"limit", p.Limit}} {
+		if f.v != nil && (*f.v < 0 || math.IsNaN(*f.v) || math.IsInf(*f.v, 0)) {
+			out = append(out, fieldProblem{f.name, fmt.Sprintf("%v is not a finite amount of at least 0", *f.v)})
+		}
+	}
+	return out
+}
+
+// stateProblems checks the product fields of the fake's state-produced errors.
+func (p *Product) stateProblems(errs *ruleErrors, at func(rest ...string) []string) {
+	if p.MonthlyPrice < 0 || math.IsNaN(p.MonthlyPrice) || math.IsInf(p.MonthlyPrice, 0) {
+		errs.add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
+	} else if c := p.MonthlyPrice * 100; math.Abs(c-math.Round(c)) > 1e-6 {
+		errs.add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
+	}
+	switch spec.Code(p.OpenedCode) {
+	case "", spec.CodeOrderOpend, spec.CodeHasEffectSuit:
+	default:
+		errs.add(at("openedCode"), "%q is neither %s nor %s", p.OpenedCode, spec.CodeOrderOpend, spec.CodeHasEffectSuit)
+	}
+	if p.OpenedCode != "" && !p.OpensOnce {
+		errs.add(at("openedCode"), "set without opensOnce: true")
+	}
+}
+
+// stateError is an error the fake's own state produces, with the variables of its message.
+type stateError struct {
+	code   spec.Code
+	reason string   // for a developer (Entry.Reason)
+	vars   []string // placeholder pairs for ErrorDef.Render
+}
+
+// stateCheckLocked decides the errors of the fake's state for an order the catalogue accepts:
+// a service the account opened already, and the payment. Called under s.mu; nil means go on.
+func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *input) *stateError {
+	if p.OpensOnce {
+		for _, o := range s.store.orders {
+			if o.AccountID == acct.ID && o.ProductCode == p.Code {
+				code := spec.Code(p.OpenedCode)
+				if code == "" {
+					code = spec.CodeOrderOpend
+				}
+				return &stateError{code: code, vars: []string{"instanceId", o.InstanceID},
+					reason: fmt.Sprintf("product %s opens once (opensOnce) and account %s holds it already: instance %s, order %s",
+						p.Code, acct.ID, o.InstanceID, o.OrderID)}
+			}
+		}
+	}
+	if acct.Payment == nil || p.MonthlyPrice == 0 || in.SubscriptionType != "Subscription" {
+		return nil
+	}
+	price := p.MonthlyPrice * float64(max(in.Period, 1))
+	vars := []string{"accountId", acct.ID, "requestId", ex.entry.RequestID}
+	if l := acct.Payment.Limit; l != nil && price > *l {
+		return &stateError{code: spec.CodePayAmountLimitExceeded, vars: vars,
+			reason: fmt.Sprintf("the order costs %s (%d months of %s at %s) and account %s may pay at most %s per order",
+				money(price), max(in.Period, 1), p.Code, money(p.MonthlyPrice), acct.ID, money(*l))}
+	}
+	if b := acct.Payment.Balance; b != nil {
+		left := *b - s.spentLocked(acct.ID)
+		if price > left+1e-9 {
+			return &stateError{code: spec.CodePayInsufficientBalance, vars: vars,
+				reason: fmt.Sprintf("the order costs %s and account %s has %s left of its balance %s",
+					money(price), acct.ID, money(left), money(*b))}
+		}
+	}
+	return nil
+}
+
+// spentLocked returns what an account's orders have cost so far, at the catalogue's prices. It is
+// derived from the orders, so a reset or a state file keeps it consistent.
+func (s *Server) spentLocked(accountID string) float64 {
+	var sum float64
+	for _, o := range s.store.orders {
+		if o.AccountID != accountID || o.SubscriptionType != "Subscription" {
+			continue
+		}
+		if p, ok := s.catalog.Product(o.ProductCode); ok {
+			sum += p.MonthlyPrice * float64(max(o.Period, 1))
+		}
+	}
+	return sum
+}
+
+func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
