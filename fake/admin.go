@@ -17,6 +17,7 @@ const adminPrefix = "/__admin/"
 //	GET    /__admin/requests         the journal
 //	GET    /__admin/orders           the orders
 //	GET    /__admin/catalog          the product catalogue
+//	GET    /__admin/verdicts         the verdicts on the caller's behaviour (verdicts.go)
 //	POST   /__admin/reset            forget orders, ClientTokens and the journal
 //	GET    /__admin/faults           the seed, the fault rules and their counters (faults_admin.go)
 //	POST   /__admin/faults           add a rule or a scenario
@@ -38,6 +39,7 @@ func (s *Server) newAdminMux() *http.ServeMux {
 	mux.HandleFunc("GET "+adminPrefix+"catalog", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, s.Catalog())
 	})
+	mux.HandleFunc("GET "+adminPrefix+"verdicts", s.adminVerdicts) // verdicts.go
 	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
 	s.routeFaults(mux)    // faults_admin.go
 	s.routeLifecycle(mux) // admin_lifecycle.go

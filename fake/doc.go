@@ -46,6 +46,16 @@
 //	// ... run the code under test ...
 //	srv.AssertRulesUsed(t)
 //
+// The fake also judges the caller: [Server.Verdicts] (and [Judge] for any journal) names what it
+// did wrong, such as buying twice after a lost answer or hammering a throttled API, with the
+// requests that prove it, and [Server.AssertVerdicts] fails a test on them. [Sweep] runs a test body
+// once per failure case of a matrix derived from the error catalogue and the faults
+// ([SweepCases]), each against a fresh fake, and fails the cases whose outcome is wrong:
+//
+//	fake.Sweep(t, fake.SweepConfig{}, func(t *testing.T, s *fake.Server) error {
+//		return buy(t.Context(), s.Endpoint()) // the code under test: nil when it bought
+//	})
+//
 // Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId, and
 // [WithClock] with a [ManualClock] fixes every timestamp.
 package fake

@@ -60,6 +60,9 @@ type Entry struct {
 	Aborted bool `json:"aborted,omitempty"`
 	// Note says what a transport fault did when the fields above do not: how a hang ended, for one.
 	Note string `json:"note,omitempty"`
+	// Held is how long a hung request ([FaultHang]) was held open before it ended; the verdict
+	// no-timeout ([Judge]) compares it with the hang bound.
+	Held time.Duration `json:"held,omitempty"`
 }
 
 // rawEntry is what the hot path stores; redaction and copying happen when the journal is read.

@@ -27,8 +27,9 @@ type config struct {
 	store        string      // WithStore (shared.go)
 	storeEnv     string      // WithStore (shared.go)
 
-	hang hangConfig      // WithHangLimit, NewServer (transport.go)
-	life lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
+	hang       hangConfig      // WithHangLimit, NewServer (transport.go)
+	life       lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
+	thresholds Thresholds      // WithThresholds (verdicts.go)
 }
 
 func defaultConfig() config {

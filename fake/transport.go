@@ -121,7 +121,7 @@ func (s *Server) hang(ex *exchange) {
 			s.cfg.hang.logf("%s", msg)
 		}
 	}
-	ex.entry.Note = note
+	ex.entry.Note, ex.entry.Held = note, time.Since(start)
 	s.amend(ex)
 	ex.abort(false)
 }
@@ -144,7 +144,7 @@ func (s *Server) amend(ex *exchange) {
 	es := s.journal.entries
 	for i := len(es) - 1; i >= 0; i-- { // the newest entries are usually last
 		if es[i].Seq == ex.entry.Seq {
-			es[i].Status, es[i].Code, es[i].Note = ex.entry.Status, ex.entry.Code, ex.entry.Note
+			es[i].Status, es[i].Code, es[i].Note, es[i].Held = ex.entry.Status, ex.entry.Code, ex.entry.Note, ex.entry.Held
 			return
 		}
 	}

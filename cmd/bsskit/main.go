@@ -4,6 +4,7 @@
 //	bsskit serve [--addr 127.0.0.1:8080] [--catalog FILE] [--access-key-id ID --access-key-secret SECRET]
 //
 //	bsskit contract --endpoint URL [flags]
+//	bsskit sweep [flags] -- COMMAND ARGS...
 //	bsskit version
 //
 // Run "bsskit help" for every command and flag.
@@ -39,6 +40,7 @@ var commands = map[string]struct {
 }{
 	"serve":    {runServe, "start the fake server"},
 	"contract": {runContract, "check an endpoint against the spec (the contract suite)"},
+	"sweep":    {runSweep, "run a command once per failure case against a fresh fake and judge it"},
 	"version":  {runVersion, "print the module version and VCS revision"},
 }
 
@@ -62,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: bsskit <command> [flags]")
 	fmt.Fprintln(w, "\ncommands:")
-	for _, name := range []string{"serve", "contract", "version"} {
+	for _, name := range []string{"serve", "contract", "sweep", "version"} {
 		if c, ok := commands[name]; ok {
 			fmt.Fprintf(w, "  %-10s %s\n", name, c.summary)
 		}

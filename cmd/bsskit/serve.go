@@ -40,6 +40,8 @@ type serveConfig struct {
 	provisioningDelay   time.Duration // --provisioning-delay
 	limits              fake.Limits   // --max-*, --*-timeout
 	memoryLimitMiB      int           // --memory-limit-mib
+
+	thresholds fake.Thresholds // --min-backoff, --max-retries, --hang-bound, --fail-gave-up (sweep.go)
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
@@ -86,6 +88,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.DurationVar(&c.limits.WriteTimeout, "write-timeout", d.WriteTimeout, "time to write an answer (longer fault latencies lose their answer)")
 	fs.DurationVar(&c.limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 48, "soft memory limit of the Go runtime in MiB (runtime/debug.SetMemoryLimit): the garbage collector works harder near it instead of letting the heap double; 0: none; $GOMEMLIMIT, when set, wins")
+	thresholdFlags(fs, &c.thresholds) // sweep.go
 	if err := parseFlags(fs, args, serveHelp, w); err != nil {
 		return nil, err
 	}
@@ -147,6 +150,7 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithInternationalAddr(c.intlAddr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits),
 		fake.WithProvisioningDelay(c.provisioningDelay)}
+	opts = append(opts, fake.WithThresholds(c.thresholds)) // verdicts (sweep.go)
 	if c.adminToken != "" {
 		opts = append(opts, fake.WithAdminToken(c.adminToken))
 	}
@@ -259,6 +263,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Warn("shutdown did not drain every request", "err", err)
 	}
 	log.Info("stopped", "requests", srv.RequestCount())
+	printVerdicts(stdout, srv.Verdicts()) // sweep.go
 	return exitOK
 }
 

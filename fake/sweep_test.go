@@ -1,0 +1,173 @@
+package fake_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/spec"
+)
+
+// TestSweepCasesFollowTheCatalogue: the matrix has every retryable code, every fault, every
+// non-committing fault after commit, and one non-retryable code per (layer, status) class, with
+// the expectations the issue sets; names are unique.
+func TestSweepCasesFollowTheCatalogue(t *testing.T) {
+	t.Parallel()
+	byName := map[string]fake.SweepCase{}
+	for _, c := range fake.SweepCases() {
+		_, dup := byName[c.Name]
+		require.False(t, dup, "case %s twice", c.Name)
+		byName[c.Name] = c
+		assert.NotEmpty(t, c.Description, c.Name)
+	}
+	assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, byName["clean"].Expect)
+	classes := map[string]int{}
+	for _, d := range spec.Errors() {
+		if d.Retryable {
+			c, ok := byName["retryable/"+string(d.Code)]
+			require.True(t, ok, "retryable code %s has no case", d.Code)
+			assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+			continue
+		}
+		classes[fmt.Sprint(d.Layer, d.HTTPStatus)]++
+	}
+	finals := 0
+	for name, c := range byName {
+		if strings.HasPrefix(name, "final/") {
+			finals++
+			assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 0}, c.Expect)
+		}
+	}
+	assert.Equal(t, len(classes), finals, "one final case per class")
+	for _, f := range fake.Faults() {
+		c, ok := byName["fault/"+string(f)]
+		require.True(t, ok, "fault %s has no case", f)
+		assert.Equal(t, 1, c.Expect.Orders)
+		if ac, ok := byName["after-commit/"+string(f)]; ok {
+			assert.Equal(t, fake.Expect{Result: fake.ResultEither, Orders: 1}, ac.Expect)
+			assert.True(t, ac.Rules[0].Outcome.AfterCommit)
+		} else {
+			assert.Equal(t, fake.ResultEither, c.Expect.Result, "%s commits, so its fault case is the after-commit case", f)
+		}
+	}
+	assert.Contains(t, byName, "burst/Throttling.User")
+	assert.Contains(t, byName, "outage/Throttling.User")
+	// The HTTP 200 channel (Success false) is swept: by a body-channel code of the catalogue, or by a
+	// business code answered with status 200 when the catalogue has none.
+	bodyChannel := 0
+	for name, c := range byName {
+		if !strings.HasPrefix(name, "final/") && !strings.HasPrefix(name, "body-channel/") {
+			continue
+		}
+		o := c.Rules[0].Outcome
+		if def, _ := spec.Lookup(o.Error); o.Status == 200 || def.HTTPStatus == 200 {
+			bodyChannel++
+			assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 0}, c.Expect, name)
+		}
+	}
+	assert.Equal(t, 1, bodyChannel, "one non-retryable case in the HTTP 200 channel")
+}
+
+// TestRunSweepConfig: a case filter, an override, and the configuration errors.
+func TestRunSweepConfig(t *testing.T) {
+	t.Parallel()
+	var ran []string
+	results, err := fake.RunSweep(t.Context(), fake.SweepConfig{
+		Cases:  "^(clean|final/NotApplicable)$",
+		Expect: map[string]fake.Expect{"clean": {Result: fake.ResultFailure, Orders: 0}},
+	}, func(_ context.Context, c fake.SweepCase, s *fake.Server) error {
+		ran = append(ran, c.Name)
+		return errors.New("the caller did nothing")
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"clean", "final/NotApplicable"}, ran)
+	require.Len(t, results, 2)
+	for _, r := range results {
+		assert.True(t, r.Passed(), "%s: %v", r.Name, r.Problems)
+		assert.Equal(t, fake.ResultFailure, r.Result)
+		assert.Equal(t, "the caller did nothing", r.Error)
+	}
+
+	results, err = fake.RunSweep(t.Context(), fake.SweepConfig{Cases: "^clean$"},
+		func(context.Context, fake.SweepCase, *fake.Server) error { return nil })
+	require.NoError(t, err)
+	require.Len(t, results, 1)
+	assert.Equal(t, []string{"0 orders exist, want 1"}, results[0].Problems, "a caller that says success without ordering")
+
+	for _, tt := range []struct {
+		name string
+		cfg  fake.SweepConfig
+		want string
+	}{
+		{"bad regexp", fake.SweepConfig{Cases: "("}, "sweep cases"},
+		{"no case", fake.SweepConfig{Cases: "^nothing$"}, "select no case"},
+		{"unknown override", fake.SweepConfig{Expect: map[string]fake.Expect{"nope": {}}}, `no case "nope"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := fake.RunSweep(t.Context(), tt.cfg, func(context.Context, fake.SweepCase, *fake.Server) error {
+				t.Fatal("ran a case")
+				return nil
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// ExampleSweepCases prints the start of the failure matrix the sweep derives from the catalogue.
+func ExampleSweepCases() {
+	for _, c := range fake.SweepCases()[:4] {
+		fmt.Printf("%s: %s; expect %s with %d order(s)\n", c.Name, c.Description, c.Expect.Result, c.Expect.Orders)
+	}
+	// Output:
+	// clean: no failure; expect success with 1 order(s)
+	// retryable/InternalError: the first call answers InternalError (HTTP 400); expect success with 1 order(s)
+	// retryable/Throttling.User: the first call answers Throttling.User (HTTP 400); expect success with 1 order(s)
+	// retryable/ServiceUnavailable: the first call answers ServiceUnavailable (HTTP 503); expect success with 1 order(s)
+}
+
+// ExampleJudge judges a journal: a caller that lost an answer to a reset and ordered again
+// without a ClientToken bought twice.
+func ExampleJudge() {
+	entries := []fake.Entry{
+		{Seq: 1, Action: "CreateInstance", Query: "Action=CreateInstance&ProductCode=rtc", Fault: "reset", Aborted: true, OrderID: "211"},
+		{Seq: 2, Action: "CreateInstance", Query: "Action=CreateInstance&ProductCode=rtc", Status: 200, Code: "Success", OrderID: "212"},
+	}
+	for _, f := range fake.Judge(entries, fake.Thresholds{}) {
+		fmt.Println(f)
+	}
+	// Output:
+	// duplicate-order (error) requests 1,2: after fault reset, whose outcome it could not know, the caller ordered again with no ClientToken: order 212 is a second order
+}
+
+// ExampleServer_Verdicts: a caller repeats an order the catalogue says no retry can change.
+func ExampleServer_Verdicts() {
+	srv, err := fake.New()
+	if err != nil {
+		panic(err)
+	}
+	if err := srv.Start(); err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	srv.FailAlways(spec.CodeInvalidParameter)
+	for range 2 {
+		resp, err := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&ProductCode=rtc", "", nil)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+	}
+	for _, f := range srv.Verdicts() {
+		fmt.Println(f.Name, f.Severity, f.Seqs)
+	}
+	// Output:
+	// retried-non-retryable error [1 2]
+}
