@@ -19,31 +19,8 @@ func (s *Server) getOrderDetail(ex *exchange) {
 	}
 	id := ex.req.Params.Get("OrderId")
 	now := s.lifeNow()
-	snap, err := s.sharedOrders() // shared.go: nil in memory mode
-	if err != nil {
-		s.unavailable(ex, err)
-		return
-	}
-	s.mu.Lock()
-	st := s.store
-	if snap != nil {
-		st = snap
-	}
-	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
-	if acct == nil {
-		s.mu.Unlock()
-		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
-		return
-	}
-	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
-		s.mu.Unlock()
-		ex.entry.Reason = reason
-		ex.fail(code, "")
-		return
-	}
-	if in.OwnerID != "" && !acct.mayActFor(in.OwnerID) {
-		s.mu.Unlock()
-		ex.fail(spec.CodeInvalidOwner, "OwnerId")
+	st, acct, ok := s.readCallerLocked(ex, in.OwnerID) // query.go
+	if !ok {
 		return
 	}
 	i, found := st.byID[id]

@@ -110,31 +110,8 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	q.pageSize = min(q.pageSize, maxPageSize)
 
 	now := s.lifeNow()
-	snap, err := s.sharedOrders() // shared.go: nil in memory mode
-	if err != nil {
-		s.unavailable(ex, err)
-		return
-	}
-	s.mu.Lock()
-	st := s.store
-	if snap != nil {
-		st = snap
-	}
-	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
-	if acct == nil {
-		s.mu.Unlock()
-		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
-		return
-	}
-	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
-		s.mu.Unlock()
-		ex.entry.Reason = reason
-		ex.fail(code, "")
-		return
-	}
-	if q.owner != "" && !acct.mayActFor(q.owner) {
-		s.mu.Unlock()
-		ex.fail(spec.CodeInvalidOwner, "OwnerId")
+	st, acct, ok := s.readCallerLocked(ex, q.owner)
+	if !ok {
 		return
 	}
 	page, total := queryStore(st, acct.ID, &q, now)
@@ -264,3 +241,38 @@ const fakeSeller = "26842"
 func rfc3339(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 func ptr[T any](v T) *T { return &v }
+
+// readCallerLocked starts a read call: it resolves the caller's account, checks that the call
+// reached the account's site and that the account may act for owner ("" for none), and returns the
+// orders to read (this server's, or with a shared store a snapshot of the environment's). Every
+// failure is answered here and returns ok false; on success s.mu is held and the caller unlocks it.
+func (s *Server) readCallerLocked(ex *exchange, owner string) (st *store, acct *Account, ok bool) {
+	snap, err := s.sharedOrders() // shared.go: nil in memory mode
+	if err != nil {
+		s.unavailable(ex, err)
+		return nil, nil, false
+	}
+	s.mu.Lock()
+	st = s.store
+	if snap != nil {
+		st = snap
+	}
+	acct = s.callerLocked(ex.accessKeyID, ex.bearerAccount)
+	if acct == nil {
+		s.mu.Unlock()
+		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
+		return nil, nil, false
+	}
+	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
+		s.mu.Unlock()
+		ex.entry.Reason = reason
+		ex.fail(code, "")
+		return nil, nil, false
+	}
+	if owner != "" && !acct.mayActFor(owner) {
+		s.mu.Unlock()
+		ex.fail(spec.CodeInvalidOwner, "OwnerId")
+		return nil, nil, false
+	}
+	return st, acct, true
+}
