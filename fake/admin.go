@@ -115,7 +115,7 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	body := map[string]any{
 		"status":             "ok",
-		"orders":             len(s.store.orders),
+		"orders":             s.store.orders.len(),
 		"requests":           s.journal.seq,
 		"seed":               s.seed,
 		"verifiesSignatures": s.verify,

@@ -64,7 +64,7 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 	}
 	if in.ClientToken != "" {
 		if i, ok := s.store.byToken[tokenKey{acct.ID, in.ClientToken}]; ok {
-			return s.store.orders[i], true, "", ""
+			return *s.store.orders.at(i), true, "", ""
 		}
 	}
 	p, reason, code, param := s.catalog.check(in)

@@ -57,11 +57,11 @@ func fuzzRequest(method, target, headers string, body []byte) (*http.Request, bo
 // checkStoreLocked verifies the order store's indexes agree with its orders.
 func (s *Server) checkStoreLocked() error {
 	st := s.store
-	if len(st.byID) != len(st.orders) {
-		return fmt.Errorf("%d orders but %d IDs", len(st.orders), len(st.byID))
+	if len(st.byID) != st.orders.len() {
+		return fmt.Errorf("%d orders but %d IDs", st.orders.len(), len(st.byID))
 	}
 	tokens := 0
-	for i, o := range st.orders {
+	for i, o := range st.orders.all {
 		if st.byID[o.OrderID] != i {
 			return fmt.Errorf("order %d (%s) is not indexed by its ID", i, o.OrderID)
 		}

@@ -214,9 +214,9 @@ func (s *Server) Instances() []Instance {
 	if snap != nil {
 		st = snap
 	}
-	out := make([]Instance, 0, len(st.orders))
-	for i := range st.orders {
-		if in, ok := st.orders[i].instanceOf(now); ok {
+	out := make([]Instance, 0, st.orders.len())
+	for _, o := range st.orders.all {
+		if in, ok := o.instanceOf(now); ok {
 			out = append(out, in)
 		}
 	}

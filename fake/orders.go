@@ -26,7 +26,7 @@ func (s *Server) getOrderDetail(ex *exchange) {
 	i, found := st.byID[id]
 	var o Order
 	if found {
-		o = st.orders[i]
+		o = *st.orders.at(i)
 		found = o.AccountID == acct.ID && (in.OwnerID == "" || o.ownerID() == in.OwnerID)
 	}
 	s.mu.Unlock()

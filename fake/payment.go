@@ -75,12 +75,12 @@ type stateError struct {
 // stateCheckLocked decides the errors of the fake's state for an order the catalogue accepts:
 // a service the account opened already, and the payment. Called under s.mu; nil means go on.
 func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *input) *stateError {
-	orders := s.store.orders
+	orders := &s.store.orders
 	if ex.sharedOrders != nil { // a replica of a shared store: the environment's orders (placeShared)
-		orders = ex.sharedOrders.orders
+		orders = &ex.sharedOrders.orders
 	}
 	if p.OpensOnce {
-		for _, o := range orders {
+		for _, o := range orders.all {
 			if o.AccountID == acct.ID && o.ProductCode == p.Code {
 				code := spec.Code(p.OpenedCode)
 				if code == "" {
@@ -115,9 +115,9 @@ func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *i
 
 // spent returns what an account's orders have cost so far, at the catalogue's prices. It is
 // derived from the orders, so a reset or a state file keeps it consistent. Called under s.mu.
-func (s *Server) spent(orders []Order, accountID string) float64 {
+func (s *Server) spent(orders *orderLog, accountID string) float64 {
 	var sum float64
-	for _, o := range orders {
+	for _, o := range orders.all {
 		if o.AccountID != accountID || o.SubscriptionType != "Subscription" {
 			continue
 		}

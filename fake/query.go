@@ -157,7 +157,7 @@ func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]O
 			idx := cand[from:min(len(cand), from+q.pageSize)]
 			out := make([]Order, len(idx))
 			for k, i := range idx {
-				out[k] = st.orders[i]
+				out[k] = *st.orders.at(i)
 			}
 			return out, len(cand)
 		}
@@ -167,7 +167,7 @@ func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]O
 	var out []Order
 	total := 0
 	for _, i := range cand {
-		o := &st.orders[i]
+		o := st.orders.at(i)
 		if !q.matches(account, o, now) {
 			continue
 		}

@@ -464,8 +464,8 @@ func (s *Server) Orders() []Order {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Order, len(s.store.orders))
-	for i, o := range s.store.orders {
+	out := make([]Order, s.store.orders.len())
+	for i, o := range s.store.orders.all {
 		out[i] = o.clone()
 	}
 	return out
@@ -484,7 +484,7 @@ func (s *Server) Order(orderID string) (Order, bool) {
 	if !ok {
 		return Order{}, false
 	}
-	return s.store.orders[i].clone(), true
+	return s.store.orders.at(i).clone(), true
 }
 
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
