@@ -122,8 +122,18 @@ func (r *redisStore) place(o *Order) (Order, bool, error) {
 	}
 }
 
-// orders returns every order, oldest first.
+// orders returns every order, oldest first. A read changes nothing, so unlike the scripts it is
+// tried a second time when the first fails: after a Redis restart the first call on each pooled
+// connection fails, and a view of the orders should not.
 func (r *redisStore) orders() ([]Order, error) {
+	out, err := r.ordersOnce()
+	if err != nil {
+		out, err = r.ordersOnce()
+	}
+	return out, err
+}
+
+func (r *redisStore) ordersOnce() ([]Order, error) {
 	ctx, cancel := storeCtx()
 	defer cancel()
 	ids, err := r.c.LRange(ctx, r.k("order-ids"), 0, -1).Result()

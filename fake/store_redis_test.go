@@ -392,9 +392,25 @@ func TestSharedStoreRedisRestartUnderLoad(t *testing.T) {
 	assert.Empty(t, other, "every call is answered with its order or ServiceUnavailable")
 	assert.GreaterOrEqual(t, n503, 8, "the outage was seen")
 	assert.GreaterOrEqual(t, len(acked), before+24, "serving resumed after Redis came back")
+	// Orders() answers nothing while its replica's first call on a connection that the restart
+	// broke fails (calls are not retried blindly), so read until it answers every acknowledged
+	// order, or the deadline says some are missing.
 	stored := map[string]string{}
-	for _, o := range reps[1].Orders() {
-		stored[o.ClientToken] = o.OrderID
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		stored = map[string]string{}
+		for _, o := range reps[1].Orders() {
+			stored[o.ClientToken] = o.OrderID
+		}
+		missing := 0
+		for tok := range acked {
+			if _, ok := stored[tok]; !ok {
+				missing++
+			}
+		}
+		if missing == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling with a deadline
 	}
 	for tok, id := range acked {
 		assert.Equal(t, id, stored[tok], "acknowledged order of %s is in the store", tok)
