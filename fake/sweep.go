@@ -162,7 +162,7 @@ func SweepCases() []SweepCase {
 // SweepConfig.Options say otherwise), a refunded duplicate disappears after sweepRefundDelay, and a
 // slow instance stays Creating for sweepSlowProvisioning.
 const (
-	sweepProvisioning     = 200 * time.Millisecond
+	sweepProvisioning     = 100 * time.Millisecond
 	sweepRefundDelay      = 300 * time.Millisecond
 	sweepSlowProvisioning = time.Hour
 )
@@ -204,7 +204,7 @@ type SweepConfig struct {
 	// Thresholds are the verdicts' thresholds; the fake's hang limit is their HangBound.
 	Thresholds Thresholds
 	// Options are added to every case's server options (credentials, catalogue...). Instances
-	// are Normal 200ms after their order unless an option here says otherwise.
+	// are Normal 100ms after their order unless an option here says otherwise.
 	Options []Option
 }
 

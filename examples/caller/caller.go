@@ -74,7 +74,7 @@ func TargetFromEnv() Target {
 func Careful() Policy {
 	return Policy{Name: "careful", Token: true, Backoff: 150 * time.Millisecond, MaxBackoff: 300 * time.Millisecond,
 		MaxAttempts: 6, Timeout: 500 * time.Millisecond,
-		SwitchSite: true, Confirm: true, ConfirmWait: 2 * time.Second, PollInterval: 150 * time.Millisecond}
+		SwitchSite: true, Confirm: true, ConfirmWait: 1500 * time.Millisecond, PollInterval: 100 * time.Millisecond}
 }
 
 // Naive is the naive caller's policy: no ClientToken, three attempts, no pause between them.

@@ -3,6 +3,7 @@ package caller_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,6 +31,8 @@ func TestCarefulCallerConfirmsLikeRealCallers(t *testing.T) {
 	t.Parallel()
 	cfg := sweepConfig()
 	cfg.Cases = "^(clean|site/.*|lifecycle/.*|read/Throttling.User)$"
+	// Creating for 500ms, so that the first poll sees Creating even on a loaded machine.
+	cfg.Options = append(cfg.Options, fake.WithProvisioningDelay(500*time.Millisecond))
 	p := caller.Careful()
 	checks := map[string]func(t *testing.T, s *fake.Server, err error){
 		"clean": func(t *testing.T, s *fake.Server, err error) {
@@ -37,7 +40,7 @@ func TestCarefulCallerConfirmsLikeRealCallers(t *testing.T) {
 			orders := s.Orders()
 			require.Len(t, orders, 1)
 			polls := calls(s, "QueryAvailableInstances")
-			require.GreaterOrEqual(t, len(polls), 2, "the instance is Creating for 200ms: the caller polls until Normal")
+			require.GreaterOrEqual(t, len(polls), 2, "the instance is Creating for 500ms: the caller polls until Normal")
 			for _, e := range polls {
 				assert.Contains(t, e.Query, "InstanceIDs="+orders[0].InstanceID)
 			}
