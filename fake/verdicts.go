@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -21,7 +22,8 @@ const (
 	// equivalent order with a different or no ClientToken, and two orders exist.
 	VerdictDuplicateOrder = "duplicate-order"
 	// VerdictRetriedNonRetryable: it repeated a request with the same parameters after an answer
-	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false).
+	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false). The same request sent
+	// to the other site (the answers' HostId differ), as NotApplicable asks, is a move, not a repeat.
 	VerdictRetriedNonRetryable = "retried-non-retryable"
 	// VerdictNoBackoff: it retried a retryable (throttling) or 5xx answer sooner than
 	// [Thresholds.MinBackoff] after it.
@@ -226,6 +228,19 @@ func Judge(entries []Entry, th Thresholds) []Finding {
 	return out
 }
 
+// hostIDPattern finds the HostId of an answer, in JSON or XML.
+var hostIDPattern = regexp.MustCompile(`"HostId"\s*:\s*"([^"]*)"|<HostId>([^<]*)</HostId>`)
+
+// answerHost returns the HostId of e's answer: the host of the site the request reached, "" when
+// the answer has none.
+func answerHost(e *Entry) string {
+	m := hostIDPattern.FindStringSubmatch(e.ResponseBody)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
 // readSeqs returns, per access key, the journal numbers of its read calls (QueryAvailableInstances,
 // GetOrderDetail), in order: how a caller looks for an order it placed.
 func readSeqs(entries []Entry) map[string][]uint64 {
@@ -249,6 +264,9 @@ func judgeGroup(g []*Entry, th Thresholds, reads []uint64) []Finding {
 		prev, e := g[i-1], g[i]
 		switch classify(prev) {
 		case classFinal:
+			if ps, es := answerHost(prev), answerHost(e); ps != "" && es != "" && ps != es {
+				break // the other site: NotApplicable told the caller to move there (sites.go)
+			}
 			out = append(out, Finding{Name: VerdictRetriedNonRetryable, Severity: SeverityError, Seqs: []uint64{prev.Seq, e.Seq},
 				Message: fmt.Sprintf("repeated the request after %s (HTTP %d), which no retry can change", prev.Code, prev.Status)})
 		case classRetryable, classUnknown:

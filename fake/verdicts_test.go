@@ -57,6 +57,11 @@ func read(e *fake.Entry) {
 	e.Action = v.Get("Action")
 }
 
+// host sets the answer's HostId: the site the request reached.
+func host(h string) func(*fake.Entry) {
+	return func(e *fake.Entry) { e.ResponseBody = `{"RequestId":"r","HostId":"` + h + `","Code":"` + e.Code + `"}` }
+}
+
 func fault(f fake.Fault) func(*fake.Entry) {
 	return func(e *fake.Entry) { e.Fault, e.Aborted, e.Status, e.Code = string(f), true, 0, "" }
 }
@@ -130,6 +135,14 @@ func TestJudge(t *testing.T) {
 			ent(2, 200, poll("i1"), 400, throttled, read), ent(3, 400, poll("i1"), 400, throttled, read),
 			ent(4, 600, poll("i1"), 400, throttled, read), ent(5, 800, poll("i1"), 400, throttled, read)),
 			fake.Thresholds{MaxRetries: 2}, []want{{fake.VerdictRetryStorm, []uint64{2, 3, 4, 5}}}},
+		{"NotApplicable, then the same request on the other site", []fake.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 200, ok, placed("o1"), host("business.ap-southeast-1.aliyuncs.com")),
+		}, fake.Thresholds{}, nil},
+		{"NotApplicable, then the same request on the same site", []fake.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+		}, fake.Thresholds{}, []want{{fake.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
 		{"retried a non-retryable code", []fake.Entry{
 			ent(1, 0, order("a"), 400, "InvalidParameter"),
 			ent(2, 1000, order("a"), 400, "InvalidParameter"),
