@@ -195,3 +195,17 @@ func ExampleServer_Verdicts() {
 	// Output:
 	// retried-non-retryable error [1 2]
 }
+
+// The cases of the sites and the lifecycle, and the read call a caller confirms its purchase with.
+func ExampleSweepCases_lifecycle() {
+	for _, c := range fake.SweepCases() {
+		if strings.HasPrefix(c.Name, "site/") || strings.HasPrefix(c.Name, "lifecycle/") || c.Name == "read/Throttling.User" {
+			fmt.Printf("%s: %s; expect %s with %d order(s)\n", c.Name, c.Description, c.Expect.Result, c.Expect.Orders)
+		}
+	}
+	// Output:
+	// site/international-account: the account belongs to the international site (business.ap-southeast-1.aliyuncs.com): the domestic endpoint answers NotApplicable; expect success with 1 order(s)
+	// lifecycle/refunded-duplicate: the order is accepted, then refunded as a duplicate: its instance stays Creating for 300ms, then disappears; expect failure with 1 order(s)
+	// lifecycle/slow-provisioning: the instance stays Creating for 1h0m0s, past any caller's wait; expect failure with 1 order(s)
+	// read/Throttling.User: the first 3 QueryAvailableInstances polls answer Throttling.User; expect success with 1 order(s)
+}
