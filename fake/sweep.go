@@ -39,15 +39,29 @@ type SweepCase struct {
 	Description string `json:"description"`
 	// Rules are installed on the case's fake.
 	Rules []Rule `json:"-"`
+	// Options are added to the case's server options after [SweepConfig.Options]: the account's
+	// site, the lifecycle's delays.
+	Options []Option `json:"-"`
 	// Expect is the expected outcome.
 	Expect Expect `json:"expect"`
 }
 
 // SweepCases derives the failure matrix from the error catalogue (spec.Errors: retryability,
-// status, layer) and the fault list ([Faults]): the clean case; every retryable code once; a burst
-// and an outage of every throttling code; one non-retryable code of each (layer, status) class;
-// a business error in the HTTP 200 channel (Success false); every transport fault; and every
-// fault and 5xx code after the order was committed. New codes and faults join it by themselves.
+// status, layer), the fault list ([Faults]), the sites (spec.Sites) and the lifecycle: the clean
+// case; every retryable code once; a burst and an outage of every throttling code; one
+// non-retryable code of each (layer, status) class; a business error in the HTTP 200 channel
+// (Success false); every transport fault; every fault and 5xx code after the order was committed;
+// an account of the other site; a refunded duplicate ([Outcome.Refund]); an instance that stays
+// Creating; and a burst of every throttling code on the caller's QueryAvailableInstances polls.
+// New codes, faults and sites join it by themselves.
+//
+// The lifecycle cases judge a caller that confirms its purchase as real callers do (reference,
+// section 5: poll QueryAvailableInstances until Normal, GetOrderDetail until Paid). A refunded
+// duplicate is the real service's answer to an order for a service the account already holds: the
+// instance stays Creating, then disappears. Buying again cannot help (it is refunded too) and
+// would, were the first order merely slow, buy twice; so the expected outcome is a failure and the
+// one refunded order. An instance that stays Creating past the caller's wait is a failure too, with
+// no second order.
 func SweepCases() []SweepCase {
 	once := func(o Outcome, times int) []Rule {
 		return []Rule{{Match: Match{Action: Exact("CreateInstance")}, Times: times, Outcome: &o}}
@@ -122,7 +136,62 @@ func SweepCases() []SweepCase {
 				Rules:       once(Outcome{Error: d.Code, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
 		}
 	}
+	cases = append(cases, siteCases()...)
+	refund := Outcome{Refund: true}
+	cases = append(cases,
+		SweepCase{Name: "lifecycle/refunded-duplicate",
+			Description: fmt.Sprintf("the order is accepted, then refunded as a duplicate: its instance stays %s for %s, then disappears", StatusCreating, sweepRefundDelay),
+			Rules:       once(refund, 1), Options: []Option{WithRefundDelay(sweepRefundDelay)}, Expect: Expect{ResultFailure, 1}},
+		SweepCase{Name: "lifecycle/slow-provisioning",
+			Description: fmt.Sprintf("the instance stays %s for %s, past any caller's wait", StatusCreating, sweepSlowProvisioning),
+			Options:     []Option{WithProvisioningDelay(sweepSlowProvisioning)}, Expect: Expect{ResultFailure, 1}})
+	for _, d := range defs {
+		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
+			continue
+		}
+		o := Outcome{Error: d.Code}
+		cases = append(cases, SweepCase{Name: "read/" + string(d.Code),
+			Description: fmt.Sprintf("the first 3 QueryAvailableInstances polls answer %s", d.Code),
+			Rules:       []Rule{{Match: Match{Action: Exact("QueryAvailableInstances")}, Times: 3, Outcome: &o}},
+			Expect:      Expect{ResultSuccess, 1}})
+	}
 	return cases
+}
+
+// The lifecycle of a sweep case: instances are Normal after sweepProvisioning (unless
+// SweepConfig.Options say otherwise), a refunded duplicate disappears after sweepRefundDelay, and a
+// slow instance stays Creating for sweepSlowProvisioning.
+const (
+	sweepProvisioning     = 100 * time.Millisecond
+	sweepRefundDelay      = 300 * time.Millisecond
+	sweepSlowProvisioning = time.Hour
+)
+
+// siteCases returns a case per site other than the domestic one: the account belongs to that site,
+// so the domestic endpoint answers NotApplicable; the caller switches endpoint and ProductType and
+// buys once there.
+func siteCases() []SweepCase {
+	var out []SweepCase
+	for _, site := range spec.Sites() {
+		if site.Name == spec.SiteDomestic {
+			continue
+		}
+		out = append(out, SweepCase{Name: "site/" + site.Name + "-account",
+			Description: fmt.Sprintf("the account belongs to the %s site (%s): the domestic endpoint answers NotApplicable", site.Name, site.Host),
+			Options:     []Option{accountsOnSite(site.Name)}, Expect: Expect{ResultSuccess, 1}})
+	}
+	return out
+}
+
+// accountsOnSite moves every configured account to the site. The sweep's fakes have accounts
+// (bsskit sweep's credentials, or [SweepConfig.Options]); without any, every caller is the
+// domestic default account and the case finds the caller's order on the domestic site.
+func accountsOnSite(site string) Option {
+	return func(o *config) {
+		for i := range o.accounts {
+			o.accounts[i].Site = site
+		}
+	}
 }
 
 // SweepConfig configures [Sweep] and [RunSweep]. The zero value runs every case with the default
@@ -134,7 +203,8 @@ type SweepConfig struct {
 	Expect map[string]Expect
 	// Thresholds are the verdicts' thresholds; the fake's hang limit is their HangBound.
 	Thresholds Thresholds
-	// Options are added to every case's server options (credentials, catalogue...).
+	// Options are added to every case's server options (credentials, catalogue...). Instances
+	// are Normal 100ms after their order unless an option here says otherwise.
 	Options []Option
 }
 
@@ -222,7 +292,8 @@ func containsCase(cs []SweepCase, name string) bool {
 
 func (cfg *SweepConfig) options(c SweepCase) []Option {
 	th := cfg.Thresholds.withDefaults()
-	opts := append([]Option{WithThresholds(th), WithHangLimit(th.HangBound)}, cfg.Options...)
+	opts := append([]Option{WithThresholds(th), WithHangLimit(th.HangBound), WithProvisioningDelay(sweepProvisioning)}, cfg.Options...)
+	opts = append(opts, c.Options...)
 	return append(opts, WithRules(c.Rules...))
 }
 

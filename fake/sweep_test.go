@@ -59,6 +59,30 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 	}
 	assert.Contains(t, byName, "burst/Throttling.User")
 	assert.Contains(t, byName, "outage/Throttling.User")
+	// The sites, the lifecycle and the reads: a case per site other than domestic, a refunded
+	// duplicate and a slow instance (failure, the one order), a throttling burst on the polls.
+	for _, site := range spec.Sites() {
+		c, ok := byName["site/"+site.Name+"-account"]
+		if site.Name == spec.SiteDomestic {
+			assert.False(t, ok, "the domestic site is every other case's site")
+			continue
+		}
+		require.True(t, ok, "site %s has no case", site.Name)
+		assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+		assert.NotEmpty(t, c.Options)
+	}
+	assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 1}, byName["lifecycle/refunded-duplicate"].Expect)
+	assert.True(t, byName["lifecycle/refunded-duplicate"].Rules[0].Outcome.Refund)
+	assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 1}, byName["lifecycle/slow-provisioning"].Expect)
+	for _, d := range spec.Errors() {
+		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
+			continue
+		}
+		c, ok := byName["read/"+string(d.Code)]
+		require.True(t, ok, "throttling code %s has no read case", d.Code)
+		assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+		assert.Equal(t, "QueryAvailableInstances", c.Rules[0].Match.Action.Exact)
+	}
 	// The HTTP 200 channel (Success false) is swept: by a body-channel code of the catalogue, or by a
 	// business code answered with status 200 when the catalogue has none.
 	bodyChannel := 0
@@ -170,4 +194,18 @@ func ExampleServer_Verdicts() {
 	}
 	// Output:
 	// retried-non-retryable error [1 2]
+}
+
+// The cases of the sites and the lifecycle, and the read call a caller confirms its purchase with.
+func ExampleSweepCases_lifecycle() {
+	for _, c := range fake.SweepCases() {
+		if strings.HasPrefix(c.Name, "site/") || strings.HasPrefix(c.Name, "lifecycle/") || c.Name == "read/Throttling.User" {
+			fmt.Printf("%s: %s; expect %s with %d order(s)\n", c.Name, c.Description, c.Expect.Result, c.Expect.Orders)
+		}
+	}
+	// Output:
+	// site/international-account: the account belongs to the international site (business.ap-southeast-1.aliyuncs.com): the domestic endpoint answers NotApplicable; expect success with 1 order(s)
+	// lifecycle/refunded-duplicate: the order is accepted, then refunded as a duplicate: its instance stays Creating for 300ms, then disappears; expect failure with 1 order(s)
+	// lifecycle/slow-provisioning: the instance stays Creating for 1h0m0s, past any caller's wait; expect failure with 1 order(s)
+	// read/Throttling.User: the first 3 QueryAvailableInstances polls answer Throttling.User; expect success with 1 order(s)
 }

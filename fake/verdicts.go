@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,11 +17,13 @@ import (
 // The verdicts: names of the findings [Judge] reports about a caller's behaviour.
 const (
 	// VerdictDuplicateOrder: after an answer whose outcome the caller could not know (a transport
-	// fault, a hang, a 5xx), it sent an equivalent order with a different or no ClientToken, and
-	// two orders exist.
+	// fault, a hang, a 5xx), or after an order it was told about and then read back
+	// (QueryAvailableInstances, GetOrderDetail) while its instance was still Creating, it sent an
+	// equivalent order with a different or no ClientToken, and two orders exist.
 	VerdictDuplicateOrder = "duplicate-order"
 	// VerdictRetriedNonRetryable: it repeated a request with the same parameters after an answer
-	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false).
+	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false). The same request sent
+	// to the other site (the answers' HostId differ), as NotApplicable asks, is a move, not a repeat.
 	VerdictRetriedNonRetryable = "retried-non-retryable"
 	// VerdictNoBackoff: it retried a retryable (throttling) or 5xx answer sooner than
 	// [Thresholds.MinBackoff] after it.
@@ -216,22 +219,54 @@ func Judge(entries []Entry, th Thresholds) []Finding {
 				Message: fmt.Sprintf("the caller held a hung request for %s (bound %s): it needs a timeout", roundDur(e.Held), th.HangBound)})
 		}
 	}
+	reads := readSeqs(entries)
 	for _, fp := range order {
-		out = append(out, judgeGroup(groups[fp], th)...)
+		out = append(out, judgeGroup(groups[fp], th, reads[groups[fp][0].AccessKeyID])...)
 	}
 	out = append(out, judgeTokens(entries)...)
 	slices.SortStableFunc(out, func(a, b Finding) int { return int(a.Seqs[0]) - int(b.Seqs[0]) })
 	return out
 }
 
-// judgeGroup judges the sendings of one request.
-func judgeGroup(g []*Entry, th Thresholds) []Finding {
+// hostIDPattern finds the HostId of an answer, in JSON or XML.
+var hostIDPattern = regexp.MustCompile(`"HostId"\s*:\s*"([^"]*)"|<HostId>([^<]*)</HostId>`)
+
+// answerHost returns the HostId of e's answer: the host of the site the request reached, "" when
+// the answer has none.
+func answerHost(e *Entry) string {
+	m := hostIDPattern.FindStringSubmatch(e.ResponseBody)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
+// readSeqs returns, per access key, the journal numbers of its read calls (QueryAvailableInstances,
+// GetOrderDetail), in order: how a caller looks for an order it placed.
+func readSeqs(entries []Entry) map[string][]uint64 {
+	out := map[string][]uint64{}
+	for i := range entries {
+		if e := &entries[i]; readActions[e.Action] {
+			out[e.AccessKeyID] = append(out[e.AccessKeyID], e.Seq)
+		}
+	}
+	return out
+}
+
+// readActions are the calls a caller confirms a purchase with; they never place an order.
+var readActions = map[string]bool{"QueryAvailableInstances": true, "GetOrderDetail": true}
+
+// judgeGroup judges the sendings of one request; reads are the numbers of the caller's read calls.
+func judgeGroup(g []*Entry, th Thresholds, reads []uint64) []Finding {
 	var out []Finding
 	streak := []uint64{}
 	for i := 1; i < len(g); i++ {
 		prev, e := g[i-1], g[i]
 		switch classify(prev) {
 		case classFinal:
+			if ps, es := answerHost(prev), answerHost(e); ps != "" && es != "" && ps != es {
+				break // the other site: NotApplicable told the caller to move there (sites.go)
+			}
 			out = append(out, Finding{Name: VerdictRetriedNonRetryable, Severity: SeverityError, Seqs: []uint64{prev.Seq, e.Seq},
 				Message: fmt.Sprintf("repeated the request after %s (HTTP %d), which no retry can change", prev.Code, prev.Status)})
 		case classRetryable, classUnknown:
@@ -253,7 +288,7 @@ func judgeGroup(g []*Entry, th Thresholds) []Finding {
 				Message: fmt.Sprintf("retried one request more than %d times in a row", th.MaxRetries)})
 		}
 	}
-	out = append(out, judgeOrders(g)...)
+	out = append(out, judgeOrders(g, reads)...)
 	last := g[len(g)-1]
 	if c := classify(last); (c == classRetryable || c == classUnknown) && !hasOrder(g) && last.Action == "CreateInstance" {
 		sev := SeverityInfo
@@ -266,29 +301,58 @@ func judgeGroup(g []*Entry, th Thresholds) []Finding {
 	return out
 }
 
-// judgeOrders finds a second order placed after an unknown outcome under another ClientToken.
-func judgeOrders(g []*Entry) []Finding {
+// judgeOrders finds a second order of one request (g) placed under another ClientToken, or none,
+// after an outcome the caller could not know, or after it placed an order and then read (polled
+// QueryAvailableInstances or GetOrderDetail, whose numbers are reads) but did not see the instance
+// it wanted yet: an instance still Creating is not a lost order. Only CreateInstance places orders:
+// a read that names an order (GetOrderDetail) never counts as one.
+func judgeOrders(g []*Entry, reads []uint64) []Finding {
 	var out []Finding
 	var unknown []*Entry
+	var placed *Entry // the last order the caller was told about
 	orders := 0
 	for _, e := range g {
+		if e.Action != "CreateInstance" {
+			return nil
+		}
 		if e.OrderID != "" && !e.Replayed {
 			orders++
 			if orders >= 2 {
+				found := false
 				for _, u := range unknown {
 					if u.ClientToken == "" || u.ClientToken != e.ClientToken {
 						out = append(out, Finding{Name: VerdictDuplicateOrder, Severity: SeverityError, Seqs: []uint64{u.Seq, e.Seq},
 							Message: fmt.Sprintf("after %s, whose outcome it could not know, the caller ordered again with %s: order %s is a second order", codeOrFault(u), tokenDesc(e.ClientToken), e.OrderID)})
+						found = true
 						break
 					}
 				}
+				if r, ok := readBetween(reads, placed, e); !found && ok && (e.ClientToken == "" || e.ClientToken != placed.ClientToken) {
+					out = append(out, Finding{Name: VerdictDuplicateOrder, Severity: SeverityError, Seqs: []uint64{placed.Seq, r, e.Seq},
+						Message: fmt.Sprintf("after order %s was placed and the caller read it back (request %d), it ordered again with %s: order %s is a second order (an instance still Creating is not a lost order)", placed.OrderID, r, tokenDesc(e.ClientToken), e.OrderID)})
+				}
 			}
+		}
+		if classify(e) == classSuccess && e.OrderID != "" {
+			placed = e
 		}
 		if classify(e) == classUnknown {
 			unknown = append(unknown, e)
 		}
 	}
 	return out
+}
+
+// readBetween returns the first read call after the order placed and before e.
+func readBetween(reads []uint64, placed, e *Entry) (uint64, bool) {
+	if placed == nil {
+		return 0, false
+	}
+	i, _ := slices.BinarySearch(reads, placed.Seq+1)
+	if i < len(reads) && reads[i] < e.Seq {
+		return reads[i], true
+	}
+	return 0, false
 }
 
 // judgeTokens finds ClientTokens sent again with other order parameters after they placed an
@@ -321,7 +385,7 @@ func judgeTokens(entries []Entry) []Finding {
 }
 
 func hasOrder(g []*Entry) bool {
-	return slices.ContainsFunc(g, func(e *Entry) bool { return e.OrderID != "" })
+	return slices.ContainsFunc(g, func(e *Entry) bool { return e.OrderID != "" && e.Action == "CreateInstance" })
 }
 
 func codeOrFault(e *Entry) string {

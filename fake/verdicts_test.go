@@ -43,6 +43,25 @@ func ent(seq uint64, ms int, q string, status int, code string, mod ...func(*fak
 	return e
 }
 
+// poll is the query of a QueryAvailableInstances call for one instance; detail of a
+// GetOrderDetail call for one order. Their entries take the read modifier.
+func poll(instance string) string {
+	return url.Values{"Action": {"QueryAvailableInstances"}, "ProductCode": {"rtc"}, "InstanceIDs": {instance},
+		"SignatureNonce": {time.Now().String()}}.Encode()
+}
+func detail(orderID string) string {
+	return url.Values{"Action": {"GetOrderDetail"}, "OrderId": {orderID}, "SignatureNonce": {time.Now().String()}}.Encode()
+}
+func read(e *fake.Entry) {
+	v, _ := url.ParseQuery(e.Query)
+	e.Action = v.Get("Action")
+}
+
+// host sets the answer's HostId: the site the request reached.
+func host(h string) func(*fake.Entry) {
+	return func(e *fake.Entry) { e.ResponseBody = `{"RequestId":"r","HostId":"` + h + `","Code":"` + e.Code + `"}` }
+}
+
 func fault(f fake.Fault) func(*fake.Entry) {
 	return func(e *fake.Entry) { e.Fault, e.Aborted, e.Status, e.Code = string(f), true, 0, "" }
 }
@@ -87,6 +106,43 @@ func TestJudge(t *testing.T) {
 			ent(1, 0, order(""), 200, ok, placed("o1")),
 			ent(2, 10, order(""), 200, ok, placed("o2")),
 		}, fake.Thresholds{}, nil},
+		{"re-bought under a new token after a poll saw Creating", []fake.Entry{
+			ent(1, 0, order("a"), 200, ok, placed("o1")),
+			ent(2, 50, poll("i1"), 200, ok, read),
+			ent(3, 60, order("b"), 200, ok, placed("o2")),
+		}, fake.Thresholds{}, []want{{fake.VerdictDuplicateOrder, []uint64{1, 2, 3}}}},
+		{"polled, then confirmed with the same token: replayed", []fake.Entry{
+			ent(1, 0, order("a"), 200, ok, placed("o1")),
+			ent(2, 50, poll("i1"), 200, ok, read),
+			ent(3, 60, order("a"), 200, ok, replayed("o1")),
+		}, fake.Thresholds{}, nil},
+		{"a read of another caller between two orders", []fake.Entry{
+			ent(1, 0, order("a"), 200, ok, placed("o1")),
+			ent(2, 50, poll("i1"), 200, ok, read, func(e *fake.Entry) { e.AccessKeyID = "other" }),
+			ent(3, 60, order("b"), 200, ok, placed("o2")),
+		}, fake.Thresholds{}, nil},
+		{"order reads after a 5xx are not orders", []fake.Entry{
+			ent(1, 0, detail("o1"), 503, "ServiceUnavailable", read, placed("o1")),
+			ent(2, 500, detail("o1"), 200, ok, read, placed("o1")),
+			ent(3, 900, detail("o1"), 200, ok, read, placed("o1")),
+		}, fake.Thresholds{}, nil},
+		{"no backoff after a throttled poll", []fake.Entry{
+			ent(1, 0, order("a"), 200, ok, placed("o1")),
+			ent(2, 10, poll("i1"), 400, throttled, read),
+			ent(3, 20, poll("i1"), 200, ok, read),
+		}, fake.Thresholds{}, []want{{fake.VerdictNoBackoff, []uint64{2, 3}}}},
+		{"a storm of throttled polls", append([]fake.Entry{ent(1, 0, order("a"), 200, ok, placed("o1"))},
+			ent(2, 200, poll("i1"), 400, throttled, read), ent(3, 400, poll("i1"), 400, throttled, read),
+			ent(4, 600, poll("i1"), 400, throttled, read), ent(5, 800, poll("i1"), 400, throttled, read)),
+			fake.Thresholds{MaxRetries: 2}, []want{{fake.VerdictRetryStorm, []uint64{2, 3, 4, 5}}}},
+		{"NotApplicable, then the same request on the other site", []fake.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 200, ok, placed("o1"), host("business.ap-southeast-1.aliyuncs.com")),
+		}, fake.Thresholds{}, nil},
+		{"NotApplicable, then the same request on the same site", []fake.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+		}, fake.Thresholds{}, []want{{fake.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
 		{"retried a non-retryable code", []fake.Entry{
 			ent(1, 0, order("a"), 400, "InvalidParameter"),
 			ent(2, 1000, order("a"), 400, "InvalidParameter"),

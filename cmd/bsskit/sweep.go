@@ -29,7 +29,8 @@ func sweepHelp(w io.Writer) {
 	fmt.Fprintln(w, `
 Runs COMMAND once per failure case, each against a fresh fake with the case's faults, and judges it:
 the exit status (0 is a successful purchase), the orders placed and the verdicts on its requests.
-COMMAND finds the fake in BSSKIT_ENDPOINT (host:port) and BSSKIT_URL, and its credentials in
+COMMAND finds the fake's domestic site in BSSKIT_ENDPOINT (host:port) and BSSKIT_URL, its
+international site in BSSKIT_INTL_ENDPOINT and BSSKIT_INTL_URL, and its credentials in
 ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET. Exit status: 0 when every case
 meets its expectation with no failing verdict, 1 otherwise, 2 on a usage error.`)
 }
@@ -176,6 +177,7 @@ func runCommand(ctx context.Context, f *sweepFlags, s *fake.Server, ak, secret s
 	cmd := exec.CommandContext(ctx, f.command[0], f.command[1:]...)
 	cmd.Env = append(os.Environ(),
 		"BSSKIT_ENDPOINT="+s.Endpoint(), "BSSKIT_URL="+s.URL(),
+		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL="+s.InternationalURL(),
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+ak, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf

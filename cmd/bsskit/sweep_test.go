@@ -67,6 +67,10 @@ func TestSweepCarefulExample(t *testing.T) {
 	}
 	clean := rep.Cases[byName["clean"]]
 	assert.Equal(t, 1, clean.Orders)
+	// The international site reaches the command (BSSKIT_INTL_ENDPOINT): it buys there once.
+	site := rep.Cases[byName["site/international-account"]]
+	assert.Equal(t, 0, site.ExitStatus)
+	assert.Equal(t, 1, site.Orders)
 	final := rep.Cases[byName["final/NotApplicable"]]
 	assert.Equal(t, 1, final.ExitStatus)
 	assert.Equal(t, 0, final.Orders)

@@ -17,6 +17,12 @@ const (
 	testSecret = "sweep-example-secret"
 )
 
+// target is both sites of s with the test credentials.
+func target(s *fake.Server) caller.Target {
+	return caller.Target{Endpoint: s.Endpoint(), IntlEndpoint: s.InternationalEndpoint(),
+		AccessKeyID: testAK, AccessKeySecret: testSecret}
+}
+
 // sweepConfig is the configuration of every sweep here: signatures verified, and a hang bound of
 // 2s so that a caller without a timeout costs 2s per hang case, not 10.
 func sweepConfig() fake.SweepConfig {
@@ -32,7 +38,7 @@ func TestCarefulCallerPassesTheSweep(t *testing.T) {
 	t.Parallel()
 	p := caller.Careful()
 	results := fake.Sweep(t, sweepConfig(), func(t *testing.T, s *fake.Server) error {
-		return p.Buy(t.Context(), s.Endpoint(), testAK, testSecret)
+		return p.Buy(t.Context(), target(s))
 	})
 	require.Len(t, results, len(fake.SweepCases()))
 	for _, r := range results {
@@ -45,7 +51,7 @@ func TestCarefulCallerPassesTheSweep(t *testing.T) {
 func runSweep(t *testing.T, p caller.Policy) (verdicts []string, failed []string) {
 	t.Helper()
 	results, err := fake.RunSweep(t.Context(), sweepConfig(), func(ctx context.Context, _ fake.SweepCase, s *fake.Server) error {
-		return p.Buy(ctx, s.Endpoint(), testAK, testSecret)
+		return p.Buy(ctx, target(s))
 	})
 	require.NoError(t, err)
 	for _, r := range results {
@@ -76,11 +82,11 @@ func TestNaiveCallerIsCaught(t *testing.T) {
 // verdict meant for it and by no other (the client-side mutants).
 func TestFlawedCallersAreCaughtByTheirVerdict(t *testing.T) {
 	t.Parallel()
-	for verdict, p := range caller.Flawed() {
-		t.Run(p.Name, func(t *testing.T) {
+	for _, f := range caller.Flawed() {
+		t.Run(f.Policy.Name, func(t *testing.T) {
 			t.Parallel()
-			verdicts, failed := runSweep(t, p)
-			assert.Equal(t, []string{verdict}, verdicts)
+			verdicts, failed := runSweep(t, f.Policy)
+			assert.Equal(t, []string{f.Verdict}, verdicts)
 			assert.NotEmpty(t, failed)
 		})
 	}
@@ -93,7 +99,7 @@ func BenchmarkSweepCareful(b *testing.B) {
 	cfg := fake.SweepConfig{Options: []fake.Option{fake.WithCredentials(testAK, testSecret)}}
 	for b.Loop() {
 		results, err := fake.RunSweep(context.Background(), cfg, func(ctx context.Context, _ fake.SweepCase, s *fake.Server) error {
-			return p.Buy(ctx, s.Endpoint(), testAK, testSecret)
+			return p.Buy(ctx, target(s))
 		})
 		if err != nil {
 			b.Fatal(err)

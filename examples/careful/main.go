@@ -1,6 +1,7 @@
 // Command careful buys one rtc service with the careful caller of package caller, from the fake whose
-// address is in BSSKIT_ENDPOINT, with the credentials in ALIBABA_CLOUD_ACCESS_KEY_ID and
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET. It exits 0 when the purchase is confirmed, 1 otherwise:
+// sites are in BSSKIT_ENDPOINT and BSSKIT_INTL_ENDPOINT, with the credentials in
+// ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET. It exits 0 when the purchase is
+// confirmed (the instance Normal, the order Paid), 1 otherwise:
 //
 //	bsskit sweep -- go run ./examples/careful
 package main
@@ -16,12 +17,11 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := caller.Careful().Buy(ctx, os.Getenv("BSSKIT_ENDPOINT"),
-		os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"))
+	err := caller.Careful().Buy(ctx, caller.TargetFromEnv())
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "careful:", err)
 		os.Exit(1)
 	}
-	fmt.Println("careful: order placed")
+	fmt.Println("careful: order placed and confirmed")
 }

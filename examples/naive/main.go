@@ -16,8 +16,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := caller.Naive().Buy(ctx, os.Getenv("BSSKIT_ENDPOINT"),
-		os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"))
+	err := caller.Naive().Buy(ctx, caller.TargetFromEnv())
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "naive:", err)
