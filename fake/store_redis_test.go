@@ -395,7 +395,7 @@ func TestSharedStoreRedisRestartUnderLoad(t *testing.T) {
 	// Orders() answers nothing while its replica's first call on a connection that the restart
 	// broke fails (calls are not retried blindly), so read until it answers every acknowledged
 	// order, or the deadline says some are missing.
-	stored := map[string]string{}
+	var stored map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		stored = map[string]string{}
 		for _, o := range reps[1].Orders() {
