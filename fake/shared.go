@@ -107,16 +107,38 @@ func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, c
 		if code != "" || replayed {
 			return o, replayed, code, param
 		}
-		kept, replayed, err := s.shared.place(&o)
+		kept, replayed, journalled, err := s.shared.place(&o, ex.journalAhead(&o))
 		if errors.Is(err, errStoreCollision) {
 			continue // another replica drew the same ID: draw again
 		}
 		if err != nil {
 			return s.unavailable(ex, err)
 		}
+		if journalled {
+			// The answer createInstance sends now (succeed: the same body, status and headers)
+			// is in the journal already: record does not write it again.
+			ex.entry.Status, ex.entry.Code, ex.entry.OrderID, ex.entry.Replayed = http.StatusOK, "Success", kept.OrderID, replayed
+			ex.recorded = true
+		}
 		return kept, replayed, "", ""
 	}
 	return s.unavailable(ex, errStoreCollision)
+}
+
+// journalAhead returns the journal entry of the answer that names the new order o (as succeed
+// will send it: status 200, the standard three headers), encoded for the shared store, so that the
+// order's script journals it in the same round trip; nil when the answer cannot be known now: a
+// captured answer (a rule's fault after the commit), or a response that already has headers.
+func (ex *exchange) journalAhead(o *Order) []byte {
+	if _, capturing := ex.w.(*captureWriter); capturing || ex.written || ex.recorded || len(ex.w.Header()) != 0 {
+		return nil
+	}
+	e := ex.entry
+	e.Status, e.Code = http.StatusOK, "Success"
+	e.respBody = ex.appendSuccess(nil, o)
+	e.OrderID, e.Replayed = o.OrderID, false
+	e.respStd, e.respHdr = true, nil
+	return appendRawEntry(make([]byte, 0, 1024), &e)
 }
 
 func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, string) {

@@ -75,12 +75,51 @@ func storeCtx() (context.Context, context.CancelFunc) {
 }
 
 // placeScript stores an order unless its account already used its ClientToken, in one atomic
-// step. It answers {1, json} for a replay, {2} when the OrderID or InstanceID is taken, {0} when
-// stored.
+// step, and journals the call's answer in the same step when the replica sent it (journalAhead):
+// the entry as it will be answered if the order is new; on a replay the same entry with the
+// Replayed flag byte (ARGV[7]) and the kept order's IDs in place of the drawn ones (same lengths,
+// so every length prefix of the encoding still holds; otherwise the replica journals it itself).
+// It answers {0, seq} when stored, {1, json, seq} for a replay, {2} when the OrderID or
+// InstanceID is taken (nothing stored, nothing journalled); seq 0 means not journalled.
+// KEYS: orders, order-ids, tokens, instances, seq, journal. ARGV: order ID, instance ID, token key
+// ("" none), order JSON, journal entry ("" none), journal limit, replay flag byte.
 var placeScript = redis.NewScript(`
+local function journal(e)
+  local n = redis.call('INCR', KEYS[5])
+  local limit = tonumber(ARGV[6])
+  if limit > 0 then
+    redis.call('RPUSH', KEYS[6], n .. '\t' .. e)
+    redis.call('LTRIM', KEYS[6], -limit, -1)
+  end
+  return n
+end
+local function swap(s, old, new)
+  if old == '' or old == new then return s end
+  local out, i = {}, 1
+  while true do
+    local a, b = string.find(s, old, i, true)
+    if not a then break end
+    out[#out+1] = string.sub(s, i, a - 1)
+    out[#out+1] = new
+    i = b + 1
+  end
+  out[#out+1] = string.sub(s, i)
+  return table.concat(out)
+end
 if ARGV[3] ~= '' then
   local id = redis.call('HGET', KEYS[3], ARGV[3])
-  if id then return {1, redis.call('HGET', KEYS[1], id)} end
+  if id then
+    local kept = redis.call('HGET', KEYS[1], id)
+    if ARGV[5] == '' then return {1, kept, 0} end
+    local o = cjson.decode(kept)
+    local oid, iid = o.orderId or '', o.instanceId or ''
+    if type(oid) ~= 'string' or type(iid) ~= 'string' or #oid ~= #ARGV[1] or #iid ~= #ARGV[2] or (iid ~= '' and ARGV[2] == '') then
+      return {1, kept, 0}
+    end
+    local e = ARGV[7] .. string.sub(ARGV[5], 2)
+    e = swap(swap(e, ARGV[1], oid), ARGV[2], iid)
+    return {1, kept, journal(e)}
+  end
 end
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 1 then
   return {2}
@@ -89,36 +128,44 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], ARGV[1]) end
-return {0}
+if ARGV[5] == '' then return {0, 0} end
+return {0, journal(ARGV[5])}
 `)
 
-// place stores o, or returns the order its ClientToken already placed (replayed true).
-func (r *redisStore) place(o *Order) (Order, bool, error) {
+// place stores o, or returns the order its ClientToken already placed (replayed true). With an
+// entry (journalAhead: the journal entry of the answer naming o, unredacted) the same step
+// journals the answer, and journalled says so.
+func (r *redisStore) place(o *Order, entry []byte) (kept Order, replayed, journalled bool, err error) {
 	b, err := json.Marshal(o)
 	if err != nil {
-		return Order{}, false, err
+		return Order{}, false, false, err
 	}
 	tok := ""
 	if o.ClientToken != "" {
 		tok = o.AccountID + "\x00" + o.ClientToken
 	}
-	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances")},
-		o.OrderID, o.InstanceID, tok, b).Slice()
+	rep := ""
+	if len(entry) > 0 {
+		rep = string([]byte{entry[0] | replayedFlag})
+	}
+	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances"),
+		r.k("seq"), r.k("journal")}, o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep).Slice()
 	if err != nil {
-		return Order{}, false, err
+		return Order{}, false, false, err
 	}
 	switch n, _ := res[0].(int64); n {
 	case 0:
-		return *o, false, nil
+		seq, _ := res[1].(int64)
+		return *o, false, seq > 0, nil
 	case 1:
-		var kept Order
 		s, _ := res[1].(string)
 		if err := json.Unmarshal([]byte(s), &kept); err != nil {
-			return Order{}, false, fmt.Errorf("fake: shared store: order of ClientToken %q: %w", o.ClientToken, err)
+			return Order{}, false, false, fmt.Errorf("fake: shared store: order of ClientToken %q: %w", o.ClientToken, err)
 		}
-		return kept, true, nil
+		seq, _ := res[2].(int64)
+		return kept, true, seq > 0, nil
 	default:
-		return Order{}, false, errStoreCollision
+		return Order{}, false, false, errStoreCollision
 	}
 }
 
