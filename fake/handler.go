@@ -48,6 +48,10 @@ type exchange struct {
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
 	nonceKey, nonceParam string
+	// ruleDeferred: with a shared store, the rule stage of a CreateInstance that no rule of
+	// version ruleVer matches is left to the order's script (or settleRules): shared.go.
+	ruleDeferred bool
+	ruleVer      int64
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

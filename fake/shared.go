@@ -105,11 +105,26 @@ func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, c
 		o, replayed, code, param = s.placeLocked(ex, in)
 		s.mu.Unlock()
 		if code != "" || replayed {
+			if s.settleRules(ex) {
+				return Order{}, false, codeRuleAnswered, ""
+			}
 			return o, replayed, code, param
 		}
-		kept, replayed, journalled, err := s.shared.place(&o, ex.journalAhead(&o))
+		var g *ruleGate
+		if ex.ruleDeferred {
+			g = &ruleGate{ver: ex.ruleVer, nonceKey: ex.nonceKey}
+		}
+		kept, replayed, journalled, err := s.shared.place(&o, ex.journalAhead(&o), g)
 		if errors.Is(err, errStoreCollision) {
 			continue // another replica drew the same ID: draw again
+		}
+		if errors.Is(err, errGateClosed) {
+			// The rules changed since the replica matched, or the nonce was used: nothing was
+			// stored. Run the rule stage now; if no rule answers, place again.
+			if s.settleRules(ex) {
+				return Order{}, false, codeRuleAnswered, ""
+			}
+			continue
 		}
 		if err != nil {
 			return s.unavailable(ex, err)
@@ -139,6 +154,24 @@ func (ex *exchange) journalAhead(o *Order) []byte {
 	e.OrderID, e.Replayed = o.OrderID, false
 	e.respStd, e.respHdr = true, nil
 	return appendRawEntry(make([]byte, 0, 1024), &e)
+}
+
+// codeRuleAnswered is what placeShared returns when a deferred rule stage answered the call: there is
+// nothing more to answer.
+const codeRuleAnswered spec.Code = "bsskit.ruleAnswered"
+
+// settleRules runs the rule stage that decideShared deferred for ex (a CreateInstance that no rule
+// matched), when the call leaves CreateInstance another way than through the order's script (an
+// invalid parameter, a business error) or that script found the rules changed or the nonce used.
+// It returns true when a rule, or the nonce, answered the call. Without a deferred stage it does
+// nothing.
+func (s *Server) settleRules(ex *exchange) bool {
+	if !ex.ruleDeferred {
+		return false
+	}
+	ex.ruleDeferred = false
+	v := ex.view()
+	return s.applyDecision(ex, s.decideShared(&v, ex.entry.Time, ex.nonceKey, ex.nonceParam, nil))
 }
 
 func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, string) {

@@ -79,11 +79,23 @@ func storeCtx() (context.Context, context.CancelFunc) {
 // the entry as it will be answered if the order is new; on a replay the same entry with the
 // Replayed flag byte (ARGV[7]) and the kept order's IDs in place of the drawn ones (same lengths,
 // so every length prefix of the encoding still holds; otherwise the replica journals it itself).
+// With a gate (a deferred rule stage: ruleGate) it first checks that the rules are still the
+// version the replica matched against and that the nonce is unused, and records the nonce with the
+// order (or the replay).
 // It answers {0, seq} when stored, {1, json, seq} for a replay, {2} when the OrderID or
-// InstanceID is taken (nothing stored, nothing journalled); seq 0 means not journalled.
-// KEYS: orders, order-ids, tokens, instances, seq, journal. ARGV: order ID, instance ID, token key
-// ("" none), order JSON, journal entry ("" none), journal limit, replay flag byte.
+// InstanceID is taken (nothing stored, nothing journalled); seq 0 means not journalled; {-1} when
+// the rules changed, {-2} when the nonce was used (nothing stored, nothing journalled).
+// KEYS: orders, order-ids, tokens, instances, seq, journal, rules-ver. ARGV: order ID, instance
+// ID, token key ("" none), order JSON, journal entry ("" none), journal limit, replay flag byte,
+// rules version ("" no gate), nonce key ("" none), nonce window (ms).
 var placeScript = redis.NewScript(`
+if ARGV[8] ~= '' then
+  if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-1} end
+  if ARGV[9] ~= '' and redis.call('EXISTS', ARGV[9]) == 1 then return {-2} end
+end
+local function nonce()
+  if ARGV[8] ~= '' and ARGV[9] ~= '' then redis.call('SET', ARGV[9], '1', 'PX', ARGV[10]) end
+end
 local function journal(e)
   local n = redis.call('INCR', KEYS[5])
   local limit = tonumber(ARGV[6])
@@ -109,6 +121,7 @@ end
 if ARGV[3] ~= '' then
   local id = redis.call('HGET', KEYS[3], ARGV[3])
   if id then
+    nonce()
     local kept = redis.call('HGET', KEYS[1], id)
     if ARGV[5] == '' then return {1, kept, 0} end
     local o = cjson.decode(kept)
@@ -128,14 +141,27 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], ARGV[1]) end
+nonce()
 if ARGV[5] == '' then return {0, 0} end
 return {0, journal(ARGV[5])}
 `)
 
+// ruleGate is a deferred rule stage that the order's script settles: the rules version the
+// replica matched the call against (no rule matched) and the call's nonce key ("" none).
+type ruleGate struct {
+	ver      int64
+	nonceKey string
+}
+
+// errGateClosed means the order's script stored nothing because the rules changed since the
+// replica matched the call, or the call's nonce was used: the rule stage must run.
+var errGateClosed = errors.New("fake: shared store: rules changed or nonce used")
+
 // place stores o, or returns the order its ClientToken already placed (replayed true). With an
 // entry (journalAhead: the journal entry of the answer naming o, unredacted) the same step
-// journals the answer, and journalled says so.
-func (r *redisStore) place(o *Order, entry []byte) (kept Order, replayed, journalled bool, err error) {
+// journals the answer, and journalled says so. With a gate it settles a deferred rule stage in the
+// same step, or stores nothing and returns errGateClosed.
+func (r *redisStore) place(o *Order, entry []byte, g *ruleGate) (kept Order, replayed, journalled bool, err error) {
 	b, err := json.Marshal(o)
 	if err != nil {
 		return Order{}, false, false, err
@@ -148,12 +174,19 @@ func (r *redisStore) place(o *Order, entry []byte) (kept Order, replayed, journa
 	if len(entry) > 0 {
 		rep = string([]byte{entry[0] | replayedFlag})
 	}
+	ver, nonceKey := "", ""
+	if g != nil {
+		ver, nonceKey = strconv.FormatInt(g.ver, 10), g.nonceKey
+	}
 	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances"),
-		r.k("seq"), r.k("journal")}, o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep).Slice()
+		r.k("seq"), r.k("journal"), r.k("rules-ver")}, o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep,
+		ver, nonceKey, nonceWindow.Milliseconds()).Slice()
 	if err != nil {
 		return Order{}, false, false, err
 	}
 	switch n, _ := res[0].(int64); n {
+	case -1, -2:
+		return Order{}, false, false, errGateClosed
 	case 0:
 		seq, _ := res[1].(int64)
 		return *o, false, seq > 0, nil
