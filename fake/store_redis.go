@@ -1,10 +1,12 @@
 package fake
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +89,8 @@ func storeCtx() (context.Context, context.CancelFunc) {
 // the rules changed, {-2} when the nonce was used (nothing stored, nothing journalled).
 // KEYS: orders, order-ids, tokens, instances, seq, journal, rules-ver. ARGV: order ID, instance
 // ID, token key ("" none), order JSON, journal entry ("" none), journal limit, replay flag byte,
-// rules version ("" no gate), nonce key ("" none), nonce window (ms).
+// rules version ("" no gate), nonce key ("" none), nonce window (ms), then where the drawn IDs
+// are in the entry: pairs of a 1-based position, ascending, and "o" (order ID) or "i" (instance ID).
 var placeScript = redis.NewScript(`
 if ARGV[8] ~= '' then
   if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-1} end
@@ -105,32 +108,27 @@ local function journal(e)
   end
   return n
 end
-local function swap(s, old, new)
-  if old == '' or old == new then return s end
-  local out, i = {}, 1
-  while true do
-    local a, b = string.find(s, old, i, true)
-    if not a then break end
-    out[#out+1] = string.sub(s, i, a - 1)
-    out[#out+1] = new
-    i = b + 1
-  end
-  out[#out+1] = string.sub(s, i)
-  return table.concat(out)
-end
 if ARGV[3] ~= '' then
   local id = redis.call('HGET', KEYS[3], ARGV[3])
   if id then
     nonce()
     local kept = redis.call('HGET', KEYS[1], id)
     if ARGV[5] == '' then return {1, kept, 0} end
-    local o = cjson.decode(kept)
-    local oid, iid = o.orderId or '', o.instanceId or ''
-    if type(oid) ~= 'string' or type(iid) ~= 'string' or #oid ~= #ARGV[1] or #iid ~= #ARGV[2] or (iid ~= '' and ARGV[2] == '') then
+    local oid, iid = string.match(kept, '^{"orderId":"([^"\\]*)","instanceId":"([^"\\]*)"')
+    if not oid or #oid ~= #ARGV[1] or #iid ~= #ARGV[2] then
       return {1, kept, 0}
     end
-    local e = ARGV[7] .. string.sub(ARGV[5], 2)
-    e = swap(swap(e, ARGV[1], oid), ARGV[2], iid)
+    local e, parts, at, i = ARGV[5], {ARGV[7]}, 2, 11
+    while i <= #ARGV do
+      local pos, id = tonumber(ARGV[i]), iid
+      if ARGV[i + 1] == 'o' then id = oid end
+      parts[#parts + 1] = string.sub(e, at, pos - 1)
+      parts[#parts + 1] = id
+      at = pos + #id
+      i = i + 2
+    end
+    parts[#parts + 1] = string.sub(e, at)
+    e = table.concat(parts)
     return {1, kept, journal(e)}
   end
 end
@@ -171,16 +169,19 @@ func (r *redisStore) place(o *Order, entry []byte, g *ruleGate) (kept Order, rep
 		tok = o.AccountID + "\x00" + o.ClientToken
 	}
 	rep := ""
+	var at []any
 	if len(entry) > 0 {
 		rep = string([]byte{entry[0] | replayedFlag})
+		at = idPositions(entry, o.OrderID, o.InstanceID)
 	}
 	ver, nonceKey := "", ""
 	if g != nil {
 		ver, nonceKey = strconv.FormatInt(g.ver, 10), g.nonceKey
 	}
+	args := append([]any{o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep, ver, nonceKey,
+		nonceWindow.Milliseconds()}, at...)
 	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances"),
-		r.k("seq"), r.k("journal"), r.k("rules-ver")}, o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep,
-		ver, nonceKey, nonceWindow.Milliseconds()).Slice()
+		r.k("seq"), r.k("journal"), r.k("rules-ver")}, args...).Slice()
 	if err != nil {
 		return Order{}, false, false, err
 	}
@@ -200,6 +201,36 @@ func (r *redisStore) place(o *Order, entry []byte, g *ruleGate) (kept Order, rep
 	default:
 		return Order{}, false, false, errStoreCollision
 	}
+}
+
+// idPositions returns where orderID and instanceID occur in entry, for placeScript: pairs of a
+// 1-based position and "o" or "i", in ascending order. The IDs are drawn at random, so they occur
+// only where the answer and the entry's OrderID put them.
+func idPositions(entry []byte, orderID, instanceID string) []any {
+	type hit struct {
+		pos  int
+		kind string
+	}
+	var hits []hit
+	for _, id := range []struct{ s, kind string }{{orderID, "o"}, {instanceID, "i"}} {
+		if id.s == "" {
+			continue
+		}
+		for from := 0; ; {
+			k := bytes.Index(entry[from:], []byte(id.s))
+			if k < 0 {
+				break
+			}
+			hits = append(hits, hit{from + k, id.kind})
+			from += k + len(id.s)
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return a.pos - b.pos })
+	out := make([]any, 0, 2*len(hits))
+	for _, h := range hits {
+		out = append(out, h.pos+1, h.kind)
+	}
+	return out
 }
 
 // orders returns every order, oldest first.
