@@ -18,10 +18,16 @@ import (
 func (s *Server) createInstance(ex *exchange) {
 	in, viol := s.validator.Request(ex.req.Params)
 	if viol != nil {
+		if s.settleRules(ex) { // shared.go: a deferred rule stage answered
+			return
+		}
 		ex.fail(viol.Code, viol.Param)
 		return
 	}
 	order, replayed, code, param := s.placeDurable(ex, in) // state.go: placeLocked under s.mu, then the state file
+	if code == codeRuleAnswered {
+		return
+	}
 	if code != "" {
 		ex.fail(code, param)
 		s.explain(ex)

@@ -14,7 +14,12 @@ import (
 // to CreateInstance.
 func (s *Server) applyRules(ex *exchange) bool {
 	v := ex.view()
-	d := s.decideFor(ex, &v) // rules_redis.go
+	return s.applyDecision(ex, s.decideFor(ex, &v)) // rules_redis.go
+}
+
+// applyDecision answers the call as the rule stage decided (d nil: no rule fired). It returns true
+// when a rule answered the call (or took its connection), false when the call goes on.
+func (s *Server) applyDecision(ex *exchange, d *decision) bool {
 	if d == nil {
 		return false
 	}

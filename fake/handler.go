@@ -48,6 +48,10 @@ type exchange struct {
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
 	nonceKey, nonceParam string
+	// ruleDeferred: with a shared store, the rule stage of a CreateInstance that no rule of
+	// version ruleVer matches is left to the order's script (or settleRules): shared.go.
+	ruleDeferred bool
+	ruleVer      int64
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -171,17 +175,23 @@ func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 // succeed answers HTTP 200 with the order.
 func (ex *exchange) succeed(o *Order, replayed bool) {
 	bp := bufPool.Get().(*[]byte)
-	body := wire.AppendSuccess((*bp)[:0], ex.req.Format, &generated.CreateInstanceResponse{
+	body := ex.appendSuccess((*bp)[:0], o)
+	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
+	ex.answer(http.StatusOK, "Success", body)
+	*bp = body
+	bufPool.Put(bp)
+}
+
+// appendSuccess appends the body of the answer that names o to dst. The shared store journals
+// this body before the answer is sent (shared.go: journalAhead), so both use this one function.
+func (ex *exchange) appendSuccess(dst []byte, o *Order) []byte {
+	return wire.AppendSuccess(dst, ex.req.Format, &generated.CreateInstanceResponse{
 		RequestId: ex.entry.RequestID,
 		Success:   true,
 		Code:      "Success",
 		Message:   "Successful!",
 		Data:      generated.CreateInstanceData{OrderId: o.OrderID, InstanceId: o.InstanceID},
 	})
-	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
-	ex.answer(http.StatusOK, "Success", body)
-	*bp = body
-	bufPool.Put(bp)
 }
 
 // answer writes the response. body is copied into the journal, so the caller may reuse it.

@@ -12,6 +12,10 @@ import (
 // flat run of uvarint-length-prefixed strings, cheap to write on the hot path: the entry's
 // scalars, then the request's and the response's headers as counted key/value lists.
 
+// replayedFlag is the Replayed bit of an encoding's first byte, the flags (four bits: one byte as a
+// uvarint), which the shared store's place script sets on a replay (store_redis.go).
+const replayedFlag = 1 << 2
+
 // appendRawEntry appends e's encoding to dst.
 func appendRawEntry(dst []byte, e *rawEntry) []byte {
 	str := func(s string) {

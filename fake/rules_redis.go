@@ -186,7 +186,11 @@ func (r *redisStore) decide(args []any) (verdict int64, id string, step int, err
 // the exchange's signature nonce.
 func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
 	if s.shared != nil {
-		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam)
+		var deferTo *exchange
+		if ex.req.Action == "CreateInstance" {
+			deferTo = ex
+		}
+		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)
 	}
 	return s.decide(v, ex.entry.Time)
 }
@@ -339,8 +343,11 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 }
 
 // decideShared is decide for a shared store: matching here, counting in Redis. A store that cannot
-// be reached makes the call answer ServiceUnavailable.
-func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, nonceParam string) *decision {
+// be reached makes the call answer ServiceUnavailable. With deferTo (a CreateInstance) and no rule
+// of the replica's current list matching, it decides nothing yet: the order's script checks that
+// the rules are still that version and records the nonce in the same round trip as the order, and
+// every other way out of CreateInstance settles the rule stage first (shared.go: settleRules).
+func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, nonceParam string, deferTo *exchange) *decision {
 	for range 3 {
 		s.mu.Lock()
 		list, ver, loaded := s.faults.list, s.rulesVer, s.rulesLoaded
@@ -358,6 +365,10 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 				continue
 			}
 			cands = append(cands, st)
+		}
+		if deferTo != nil && len(cands) == 0 {
+			deferTo.ruleDeferred, deferTo.ruleVer = true, ver
+			return nil
 		}
 		s.mu.Lock()
 		for _, st := range cands {

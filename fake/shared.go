@@ -105,18 +105,73 @@ func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, c
 		o, replayed, code, param = s.placeLocked(ex, in)
 		s.mu.Unlock()
 		if code != "" || replayed {
+			if s.settleRules(ex) {
+				return Order{}, false, codeRuleAnswered, ""
+			}
 			return o, replayed, code, param
 		}
-		kept, replayed, err := s.shared.place(&o)
+		var g *ruleGate
+		if ex.ruleDeferred {
+			g = &ruleGate{ver: ex.ruleVer, nonceKey: ex.nonceKey}
+		}
+		kept, replayed, journalled, err := s.shared.place(&o, ex.journalAhead(&o), g)
 		if errors.Is(err, errStoreCollision) {
 			continue // another replica drew the same ID: draw again
+		}
+		if errors.Is(err, errGateClosed) {
+			// The rules changed since the replica matched, or the nonce was used: nothing was
+			// stored. Run the rule stage now; if no rule answers, place again.
+			if s.settleRules(ex) {
+				return Order{}, false, codeRuleAnswered, ""
+			}
+			continue
 		}
 		if err != nil {
 			return s.unavailable(ex, err)
 		}
+		if journalled {
+			// The answer createInstance sends now (succeed: the same body, status and headers)
+			// is in the journal already: record does not write it again.
+			ex.entry.Status, ex.entry.Code, ex.entry.OrderID, ex.entry.Replayed = http.StatusOK, "Success", kept.OrderID, replayed
+			ex.recorded = true
+		}
 		return kept, replayed, "", ""
 	}
 	return s.unavailable(ex, errStoreCollision)
+}
+
+// journalAhead returns the journal entry of the answer that names the new order o (as succeed
+// will send it: status 200, the standard three headers), encoded for the shared store, so that the
+// order's script journals it in the same round trip; nil when the answer cannot be known now: a
+// captured answer (a rule's fault after the commit), or a response that already has headers.
+func (ex *exchange) journalAhead(o *Order) []byte {
+	if _, capturing := ex.w.(*captureWriter); capturing || ex.written || ex.recorded || len(ex.w.Header()) != 0 {
+		return nil
+	}
+	e := ex.entry
+	e.Status, e.Code = http.StatusOK, "Success"
+	e.respBody = ex.appendSuccess(nil, o)
+	e.OrderID, e.Replayed = o.OrderID, false
+	e.respStd, e.respHdr = true, nil
+	return appendRawEntry(make([]byte, 0, 1024), &e)
+}
+
+// codeRuleAnswered is what placeShared returns when a deferred rule stage answered the call: there is
+// nothing more to answer.
+const codeRuleAnswered spec.Code = "bsskit.ruleAnswered"
+
+// settleRules runs the rule stage that decideShared deferred for ex (a CreateInstance that no rule
+// matched), when the call leaves CreateInstance another way than through the order's script (an
+// invalid parameter, a business error) or that script found the rules changed or the nonce used.
+// It returns true when a rule, or the nonce, answered the call. Without a deferred stage it does
+// nothing.
+func (s *Server) settleRules(ex *exchange) bool {
+	if !ex.ruleDeferred {
+		return false
+	}
+	ex.ruleDeferred = false
+	v := ex.view()
+	return s.applyDecision(ex, s.decideShared(&v, ex.entry.Time, ex.nonceKey, ex.nonceParam, nil))
 }
 
 func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, string) {

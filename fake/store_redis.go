@@ -1,10 +1,12 @@
 package fake
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,12 +77,60 @@ func storeCtx() (context.Context, context.CancelFunc) {
 }
 
 // placeScript stores an order unless its account already used its ClientToken, in one atomic
-// step. It answers {1, json} for a replay, {2} when the OrderID or InstanceID is taken, {0} when
-// stored.
+// step, and journals the call's answer in the same step when the replica sent it (journalAhead):
+// the entry as it will be answered if the order is new; on a replay the same entry with the
+// Replayed flag byte (ARGV[7]) and the kept order's IDs in place of the drawn ones (same lengths,
+// so every length prefix of the encoding still holds; otherwise the replica journals it itself).
+// With a gate (a deferred rule stage: ruleGate) it first checks that the rules are still the
+// version the replica matched against and that the nonce is unused, and records the nonce with the
+// order (or the replay).
+// It answers {0, seq} when stored, {1, json, seq} for a replay, {2} when the OrderID or
+// InstanceID is taken (nothing stored, nothing journalled); seq 0 means not journalled; {-1} when
+// the rules changed, {-2} when the nonce was used (nothing stored, nothing journalled).
+// KEYS: orders, order-ids, tokens, instances, seq, journal, rules-ver. ARGV: order ID, instance
+// ID, token key ("" none), order JSON, journal entry ("" none), journal limit, replay flag byte,
+// rules version ("" no gate), nonce key ("" none), nonce window (ms), then where the drawn IDs
+// are in the entry: pairs of a 1-based position, ascending, and "o" (order ID) or "i" (instance ID).
 var placeScript = redis.NewScript(`
+if ARGV[8] ~= '' then
+  if (redis.call('GET', KEYS[7]) or '0') ~= ARGV[8] then return {-1} end
+  if ARGV[9] ~= '' and redis.call('EXISTS', ARGV[9]) == 1 then return {-2} end
+end
+local function nonce()
+  if ARGV[8] ~= '' and ARGV[9] ~= '' then redis.call('SET', ARGV[9], '1', 'PX', ARGV[10]) end
+end
+local function journal(e)
+  local n = redis.call('INCR', KEYS[5])
+  local limit = tonumber(ARGV[6])
+  if limit > 0 then
+    redis.call('RPUSH', KEYS[6], n .. '\t' .. e)
+    redis.call('LTRIM', KEYS[6], -limit, -1)
+  end
+  return n
+end
 if ARGV[3] ~= '' then
   local id = redis.call('HGET', KEYS[3], ARGV[3])
-  if id then return {1, redis.call('HGET', KEYS[1], id)} end
+  if id then
+    nonce()
+    local kept = redis.call('HGET', KEYS[1], id)
+    if ARGV[5] == '' then return {1, kept, 0} end
+    local oid, iid = string.match(kept, '^{"orderId":"([^"\\]*)","instanceId":"([^"\\]*)"')
+    if not oid or #oid ~= #ARGV[1] or #iid ~= #ARGV[2] then
+      return {1, kept, 0}
+    end
+    local e, parts, at, i = ARGV[5], {ARGV[7]}, 2, 11
+    while i <= #ARGV do
+      local pos, id = tonumber(ARGV[i]), iid
+      if ARGV[i + 1] == 'o' then id = oid end
+      parts[#parts + 1] = string.sub(e, at, pos - 1)
+      parts[#parts + 1] = id
+      at = pos + #id
+      i = i + 2
+    end
+    parts[#parts + 1] = string.sub(e, at)
+    e = table.concat(parts)
+    return {1, kept, journal(e)}
+  end
 end
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 1 then
   return {2}
@@ -89,37 +139,98 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[2])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[3], ARGV[1]) end
-return {0}
+nonce()
+if ARGV[5] == '' then return {0, 0} end
+return {0, journal(ARGV[5])}
 `)
 
-// place stores o, or returns the order its ClientToken already placed (replayed true).
-func (r *redisStore) place(o *Order) (Order, bool, error) {
+// ruleGate is a deferred rule stage that the order's script settles: the rules version the
+// replica matched the call against (no rule matched) and the call's nonce key ("" none).
+type ruleGate struct {
+	ver      int64
+	nonceKey string
+}
+
+// errGateClosed means the order's script stored nothing because the rules changed since the
+// replica matched the call, or the call's nonce was used: the rule stage must run.
+var errGateClosed = errors.New("fake: shared store: rules changed or nonce used")
+
+// place stores o, or returns the order its ClientToken already placed (replayed true). With an
+// entry (journalAhead: the journal entry of the answer naming o, unredacted) the same step
+// journals the answer, and journalled says so. With a gate it settles a deferred rule stage in the
+// same step, or stores nothing and returns errGateClosed.
+func (r *redisStore) place(o *Order, entry []byte, g *ruleGate) (kept Order, replayed, journalled bool, err error) {
 	b, err := json.Marshal(o)
 	if err != nil {
-		return Order{}, false, err
+		return Order{}, false, false, err
 	}
 	tok := ""
 	if o.ClientToken != "" {
 		tok = o.AccountID + "\x00" + o.ClientToken
 	}
-	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances")},
-		o.OrderID, o.InstanceID, tok, b).Slice()
+	rep := ""
+	var at []any
+	if len(entry) > 0 {
+		rep = string([]byte{entry[0] | replayedFlag})
+		at = idPositions(entry, o.OrderID, o.InstanceID)
+	}
+	ver, nonceKey := "", ""
+	if g != nil {
+		ver, nonceKey = strconv.FormatInt(g.ver, 10), g.nonceKey
+	}
+	args := append([]any{o.OrderID, o.InstanceID, tok, b, entry, r.journalLimit, rep, ver, nonceKey,
+		nonceWindow.Milliseconds()}, at...)
+	res, err := r.b.run(placeScript, []string{r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances"),
+		r.k("seq"), r.k("journal"), r.k("rules-ver")}, args...).Slice()
 	if err != nil {
-		return Order{}, false, err
+		return Order{}, false, false, err
 	}
 	switch n, _ := res[0].(int64); n {
+	case -1, -2:
+		return Order{}, false, false, errGateClosed
 	case 0:
-		return *o, false, nil
+		seq, _ := res[1].(int64)
+		return *o, false, seq > 0, nil
 	case 1:
-		var kept Order
 		s, _ := res[1].(string)
 		if err := json.Unmarshal([]byte(s), &kept); err != nil {
-			return Order{}, false, fmt.Errorf("fake: shared store: order of ClientToken %q: %w", o.ClientToken, err)
+			return Order{}, false, false, fmt.Errorf("fake: shared store: order of ClientToken %q: %w", o.ClientToken, err)
 		}
-		return kept, true, nil
+		seq, _ := res[2].(int64)
+		return kept, true, seq > 0, nil
 	default:
-		return Order{}, false, errStoreCollision
+		return Order{}, false, false, errStoreCollision
 	}
+}
+
+// idPositions returns where orderID and instanceID occur in entry, for placeScript: pairs of a
+// 1-based position and "o" or "i", in ascending order. The IDs are drawn at random, so they occur
+// only where the answer and the entry's OrderID put them.
+func idPositions(entry []byte, orderID, instanceID string) []any {
+	type hit struct {
+		pos  int
+		kind string
+	}
+	var hits []hit
+	for _, id := range []struct{ s, kind string }{{orderID, "o"}, {instanceID, "i"}} {
+		if id.s == "" {
+			continue
+		}
+		for from := 0; ; {
+			k := bytes.Index(entry[from:], []byte(id.s))
+			if k < 0 {
+				break
+			}
+			hits = append(hits, hit{from + k, id.kind})
+			from += k + len(id.s)
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return a.pos - b.pos })
+	out := make([]any, 0, 2*len(hits))
+	for _, h := range hits {
+		out = append(out, h.pos+1, h.kind)
+	}
+	return out
 }
 
 // orders returns every order, oldest first. A read changes nothing, so unlike the scripts it is
