@@ -55,30 +55,14 @@ func AppendSuccess(dst []byte, f spec.Format, s *generated.CreateInstanceRespons
 // answer, and Recommend is a CDATA section as in gateway errors.
 func AppendBodyFailure(dst []byte, f spec.Format, e *generated.BusinessErrorResponse) []byte {
 	if f == spec.FormatXML {
-		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse><RequestId>`...)
-		dst = appendXMLText(dst, e.RequestId)
-		dst = append(dst, "</RequestId><HostId>"...)
-		dst = appendXMLText(dst, e.HostId)
-		dst = append(dst, "</HostId><Code>"...)
-		dst = appendXMLText(dst, e.Code)
-		dst = append(dst, "</Code><Message>"...)
-		dst = appendXMLText(dst, e.Message)
-		dst = append(dst, "</Message><Recommend>"...)
-		dst = appendCDATA(dst, e.Recommend)
-		dst = append(dst, "</Recommend><Success>"...)
+		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><CreateInstanceResponse>`...)
+		dst = appendErrorFields(dst, f, e.RequestId, e.HostId, e.Code, e.Message, e.Recommend)
+		dst = append(dst, "<Success>"...)
 		dst = strconv.AppendBool(dst, e.Success)
 		return append(dst, "</Success></CreateInstanceResponse>"...)
 	}
-	dst = append(dst, `{"RequestId":`...)
-	dst = appendJSONString(dst, e.RequestId)
-	dst = append(dst, `,"HostId":`...)
-	dst = appendJSONString(dst, e.HostId)
-	dst = append(dst, `,"Code":`...)
-	dst = appendJSONString(dst, e.Code)
-	dst = append(dst, `,"Message":`...)
-	dst = appendJSONString(dst, e.Message)
-	dst = append(dst, `,"Recommend":`...)
-	dst = appendJSONString(dst, e.Recommend)
+	dst = append(dst, '{')
+	dst = appendErrorFields(dst, f, e.RequestId, e.HostId, e.Code, e.Message, e.Recommend)
 	dst = append(dst, `,"Success":`...)
 	dst = strconv.AppendBool(dst, e.Success)
 	return append(dst, '}')
@@ -89,29 +73,42 @@ func AppendBodyFailure(dst []byte, f spec.Format, e *generated.BusinessErrorResp
 // build here. The XML root is <Error>; Recommend is a CDATA section, as the real gateway writes it.
 func AppendFailure(dst []byte, f spec.Format, e *generated.ErrorResponse) []byte {
 	if f == spec.FormatXML {
-		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>`...)
-		dst = appendXMLText(dst, e.RequestId)
-		dst = append(dst, "</RequestId><HostId>"...)
-		dst = appendXMLText(dst, e.HostId)
-		dst = append(dst, "</HostId><Code>"...)
-		dst = appendXMLText(dst, e.Code)
-		dst = append(dst, "</Code><Message>"...)
-		dst = appendXMLText(dst, e.Message)
-		dst = append(dst, "</Message><Recommend>"...)
-		dst = appendCDATA(dst, e.Recommend)
-		return append(dst, "</Recommend></Error>"...)
+		dst = append(dst, `<?xml version="1.0" encoding="UTF-8"?><Error>`...)
+		dst = appendErrorFields(dst, f, e.RequestId, e.HostId, e.Code, e.Message, e.Recommend)
+		return append(dst, "</Error>"...)
 	}
-	dst = append(dst, `{"RequestId":`...)
-	dst = appendJSONString(dst, e.RequestId)
-	dst = append(dst, `,"HostId":`...)
-	dst = appendJSONString(dst, e.HostId)
-	dst = append(dst, `,"Code":`...)
-	dst = appendJSONString(dst, e.Code)
-	dst = append(dst, `,"Message":`...)
-	dst = appendJSONString(dst, e.Message)
-	dst = append(dst, `,"Recommend":`...)
-	dst = appendJSONString(dst, e.Recommend)
+	dst = append(dst, '{')
+	dst = appendErrorFields(dst, f, e.RequestId, e.HostId, e.Code, e.Message, e.Recommend)
 	return append(dst, '}')
+}
+
+// appendErrorFields appends the gateway error's five fields, in the gateway's order, inside a root
+// the caller opens and closes: XML elements (Recommend a CDATA section), or JSON members without
+// the braces. Both error bodies (HTTP error and body channel) share them.
+func appendErrorFields(dst []byte, f spec.Format, requestID, hostID, code, message, recommend string) []byte {
+	if f == spec.FormatXML {
+		dst = append(dst, "<RequestId>"...)
+		dst = appendXMLText(dst, requestID)
+		dst = append(dst, "</RequestId><HostId>"...)
+		dst = appendXMLText(dst, hostID)
+		dst = append(dst, "</HostId><Code>"...)
+		dst = appendXMLText(dst, code)
+		dst = append(dst, "</Code><Message>"...)
+		dst = appendXMLText(dst, message)
+		dst = append(dst, "</Message><Recommend>"...)
+		dst = appendCDATA(dst, recommend)
+		return append(dst, "</Recommend>"...)
+	}
+	dst = append(dst, `"RequestId":`...)
+	dst = appendJSONString(dst, requestID)
+	dst = append(dst, `,"HostId":`...)
+	dst = appendJSONString(dst, hostID)
+	dst = append(dst, `,"Code":`...)
+	dst = appendJSONString(dst, code)
+	dst = append(dst, `,"Message":`...)
+	dst = appendJSONString(dst, message)
+	dst = append(dst, `,"Recommend":`...)
+	return appendJSONString(dst, recommend)
 }
 
 const hexDigits = "0123456789abcdef"
