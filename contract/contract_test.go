@@ -383,12 +383,8 @@ func TestLoopbackDecision(t *testing.T) {
 // cases.
 func TestGeneratedCasesShrinkAndReproduce(t *testing.T) {
 	t.Parallel()
-	var m mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "get-unsupported" {
-			m = x
-		}
-	}
+	m, ok := mutants.ByName("get-unsupported")
+	require.True(t, ok, "no mutant %q", "get-unsupported")
 	m.Credentials = true
 	run := func() *contract.Report {
 		ts, _, err := mutants.Start(m, fake.WithSeed(11))
@@ -449,12 +445,8 @@ func TestReportsNeverPrintSecrets(t *testing.T) {
 // TestJUnit: the JUnit report is well-formed XML with one testcase per case, failures and skips.
 func TestJUnit(t *testing.T) {
 	t.Parallel()
-	var m mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "content-type-no-charset" {
-			m = x
-		}
-	}
+	m, ok := mutants.ByName("content-type-no-charset")
+	require.True(t, ok, "no mutant %q", "content-type-no-charset")
 	ts, _, err := mutants.Start(m, fake.WithSeed(6))
 	require.NoError(t, err)
 	defer ts.Close()
@@ -510,12 +502,8 @@ func TestCompare(t *testing.T) {
 		{"order-id-number", "shape"},
 	} {
 		t.Run(tc.mutant, func(t *testing.T) {
-			var m mutants.Mutant
-			for _, x := range mutants.All() {
-				if x.Name == tc.mutant {
-					m = x
-				}
-			}
+			m, ok := mutants.ByName(tc.mutant)
+			require.True(t, ok, "no mutant %q", tc.mutant)
 			ts, _, err := mutants.Start(m, fake.WithSeed(8))
 			require.NoError(t, err)
 			d, err := contract.Compare(context.Background(), contract.Target{URL: a.URL()}, m.Target(ts.URL), opts...)
@@ -574,12 +562,8 @@ func TestRun(t *testing.T) {
 // curl command, a not-applicable case is skipped with its reason, and the run fails.
 func TestRunReportsFindings(t *testing.T) {
 	if os.Getenv("BSSKIT_CONTRACT_RUN_CHILD") == "1" {
-		var m mutants.Mutant
-		for _, x := range mutants.All() {
-			if x.Name == "missing-parameter-404" {
-				m = x
-			}
-		}
+		m, ok := mutants.ByName("missing-parameter-404")
+		require.True(t, ok, "no mutant %q", "missing-parameter-404")
 		ts, _, err := mutants.Start(m, fake.WithSeed(13))
 		require.NoError(t, err)
 		defer ts.Close()
@@ -651,12 +635,8 @@ func TestCompareRemoteAndFake(t *testing.T) {
 // ClientToken sent.
 func TestLedgerStatus(t *testing.T) {
 	t.Parallel()
-	var withoutData mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "success-without-data" {
-			withoutData = x
-		}
-	}
+	withoutData, ok := mutants.ByName("success-without-data")
+	require.True(t, ok, "no mutant %q", "success-without-data")
 	// hangUp lets the fake place the order, then closes the connection without an answer.
 	hangUp := mutants.Mutant{Name: "hang-up", Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

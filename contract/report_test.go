@@ -87,12 +87,8 @@ func countsOfAllFormats(t *testing.T, rep *contract.Report) (text, js, junit rep
 // and skips, for a passing run, a failing one and one the order budget stopped.
 func TestReportFormatsCountTheSameCases(t *testing.T) {
 	t.Parallel()
-	var mutant mutants.Mutant
-	for _, m := range mutants.All() {
-		if m.Name == "content-type-no-charset" {
-			mutant = m
-		}
-	}
+	mutant, ok := mutants.ByName("content-type-no-charset")
+	require.True(t, ok, "no mutant %q", "content-type-no-charset")
 	ts, _, err := mutants.Start(mutant, fake.WithSeed(41))
 	require.NoError(t, err)
 	t.Cleanup(ts.Close)
@@ -127,12 +123,8 @@ func TestReportFormatsCountTheSameCases(t *testing.T) {
 // --seed, selects exactly that case and fails it the same way.
 func TestFailedCasesFirstWithReproduction(t *testing.T) {
 	t.Parallel()
-	var mutant mutants.Mutant
-	for _, m := range mutants.All() {
-		if m.Name == "missing-parameter-404" {
-			mutant = m
-		}
-	}
+	mutant, ok := mutants.ByName("missing-parameter-404")
+	require.True(t, ok, "no mutant %q", "missing-parameter-404")
 	ts, _, err := mutants.Start(mutant, fake.WithSeed(42))
 	require.NoError(t, err)
 	t.Cleanup(ts.Close)

@@ -30,12 +30,8 @@ func shellWords(t *testing.T, line string) []string {
 // TestContractReproductionLine: a failing run prints each failed case with a "reproduce:" line;
 // pasted, that line runs exactly that case, which fails again.
 func TestContractReproductionLine(t *testing.T) {
-	var m mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "missing-parameter-404" {
-			m = x
-		}
-	}
+	m, ok := mutants.ByName("missing-parameter-404")
+	require.True(t, ok, "no mutant %q", "missing-parameter-404")
 	ts, _, err := mutants.Start(m, fake.WithSeed(1))
 	require.NoError(t, err)
 	defer ts.Close()

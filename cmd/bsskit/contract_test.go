@@ -106,12 +106,8 @@ func TestContractCompare(t *testing.T) {
 	require.Equal(t, exitOK, code, "%s\n%s", out, errOut)
 	assert.Contains(t, out, "RESULT: 0 difference(s)")
 
-	var m mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "missing-parameter-404" {
-			m = x
-		}
-	}
+	m, ok := mutants.ByName("missing-parameter-404")
+	require.True(t, ok, "no mutant %q", "missing-parameter-404")
 	ts, _, err := mutants.Start(m, fake.WithSeed(1))
 	require.NoError(t, err)
 	defer ts.Close()

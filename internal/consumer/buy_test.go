@@ -180,12 +180,8 @@ func TestSiteSwitch(t *testing.T) {
 // missing Data tells the caller something is wrong.
 func TestEmptyMessageLooksLikeSuccess(t *testing.T) {
 	t.Parallel()
-	var m mutants.Mutant
-	for _, x := range mutants.All() {
-		if x.Name == "body-error-message-empty" {
-			m = x
-		}
-	}
+	m, ok := mutants.ByName("body-error-message-empty")
+	require.True(t, ok, "no mutant %q", "body-error-message-empty")
 	require.NotNil(t, m.Wrap)
 	ts, srv, err := mutants.Start(m)
 	require.NoError(t, err)

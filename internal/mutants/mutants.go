@@ -542,3 +542,14 @@ func nonce() string {
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
+
+// ByName returns the mutant of All with that name; false if there is none, so that a misspelt name
+// fails a test instead of quietly running the unmodified fake.
+func ByName(name string) (Mutant, bool) {
+	for _, m := range All() {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Mutant{}, false
+}
