@@ -154,3 +154,35 @@ func TestCheckLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitBlocks(t *testing.T) {
+	t.Parallel()
+	page := strings.Join([]string{
+		"intro",
+		"```` ```yaml ```` is a code span, not a fence",
+		"<!-- snippet: run -->",
+		"```go",
+		"x := 1",
+		"```",
+		"````sh",
+		"echo a",
+		"````",
+		"```go",
+		"y := 2",
+		"```",
+	}, "\n")
+	got := splitBlocks(t, "docs/x.md", page)
+	want := []block{
+		{file: "docs/x.md", index: 1, lang: "go", line: 5, text: "x := 1", marker: "run"},
+		{file: "docs/x.md", index: 1, lang: "sh", line: 8, text: "echo a"},
+		{file: "docs/x.md", index: 2, lang: "go", line: 11, text: "y := 2"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d blocks %+v, want %+v", len(got), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("block %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

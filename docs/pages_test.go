@@ -87,7 +87,7 @@ func checkLinks(root, page string) (problems []string, links int) {
 	anchors := map[string]map[string]bool{}
 	inFence := false
 	for i, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+		if t := strings.TrimSpace(l); !inFence && isFenceOpen(t) || inFence && isFenceClose(t) {
 			inFence = !inFence
 			continue
 		}
@@ -145,7 +145,7 @@ func headingAnchors(root, page string) map[string]bool {
 	seen := map[string]int{}
 	inFence := false
 	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l), "```") {
+		if t := strings.TrimSpace(l); !inFence && isFenceOpen(t) || inFence && isFenceClose(t) {
 			inFence = !inFence
 			continue
 		}

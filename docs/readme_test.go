@@ -86,12 +86,12 @@ func splitBlocks(t *testing.T, page, data string) []block {
 	for i, l := range strings.Split(data, "\n") {
 		trimmed := strings.TrimSpace(l)
 		switch {
-		case cur == nil && strings.HasPrefix(trimmed, "```"):
-			lang := strings.TrimSpace(strings.TrimPrefix(trimmed, "```"))
+		case cur == nil && isFenceOpen(trimmed):
+			lang := strings.TrimSpace(strings.TrimLeft(trimmed, "`"))
 			perLang[lang]++
 			cur = &block{file: page, index: perLang[lang], lang: lang, line: i + 2, marker: marker}
-			body = nil
-		case cur != nil && trimmed == "```":
+			body, marker = nil, "" // a marker is for the block right after it only
+		case cur != nil && isFenceClose(trimmed):
 			cur.text = strings.Join(body, "\n")
 			out = append(out, *cur)
 			cur = nil
@@ -101,7 +101,7 @@ func splitBlocks(t *testing.T, page, data string) []block {
 		if cur == nil {
 			if m := markerRE.FindStringSubmatch(trimmed); m != nil {
 				marker = m[1]
-			} else if trimmed != "" && !strings.HasPrefix(trimmed, "```") {
+			} else if trimmed != "" && !isFenceOpen(trimmed) {
 				marker = ""
 			}
 		}
@@ -110,6 +110,19 @@ func splitBlocks(t *testing.T, page, data string) []block {
 		t.Fatalf("%s: the code block opened at line %d is never closed", page, cur.line-1)
 	}
 	return out
+}
+
+// isFenceOpen reports whether a trimmed line opens a fenced code block: three or more backticks
+// and an info string without backticks (CommonMark), so a line that starts with a code span such as
+// ```` ```yaml ```` does not.
+func isFenceOpen(trimmed string) bool {
+	rest := strings.TrimLeft(trimmed, "`")
+	return len(trimmed)-len(rest) >= 3 && !strings.Contains(rest, "`")
+}
+
+// isFenceClose reports whether a trimmed line closes a fenced code block: backticks only, three or more.
+func isFenceClose(trimmed string) bool {
+	return len(trimmed) >= 3 && strings.Trim(trimmed, "`") == ""
 }
 
 func repoRoot(t *testing.T) string {
@@ -129,6 +142,7 @@ var snippetImports = map[string]string{
 	"contract":   "github.com/bsskit/bsskit/contract",
 	"caller":     "github.com/bsskit/bsskit/examples/caller",
 	"bssopenapi": "github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi",
+	"requests":   "github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests",
 	"openapi":    "github.com/alibabacloud-go/darabonba-openapi/v2/client",
 	"tea":        "github.com/alibabacloud-go/tea/tea",
 	"dara":       "github.com/alibabacloud-go/tea/dara",
