@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/bsskit/bsskit/fake"
 )
 
 // maxReadmeLines is the most lines README.md may have (issue 19 item 7): a front door, with the
@@ -177,4 +180,69 @@ func slugify(heading string) string {
 		}
 	}
 	return sb.String()
+}
+
+// TestAccountsFileDocumented (issue 23 row 9): docs/accounts.md names every key of the accounts
+// file, read from the yaml tags of the types fake.ParseAccounts decodes into, so a key added to
+// fake.Account (or AccessKey, SecurityToken, Payment) without a word in the docs fails here.
+func TestAccountsFileDocumented(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "accounts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := yamlKeys(reflect.TypeFor[fake.Account](), map[reflect.Type]bool{})
+	if len(keys) < 7 {
+		t.Fatalf("found the accounts file keys %v, want at least 7: is the tag walk broken?", keys)
+	}
+	for _, k := range keys {
+		if !strings.Contains(string(page), "`"+k+"`") {
+			t.Errorf("docs/accounts.md does not name the accounts file key `%s`", k)
+		}
+	}
+}
+
+// yamlKeys lists the yaml keys of a struct type and of the struct types its fields hold.
+func yamlKeys(typ reflect.Type, seen map[reflect.Type]bool) []string {
+	for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+		typ = typ.Elem()
+	}
+	if typ.Kind() != reflect.Struct || seen[typ] || typ.PkgPath() != reflect.TypeFor[fake.Account]().PkgPath() {
+		return nil
+	}
+	seen[typ] = true
+	var out []string
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		out = append(out, name)
+		out = append(out, yamlKeys(f.Type, seen)...)
+	}
+	return out
+}
+
+// TestSweepVariablesDocumented (issue 23 row 2): docs/sweep.md names every environment variable
+// `bsskit sweep` sets for its command, read from cmd/bsskit/sweep.go.
+func TestSweepVariablesDocumented(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, "cmd", "bsskit", "sweep.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(root, "docs", "sweep.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := regexp.MustCompile(`"([A-Z][A-Z0-9_]+)="`).FindAllSubmatch(src, -1)
+	if len(vars) < 6 {
+		t.Fatalf("found %d variables set in cmd/bsskit/sweep.go, want at least 6: is the pattern stale?", len(vars))
+	}
+	for _, v := range vars {
+		if !strings.Contains(string(page), "`"+string(v[1])+"`") {
+			t.Errorf("docs/sweep.md does not name %s, which bsskit sweep sets", v[1])
+		}
+	}
 }
