@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientError, ServerError, ThrottlingError } from '@alicloud/openapi-core';
 import { serve, domestic, international, pollUntilNormal } from './bsskit.mjs';
+import { raised, bodyErrors, gatewayErrors, assertCreatingThenNormal, assertOrders, assertSiteSwitch, assertFiredOnce } from './cases.mjs';
 import { newClient, createInstance, instanceStatus, buy } from './v3.mjs';
 
 test('buy with a ClientToken, replay it, poll until Normal', async (t) => {
@@ -23,33 +24,14 @@ test('buy with a ClientToken, replay it, poll until Normal', async (t) => {
   const again = await createInstance(client, { clientToken: 'node-v3-buy' });
   assert.deepEqual([again.body.data.orderId, again.body.data.instanceId], [orderId, instanceId]);
 
-  const seen = await pollUntilNormal(() => instanceStatus(client, instanceId));
-  assert.equal(seen[0], 'Creating', `statuses seen: ${seen}`);
-  assert.deepEqual(seen.slice(0, -1).filter((s) => s !== 'Creating'), [], `statuses seen: ${seen}`);
-
-  const orders = await fake.orders();
-  assert.deepEqual(orders.map((o) => [o.orderId, o.instanceId, o.accountId, o.clientToken]),
+  assertCreatingThenNormal(await pollUntilNormal(() => instanceStatus(client, instanceId)));
+  await assertOrders(fake, ['orderId', 'instanceId', 'accountId', 'clientToken'],
     [[orderId, instanceId, domestic.accountId, 'node-v3-buy']]);
 });
 
 // Body channel: HTTP 200 with Success false. This client does not raise: it resolves, and the code
 // is in body.code (body.data is absent). The caller must read body.success.
-const bodyCases = [
-  {
-    name: 'COMMODITY.INVALID_COMPONENT (a module value the product does not sell)',
-    accountNum: '3',
-    code: 'COMMODITY.INVALID_COMPONENT',
-    message: '模块非法',
-  },
-  {
-    name: 'SYSTEM.CONCURRENT_OPERATE (a fault rule on the body channel)',
-    rule: { id: 'busy', calls: { first: 1 }, outcome: { error: 'SYSTEM.CONCURRENT_OPERATE' } },
-    code: 'SYSTEM.CONCURRENT_OPERATE',
-    message: 'Concurrent operation, please try again later.',
-  },
-];
-
-for (const c of bodyCases) {
+for (const c of bodyErrors) {
   test(`body channel: ${c.name} resolves with success false`, async (t) => {
     const fake = await serve(t);
     if (c.rule) await fake.addFault(c.rule);
@@ -75,29 +57,15 @@ for (const c of bodyCases) {
 // ThrottlingError for any code containing "Throttling", ClientError for other 4xx, ServerError for
 // 5xx; each with code, statusCode, requestId, the whole error body in data, and the message
 // "<Code>: code: <status>, <Message> request id: <RequestId>".
-const gatewayCases = [
-  {
-    code: 'Forbidden.RAM', status: 403, class: ClientError,
-    message: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
-  },
-  {
-    code: 'Throttling.User', status: 400, class: ThrottlingError,
-    message: 'Request was denied due to user flow control.',
-  },
-  {
-    code: 'ServiceUnavailable', status: 503, class: ServerError,
-    message: 'The request has failed due to a temporary failure of the server.',
-  },
-];
+const classOf = { 'Forbidden.RAM': ClientError, 'Throttling.User': ThrottlingError, ServiceUnavailable: ServerError };
 
-for (const c of gatewayCases) {
+for (const c of gatewayErrors.map((e) => ({ ...e, class: classOf[e.code] }))) {
   test(`gateway channel: ${c.code} raises ${c.class.name} with statusCode ${c.status}`, async (t) => {
     const fake = await serve(t);
     const rule = await fake.addFault({ id: 'once', calls: { first: 1 }, outcome: { error: c.code } });
     const client = newClient(fake.endpoint, domestic);
 
-    const err = await createInstance(client, { clientToken: 'node-v3-gateway' }).then(
-      (res) => assert.fail(`resolved with ${JSON.stringify(res.body)}`), (e) => e);
+    const err = await raised(createInstance(client, { clientToken: 'node-v3-gateway' }));
     assert.ok(err instanceof c.class, `raised ${err?.constructor?.name}: ${err}`);
     assert.equal(err.name, c.class.name);
     assert.equal(err.code, c.code);
@@ -110,8 +78,7 @@ for (const c of gatewayCases) {
     assert.deepEqual(await fake.orders(), []);
 
     // The rule fired once; the same call again succeeds and places exactly one order.
-    const { stats } = await fake.admin('faults');
-    assert.deepEqual(stats.map((s) => [s.id, s.fired]), [[rule, 1]]);
+    await assertFiredOnce(fake, rule);
     const res = await createInstance(client, { clientToken: 'node-v3-gateway' });
     assert.equal(res.body.success, true);
     assert.equal((await fake.orders()).length, 1);
@@ -122,8 +89,7 @@ test('site switch: NotApplicable on the domestic site, the same ClientToken on t
   const fake = await serve(t);
 
   // What the domestic site answers an international account: HTTP 400 NotApplicable.
-  const err = await createInstance(newClient(fake.endpoint, international), { clientToken: 'node-v3-probe' }).then(
-    (res) => assert.fail(`resolved with ${JSON.stringify(res.body)}`), (e) => e);
+  const err = await raised(createInstance(newClient(fake.endpoint, international), { clientToken: 'node-v3-probe' }));
   assert.ok(err instanceof ClientError, `raised ${err?.constructor?.name}: ${err}`);
   assert.equal(err.code, 'NotApplicable');
   assert.equal(err.statusCode, 400);
@@ -132,15 +98,8 @@ test('site switch: NotApplicable on the domestic site, the same ClientToken on t
   const data = await buy({ ...fake, credentials: international, clientToken: 'node-v3-site' });
   assert.match(data.instanceId, /^vipcloudfw-/);
 
-  const orders = await fake.orders();
-  assert.deepEqual(orders.map((o) => [o.orderId, o.accountId, o.productType, o.clientToken]),
-    [[data.orderId, international.accountId, 'cfw_elasticity_public_intl', 'node-v3-site']]);
-  const calls = (await fake.journal())
-    .filter((e) => e.action === 'CreateInstance' && e.clientToken === 'node-v3-site')
-    .map((e) => [e.status, e.code]);
-  assert.deepEqual(calls, [[400, 'NotApplicable'], [200, 'Success']]);
+  await assertSiteSwitch(fake, { orderId: data.orderId, accountId: international.accountId, clientToken: 'node-v3-site' });
 
   // The international site also serves the polls.
-  const seen = await pollUntilNormal(() => instanceStatus(newClient(fake.intlEndpoint, international), data.instanceId));
-  assert.equal(seen.at(-1), 'Normal');
+  assertCreatingThenNormal(await pollUntilNormal(() => instanceStatus(newClient(fake.intlEndpoint, international), data.instanceId)));
 });
