@@ -262,7 +262,7 @@ func (r *runner) plan() []*caseDef {
 	cases = append(cases, r.orderCases()...)
 	cases = append(cases, r.stateCases()...) // cases_state.go
 	cases = append(cases, r.siteCases()...)  // cases_site.go
-	cases = append(cases, r.readCases()...) // cases_read.go: after the orders, so there is something to read
+	cases = append(cases, r.readCases()...)  // cases_read.go: after the orders, so there is something to read
 	cases = append(cases, r.generatedCases()...)
 	return cases
 }

@@ -570,7 +570,11 @@ func (r *runner) readSiteCase() *caseDef {
 			if !ok {
 				continue
 			}
-			if host, _ := res.ans.str("HostId"); res.ans.code() == string(spec.CodeAccountNotExists) && !strings.EqualFold(host, intl.Host) {
+			switch host, _ := res.ans.str("HostId"); {
+			case res.ans.code() != string(spec.CodeAccountNotExists):
+				c.finding(CheckReadSite, res.idx, fmt.Sprintf("%s on the %s site (%s) answered HTTP %d %s to an account of the domestic site; want %s",
+					rq.action, intl.Name, intl.Host, res.ex.Response.Status, orNone(res.ans.code()), expectCode(spec.CodeAccountNotExists)))
+			case !strings.EqualFold(host, intl.Host):
 				c.finding(CheckReadSite, res.idx, fmt.Sprintf("%s on the %s site carries HostId %q; want %s", spec.CodeAccountNotExists, intl.Name, host, intl.Host))
 			}
 		}
