@@ -556,6 +556,10 @@ func (r *runner) readSiteCase() *caseDef {
 	switch {
 	case !r.report.Loopback:
 		d.notApplicable = "only against a loopback fake: the site is chosen with the Host header, and the account's site of a real endpoint is unknown"
+	case !r.ordersAllowed:
+		// As sites/wrong-then-right: the site cases run together or not at all, so that Compare
+		// (which turns orders off for both endpoints when one is remote) compares the same cases.
+		d.notApplicable = "runs with the other site cases, which place orders, and orders are not allowed: " + r.report.OrdersReason
 	case len(sites) < 2:
 		d.notApplicable = "the spec documents fewer than two sites"
 	}
