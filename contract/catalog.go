@@ -40,6 +40,9 @@ func (c *Catalog) Products() []string {
 // ([WithMaxOrders]).
 func WithCatalog(c *Catalog) Option { return func(cfg *config) { cfg.Catalog = c } }
 
+// maxCatalogBytes bounds a catalogue file.
+const maxCatalogBytes = 1 << 20
+
 // catalogFields are the fields of a product entry; a file with another field is refused (a typo
 // would otherwise make the suite expect the wrong answers).
 var catalogFields = []string{
@@ -53,6 +56,9 @@ var catalogFields = []string{
 // values, required), commodityChannel, opensOnce, openedCode and monthlyPrice. It reports every
 // problem at once, each with its line:column.
 func ParseCatalog(data []byte) (*Catalog, error) {
+	if len(data) > maxCatalogBytes {
+		return nil, fmt.Errorf("catalogue: %d bytes is over the %d-byte limit", len(data), maxCatalogBytes)
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
@@ -87,14 +93,13 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		codes := map[string]bool{}
 		for _, n := range list.Content {
 			p, ok := parseCatalogProduct(n, add)
-			if !ok {
-				continue
-			}
-			if codes[p.Code] {
+			if p.Code != "" && codes[p.Code] {
 				add(n, "product %q is listed twice", p.Code)
 			}
 			codes[p.Code] = true
-			c.products = append(c.products, p)
+			if ok {
+				c.products = append(c.products, p)
+			}
 		}
 	}
 	if len(errs) > 0 {
