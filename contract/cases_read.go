@@ -640,6 +640,7 @@ func (r *runner) advanceClock(d string) bool {
 		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", UserAgent())
 	if r.opts.AdminToken != "" {
 		req.Header.Set(adminTokenHeader, r.opts.AdminToken)
 	}

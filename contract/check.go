@@ -281,6 +281,7 @@ func (r *runner) admin(name string, out any) bool {
 	if err != nil {
 		return false
 	}
+	req.Header.Set("User-Agent", UserAgent())
 	if r.opts.AdminToken != "" {
 		req.Header.Set(adminTokenHeader, r.opts.AdminToken)
 	}
