@@ -380,23 +380,7 @@ func (r *runner) businessCases() []*caseDef {
 			if p.catalog == nil || p.catalog.CommodityChannel {
 				return nil, false // cases_state.go: business/commodity-invalid-component
 			}
-			for _, m := range p.catalog.Modules {
-				if len(m.Values) == 0 {
-					continue
-				}
-				// The valid order with only this module's value broken: the other modules,
-				// required ones included, keep their valid values.
-				v := p.orderParams()
-				if n, ok := moduleIndex(v, m.Code); ok {
-					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
-				} else {
-					n := strconv.Itoa(nextIndex(v))
-					v.Set("Parameter."+n+".Code", m.Code)
-					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
-				}
-				return v, true
-			}
-			return nil, false
+			return brokenModuleValue(p) // cases_state.go
 		}),
 		withCatalog("invalid-owner", "a valid order for OwnerId 9999999999999999, an owner the caller may not act for", spec.CodeInvalidOwner, func(p Product) (url.Values, bool) {
 			v := p.orderParams()

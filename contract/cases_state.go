@@ -71,7 +71,8 @@ func (r *runner) stateCases() []*caseDef {
 }
 
 // brokenModuleValue returns a valid order of p with the value of its first module of listed
-// values replaced by one it does not sell.
+// values replaced by one it does not sell: the other modules, required ones included, keep their
+// valid values.
 func brokenModuleValue(p Product) (url.Values, bool) {
 	for _, m := range p.catalog.Modules {
 		if len(m.Values) == 0 {

@@ -40,7 +40,7 @@ func readMutants() []Mutant {
 					n, _ := strconv.Atoi(r.URL.Query().Get("PageNum"))
 					data["PageNum"] = n - 1
 				})(next)
-				return rewriteQuery(func(r *http.Request, q url.Values) {
+				return resigned(rewriteQuery(func(r *http.Request, q url.Values) {
 					if isQuery(r, q) {
 						n, err := strconv.Atoi(q.Get("PageNum"))
 						if err != nil {
@@ -48,17 +48,17 @@ func readMutants() []Mutant {
 						}
 						q.Set("PageNum", strconv.Itoa(n+1))
 					}
-				})(inner)
+				}))(inner)
 			},
 		},
 		{
 			Name: "read-instance-ids-one-id", Expect: contract.CheckReadFilter,
 			Deviation: "QueryAvailableInstances takes InstanceIDs=a,b,c for one ID (and lists nothing)",
-			Wrap: rewriteQuery(func(r *http.Request, q url.Values) {
+			Wrap: resigned(rewriteQuery(func(r *http.Request, q url.Values) {
 				if isQuery(r, q) && strings.Contains(q.Get("InstanceIDs"), ",") {
 					q.Set("InstanceIDs", strings.ReplaceAll(q.Get("InstanceIDs"), ",", ";"))
 				}
-			}),
+			})),
 		},
 		{
 			Name: "read-page-size-uncapped", Expect: contract.CheckReadPaging,
@@ -106,14 +106,14 @@ func readMutants() []Mutant {
 		{
 			Name: "read-site-ignored", Expect: contract.CheckReadSite,
 			Deviation: "reads ignore the Host header naming a site: a domestic account reads on the international site",
-			Wrap: func(next http.Handler) http.Handler {
+			Wrap: resigned(func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if !isAdmin(r) && isRead(r) {
 						r.Host = ""
 					}
 					next.ServeHTTP(w, r)
 				})
-			},
+			}),
 		},
 		{
 			Name: "opened-code-without-instance", Expect: contract.CheckOpensOnce, Fake: []fake.Option{fake.WithCatalog(StateCatalog())},
@@ -123,11 +123,11 @@ func readMutants() []Mutant {
 		{
 			Name: "opens-once-ignored", Expect: contract.CheckOpensOnce, Fake: []fake.Option{fake.WithCatalog(StateCatalog())},
 			Deviation: "a product that opens once is sold again to the same account",
-			Wrap: rewriteQuery(func(r *http.Request, q url.Values) {
+			Wrap: resigned(rewriteQuery(func(r *http.Request, q url.Values) {
 				if q.Get("ProductCode") == "vipcloudfw" {
 					q.Set("ProductCode", "vipcloudfw2")
 				}
-			}),
+			})),
 		},
 		{
 			Name: "commodity-on-http-channel", Expect: contract.CheckStatus, Fake: []fake.Option{fake.WithCatalog(StateCatalog())},
@@ -199,8 +199,7 @@ func unfilteredTotal(next http.Handler) http.Handler {
 	filters := []string{"ProductCode", "ProductType", "SubscriptionType", "RenewStatus", "Region", "InstanceIDs", "OwnerId"}
 	return editRead("QueryAvailableInstances", func(orig *http.Request, data map[string]any) {
 		q := orig.URL.Query()
-		// The same request without its filters (the mutant runs without signature verification),
-		// with a fresh nonce and as JSON.
+		// The same request without its filters, as JSON, signed again (resign: a fresh nonce).
 		all := url.Values{}
 		for k, v := range q {
 			all[k] = v
@@ -210,16 +209,11 @@ func unfilteredTotal(next http.Handler) http.Handler {
 		}
 		all.Set("PageSize", "1")
 		all.Set("Format", "JSON")
-		if all.Has("SignatureNonce") {
-			all.Set("SignatureNonce", nonce())
-		}
 		rec := httptest.NewRecorder()
 		r := httptest.NewRequest(http.MethodPost, "/?"+all.Encode(), nil)
 		r.Header = orig.Header.Clone()
-		if r.Header.Get("x-acs-signature-nonce") != "" {
-			r.Header.Set("x-acs-signature-nonce", nonce())
-		}
-		next.ServeHTTP(rec, r)
+		r.Host = orig.Host
+		resign(next).ServeHTTP(rec, r)
 		var body struct{ Data struct{ TotalCount int } }
 		if json.Unmarshal(rec.Body.Bytes(), &body) == nil {
 			data["TotalCount"] = body.Data.TotalCount
@@ -241,11 +235,11 @@ func newestOrder(next http.Handler) http.Handler {
 			mu.Unlock()
 		}
 	})
-	return rewriteQuery(func(r *http.Request, q url.Values) {
+	return resigned(rewriteQuery(func(r *http.Request, q url.Values) {
 		mu.Lock()
 		defer mu.Unlock()
 		if isAction(r, "GetOrderDetail") && newest != "" && q.Has("OrderId") {
 			q.Set("OrderId", newest)
 		}
-	})(remember)
+	}))(remember)
 }
