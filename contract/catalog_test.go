@@ -270,3 +270,40 @@ func FuzzParseCatalog(f *testing.F) {
 		}
 	})
 }
+
+// TestCatalogAgainstStaging: against an endpoint that is not loopback (staging) a catalogue given
+// with WithCatalog is what the run orders from, with an explicit budget; without a budget it
+// orders nothing, and without products or a catalogue a budget is a usage error.
+func TestCatalogAgainstStaging(t *testing.T) {
+	t.Parallel()
+	fc, err := fake.LoadCatalog("../testdata/catalogs/sites.yaml")
+	require.NoError(t, err)
+	srv := fake.NewServer(t, fake.WithCatalog(fc))
+	target, resolve := remoteTarget(srv.Endpoint())
+	data, err := os.ReadFile("../testdata/catalogs/sites.yaml")
+	require.NoError(t, err)
+	cat, err := contract.ParseCatalog(data)
+	require.NoError(t, err)
+	ctx := context.Background()
+	state := regexp.MustCompile(`^business/(opens-once/|commodity-invalid-component$)`)
+
+	_, err = contract.Check(ctx, target, contract.WithResolver(resolve), contract.WithMaxOrders(5))
+	require.ErrorIs(t, err, contract.ErrUsage)
+
+	rep, err := contract.Check(ctx, target, contract.WithResolver(resolve), contract.WithCatalog(cat), contract.WithRun(state))
+	require.NoError(t, err)
+	assert.False(t, rep.OrdersAllowed)
+	assert.Empty(t, srv.Orders())
+
+	rep, err = contract.Check(ctx, target, contract.WithResolver(resolve), contract.WithCatalog(cat), contract.WithMaxOrders(5), contract.WithRun(state))
+	require.NoError(t, err)
+	require.True(t, rep.OK(), rep.Findings())
+	assert.Equal(t, []string{"vipcloudfw", "sas"}, rep.Products)
+	for _, name := range []string{"business/opens-once/vipcloudfw", "business/commodity-invalid-component"} {
+		c, ok := rep.Case(name)
+		require.True(t, ok, name)
+		assert.Equal(t, contract.StatusPass, c.Status, c.Reason)
+	}
+	assert.Len(t, srv.Orders(), 1, "the opens-once product, once")
+	assert.Equal(t, 4, rep.OrderRequests, "three for opens-once, one for the commodity channel")
+}
