@@ -500,11 +500,13 @@ func schemaNode(s *Schema, deep bool) *yaml.Node {
 		en.Style = yaml.FlowStyle
 		set(n, "enum", en)
 	}
-	if s.Minimum != nil && (t == "integer" || t == "number") {
-		set(n, "minimum", numberNode(*s.Minimum))
+	// Bounds beyond 2^53 are dropped: they are the format's own range (int64) and float-based
+	// validators cannot check them exactly.
+	if s.Minimum != nil && exact(*s.Minimum) && (t == "integer" || t == "number") {
+		set(n, "minimum", numberNode(t, *s.Minimum))
 	}
-	if s.Maximum != nil && (t == "integer" || t == "number") {
-		set(n, "maximum", numberNode(*s.Maximum))
+	if s.Maximum != nil && exact(*s.Maximum) && (t == "integer" || t == "number") {
+		set(n, "maximum", numberNode(t, *s.Maximum))
 	}
 	if t == "string" {
 		if s.MinLength != nil {
@@ -542,7 +544,12 @@ func schemaNode(s *Schema, deep bool) *yaml.Node {
 	return n
 }
 
-func numberNode(f float64) *yaml.Node {
+func exact(f float64) bool { return f > -(1<<53) && f < 1<<53 }
+
+func numberNode(t string, f float64) *yaml.Node {
+	if f == float64(int64(f)) {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(int64(f), 10)}
+	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(f, 'f', -1, 64)}
 }
 
