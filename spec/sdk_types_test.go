@@ -85,7 +85,9 @@ func compareType(rt reflect.Type, s *openapi3.Schema, path string, problems *[]s
 		rt = rt.Elem()
 	}
 	is := func(t string) bool { return s.Type != nil && s.Type.Is(t) }
-	bad := func(why string) { *problems = append(*problems, fmt.Sprintf("%s: SDK %s, spec %v: %s", path, rt.Kind(), s.Type, why)) }
+	bad := func(why string) {
+		*problems = append(*problems, fmt.Sprintf("%s: SDK %s, spec %v: %s", path, rt.Kind(), s.Type, why))
+	}
 	switch rt.Kind() {
 	case reflect.Struct:
 		if !is(openapi3.TypeObject) {
