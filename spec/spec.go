@@ -33,7 +33,7 @@ func YAML() []byte { return append([]byte(nil), yamlDoc...) }
 // document should use [Doc], which loads it once.
 func Load() (*openapi3.T, error) {
 	var l loaded
-	if err := l.load(); err != nil {
+	if err := l.load(true); err != nil {
 		return nil, err
 	}
 	return l.doc, nil
@@ -51,15 +51,20 @@ type loaded struct {
 	once     sync.Once
 }
 
-// load parses and validates the embedded document and parses its extensions, each once.
-func (l *loaded) load() error {
+// load parses the embedded document and its extensions; validate also runs kin-openapi's
+// validation of the whole document. The process-wide copy ([Doc]) skips it: the document is
+// embedded at build time and this package's tests validate it ([Load]), so validating it again in
+// every process would only cost start-up time (a third of the load of a hundred operations).
+func (l *loaded) load(validate bool) error {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(yamlDoc)
 	if err != nil {
 		return fmt.Errorf("spec: parse bssopenapi.yaml: %w", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return fmt.Errorf("spec: validate bssopenapi.yaml: %w", err)
+	if validate {
+		if err := doc.Validate(context.Background()); err != nil {
+			return fmt.Errorf("spec: validate bssopenapi.yaml: %w", err)
+		}
 	}
 	l.doc = doc
 	if l.cat, err = parseCatalogue(doc); err != nil {
@@ -85,7 +90,7 @@ func (l *loaded) load() error {
 var state loaded
 
 func get() *loaded {
-	state.once.Do(func() { state.err = state.load() })
+	state.once.Do(func() { state.err = state.load(false) })
 	if state.err != nil {
 		// The document is embedded at build time and checked by this package's tests: a failure
 		// here is a defect in the build, not bad input, like a regexp.MustCompile of a constant.
@@ -94,6 +99,6 @@ func get() *loaded {
 	return &state
 }
 
-// Doc returns the embedded document, loaded and validated once. It must be treated as read-only:
+// Doc returns the embedded document, loaded once (and validated by this package's tests). It must be treated as read-only:
 // use [Load] for a copy to modify.
 func Doc() *openapi3.T { return get().doc }

@@ -51,11 +51,36 @@ var shared struct {
 	err  error
 }
 
-// SharedValidator returns one validator for the whole process, built on first use. Validators are
-// read-only after construction, so sharing one saves the document load for every caller.
+// SharedValidator returns one validator for the whole process, built on first use over the
+// document [Doc] already holds: no second load, and a router that looks operations up by path
+// instead of compiling a route tree of every operation (the document has a hundred). It matches
+// any host and port, like [NewValidator]'s. Validators are read-only after construction.
 func SharedValidator() (*Validator, error) {
-	shared.once.Do(func() { shared.v, shared.err = NewValidator() })
+	shared.once.Do(func() {
+		l := get()
+		registerXML.Do(func() {
+			openapi3filter.RegisterBodyDecoder("text/xml", decodeXMLBody)
+		})
+		shared.v = &Validator{doc: l.doc, router: pathRouter{doc: l.doc}}
+	})
 	return shared.v, shared.err
+}
+
+// pathRouter routes a request to the operation of its path and method in doc, whatever the host:
+// the document's paths are plain (no templates), so a map lookup is the whole of routing.
+type pathRouter struct{ doc *openapi3.T }
+
+// FindRoute implements routers.Router.
+func (p pathRouter) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	item := p.doc.Paths.Value(r.URL.Path)
+	if item == nil {
+		return nil, nil, routers.ErrPathNotFound
+	}
+	op := item.GetOperation(r.Method)
+	if op == nil {
+		return nil, nil, routers.ErrMethodNotAllowed
+	}
+	return &routers.Route{Spec: p.doc, Path: r.URL.Path, PathItem: item, Method: r.Method, Operation: op}, map[string]string{}, nil
 }
 
 // Router returns the validator's router, which matches any host and port.
