@@ -176,7 +176,7 @@ const (
 	CodeSystemError Code = "SYSTEM_ERROR"
 	// CodeSpecificationInvalid is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
 	CodeSpecificationInvalid Code = "SpecificationInvalid"
-	// CodeUndefinedError is HTTP 500: Listed by the API metadata for ChangeResellerConsumeAmount, CreateResellerUserQuota, QueryAccountBalance, QueryCashCoupons, QueryPrepaidCards, QueryResellerAvailableQuota, SetResellerUserAlarmThreshold, SetResellerUserQuota, SetResellerUserStatus.
+	// CodeUndefinedError is HTTP 500: Listed by the API metadata for ChangeResellerConsumeAmount, CreateResellerUserQuota, QueryAccountBalance, QueryCashCoupons, QueryPrepaidCards, QueryResellerAvailableQuota, SetResellerUserAlarmThreshold, SetResellerUserQuota, SetResellerUserStatus. A server error (HTTP 5xx): callers retry it (Terraform's NeedRetry retries every 5xx).
 	CodeUndefinedError Code = "UndefinedError"
 	// CodeVnoNoDataError is HTTP 400: Listed by the API metadata for GetCustomerAccountInfo, GetCustomerList.
 	CodeVnoNoDataError Code = "VnoNoDataError"

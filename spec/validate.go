@@ -15,7 +15,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
 // Validator routes requests for any host and port and validates requests and responses against the
@@ -28,21 +27,18 @@ type Validator struct {
 var registerXML sync.Once
 
 // NewValidator returns a validator over a fresh copy of the document whose servers are cleared, so
-// that in-process routing matches httptest's random ports.
+// that in-process routing matches httptest's random ports. It routes by path and method, as
+// [SharedValidator] does ([Load] has validated the copy; a route tree would validate it again).
 func NewValidator() (*Validator, error) {
 	doc, err := Load()
 	if err != nil {
 		return nil, err
 	}
 	doc.Servers = nil
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("spec: router: %w", err)
-	}
 	registerXML.Do(func() {
 		openapi3filter.RegisterBodyDecoder("text/xml", decodeXMLBody)
 	})
-	return &Validator{doc: doc, router: router}, nil
+	return &Validator{doc: doc, router: pathRouter{doc: doc}}, nil
 }
 
 var shared struct {

@@ -774,6 +774,9 @@ func (g *gen) catalogue(names []string) error {
 		}
 		retryable := status >= 500
 		desc := fmt.Sprintf("Listed by the API metadata for %s.", strings.Join(nc.actions, ", "))
+		if retryable {
+			desc += " A server error (HTTP 5xx): callers retry it (Terraform's NeedRetry retries every 5xx)."
+		}
 		errs.Content = append(errs.Content, mapping(
 			"code", code, "httpStatus", status, "channel", channel, "layer", "business", "retryable", retryable,
 			"source", src, "message", msg, "description", desc, "actions", flowSeq(nc.actions...)))
