@@ -13,8 +13,12 @@ help: ## list the targets
 run: ## start the fake server on $(ADDR) (make run ADDR=127.0.0.1:0 picks a free port)
 	$(GO) run ./cmd/bsskit serve --addr $(ADDR)
 
-build: ## build bin/bsskit
-	$(GO) build -o bin/bsskit ./cmd/bsskit
+# The revision bin/bsskit version names even when the toolchain records no VCS information
+# (GOFLAGS=-buildvcs=false, a tree without .git); empty outside a git clone.
+REVISION  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+
+build: ## build bin/bsskit, stamped with the clone's revision (bin/bsskit version)
+	$(GO) build -ldflags "-X main.revision=$(REVISION)" -o bin/bsskit ./cmd/bsskit
 
 test: ## go vet, go test -race, the generated-code drift check and short fuzz runs
 	$(GO) vet ./...
