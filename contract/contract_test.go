@@ -700,15 +700,7 @@ func TestLedgerStatus(t *testing.T) {
 // same endpoint gets orders.
 func TestNoCatalogue(t *testing.T) {
 	t.Parallel()
-	noAdmin := mutants.Mutant{Name: "no-admin", Credentials: true, Wrap: func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasPrefix(r.URL.Path, "/__admin/") {
-				http.NotFound(w, r)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}}
+	noAdmin := noAdminMutant()
 	rtc, err := contract.ParseProduct("rtc?Parameter.1.Code=ServiceType&Parameter.1.Value=universal")
 	require.NoError(t, err)
 	for _, tc := range []struct {

@@ -133,12 +133,9 @@ func TestEndpointHostPort(t *testing.T) {
 	assert.True(t, rep.OK(), "%v", rep.Findings())
 }
 
-// TestVerificationAssumed: against an endpoint without an admin API the report says that "the
-// endpoint verifies signatures" is an assumption, and how to say otherwise; against a fake that
-// says so in /__admin/health it is not.
-func TestVerificationAssumed(t *testing.T) {
-	t.Parallel()
-	noAdmin := mutants.Mutant{Name: "no-admin", Credentials: true, Wrap: func(next http.Handler) http.Handler {
+// noAdminMutant is the fake without its admin API, as the real service: /__admin/ answers 404.
+func noAdminMutant() mutants.Mutant {
+	return mutants.Mutant{Name: "no-admin", Credentials: true, Wrap: func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/__admin/") {
 				http.NotFound(w, r)
@@ -147,6 +144,14 @@ func TestVerificationAssumed(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}}
+}
+
+// TestVerificationAssumed: against an endpoint without an admin API the report says that "the
+// endpoint verifies signatures" is an assumption, and how to say otherwise; against a fake that
+// says so in /__admin/health it is not.
+func TestVerificationAssumed(t *testing.T) {
+	t.Parallel()
+	noAdmin := noAdminMutant()
 	ts, _, err := mutants.Start(noAdmin, fake.WithSeed(4))
 	require.NoError(t, err)
 	defer ts.Close()
