@@ -165,6 +165,14 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 	if noCredentials && !rep.Loopback {
 		return nil, fmt.Errorf("%w: no credentials for a non-loopback endpoint: set %s and %s", ErrUsage, EnvAccessKeyID, EnvAccessKeySecret)
 	}
+	// One signed read first (preflight.go): an endpoint that does not answer, or rejects the
+	// credentials, stops the run here with one line instead of failing every case alike. A run of
+	// chosen cases (WithRun, --run: what a report's reproduce line runs) sends only their requests.
+	if opts.Run == nil {
+		if err := r.preflight(noCredentials); err != nil {
+			return nil, err
+		}
+	}
 
 	// Verification.
 	health := r.health()
@@ -182,7 +190,7 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 			r.verifyUnknown = true
 			rep.Verifies, rep.VerifiesReason = false, "unknown: "+why+"; or set --verify-signatures"
 		} else {
-			rep.Verifies, rep.VerifiesReason = true, "the endpoint has no /__admin/health: assumed to verify signatures, as the real gateway does"
+			rep.Verifies, rep.VerifiesReason = true, "an assumption: no admin API answered (GET /__admin/health), so the endpoint is taken to verify signatures as the real gateway does; if it does not, say so with --verify-signatures no (WithVerification(VerifyNo))"
 		}
 	}
 	if noCredentials && rep.Verifies {
@@ -350,6 +358,8 @@ func (r *runner) runCase(d *caseDef) {
 		res.Status, res.Reason = StatusNotApplicable, d.notApplicable
 	case d.orders > 0 && !r.ordersAllowed:
 		res.Status, res.Reason = StatusNotApplicable, "places orders, which are not allowed: "+r.report.OrdersReason
+	case d.orders > 0 && r.limited && r.report.OrderRequests+d.orders > r.maxOrders:
+		res.Status, res.Reason = StatusSkipped, fmt.Sprintf("the case may place %d order(s) and the order budget (%d) has %d left", d.orders, r.maxOrders, r.maxOrders-r.report.OrderRequests)
 	case d.needsVerify && r.verifyUnknown:
 		res.Status, res.Reason = StatusNotApplicable, "cannot tell whether the target verifies signatures: "+r.adminRefusal()
 	case d.needsVerify && !r.report.Verifies:
@@ -473,7 +483,7 @@ func (c *caseRun) send(rq *request, want expectation) (res result, ok bool) {
 	}
 	resp, err := r.client.Do(hr)
 	if err != nil {
-		ex.Err = redactText(err.Error(), r.target.Credentials)
+		ex.Err = transportError(err, r.target.Credentials)
 		c.res.Exchanges = append(c.res.Exchanges, ex)
 		c.finding(CheckTransport, idx, ex.Err)
 		if !safe {

@@ -101,7 +101,7 @@ func (r *runner) repeat(rq *request, e *LedgerEntry) (outcome string, done bool)
 	}
 	resp, err := r.client.Do(hr)
 	if err != nil {
-		return "no answer again: " + redactText(err.Error(), r.target.Credentials), false
+		return "no answer again: " + transportError(err, r.target.Credentials), false
 	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	resp.Body.Close()

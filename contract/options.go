@@ -18,7 +18,8 @@ type Verification int
 // The verification modes.
 const (
 	// VerifyAuto asks a fake (GET /__admin/health, field verifiesSignatures); an endpoint without
-	// that admin API is assumed to verify, as the real gateway does.
+	// that admin API is assumed to verify, as the real gateway does, and the report says that this
+	// is an assumption.
 	VerifyAuto Verification = iota
 	// VerifyYes expects verification: the authentication cases run.
 	VerifyYes
@@ -85,7 +86,8 @@ func (c *config) fail(format string, args ...any) {
 func WithSeed(seed uint64) Option { return func(c *config) { c.Seed = seed } }
 
 // WithMaxOrders sets an explicit order budget: at most n requests that could place an order,
-// whatever the endpoint. WithMaxOrders(0) sends none even to a fake; n > 0 against an endpoint that
+// whatever the endpoint. A case that could place more orders than the budget has left is skipped
+// ([StatusSkipped], not a failure); the cases that cannot buy still run. WithMaxOrders(0) sends none even to a fake; n > 0 against an endpoint that
 // is not loopback is how a run is allowed to spend money there (it then needs [WithProducts]). A
 // negative n is a usage error. Without it the budget is the default: no limit against a loopback
 // endpoint (a fake) and no order at all against any other.
@@ -123,7 +125,8 @@ func WithGenerated(n int) Option {
 }
 
 // WithRun runs only the cases whose name re matches (as `go test -run` does for tests); nil runs
-// every case.
+// every case. Such a run sends only those cases' requests: not the signed read that otherwise checks
+// the credentials first ([ErrCredentials]).
 func WithRun(re *regexp.Regexp) Option { return func(c *config) { c.Run = re } }
 
 // WithResolver sets how the target's host is resolved to decide whether it is loopback (default
@@ -146,7 +149,8 @@ func WithRunID(id string) Option { return func(c *config) { c.RunID = id } }
 func WithAdminToken(token string) Option { return func(c *config) { c.AdminToken = token } }
 
 // orderBudget limits the requests of a run that could place an order: every such request counts,
-// and the run stops before one would exceed the budget. The zero value is the default budget: no
+// a case that could exceed the budget is skipped, and a request that would exceed it anyway (a case
+// that sends more than it declared) stops the run. The zero value is the default budget: no
 // limit against a loopback endpoint and no order at all against any other. [WithMaxOrders] makes
 // an explicit one.
 type orderBudget struct {

@@ -19,8 +19,12 @@ const (
 	StatusFail Status = "fail"
 	// StatusNotApplicable: the case cannot apply to this target; Reason says why.
 	StatusNotApplicable Status = "not-applicable"
-	// StatusNotRun: the run stopped (order budget, cancelled context) before the case.
+	// StatusNotRun: the run stopped (a cancelled context, a case that spent more of the order
+	// budget than it declared) before the case.
 	StatusNotRun Status = "not-run"
+	// StatusSkipped: the case could place more orders than the order budget ([WithMaxOrders]) had
+	// left; Reason says how many. Not a failure: the cases that cannot buy still run.
+	StatusSkipped Status = "skipped"
 )
 
 // Report is the result of a run.
@@ -73,7 +77,7 @@ type CaseResult struct {
 	Group string `json:"group"`
 	// Doc says what the case sends and expects.
 	Doc string `json:"doc"`
-	// Status is the outcome; Reason explains not-applicable and not-run.
+	// Status is the outcome; Reason explains not-applicable, skipped and not-run.
 	Status Status `json:"status"`
 	Reason string `json:"reason,omitempty"`
 	// Findings are the failed checks.

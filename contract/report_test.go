@@ -26,13 +26,13 @@ func countsOfAllFormats(t *testing.T, rep *contract.Report) (text, js, junit rep
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, rep.WriteText(&b))
-	m := regexp.MustCompile(`(?m)^  cases: (\d+) passed, (\d+) failed, (\d+) not applicable, (\d+) not run`).FindStringSubmatch(b.String())
+	m := regexp.MustCompile(`(?m)^  cases: (\d+) passed, (\d+) failed, (\d+) not applicable, (\d+) skipped, (\d+) not run`).FindStringSubmatch(b.String())
 	require.NotNil(t, m, b.String())
-	n := make([]int, 4)
+	n := make([]int, 5)
 	for i := range n {
 		n[i], _ = strconv.Atoi(m[i+1])
 	}
-	text = reportCounts{n[0] + n[1] + n[2] + n[3], n[1], n[2] + n[3]}
+	text = reportCounts{n[0] + n[1] + n[2] + n[3] + n[4], n[1], n[2] + n[3] + n[4]}
 
 	b.Reset()
 	require.NoError(t, rep.WriteJSON(&b))
@@ -47,7 +47,7 @@ func countsOfAllFormats(t *testing.T, rep *contract.Report) (text, js, junit rep
 		switch contract.Status(c.Status) {
 		case contract.StatusFail:
 			js.failed++
-		case contract.StatusNotApplicable, contract.StatusNotRun:
+		case contract.StatusNotApplicable, contract.StatusSkipped, contract.StatusNotRun:
 			js.skipped++
 		}
 	}
@@ -84,7 +84,7 @@ func countsOfAllFormats(t *testing.T, rep *contract.Report) (text, js, junit rep
 }
 
 // TestReportFormatsCountTheSameCases: text, JSON and JUnit give the same number of cases, failures
-// and skips, for a passing run, a failing one and one the order budget stopped.
+// and skips, for a passing run, a failing one and one in which the order budget skipped cases.
 func TestReportFormatsCountTheSameCases(t *testing.T) {
 	t.Parallel()
 	mutant, ok := mutants.ByName("content-type-no-charset")
@@ -98,10 +98,11 @@ func TestReportFormatsCountTheSameCases(t *testing.T) {
 		target  contract.Target
 		opts    []contract.Option
 		failing bool
+		skips   bool
 	}{
-		{"passing", contract.Target{URL: srv.URL()}, nil, false},
-		{"failing", mutant.Target(ts.URL), nil, true},
-		{"stopped by the budget", contract.Target{URL: srv.URL()}, []contract.Option{contract.WithMaxOrders(2)}, true},
+		{"passing", contract.Target{URL: srv.URL()}, nil, false, false},
+		{"failing", mutant.Target(ts.URL), nil, true, false},
+		{"cases skipped by the budget", contract.Target{URL: srv.URL()}, []contract.Option{contract.WithMaxOrders(2)}, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := contract.Check(context.Background(), tc.target, append(tc.opts, contract.WithSeed(41), contract.WithGenerated(3))...)
@@ -113,6 +114,10 @@ func TestReportFormatsCountTheSameCases(t *testing.T) {
 			assert.Equal(t, len(rep.Cases), text.total)
 			if tc.failing {
 				assert.Positive(t, text.failed, "a run that is not OK has a failed case in every format")
+			}
+			if tc.skips {
+				assert.Positive(t, rep.Counts()[contract.StatusSkipped])
+				assert.Greater(t, text.skipped, rep.Counts()[contract.StatusNotApplicable], "the skipped cases count as skipped in every format")
 			}
 		})
 	}

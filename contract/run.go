@@ -6,7 +6,8 @@ import (
 )
 
 // Run runs [Check] against target and reports one subtest per case: a failed case fails its
-// subtest with its findings; a case that is not applicable or not run is skipped with its reason.
+// subtest with its findings; a case that is not applicable, skipped (order budget) or not run is
+// skipped with its reason.
 // It fails the test if the run cannot start, and returns the report.
 func Run(t *testing.T, target Target, opts ...Option) *Report {
 	t.Helper()
@@ -21,7 +22,7 @@ func Run(t *testing.T, target Target, opts ...Option) *Report {
 		c := c
 		t.Run(c.Name, func(t *testing.T) {
 			switch c.Status {
-			case StatusNotApplicable, StatusNotRun:
+			case StatusNotApplicable, StatusNotRun, StatusSkipped:
 				t.Skipf("%s: %s", c.Status, c.Reason)
 			case StatusFail:
 				var b strings.Builder

@@ -71,7 +71,8 @@ var placeholder = Credentials{AccessKeyID: "bsskit-contract", AccessKeySecret: "
 
 // Target is the endpoint under test.
 type Target struct {
-	// URL is the base URL, e.g. "http://127.0.0.1:8080" or "https://business.aliyuncs.com".
+	// URL is the base URL, e.g. "http://127.0.0.1:8080" or "https://business.aliyuncs.com"; a
+	// bare host:port ("127.0.0.1:8080", as fake.Server.Endpoint gives it) means http://host:port.
 	URL string
 	// Credentials sign every request. Empty credentials are allowed only for a loopback endpoint
 	// that does not verify signatures.
@@ -365,6 +366,11 @@ func cloneValues(v url.Values) url.Values {
 func parseBase(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("contract: the target has no URL")
+	}
+	if !strings.Contains(raw, "://") {
+		// host:port, as fake.Server.Endpoint, BSSKIT_ENDPOINT and the SDKs' endpoint settings
+		// write it: plain HTTP.
+		raw = "http://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -48,8 +48,8 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 	if len(r.Products) > 0 {
 		ew.printf("  products: %s\n", strings.Join(r.Products, ", "))
 	}
-	ew.printf("  cases: %d passed, %d failed, %d not applicable, %d not run (%s)\n",
-		counts[StatusPass], counts[StatusFail], counts[StatusNotApplicable], counts[StatusNotRun], r.Duration.Round(1e6))
+	ew.printf("  cases: %d passed, %d failed, %d not applicable, %d skipped, %d not run (%s)\n",
+		counts[StatusPass], counts[StatusFail], counts[StatusNotApplicable], counts[StatusSkipped], counts[StatusNotRun], r.Duration.Round(1e6))
 
 	// Failed cases first, each with what failed and how to run it alone.
 	if n := counts[StatusFail]; n > 0 {
@@ -91,11 +91,13 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 			ew.printf("  (exchanges shown for the first %d findings; the JSON report has all)\n", maxExchangesPerCheck)
 		}
 	}
-	var na, nr []CaseResult
+	var na, sk, nr []CaseResult
 	for _, c := range r.Cases {
 		switch c.Status {
 		case StatusNotApplicable:
 			na = append(na, c)
+		case StatusSkipped:
+			sk = append(sk, c)
 		case StatusNotRun:
 			nr = append(nr, c)
 		}
@@ -103,6 +105,12 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 	if len(na) > 0 {
 		ew.printf("\n== not applicable: %d case(s) ==\n", len(na))
 		for _, c := range na {
+			ew.printf("- %s: %s\n", c.Name, c.Reason)
+		}
+	}
+	if len(sk) > 0 {
+		ew.printf("\n== skipped (order budget): %d case(s) ==\n", len(sk))
+		for _, c := range sk {
 			ew.printf("- %s: %s\n", c.Name, c.Reason)
 		}
 	}
@@ -289,7 +297,7 @@ type junitSkipped struct {
 }
 
 // WriteJUnit writes the report as JUnit XML: one testsuite per case group, one testcase per case;
-// not applicable and not run cases are skipped with their reason, failures carry the findings and
+// not applicable, skipped (order budget) and not run cases are skipped with their reason, failures carry the findings and
 // the redacted exchanges. The ledger and the coverage are properties of a "run" suite.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	out := junitSuites{Name: "bsskit contract " + r.Endpoint, Time: fmt.Sprintf("%.3f", r.Duration.Seconds())}
@@ -325,7 +333,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			jc.Failure = &junitFailure{Message: c.Findings[0].Message, Type: strings.Join(names, ","), Text: b.String()}
 			s.Failures++
 			out.Failures++
-		case StatusNotApplicable, StatusNotRun:
+		case StatusNotApplicable, StatusNotRun, StatusSkipped:
 			jc.Skipped = &junitSkipped{Message: string(c.Status) + ": " + c.Reason}
 			s.Skipped++
 			out.Skipped++

@@ -51,6 +51,9 @@ type Product struct {
 	// the paying account's [Payment] is checked against. 0: free. PayAsYouGo orders cost 0.00 when
 	// placed (they are billed later).
 	MonthlyPrice float64 `json:"monthlyPrice,omitempty" yaml:"monthlyPrice,omitempty"`
+	// PaymentDelay is how long the product's Subscription orders stay Unpaid on the fake's clock;
+	// 0: the server's [WithPaymentDelay]. In YAML and JSON a duration string ("1h").
+	PaymentDelay time.Duration `json:"paymentDelay,omitempty" yaml:"paymentDelay,omitempty"`
 }
 
 // Module is one configurable module of a product: a Parameter.n.Code and its allowed values.
@@ -184,6 +187,9 @@ func (c *Catalog) problems() *ruleErrors {
 		p.stateProblems(errs, at) // payment.go
 		if p.ProvisioningDelay < 0 {
 			errs.add(at("provisioningDelay"), "must not be negative")
+		}
+		if p.PaymentDelay < 0 {
+			errs.add(at("paymentDelay"), "must not be negative")
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {

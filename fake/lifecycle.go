@@ -55,8 +55,8 @@ func WithProvisioningDelay(d time.Duration) Option {
 }
 
 // WithPaymentDelay sets how long a Subscription order stays Unpaid before it is Paid, on the fake's
-// clock (default 0: paid at once, as CreateInstance pays automatically). PayAsYouGo orders are
-// always paid at once.
+// clock, for products whose catalogue entry sets no [Product.PaymentDelay] (default 0: paid at
+// once, as CreateInstance pays automatically). PayAsYouGo orders are always paid at once.
 func WithPaymentDelay(d time.Duration) Option {
 	return func(o *config) { o.life.payment = max(d, 0) }
 }
@@ -83,7 +83,11 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 	o.ReadyAt = at.Add(delay)
 	o.PaidAt = at
 	if o.SubscriptionType == "Subscription" {
-		o.PaidAt = at.Add(s.cfg.life.payment)
+		payment := s.cfg.life.payment
+		if p != nil && p.PaymentDelay > 0 {
+			payment = p.PaymentDelay
+		}
+		o.PaidAt = at.Add(payment)
 	}
 	o.Amount = "0.00"
 	if p != nil && o.SubscriptionType == "Subscription" && o.Period > 0 {

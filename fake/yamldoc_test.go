@@ -66,7 +66,7 @@ func TestFilesPeopleWriteGetExactPositions(t *testing.T) {
 			`accounts: line 3:5: accounts[0].id: given twice (first at line 2:5)`},
 		{"every problem at once", "catalogue", "products:\n  - code: rtc\n    periodMultiple: abc\n    modles: []\n    notApplicable: sometimes\n",
 			"catalogue: line 3:21: products[0].periodMultiple: want an integer, got \"abc\"\n" +
-				"line 4:5: unknown field \"modles\" in products[0]; known: code, subscriptionTypes, productTypes, notApplicable, periodMultiple, instanceIdPrefix, provisioningDelay, modules, commodityChannel, opensOnce, openedCode, monthlyPrice\n" +
+				"line 4:5: unknown field \"modles\" in products[0]; known: code, subscriptionTypes, productTypes, notApplicable, periodMultiple, instanceIdPrefix, provisioningDelay, modules, commodityChannel, opensOnce, openedCode, monthlyPrice, paymentDelay\n" +
 				"line 5:20: products[0].notApplicable: want true or false, got \"sometimes\""},
 		{"every validation problem at once", "catalogue", "products:\n  - code: rtc\n    subscriptionTypes: [Monthly]\n  - code: rtc\n    periodMultiple: -12\n",
 			"catalogue: line 3:25: products[0].subscriptionTypes[0]: \"Monthly\" is neither Subscription nor PayAsYouGo\n" +

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -31,6 +34,16 @@ type contractConfig struct {
 	timeout           time.Duration
 	adminToken        string // --admin-token or $BSSKIT_ADMIN_TOKEN; never printed
 	verbose           bool
+	writeFailed       bool // the report could not be written whole
+	hooks             contractHooks
+}
+
+// contractHooks let tests point a made-up, non-loopback host name at a loopback fake, as the
+// contract package's own tests do: resolve decides what the host is, dial where connections go.
+// The zero value is the real resolver and dialer.
+type contractHooks struct {
+	resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
@@ -40,21 +53,25 @@ const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N]
 
 func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, contractSynopsis)
-	fmt.Fprintln(w, "\nChecks an endpoint against the CreateInstance spec. Credentials come from")
-	fmt.Fprintln(w, "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed.")
+	fmt.Fprintln(w, "\nChecks an endpoint (a URL, or host:port for http://host:port) against the spec. Credentials")
+	fmt.Fprintln(w, "come from ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and are never printed;")
+	fmt.Fprintln(w, "one signed read checks them first, and an endpoint that rejects them or does not answer stops")
+	fmt.Fprintln(w, "the run with one line (exit status 2).")
 	fmt.Fprintln(w, "Against a non-loopback endpoint only requests rejected before an order can exist are sent,")
 	fmt.Fprintln(w, "unless --max-orders N (N > 0) is given with --product. Against loopback (a fake) orders are")
 	fmt.Fprintln(w, "unlimited unless --max-orders is given; the products come from the fake's /__admin/catalog.")
-	fmt.Fprintln(w, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error.")
+	fmt.Fprintln(w, "Cases that could place more orders than the budget has left are skipped, not failed.")
+	fmt.Fprintln(w, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error,")
+	fmt.Fprintln(w, "credentials rejected or endpoint unreachable (--out FILE is then left as it was).")
 }
 
 // parseContractFlags parses the contract command line; -h writes help to w and returns flag.ErrHelp.
 func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	c := &contractConfig{}
 	fs := flag.NewFlagSet("bsskit contract", flag.ContinueOnError)
-	fs.StringVar(&c.endpoint, "endpoint", "", "base URL of the endpoint under test (required), e.g. http://127.0.0.1:8080")
+	fs.StringVar(&c.endpoint, "endpoint", "", "base URL of the endpoint under test (required), e.g. http://127.0.0.1:8080 (host:port means http://host:port)")
 	fs.StringVar(&c.compare, "compare", "", "second endpoint: run the same cases (same seed) against both and report where their answers differ")
-	fs.Func("max-orders", "order budget: the run stops before a request could place more orders; 0 sends none even to a fake;\nN > 0 with --product allows orders against a non-loopback endpoint (default: unlimited on loopback, none elsewhere)", func(s string) error {
+	fs.Func("max-orders", "order budget: cases that could place more orders than it has left are skipped; 0 sends none even to a fake;\nN > 0 with --product allows orders against a non-loopback endpoint (default: unlimited on loopback, none elsewhere)", func(s string) error {
 		var n int
 		if _, err := fmt.Sscan(s, &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(s) {
 			return fmt.Errorf("%q: not an integer", s)
@@ -157,6 +174,9 @@ func (c *contractConfig) options() []contract.Option {
 	if c.adminToken != "" {
 		o = append(o, contract.WithAdminToken(c.adminToken))
 	}
+	if c.hooks.resolve != nil {
+		o = append(o, contract.WithResolver(c.hooks.resolve))
+	}
 	switch c.verify {
 	case "yes":
 		o = append(o, contract.WithVerification(contract.VerifyYes))
@@ -168,13 +188,22 @@ func (c *contractConfig) options() []contract.Option {
 
 func (c *contractConfig) target(url string) contract.Target {
 	cred, _ := contract.CredentialsFromEnv(os.Getenv)
+	client := &http.Client{Timeout: c.timeout}
+	if c.hooks.dial != nil {
+		client.Transport = &http.Transport{DialContext: c.hooks.dial}
+	}
 	return contract.Target{
 		URL: url, Credentials: cred, Signature: contract.SignatureVersion(c.signature),
-		Client: &http.Client{Timeout: c.timeout},
+		Client: client,
 	}
 }
 
 func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runContractWith(ctx, args, stdout, stderr, contractHooks{})
+}
+
+// runContractWith is runContract with test hooks.
+func runContractWith(ctx context.Context, args []string, stdout, stderr io.Writer, hooks contractHooks) int {
 	cfg, err := parseContractFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -182,21 +211,34 @@ func runContract(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return usageError(stderr, "contract", contractSynopsis, err)
 	}
-	out := stdout
-	var file *os.File
-	if cfg.out != "" {
-		if file, err = os.Create(cfg.out); err != nil {
-			printErr(stderr, "contract", err)
-			return exitUsage
-		}
-		out = file
+	cfg.hooks = hooks
+	if cfg.out == "" {
+		return cfg.execute(ctx, stdout, stdout, stderr)
 	}
-	code := cfg.execute(ctx, out, stdout, stderr)
-	if file != nil {
-		if err := file.Close(); err != nil {
-			printErr(stderr, "contract", err)
-			return exitFail
-		}
+	// The report goes to a temporary file beside FILE, renamed over FILE once it is whole: a run
+	// that ends in exit status 2 (or fails writing) leaves FILE as it was, never empty or cut.
+	dir, base := filepath.Split(cfg.out)
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		printErr(stderr, "contract", err)
+		return exitUsage
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	code := cfg.execute(ctx, tmp, stdout, stderr)
+	if err := tmp.Close(); err != nil {
+		printErr(stderr, "contract", err)
+		return exitFail
+	}
+	if code == exitUsage || cfg.writeFailed {
+		return code
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		printErr(stderr, "contract", err)
+		return exitFail
+	}
+	if err := os.Rename(tmp.Name(), cfg.out); err != nil {
+		printErr(stderr, "contract", err)
+		return exitFail
 	}
 	return code
 }
@@ -207,7 +249,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 	opts := c.options()
 	fail := func(err error) int {
 		printErr(stderr, "contract", err)
-		if errors.Is(err, contract.ErrUsage) {
+		if errors.Is(err, contract.ErrUsage) || errors.Is(err, contract.ErrCredentials) || errors.Is(err, contract.ErrUnreachable) {
 			return exitUsage
 		}
 		return exitFail
@@ -253,8 +295,8 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 		ok = err == nil && rep.OK()
 		n := rep.Counts()
 		placed, unknown := rep.LedgerCounts()
-		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d not run; %d orders placed, %d outcomes unknown (seed %d)",
-			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusNotRun], placed, unknown, c.seed)
+		summary = fmt.Sprintf("%d passed, %d failed, %d not applicable, %d skipped, %d not run; %d orders placed, %d outcomes unknown (seed %d)",
+			n[contract.StatusPass], n[contract.StatusFail], n[contract.StatusNotApplicable], n[contract.StatusSkipped], n[contract.StatusNotRun], placed, unknown, c.seed)
 		if !rep.OK() {
 			names := make([]string, 0)
 			for _, ch := range rep.FailedChecks() {
@@ -270,6 +312,7 @@ func (c *contractConfig) execute(ctx context.Context, out, stdout, stderr io.Wri
 	}
 	if werr != nil {
 		fmt.Fprintf(stderr, "bsskit contract: writing the report: %v\n", werr)
+		c.writeFailed = true
 		return exitFail
 	}
 	if c.out != "" {

@@ -38,6 +38,7 @@ type serveConfig struct {
 	stateRepair         bool          // --state-repair
 	store, storeEnv     string        // --store, --store-env
 	provisioningDelay   time.Duration // --provisioning-delay
+	paymentDelay        time.Duration // --payment-delay
 	limits              fake.Limits   // --max-*, --*-timeout
 	memoryLimitMiB      int           // --memory-limit-mib
 
@@ -74,6 +75,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.adminToken, "admin-token", "", "token required by /__admin/ (\"Authorization: Bearer <token>\" or X-Bsskit-Admin-Token); default $BSSKIT_ADMIN_TOKEN; required for a non-loopback --addr")
 	fs.StringVar(&c.state, "state", "", "state file: orders and ClientTokens survive a restart or a crash (created if absent)")
 	fs.DurationVar(&c.provisioningDelay, "provisioning-delay", fake.DefaultProvisioningDelay, "how long a new instance stays Creating before QueryAvailableInstances reports it Normal, for products whose catalogue entry sets none")
+	fs.DurationVar(&c.paymentDelay, "payment-delay", 0, "how long a Subscription order stays Unpaid (GetOrderDetail) before it is Paid, for products whose catalogue entry sets no paymentDelay; 0 pays at once")
 	fs.StringVar(&c.store, "store", "", "shared store of the replicas of one environment: redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS); orders, ClientTokens, nonces, fault rules and their counters, the journal live there (default: this process's memory)")
 	fs.StringVar(&c.storeEnv, "store-env", "default", "environment name within --store: its keys start with bsskit:NAME:, so environments sharing one Redis do not see each other")
 	fs.BoolVar(&c.stateRepair, "state-repair", false, "drop a torn last line of the --state file (a write cut short by a crash) instead of refusing to start")
@@ -149,7 +151,7 @@ func (c *serveConfig) logger(w io.Writer) (*slog.Logger, error) {
 
 func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 	opts := []fake.Option{fake.WithAddr(c.addr), fake.WithInternationalAddr(c.intlAddr), fake.WithLogger(log), fake.WithJournalLimit(c.journalLimit), fake.WithLimits(c.limits),
-		fake.WithProvisioningDelay(c.provisioningDelay)}
+		fake.WithProvisioningDelay(c.provisioningDelay), fake.WithPaymentDelay(c.paymentDelay)}
 	opts = append(opts, fake.WithThresholds(c.thresholds)) // verdicts (sweep.go)
 	if c.adminToken != "" {
 		opts = append(opts, fake.WithAdminToken(c.adminToken))
