@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/store"
 )
 
 const adminPrefix = "/__admin/"
@@ -115,7 +118,6 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	body := map[string]any{
 		"status":             "ok",
-		"orders":             s.store.orders.len(),
 		"requests":           s.journal.seq,
 		"seed":               s.seed,
 		"verifiesSignatures": s.verify,
@@ -125,6 +127,8 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	status := http.StatusOK
 	if s.shared != nil {
 		status = s.sharedHealth(body) // shared.go
+	} else if err := s.view(func(st *store.Orders, _ time.Time) { body["orders"] = st.Len() }); err != nil {
+		body["status"], body["store"], status = "store unavailable", err.Error(), http.StatusServiceUnavailable
 	}
 	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
 	writeJSON(w, status, body)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
 	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
@@ -42,9 +43,6 @@ type exchange struct {
 	op operation
 	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
 	refund bool
-	// sharedOrders: with a shared store, the environment's orders for the state checks of
-	// CreateInstance (opensOnce, payment), read from Redis by placeShared; nil otherwise.
-	sharedOrders *store
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
 	nonceKey, nonceParam string
@@ -173,7 +171,7 @@ func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 }
 
 // succeed answers HTTP 200 with the order.
-func (ex *exchange) succeed(o *Order, replayed bool) {
+func (ex *exchange) succeed(o *store.Record, replayed bool) {
 	bp := bufPool.Get().(*[]byte)
 	body := ex.appendSuccess((*bp)[:0], o)
 	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
@@ -184,7 +182,7 @@ func (ex *exchange) succeed(o *Order, replayed bool) {
 
 // appendSuccess appends the body of the answer that names o to dst. The shared store journals
 // this body before the answer is sent (shared.go: journalAhead), so both use this one function.
-func (ex *exchange) appendSuccess(dst []byte, o *Order) []byte {
+func (ex *exchange) appendSuccess(dst []byte, o *store.Record) []byte {
 	return wire.AppendSuccess(dst, ex.req.Format, &generated.CreateInstanceResponse{
 		RequestId: ex.entry.RequestID,
 		Success:   true,

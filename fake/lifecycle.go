@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/store"
 )
 
 // The life of an order and its instance on the fake's clock. Nothing runs in the background: the
@@ -69,7 +71,7 @@ func WithRefundDelay(d time.Duration) Option {
 
 // scheduleLocked fixes the order's lifecycle times when it is placed: when its instance is Normal,
 // when it is paid, and, for a refunded duplicate, when it is refunded.
-func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
+func (s *Server) scheduleLocked(o *store.Record, p *Product, refund bool) {
 	delay := DefaultProvisioningDelay
 	if s.cfg.life.provisioningSet {
 		delay = s.cfg.life.provisioning
@@ -77,9 +79,10 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 	if p != nil && p.ProvisioningDelay > 0 {
 		delay = p.ProvisioningDelay
 	}
-	// On the lifecycle's clock (POST /__admin/clock/advance moved it), in UTC without the monotonic
-	// reading: what the state file keeps. A new order is Creating for its delay even after an advance.
-	at := o.CreatedAt.Add(time.Duration(s.lifeOffset.Load())).UTC().Round(0)
+	// On the one clock (POST /__admin/clock/advance moved it: CreatedAt is read on it), in UTC
+	// without the monotonic reading: what the state file keeps. A new order is Creating for its
+	// delay even after an advance.
+	at := o.CreatedAt.UTC().Round(0)
 	o.ReadyAt = at.Add(delay)
 	o.PaidAt = at
 	if o.SubscriptionType == "Subscription" {
@@ -101,7 +104,7 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 
 // instanceStatus is the status of the order's instance at now, and false once it has disappeared
 // (a refunded duplicate after its refund).
-func (o *Order) instanceStatus(now time.Time) (string, bool) {
+func instanceStatus(o *store.Record, now time.Time) (string, bool) {
 	if !o.RefundedAt.IsZero() {
 		if !now.Before(o.RefundedAt) {
 			return "", false
@@ -115,7 +118,7 @@ func (o *Order) instanceStatus(now time.Time) (string, bool) {
 }
 
 // paymentStatus is the order's payment status at now.
-func (o *Order) paymentStatus(now time.Time) string {
+func paymentStatus(o *store.Record, now time.Time) string {
 	switch {
 	case !o.RefundedAt.IsZero() && !now.Before(o.RefundedAt):
 		return PaymentCancelled
@@ -127,7 +130,7 @@ func (o *Order) paymentStatus(now time.Time) string {
 }
 
 // endTime is when a Subscription instance ends: Period months after creation. Zero for PayAsYouGo.
-func (o *Order) endTime() time.Time {
+func endTime(o *store.Record) time.Time {
 	if o.SubscriptionType != "Subscription" || o.Period <= 0 {
 		return time.Time{}
 	}
@@ -135,7 +138,7 @@ func (o *Order) endTime() time.Time {
 }
 
 // region is the order's region: its Parameter.n with Code "Region", else "".
-func (o *Order) region() string {
+func region(o *store.Record) string {
 	for _, p := range o.Parameters {
 		if p.Code == "Region" {
 			return p.Value
@@ -146,7 +149,7 @@ func (o *Order) region() string {
 
 // ownerID is the account that owns the instance: OwnerId when the caller bought for an owner, else
 // the caller's account.
-func (o *Order) ownerID() string {
+func ownerOf(o *store.Record) string {
 	if o.OwnerID != "" {
 		return o.OwnerID
 	}
@@ -184,8 +187,8 @@ type Instance struct {
 }
 
 // instanceOf is the order's instance at now; false once it has disappeared.
-func (o *Order) instanceOf(now time.Time) (Instance, bool) {
-	st, ok := o.instanceStatus(now)
+func instanceOf(o *store.Record, now time.Time) (Instance, bool) {
+	st, ok := instanceStatus(o, now)
 	if !ok {
 		return Instance{}, false
 	}
@@ -194,33 +197,38 @@ func (o *Order) instanceOf(now time.Time) (Instance, bool) {
 		renew = o.RenewPeriod
 	}
 	return Instance{
-		InstanceID: o.InstanceID, OrderID: o.OrderID, AccountID: o.AccountID, OwnerID: o.ownerID(),
+		InstanceID: o.InstanceID, OrderID: o.OrderID, AccountID: o.AccountID, OwnerID: ownerOf(o),
 		ProductCode: o.ProductCode, ProductType: o.ProductType, SubscriptionType: o.SubscriptionType,
-		Status: st, RenewStatus: o.RenewalStatus, RenewalDuration: renew, Region: o.region(),
-		CreateTime: o.CreatedAt.UTC(), EndTime: o.endTime(), PaymentStatus: o.paymentStatus(now),
+		Status: st, RenewStatus: o.RenewalStatus, RenewalDuration: renew, Region: region(o),
+		CreateTime: o.CreatedAt.UTC(), EndTime: endTime(o), PaymentStatus: paymentStatus(o, now),
 		Refunded: !o.RefundedAt.IsZero(),
 	}, true
 }
 
 // Instances returns the instances held now (on the fake's clock), oldest first: one per order,
-// without the refunded duplicates that have disappeared.
+// without the refunded duplicates that have disappeared. A store error is reported as by
+// [Server.Orders].
 func (s *Server) Instances() []Instance {
-	now := s.lifeNow()            // admin_lifecycle.go
-	snap, err := s.sharedOrders() // shared.go: nil in memory mode
-	s.logStoreErr(err)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.store
-	if snap != nil {
-		st = snap
-	}
-	out := make([]Instance, 0, st.orders.len())
-	for _, o := range st.orders.all {
-		if in, ok := o.instanceOf(now); ok {
-			out = append(out, in)
-		}
-	}
+	out, err := s.instancesE()
+	s.reportStoreErr("Instances", err)
 	return out
+}
+
+// instancesE returns the instances, or the store's error.
+func (s *Server) instancesE() ([]Instance, error) {
+	out := []Instance{}
+	err := s.view(func(st *store.Orders, now time.Time) {
+		out = make([]Instance, 0, st.Len())
+		for _, o := range st.All {
+			if in, ok := instanceOf(o, now); ok {
+				out = append(out, in)
+			}
+		}
+	})
+	if err != nil {
+		return []Instance{}, err
+	}
+	return out, nil
 }
 
 // ownerIDInt is an account or owner ID as QueryAvailableInstances sends it, a number; 0 if it is

@@ -248,7 +248,7 @@ func (s *Server) RemoveRule(id string) error {
 // ClearRules removes every rule.
 func (s *Server) ClearRules() {
 	if s.shared != nil {
-		s.logStoreErr(s.removeRulesShared(""))
+		s.reportStoreErr("ClearRules", s.removeRulesShared(""))
 		return
 	}
 	s.mu.Lock()
@@ -264,7 +264,7 @@ func (s *Server) ClearRules() {
 func (s *Server) Rules() []Rule {
 	if s.shared != nil {
 		_, err := s.syncRules() // rules_redis.go
-		s.logStoreErr(err)
+		s.reportStoreErr("Rules", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -279,7 +279,7 @@ func (s *Server) Rules() []Rule {
 func (s *Server) RuleStats() []RuleStat {
 	if s.shared != nil {
 		st, err := s.ruleStatsShared() // rules_redis.go
-		s.logStoreErr(err)
+		s.reportStoreErr("RuleStats", err)
 		return st
 	}
 	s.mu.Lock()

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
+	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -27,24 +29,23 @@ import (
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
 type Server struct {
-	cfg        config
-	clock      Clock
-	log        *slog.Logger
-	validator  *check.Spec     // the compiled request and response checks (internal/check)
-	specV      *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp       bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed       uint64
-	closing    chan struct{}  // closed by Close: hung requests give up
-	auth       authState      // signature verification (auth.go)
-	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
-	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
-	limits     Limits         // effective limits (limits.go)
-	connLim    *connLimiter   // nil when MaxConns is off
-	persist    *stateFile     // nil without WithStateFile (state.go)
-	shared     *redisStore    // nil without WithStore: the state is in memory (store_redis.go)
-	admin      *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
-	adminOnce  sync.Once      // builds admin
-	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	cfg       config
+	clock     Clock
+	log       *slog.Logger
+	validator *check.Spec     // the compiled request and response checks (internal/check)
+	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed      uint64
+	closing   chan struct{}     // closed by Close: hung requests give up
+	auth      authState         // signature verification (auth.go)
+	nRules    atomic.Int32      // len(faults.list): the request path skips the rule stage at 0
+	limits    Limits            // effective limits (limits.go)
+	connLim   *connLimiter      // nil when MaxConns is off
+	backend   store.Backend     // the orders, ClientTokens and clock offset (backend.go)
+	shared    *redisstore.Store // the backend when WithStore: also the journal and the rules (shared.go)
+	admin     *http.ServeMux    // the admin API's routes (admin.go), built on the first admin request
+	adminOnce sync.Once         // builds admin
+	tb        testing.TB        // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
 	testLog func(format string, args ...any)
@@ -55,7 +56,6 @@ type Server struct {
 	accounts []Account
 	byKey    map[string]int // AccessKey ID -> index in accounts
 	verify   bool           // signature verification is on
-	store    *store
 	journal  journal
 	faults   faultState // fault rules and their counters (rules_state.go)
 
@@ -109,7 +109,6 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		cfg:       cfg,
-		clock:     cfg.clock,
 		log:       logger,
 		validator: v,
 		resp:      !cfg.specCheckSet,
@@ -118,7 +117,6 @@ func New(opts ...Option) (*Server, error) {
 		down:      make(chan struct{}),
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
-		store:     newStore(),
 		journal:   journal{limit: cfg.journalLimit},
 	}
 	s.limits = cfg.limits.resolved()
@@ -129,17 +127,18 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.openShared(); err != nil { // shared.go
 		return nil, err
 	}
-	if err := s.initRules(); err != nil {
+	if err := s.openBackend(); err != nil { // backend.go
 		s.closeShared()
+		return nil, err
+	}
+	if err := s.initRules(); err != nil {
+		s.closeState()
 		return nil, fmt.Errorf("fake: rules: %w", err)
 	}
 	if cfg.specCheck != nil {
 		if s.specV, err = spec.SharedValidator(); err != nil {
 			return nil, err
 		}
-	}
-	if err := s.openStateFile(); err != nil { // state.go
-		return nil, err
 	}
 	return s, nil
 }
@@ -455,62 +454,58 @@ func (s *Server) VerifiesSignatures() bool {
 	return s.verify
 }
 
-// Orders returns copies of the orders placed so far, oldest first.
+// Orders returns copies of the orders placed so far, oldest first. With a shared store that cannot
+// be reached it reports the error as every state accessor does ([Server.Instances]): a server made
+// with [NewServer] fails its test, one made with [New] logs it; the result is then empty.
 func (s *Server) Orders() []Order {
-	if s.shared != nil {
-		o, err := s.ordersE()
-		s.logStoreErr(err)
-		return o
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Order, s.store.orders.len())
-	for i, o := range s.store.orders.all {
-		out[i] = o.clone()
-	}
+	out, err := s.ordersE()
+	s.reportStoreErr("Orders", err)
 	return out
 }
 
-// Order returns a copy of the order with the given ID.
-func (s *Server) Order(orderID string) (Order, bool) {
-	if s.shared != nil {
-		o, ok, err := s.shared.order(orderID)
-		s.logStoreErr(err)
-		return o, ok
+// ordersE returns the orders, or the store's error.
+func (s *Server) ordersE() ([]Order, error) {
+	var out []Order
+	err := s.backend.View(context.Background(), func(st *store.Orders, _ time.Duration) {
+		out = make([]Order, 0, st.Len())
+		for _, r := range st.All {
+			out = append(out, orderOf(r))
+		}
+	})
+	if err != nil {
+		return []Order{}, storeError(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.store.byID[orderID]
+	return out, nil
+}
+
+// Order returns a copy of the order with the given ID. A store error is reported as by
+// [Server.Orders].
+func (s *Server) Order(orderID string) (Order, bool) {
+	r, ok, err := s.backend.Order(context.Background(), orderID)
+	if err != nil {
+		s.reportStoreErr("Order", storeError(err))
+		return Order{}, false
+	}
 	if !ok {
 		return Order{}, false
 	}
-	return s.store.orders.at(i).clone(), true
+	return orderOf(&r), true
 }
 
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
-// first, secrets redacted.
+// first, secrets redacted. A store error is reported as by [Server.Orders].
 func (s *Server) Journal() []Entry {
-	if s.shared != nil {
-		j, err := s.journalE()
-		s.logStoreErr(err)
-		return j
-	}
-	s.mu.Lock()
-	raw := s.journal.snapshot()
-	s.mu.Unlock()
-	out := make([]Entry, len(raw))
-	for i := range raw {
-		out[i] = raw[i].export()
-	}
-	return out
+	j, err := s.journalE()
+	s.reportStoreErr("Journal", err)
+	return j
 }
 
 // RequestCount returns how many requests the fake has answered since it started or was reset,
 // including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
 func (s *Server) RequestCount() uint64 {
 	if s.shared != nil {
-		_, n, err := s.shared.counts()
-		s.logStoreErr(err)
+		_, n, err := s.shared.Counts()
+		s.reportStoreErr("RequestCount", storeError(err))
 		return n
 	}
 	s.mu.Lock()
@@ -518,27 +513,21 @@ func (s *Server) RequestCount() uint64 {
 	return s.journal.seq
 }
 
-// logStoreErr logs an error of the shared store that a method without an error result met.
-func (s *Server) logStoreErr(err error) {
-	if err != nil {
-		s.log.Error("shared store unavailable", "err", err)
+// reportStoreErr reports an error of the store that a method without an error result met: it
+// fails the test of a server made with [NewServer] and logs it on one made with [New].
+func (s *Server) reportStoreErr(method string, err error) {
+	if err == nil {
+		return
 	}
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Errorf("fake: %s: %v", method, err)
+		return
+	}
+	s.log.Error("shared store unavailable", "method", method, "err", err)
 }
 
 // Reset forgets every order, ClientToken and journal entry. The catalogue, accounts and fault rules
-// stay; the rules' counters, rate windows and Sequence steps start over, as if just added.
-func (s *Server) Reset() {
-	if s.shared != nil {
-		s.logStoreErr(s.resetE())
-		return
-	}
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resetRuleCountersLocked(now)
-	s.store = newStore()
-	s.resetStateLocked() // state.go
-	s.journal.reset()
-	s.journal.seq = 0
-	s.journalEpoch++
-}
+// stay; the rules' counters, rate windows and Sequence steps start over, as if just added. A store
+// error is reported as by [Server.Orders].
+func (s *Server) Reset() { s.reportStoreErr("Reset", s.resetE()) }
