@@ -94,7 +94,9 @@ func (s *Server) verifierFor() *signing.Verifier {
 				}
 				return s.accounts[i].ID, true
 			},
-			Now:    s.clock.Now,
+			// The configured clock without the admin advance: callers sign with their own clock,
+			// which POST /__admin/clock/advance does not move (a ManualClock's time is used as is).
+			Now:    s.cfg.clock.Now,
 			Nonces: signing.NewNonceCache(nonceWindow, maxNonces),
 		}
 		if s.shared != nil {

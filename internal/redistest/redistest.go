@@ -141,8 +141,15 @@ func (s *Server) Kind() string {
 // Addr returns "127.0.0.1:PORT".
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
-// URL returns the redis:// URL of database db.
-func (s *Server) URL(db int) string { return "redis://" + s.Addr() + "/" + strconv.Itoa(db) }
+// URL returns the redis:// URL of database db. The in-process Redis runs Lua in Go, slowly under
+// the race detector on a loaded machine: its URL sets a longer bound on every call (read_timeout).
+func (s *Server) URL(db int) string {
+	u := "redis://" + s.Addr() + "/" + strconv.Itoa(db)
+	if s.mini != nil {
+		u += "?read_timeout=10s"
+	}
+	return u
+}
 
 // Kill kills redis-server with SIGKILL, as a crash would, and waits for it to exit. The in-process
 // Redis closes its listener and every connection, and keeps its data for Restart.

@@ -31,6 +31,7 @@ type Store struct {
 	b            *batcher // runs the hot path's scripts in shared pipelines (batch.go)
 	p            string   // key prefix: "bsskit:" + environment + ":"
 	journalLimit int
+	timeout      time.Duration // bounds every call
 }
 
 var _ store.Backend = (*Store)(nil)
@@ -38,12 +39,22 @@ var _ store.Backend = (*Store)(nil)
 // Timeout bounds every Redis call: a request never waits longer than this on the store.
 const Timeout = 750 * time.Millisecond
 
-const storeTimeout = Timeout
-
 // Open connects to the Redis of url (redis://[:password@]host:port/db, or rediss:// for
 // TLS). It does not wait for Redis to answer: a replica starts, and answers ServiceUnavailable,
 // while Redis is down.
+//
+// A read_timeout in the URL (redis://host:port/0?read_timeout=5s) replaces [Timeout] as the bound
+// of every call: for a Redis far away, or an in-process one under the race detector.
 func Open(url, env string, journalLimit int) (*Store, error) {
+	timeout := Timeout
+	if opt, err := redis.ParseURL(url); err == nil && opt.ReadTimeout > 0 && strings.Contains(url, "read_timeout=") {
+		timeout = opt.ReadTimeout
+	}
+	return OpenTimeout(url, env, journalLimit, timeout)
+}
+
+// OpenTimeout is Open with another bound on every call than [Timeout] (tests on a slow machine).
+func OpenTimeout(url, env string, journalLimit int, storeTimeout time.Duration) (*Store, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("fake: store %s: %w", RedactURL(url), err)
@@ -60,7 +71,7 @@ func Open(url, env string, journalLimit int) (*Store, error) {
 		env = "default"
 	}
 	c := redis.NewClient(opt)
-	return &Store{c: c, b: newBatcher(c), p: "bsskit:" + env + ":", journalLimit: journalLimit}, nil
+	return &Store{c: c, b: newBatcher(c, storeTimeout), timeout: storeTimeout, p: "bsskit:" + env + ":", journalLimit: journalLimit}, nil
 }
 
 // RedactURL hides a password in a store URL, for messages.
@@ -81,8 +92,8 @@ func (r *Store) k(name string) string { return r.p + name }
 // Env returns the environment's name.
 func (r *Store) Env() string { return strings.TrimSuffix(strings.TrimPrefix(r.p, "bsskit:"), ":") }
 
-func storeCtx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), storeTimeout)
+func (r *Store) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), r.timeout)
 }
 
 // placeScript decides and stores an order in one atomic step, and journals the call's answer in
@@ -284,7 +295,7 @@ func decodeRecord(v any) (store.Record, error) {
 
 // TokenOrder implements [store.Backend].
 func (r *Store) TokenOrder(_ context.Context, account, token string) (store.Record, bool, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	id, err := r.c.HGet(ctx, r.k("tokens"), account+"\x00"+token).Result()
 	if errors.Is(err, redis.Nil) {
@@ -344,7 +355,7 @@ func (r *Store) View(_ context.Context, fn func(*store.Orders, time.Duration)) e
 }
 
 func (r *Store) viewOnce() (*store.Orders, time.Duration, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	var ids *redis.StringSliceCmd
 	var clock *redis.StringCmd
@@ -388,7 +399,7 @@ func (r *Store) Order(_ context.Context, id string) (store.Record, bool, error) 
 }
 
 func (r *Store) order(id string) (store.Record, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	s, err := r.c.HGet(ctx, r.k("orders"), id).Result()
 	if err != nil {
@@ -399,7 +410,7 @@ func (r *Store) order(id string) (store.Record, error) {
 
 // Offset implements [store.Backend].
 func (r *Store) Offset(context.Context) (time.Duration, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	n, err := r.c.Get(ctx, r.k("clock")).Int64()
 	if errors.Is(err, redis.Nil) {
@@ -410,7 +421,7 @@ func (r *Store) Offset(context.Context) (time.Duration, error) {
 
 // AdvanceClock implements [store.Backend].
 func (r *Store) AdvanceClock(_ context.Context, d time.Duration) (time.Duration, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	n, err := r.c.IncrBy(ctx, r.k("clock"), int64(d)).Result()
 	return time.Duration(n), err
@@ -418,7 +429,7 @@ func (r *Store) AdvanceClock(_ context.Context, d time.Duration) (time.Duration,
 
 // Counts returns the number of orders and of requests answered.
 func (r *Store) Counts() (orders int64, requests uint64, err error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	var ol *redis.IntCmd
 	var sq *redis.StringCmd
@@ -460,7 +471,7 @@ type Line struct {
 
 // Journal returns the journal's entries, oldest first.
 func (r *Store) Journal() ([]Line, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	lines, err := r.c.LRange(ctx, r.k("journal"), 0, -1).Result()
 	if err != nil {
@@ -484,7 +495,7 @@ func (r *Store) Reset(ctx context.Context) error { return r.ResetRules(ctx, nil,
 
 // ResetRules is Reset that also restarts the counters of the rules ids at now, in the same step.
 func (r *Store) ResetRules(_ context.Context, ids []string, now time.Time) error {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	_, err := r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, r.k("orders"), r.k("order-ids"), r.k("tokens"), r.k("instances"), r.k("journal"), r.k("seq"),
@@ -500,7 +511,7 @@ func (r *Store) ResetRules(_ context.Context, ids []string, now time.Time) error
 
 // Ping checks that Redis answers.
 func (r *Store) Ping() error {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	return r.c.Ping(ctx).Err()
 }

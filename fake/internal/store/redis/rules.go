@@ -19,7 +19,7 @@ var ErrRulesChanged = errors.New("fake: rules changed concurrently")
 // LoadRules returns the environment's rules (a YAML scenario, "" none), their version and the last
 // automatic rule number.
 func (r *Store) LoadRules() (ver int64, next int, rules string, err error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	var v, n, y *redis.StringCmd
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -38,7 +38,7 @@ func (r *Store) LoadRules() (ver int64, next int, rules string, err error) {
 // rules start their counters at now, removed ones lose them. It returns ErrRulesChanged if another
 // replica got there first.
 func (r *Store) SaveRules(ver int64, text []byte, next int, added, removed []string, now time.Time) error {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	err := r.c.Watch(ctx, func(tx *redis.Tx) error {
 		cur, err := tx.Get(ctx, r.k("rules-ver")).Int64()
@@ -70,7 +70,7 @@ func (r *Store) SaveRules(ver int64, text []byte, next int, added, removed []str
 
 // RuleCounters returns matched, fired and step of each rule.
 func (r *Store) RuleCounters(ids []string) ([][3]uint64, error) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := r.ctx()
 	defer cancel()
 	cmds := make([]*redis.SliceCmd, len(ids))
 	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
