@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"time"
-
-	"github.com/bsskit/bsskit/fake/internal/store"
 )
 
 const adminPrefix = "/__admin/"
@@ -34,7 +31,7 @@ func (s *Server) newAdminMux() *http.ServeMux {
 	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
 	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
 	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
-		writeView(w, s.journalE) // shared.go
+		writeView(w, s.keep.entries) // keeper.go
 	})
 	mux.HandleFunc("GET "+adminPrefix+"orders", func(w http.ResponseWriter, _ *http.Request) {
 		writeView(w, s.ordersE)
@@ -118,19 +115,13 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	body := map[string]any{
 		"status":             "ok",
-		"requests":           s.journal.seq,
 		"seed":               s.seed,
 		"verifiesSignatures": s.verify,
 	}
 	s.mu.Unlock()
-	addSiteHealth(body, s) // sites.go: the international endpoint
-	status := http.StatusOK
-	if s.shared != nil {
-		status = s.sharedHealth(body) // shared.go
-	} else if err := s.view(func(st *store.Orders, _ time.Time) { body["orders"] = st.Len() }); err != nil {
-		body["status"], body["store"], status = "store unavailable", err.Error(), http.StatusServiceUnavailable
-	}
-	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
+	addSiteHealth(body, s)        // sites.go: the international endpoint
+	status := s.keep.health(body) // keeper.go
+	addRuntimeHealth(body)        // limits.go: goroutines, heapBytes
 	writeJSON(w, status, body)
 }
 

@@ -21,7 +21,7 @@ import (
 func (s *Server) openBackend() error {
 	switch {
 	case s.shared != nil:
-		s.backend = s.shared
+		s.backend, s.keep = s.shared, sharedKeeper{s}
 	case s.cfg.stateFile != "":
 		b, err := file.Open(s.cfg.stateFile, s.cfg.stateRepair, s.log)
 		if err != nil {
@@ -31,9 +31,10 @@ func (s *Server) openBackend() error {
 	default:
 		s.backend = store.NewMemory()
 	}
-	ttl := time.Duration(0) // only this process moves a memory or file backend's offset
-	if s.shared != nil {
-		ttl = offsetTTL
+	ttl := offsetTTL
+	if s.keep == nil {
+		s.keep = localKeeper{s}
+		ttl = 0 // only this process moves a memory or file backend's offset
 	}
 	s.clock = &offsetClock{base: s.cfg.clock, b: s.backend, ttl: ttl}
 	return nil
@@ -102,22 +103,7 @@ func (s *Server) view(fn func(st *store.Orders, now time.Time)) error {
 }
 
 // resetE is Reset with the store's error.
-func (s *Server) resetE() error {
-	if s.shared != nil {
-		return s.resetShared() // shared.go: the rule counters are in Redis too
-	}
-	if err := s.backend.Reset(context.Background()); err != nil {
-		return storeError(err)
-	}
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resetRuleCountersLocked(now)
-	s.journal.reset()
-	s.journal.seq = 0
-	s.journalEpoch++
-	return nil
-}
+func (s *Server) resetE() error { return s.keep.reset() }
 
 // stateErr returns the state file's sticky error, if any.
 func (s *Server) stateErr() error {

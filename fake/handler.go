@@ -225,15 +225,7 @@ func (ex *exchange) record() {
 	if ex.written {
 		ex.recordHeader() // journal.go
 	}
-	if s.shared != nil {
-		s.recordShared(ex) // shared.go
-		return
-	}
-	s.mu.Lock()
-	if ex.epoch == s.journalEpoch { // not numbered before a reset
-		s.journal.add(ex.entry)
-	}
-	s.mu.Unlock()
+	s.keep.record(ex) // keeper.go
 }
 
 // finish records the exchange in the journal if nothing did yet and runs the spec check.

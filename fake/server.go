@@ -42,7 +42,8 @@ type Server struct {
 	limits    Limits            // effective limits (limits.go)
 	connLim   *connLimiter      // nil when MaxConns is off
 	backend   store.Backend     // the orders, ClientTokens and clock offset (backend.go)
-	shared    *redisstore.Store // the backend when WithStore: also the journal and the rules (shared.go)
+	shared    *redisstore.Store // the backend when WithStore: also the rules (shared.go)
+	keep      keeper            // the journal and request counter (keeper.go)
 	admin     *http.ServeMux    // the admin API's routes (admin.go), built on the first admin request
 	adminOnce sync.Once         // builds admin
 	tb        testing.TB        // the test of a server made with NewServer, for the fault helpers; nil otherwise
@@ -495,7 +496,7 @@ func (s *Server) Order(orderID string) (Order, bool) {
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
 // first, secrets redacted. A store error is reported as by [Server.Orders].
 func (s *Server) Journal() []Entry {
-	j, err := s.journalE()
+	j, err := s.keep.entries()
 	s.reportStoreErr("Journal", err)
 	return j
 }
@@ -503,14 +504,9 @@ func (s *Server) Journal() []Entry {
 // RequestCount returns how many requests the fake has answered since it started or was reset,
 // including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
 func (s *Server) RequestCount() uint64 {
-	if s.shared != nil {
-		_, n, err := s.shared.Counts()
-		s.reportStoreErr("RequestCount", storeError(err))
-		return n
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.journal.seq
+	n, err := s.keep.requests()
+	s.reportStoreErr("RequestCount", err)
+	return n
 }
 
 // reportStoreErr reports an error of the store that a method without an error result met: it

@@ -146,12 +146,21 @@ func (s *Server) settleRules(ex *exchange) bool {
 	return s.applyDecision(ex, s.decideShared(&v, ex.entry.Time, ex.nonceKey, ex.nonceParam, nil))
 }
 
-// recordShared appends the exchange to the shared journal. A store that cannot be reached loses
-// the entry (it is logged): the answer itself does not depend on the journal.
-func (s *Server) recordShared(ex *exchange) {
-	if _, err := s.shared.Record(appendRawEntry(make([]byte, 0, 1024), &ex.entry)); err != nil {
-		s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
+// sharedKeeper keeps the journal, the request counter and the rules' counters in the shared
+// store, so that every replica sees one journal.
+type sharedKeeper struct{ s *Server }
+
+// record appends the exchange to the shared journal. A store that cannot be reached loses the
+// entry (it is logged): the answer itself does not depend on the journal.
+func (k sharedKeeper) record(ex *exchange) {
+	if _, err := k.s.shared.Record(appendRawEntry(make([]byte, 0, 1024), &ex.entry)); err != nil {
+		k.s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
 	}
+}
+
+func (k sharedKeeper) requests() (uint64, error) {
+	_, n, err := k.s.shared.Counts()
+	return n, storeError(err)
 }
 
 // sharedNonce notes the verified signature's nonce for the rule stage, which records it in the
@@ -173,19 +182,8 @@ func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
 	return true
 }
 
-// journalE returns the journal, from the shared store if there is one.
-func (s *Server) journalE() ([]Entry, error) {
-	if s.shared == nil {
-		s.mu.Lock()
-		raw := s.journal.snapshot()
-		s.mu.Unlock()
-		out := make([]Entry, len(raw))
-		for i := range raw {
-			out[i] = raw[i].export()
-		}
-		return out, nil
-	}
-	lines, err := s.shared.Journal()
+func (k sharedKeeper) entries() ([]Entry, error) {
+	lines, err := k.s.shared.Journal()
 	if err != nil {
 		return []Entry{}, storeError(err)
 	}
@@ -201,8 +199,9 @@ func (s *Server) journalE() ([]Entry, error) {
 	return out, nil
 }
 
-// resetShared is Reset for a shared store: orders, journal and the rules' counters in one step.
-func (s *Server) resetShared() error {
+// reset forgets the orders, the journal and the rules' counters in one step.
+func (k sharedKeeper) reset() error {
+	s := k.s
 	if _, err := s.syncRules(); err != nil {
 		return storeError(err)
 	}
@@ -215,8 +214,9 @@ func (s *Server) resetShared() error {
 	return storeError(s.shared.ResetRules(context.Background(), ids, s.clock.Now()))
 }
 
-// sharedHealth adds the shared store's state to the health answer and returns the status to answer.
-func (s *Server) sharedHealth(body map[string]any) int {
+// health adds the shared store's state to the health answer and returns the status to answer.
+func (k sharedKeeper) health(body map[string]any) int {
+	s := k.s
 	orders, requests, err := s.shared.Counts()
 	if err != nil {
 		body["status"] = "store unavailable"
