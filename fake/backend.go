@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -80,9 +79,6 @@ func (c *offsetClock) set(off time.Duration) {
 
 func (c *offsetClock) offset() time.Duration { return time.Duration(c.off.Load()) }
 
-// lifeNow is the time the lifecycle is read at: the one clock.
-func (s *Server) lifeNow() time.Time { return s.clock.Now() }
-
 // clk returns the server's clock.
 func (s *Server) clk() *offsetClock { return s.clock.(*offsetClock) }
 
@@ -142,8 +138,9 @@ func orderOf(r *store.Record) Order {
 	return o
 }
 
-// errNotDurable marks a backend error that is the fake's own (the state file cannot be written):
-// answered InternalError, where a store that cannot be reached is ServiceUnavailable.
+// storeFailed answers a call whose order the backend could not place: InternalError when the
+// state file cannot be written (the fake's own failure), ServiceUnavailable when the shared store
+// cannot be reached.
 func (s *Server) storeFailed(ex *exchange, err error) (store.Record, bool, spec.Code, string) {
 	if s.cfg.stateFile != "" && !errors.Is(err, store.ErrClosed) {
 		s.log.Error("state file: the order is not durable, answered InternalError", "err", err)
@@ -155,5 +152,3 @@ func (s *Server) storeFailed(ex *exchange, err error) (store.Record, bool, spec.
 	ex.fail(spec.CodeServiceUnavailable, "")
 	return store.Record{}, false, spec.CodeServiceUnavailable, ""
 }
-
-var _ = fmt.Sprintf

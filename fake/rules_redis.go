@@ -216,22 +216,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		for _, st := range cands {
 			r := &st.c.rule
 			pass := r.Probability == nil || s.rng.Float64() < *r.Probability
-			var hasW, from, until, after, dur int64
-			if w := r.Window; w != nil {
-				hasW, after, dur = 1, w.After.Microseconds(), w.For.Microseconds()
-				if !w.From.IsZero() {
-					from = w.From.UnixMicro()
-				}
-				if !w.Until.IsZero() {
-					until = w.Until.UnixMicro()
-				}
-			}
-			var per int
-			if r.RateLimit != nil {
-				per = r.RateLimit.PerSecond
-			}
-			args = append(args, r.ID, hasW, from, until, after, dur, r.Calls.First, r.Calls.Nth, r.Calls.After,
-				r.Calls.Every, r.Times, len(r.Sequence), per, b2i(pass))
+			args = appendRuleArgs(args, r, pass)
 		}
 		s.mu.Unlock()
 		verdict, id, step, err := s.shared.Decide(args)
@@ -274,6 +259,27 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		return nil
 	}
 	return s.storeDown(redisstore.ErrRulesChanged)
+}
+
+// appendRuleArgs appends the 14 fields of decideScript's ARGV for one rule that matched; pass is
+// the probability's draw.
+func appendRuleArgs(args []any, r *Rule, pass bool) []any {
+	var hasW, from, until, after, dur int64
+	if w := r.Window; w != nil {
+		hasW, after, dur = 1, w.After.Microseconds(), w.For.Microseconds()
+		if !w.From.IsZero() {
+			from = w.From.UnixMicro()
+		}
+		if !w.Until.IsZero() {
+			until = w.Until.UnixMicro()
+		}
+	}
+	var per int
+	if r.RateLimit != nil {
+		per = r.RateLimit.PerSecond
+	}
+	return append(args, r.ID, hasW, from, until, after, dur, r.Calls.First, r.Calls.Nth, r.Calls.After,
+		r.Calls.Every, r.Times, len(r.Sequence), per, b2i(pass))
 }
 
 func b2i(b bool) int {
