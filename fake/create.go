@@ -86,11 +86,11 @@ func (s *Server) place(ex *exchange, in *input) (store.Record, bool, spec.Code, 
 		case errors.Is(err, store.ErrCollision):
 			continue // another replica drew the same ID: draw again
 		case errors.Is(err, store.ErrClockMoved):
-			if _, err := s.backend.Offset(context.Background()); err != nil {
+			off, err := s.backend.Offset(context.Background())
+			if err != nil {
 				return s.storeFailed(ex, err)
 			}
-			s.clk().Now() // read the moved offset
-			ex.entry.Time = s.clock.Now()
+			ex.entry.Time = s.clk().at(off) // the order's times on the moved clock
 			continue
 		case s.gateClosed(err): // shared.go
 			if s.settleRules(ex) {
