@@ -9,7 +9,7 @@ type operation func(s *Server, ex *exchange)
 
 // operations maps each Action the fake serves to its handler.
 var operations = map[string]operation{
-	spec.Action:                        (*Server).createInstance,          // create.go
+	spec.ActionCreateInstance:          (*Server).createInstance,          // create.go
 	spec.ActionQueryAvailableInstances: (*Server).queryAvailableInstances, // query.go
 	spec.ActionGetOrderDetail:          (*Server).getOrderDetail,          // orders.go
 }
