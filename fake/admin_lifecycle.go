@@ -6,18 +6,14 @@ import (
 	"time"
 )
 
-// routeLifecycle adds the lifecycle's admin routes:
+// adminInstances answers GET /__admin/instances: the instances held now, with their status.
 //
-//	GET  /__admin/instances       the instances held now, with their status
-//	POST /__admin/clock/advance   {"by": "30s"}: move the lifecycle forward (a standalone fake's
-//	                              wall clock cannot be advanced from outside; in Go use a ManualClock).
-//	                              Instances and orders placed later start from the moved time; the
-//	                              advance itself is not kept in the state file.
-func (s *Server) routeLifecycle(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+adminPrefix+"instances", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Instances())
-	})
-	mux.HandleFunc("POST "+adminPrefix+"clock/advance", s.adminAdvance)
+// POST /__admin/clock/advance (adminAdvance) takes {"by": "30s"} and moves the lifecycle forward (a
+// standalone fake's wall clock cannot be advanced from outside; in Go use a ManualClock). Instances
+// and orders placed later start from the moved time; the advance itself is not kept in the state
+// file.
+func (s *Server) adminInstances(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Instances())
 }
 
 // advanceRequest is the body of POST /__admin/clock/advance.

@@ -26,45 +26,41 @@ type adminError struct {
 	Message string `json:"message"`
 }
 
-// routeFaults adds the fault rules' admin API to mux:
-//
-//	GET    /__admin/faults           the seed, the rules (as their YAML/JSON form) and their counters
-//	GET    /__admin/faults/scenario  the same as a scenario file (YAML) that reproduces the run
-//	POST   /__admin/faults           add one rule or a scenario (YAML or JSON body), all or nothing;
-//	                                 a scenario's seed is not applied (a warning says so)
-//	DELETE /__admin/faults/{id}      remove one rule
-//	POST   /__admin/faults/reset     remove every rule
-func (s *Server) routeFaults(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+adminFaults, func(w http.ResponseWriter, _ *http.Request) { s.listFaults(w) })
-	mux.HandleFunc("POST "+adminFaults, s.addFaults)
-	mux.HandleFunc("POST "+adminFaults+"/reset", func(w http.ResponseWriter, _ *http.Request) {
-		s.ClearRules()
-		writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
-	})
-	mux.HandleFunc("GET "+adminFaults+"/scenario", func(w http.ResponseWriter, _ *http.Request) {
-		text, err := s.Scenario().YAML()
-		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
-			return
-		}
-		w.Header().Set("Content-Type", "application/yaml")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(text)
-	})
-	mux.HandleFunc("DELETE "+adminFaults+"/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		if err := s.RemoveRule(id); errors.Is(err, ErrStore) {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
-			return
-		} else if err != nil {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"removed": id})
-	})
+// The fault rules' admin API (routes in admin_index.go): GET /__admin/faults gives the seed, the
+// rules (as their YAML/JSON form) and their counters; GET /__admin/faults/scenario the same as a
+// scenario file (YAML) that reproduces the run; POST /__admin/faults adds one rule or a scenario
+// (YAML or JSON body), all or nothing (a scenario's seed is not applied: a warning says so);
+// DELETE /__admin/faults/{id} removes one rule; POST /__admin/faults/reset removes every rule.
+
+func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
+	s.ClearRules()
+	writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
 }
 
-func (s *Server) listFaults(w http.ResponseWriter) {
+func (s *Server) adminScenario(w http.ResponseWriter, _ *http.Request) {
+	text, err := s.Scenario().YAML()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(text)
+}
+
+func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.RemoveRule(id); errors.Is(err, ErrStore) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	} else if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"removed": id})
+}
+
+func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request) {
 	rules := s.Rules()
 	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: s.RuleStats()}
 	for i, rule := range rules {
