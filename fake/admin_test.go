@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -34,7 +35,7 @@ func TestAdminAPI(t *testing.T) {
 	assert.EqualValues(t, 9, health["seed"])
 	assert.Equal(t, true, health["verifiesSignatures"])
 
-	var journal []fake.Entry
+	var journal []journal.Entry
 	require.Equal(t, 200, get("/__admin/requests", &journal))
 	require.Len(t, journal, 1)
 	assert.Equal(t, srv.Journal()[0].RequestID, journal[0].RequestID)

@@ -88,7 +88,7 @@ func (s *Server) commitCaptured(ex *exchange) {
 	real := ex.w
 	cw := &captureWriter{header: http.Header{}}
 	ex.w = cw
-	ex.op(s, ex)
+	ex.op.serve(s, ex)
 	ex.w = real
 	h := real.Header()
 	for k, v := range cw.header {

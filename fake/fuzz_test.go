@@ -25,6 +25,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -96,7 +97,7 @@ type answerShape struct {
 
 // checkAPIAnswer verifies an answer of the API (CreateInstance or a read): the real shape, a catalogued code,
 // no 5xx unless a rule asked for it, never InternalError.
-func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
+func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *journal.Entry) error {
 	var a answerShape
 	ct := rec.Header().Get("Content-Type")
 	switch ct {

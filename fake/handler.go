@@ -39,7 +39,7 @@ type exchange struct {
 	// recorded is set once the exchange is in the journal.
 	recorded bool
 	// op answers the request's Action; route sets it.
-	op operation
+	op *operation // the table's entry for the Action (dispatch.go)
 	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
 	refund bool
 	// sharedOrders: with a shared store, the environment's orders for the state checks of
@@ -95,7 +95,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case !s.authenticate(ex):
 	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
 	default:
-		ex.op(s, ex) // dispatch.go: one handler per Action
+		ex.op.serve(s, ex) // dispatch.go: one handler per Action
 	}
 	ex.finish()
 }

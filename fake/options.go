@@ -1,6 +1,10 @@
 package fake
 
-import "log/slog"
+import (
+	"log/slog"
+
+	"github.com/bsskit/bsskit/fake/verdict"
+)
 
 // Option configures a [Server].
 type Option func(*config)
@@ -27,9 +31,9 @@ type config struct {
 	store        string      // WithStore (shared.go)
 	storeEnv     string      // WithStore (shared.go)
 
-	hang       hangConfig      // WithHangLimit, NewServer (transport.go)
-	life       lifecycleConfig // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
-	thresholds Thresholds      // WithThresholds (verdicts.go)
+	hang       hangConfig         // WithHangLimit, NewServer (transport.go)
+	life       lifecycleConfig    // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
+	thresholds verdict.Thresholds // WithThresholds (verdicts.go)
 }
 
 func defaultConfig() config {
@@ -98,3 +102,7 @@ func WithAddr(addr string) Option { return func(o *config) { o.addr = addr } }
 func WithSpecCheck(report func(error)) Option {
 	return func(o *config) { o.specCheck, o.specCheckSet = report, true }
 }
+
+// WithThresholds sets the thresholds of the verdicts GET /__admin/verdicts serves (default
+// [verdict.DefaultThresholds]).
+func WithThresholds(th verdict.Thresholds) Option { return func(o *config) { o.thresholds = th } }

@@ -187,7 +187,7 @@ func (r *redisStore) decide(args []any) (verdict int64, id string, step int, err
 func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
 	if s.shared != nil {
 		var deferTo *exchange
-		if ex.req.Action == "CreateInstance" {
+		if ex.op.places != "" { // dispatch.go: the order-placing Actions
 			deferTo = ex
 		}
 		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)

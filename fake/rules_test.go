@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -208,7 +209,7 @@ rules:
     rateLimit: {perSecond: 4}
 `))
 	require.NoError(t, err)
-	run := func() []fake.Entry {
+	run := func() []journal.Entry {
 		clock := fake.NewManualClock(t0)
 		srv := fake.NewServer(t, fake.WithClock(clock), fake.WithScenario(sc))
 		for i := range 12 {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -56,7 +57,7 @@ type Server struct {
 	byKey    map[string]int // AccessKey ID -> index in accounts
 	verify   bool           // signature verification is on
 	store    *store
-	journal  journal
+	journal  journalRing
 	faults   faultState // fault rules and their counters (rules_state.go)
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
@@ -119,7 +120,7 @@ func New(opts ...Option) (*Server, error) {
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
 		store:     newStore(),
-		journal:   journal{limit: cfg.journalLimit},
+		journal:   journalRing{limit: cfg.journalLimit},
 	}
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
@@ -489,7 +490,7 @@ func (s *Server) Order(orderID string) (Order, bool) {
 
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
 // first, secrets redacted.
-func (s *Server) Journal() []Entry {
+func (s *Server) Journal() []journal.Entry {
 	if s.shared != nil {
 		j, err := s.journalE()
 		s.logStoreErr(err)
@@ -498,7 +499,7 @@ func (s *Server) Journal() []Entry {
 	s.mu.Lock()
 	raw := s.journal.snapshot()
 	s.mu.Unlock()
-	out := make([]Entry, len(raw))
+	out := make([]journal.Entry, len(raw))
 	for i := range raw {
 		out[i] = raw[i].export()
 	}

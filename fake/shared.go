@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -217,7 +218,7 @@ func (s *Server) ordersE() ([]Order, error) {
 }
 
 // journalE returns the journal, from the shared store if there is one.
-func (s *Server) journalE() ([]Entry, error) {
+func (s *Server) journalE() ([]journal.Entry, error) {
 	if s.shared != nil {
 		j, err := s.shared.journal()
 		return j, storeError(err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -326,14 +327,14 @@ func (r *redisStore) record(e *rawEntry) (uint64, error) {
 }
 
 // journal returns the journal, oldest first.
-func (r *redisStore) journal() ([]Entry, error) {
+func (r *redisStore) journal() ([]journal.Entry, error) {
 	ctx, cancel := storeCtx()
 	defer cancel()
 	lines, err := r.c.LRange(ctx, r.k("journal"), 0, -1).Result()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Entry, 0, len(lines))
+	out := make([]journal.Entry, 0, len(lines))
 	for _, l := range lines {
 		num, js, ok := strings.Cut(l, "\t")
 		if !ok {

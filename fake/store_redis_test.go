@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/redistest"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
@@ -191,7 +192,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		var orders []fake.Order
 		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/orders", &orders))
 		assert.Equal(t, []string{a.orderID(), b.orderID()}, orderIDs(orders))
-		var journal []fake.Entry
+		var journal []journal.Entry
 		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/requests", &journal))
 		require.Len(t, journal, 2)
 		assert.Equal(t, []uint64{1, 2}, []uint64{journal[0].Seq, journal[1].Seq})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -202,7 +203,7 @@ type SweepConfig struct {
 	// Expect overrides the expected outcome of cases by name.
 	Expect map[string]Expect
 	// Thresholds are the verdicts' thresholds; the fake's hang limit is their HangBound.
-	Thresholds Thresholds
+	Thresholds verdict.Thresholds
 	// Options are added to every case's server options (credentials, catalogue...). Instances
 	// are Normal 100ms after their order unless an option here says otherwise.
 	Options []Option
@@ -220,7 +221,7 @@ type CaseResult struct {
 	// Orders is the number of orders on the case's fake afterwards.
 	Orders int `json:"orders"`
 	// Findings are the verdicts on the case's journal.
-	Findings []Finding `json:"findings"`
+	Findings []verdict.Finding `json:"findings"`
 	// Problems say why the case failed; empty when it passed.
 	Problems []string `json:"problems,omitempty"`
 	// Duration is how long the caller took.
@@ -291,7 +292,7 @@ func containsCase(cs []SweepCase, name string) bool {
 }
 
 func (cfg *SweepConfig) options(c SweepCase) []Option {
-	th := cfg.Thresholds.withDefaults()
+	th := cfg.Thresholds.WithDefaults()
 	opts := append([]Option{WithThresholds(th), WithHangLimit(th.HangBound), WithProvisioningDelay(sweepProvisioning)}, cfg.Options...)
 	opts = append(opts, c.Options...)
 	return append(opts, WithRules(c.Rules...))
@@ -300,9 +301,9 @@ func (cfg *SweepConfig) options(c SweepCase) []Option {
 // judgeCase compares what happened on s with the case's expectation.
 func judgeCase(c SweepCase, s *Server, callerErr error, took time.Duration) CaseResult {
 	r := CaseResult{Name: c.Name, Expect: c.Expect, Result: ResultSuccess, Orders: len(s.Orders()),
-		Findings: s.Verdicts(), Duration: took}
+		Findings: verdict.Judge(s.Journal(), s.cfg.thresholds), Duration: took}
 	if r.Findings == nil {
-		r.Findings = []Finding{}
+		r.Findings = []verdict.Finding{}
 	}
 	if callerErr != nil {
 		r.Result, r.Error = ResultFailure, callerErr.Error()

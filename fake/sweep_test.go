@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -155,45 +154,6 @@ func ExampleSweepCases() {
 	// retryable/InternalError: the first call answers InternalError (HTTP 400); expect success with 1 order(s)
 	// retryable/Throttling.User: the first call answers Throttling.User (HTTP 400); expect success with 1 order(s)
 	// retryable/ServiceUnavailable: the first call answers ServiceUnavailable (HTTP 503); expect success with 1 order(s)
-}
-
-// ExampleJudge judges a journal: a caller that lost an answer to a reset and ordered again
-// without a ClientToken bought twice.
-func ExampleJudge() {
-	entries := []fake.Entry{
-		{Seq: 1, Action: "CreateInstance", Query: "Action=CreateInstance&ProductCode=rtc", Fault: "reset", Aborted: true, OrderID: "211"},
-		{Seq: 2, Action: "CreateInstance", Query: "Action=CreateInstance&ProductCode=rtc", Status: 200, Code: "Success", OrderID: "212"},
-	}
-	for _, f := range fake.Judge(entries, fake.Thresholds{}) {
-		fmt.Println(f)
-	}
-	// Output:
-	// duplicate-order (error) requests 1,2: after fault reset, whose outcome it could not know, the caller ordered again with no ClientToken: order 212 is a second order
-}
-
-// ExampleServer_Verdicts: a caller repeats an order the catalogue says no retry can change.
-func ExampleServer_Verdicts() {
-	srv, err := fake.New()
-	if err != nil {
-		panic(err)
-	}
-	if err := srv.Start(); err != nil {
-		panic(err)
-	}
-	defer srv.Close()
-	srv.FailAlways(spec.CodeInvalidParameter)
-	for range 2 {
-		resp, err := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&ProductCode=rtc", "", nil)
-		if err != nil {
-			panic(err)
-		}
-		resp.Body.Close()
-	}
-	for _, f := range srv.Verdicts() {
-		fmt.Println(f.Name, f.Severity, f.Seqs)
-	}
-	// Output:
-	// retried-non-retryable error [1 2]
 }
 
 // The cases of the sites and the lifecycle, and the read call a caller confirms its purchase with.

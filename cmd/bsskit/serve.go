@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/internal/loopback"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -41,7 +42,7 @@ type serveConfig struct {
 	limits              fake.Limits   // --max-*, --*-timeout
 	memoryLimitMiB      int           // --memory-limit-mib
 
-	thresholds fake.Thresholds // --min-backoff, --max-retries, --hang-bound, --fail-gave-up (sweep.go)
+	thresholds verdict.Thresholds // --min-backoff, --max-retries, --hang-bound, --fail-gave-up (sweep.go)
 }
 
 // serveSynopsis is the first line of `bsskit serve -h` and of the short usage after a flag error.
@@ -263,7 +264,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Warn("shutdown did not drain every request", "err", err)
 	}
 	log.Info("stopped", "requests", srv.RequestCount())
-	printVerdicts(stdout, srv.Verdicts()) // sweep.go
+	printVerdicts(stdout, verdict.Judge(srv.Journal(), cfg.thresholds)) // sweep.go
 	return exitOK
 }
 

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/verdict"
 )
 
 const sweepSynopsis = "usage: bsskit sweep [--cases REGEXP] [--report text|json|junit] [--out FILE] [--timeout D] [flags] -- COMMAND ARGS..."
@@ -90,8 +91,8 @@ func parseSweepFlags(args []string, w io.Writer) (*sweepFlags, error) {
 }
 
 // thresholdFlags adds the verdicts' thresholds to fs (bsskit sweep and bsskit serve).
-func thresholdFlags(fs *flag.FlagSet, th *fake.Thresholds) {
-	d := fake.DefaultThresholds()
+func thresholdFlags(fs *flag.FlagSet, th *verdict.Thresholds) {
+	d := verdict.DefaultThresholds()
 	fs.DurationVar(&th.MinBackoff, "min-backoff", d.MinBackoff, "verdict no-backoff: least gap between a throttling or 5xx answer and its retry")
 	fs.IntVar(&th.MaxRetries, "max-retries", d.MaxRetries, "verdict retry-storm: most retries of one request in a row")
 	fs.DurationVar(&th.HangBound, "hang-bound", d.HangBound, "verdict no-timeout: how long a caller may hold a hung request (bsskit sweep: also the fake's hang limit)")
@@ -244,17 +245,17 @@ func writeSweepText(w io.Writer, cases []sweepCase) error {
 
 func writeSweepJSON(w io.Writer, cases []sweepCase, passed int, took time.Duration) error {
 	type jsonCase struct {
-		Name       string         `json:"name"`
-		Expect     fake.Expect    `json:"expect"`
-		Result     fake.Result    `json:"result"`
-		ExitStatus int            `json:"exitStatus"`
-		Orders     int            `json:"orders"`
-		Findings   []string       `json:"findings"`
-		Details    []fake.Finding `json:"details"`
-		Problems   []string       `json:"problems"`
-		Passed     bool           `json:"passed"`
-		DurationMs int64          `json:"durationMs"`
-		Output     string         `json:"output,omitempty"`
+		Name       string            `json:"name"`
+		Expect     fake.Expect       `json:"expect"`
+		Result     fake.Result       `json:"result"`
+		ExitStatus int               `json:"exitStatus"`
+		Orders     int               `json:"orders"`
+		Findings   []string          `json:"findings"`
+		Details    []verdict.Finding `json:"details"`
+		Problems   []string          `json:"problems"`
+		Passed     bool              `json:"passed"`
+		DurationMs int64             `json:"durationMs"`
+		Output     string            `json:"output,omitempty"`
 	}
 	out := struct {
 		Passed     bool       `json:"passed"`
@@ -324,7 +325,7 @@ func writeSweepJUnit(w io.Writer, cases []sweepCase, took time.Duration) error {
 
 // printVerdicts prints the verdicts of a standalone run at shutdown: one line each, or that there
 // is none.
-func printVerdicts(w io.Writer, fs []fake.Finding) {
+func printVerdicts(w io.Writer, fs []verdict.Finding) {
 	if len(fs) == 0 {
 		fmt.Fprintln(w, "bsskit serve: verdicts: none")
 		return

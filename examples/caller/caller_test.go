@@ -8,6 +8,7 @@ import (
 
 	"github.com/bsskit/bsskit/examples/caller"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,7 +28,7 @@ func target(s *fake.Server) caller.Target {
 // 2s so that a caller without a timeout costs 2s per hang case, not 10.
 func sweepConfig() fake.SweepConfig {
 	return fake.SweepConfig{
-		Thresholds: fake.Thresholds{HangBound: 2 * time.Second},
+		Thresholds: verdict.Thresholds{HangBound: 2 * time.Second},
 		Options:    []fake.Option{fake.WithCredentials(testAK, testSecret)},
 	}
 }
@@ -73,7 +74,7 @@ func runSweep(t *testing.T, p caller.Policy) (verdicts []string, failed []string
 func TestNaiveCallerIsCaught(t *testing.T) {
 	t.Parallel()
 	verdicts, failed := runSweep(t, caller.Naive())
-	assert.Subset(t, verdicts, []string{fake.VerdictDuplicateOrder, fake.VerdictRetriedNonRetryable, fake.VerdictNoBackoff})
+	assert.Subset(t, verdicts, []string{verdict.VerdictDuplicateOrder, verdict.VerdictRetriedNonRetryable, verdict.VerdictNoBackoff})
 	assert.Contains(t, failed, "after-commit/hang")
 	t.Logf("naive: verdicts %v, failed cases %v", verdicts, failed)
 }

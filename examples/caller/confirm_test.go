@@ -10,11 +10,12 @@ import (
 
 	"github.com/bsskit/bsskit/examples/caller"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 )
 
 // calls returns the journal's calls of one action, oldest first.
-func calls(s *fake.Server, action string) []fake.Entry {
-	var out []fake.Entry
+func calls(s *fake.Server, action string) []journal.Entry {
+	var out []journal.Entry
 	for _, e := range s.Journal() {
 		if e.Action == action {
 			out = append(out, e)
