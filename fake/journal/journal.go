@@ -72,4 +72,3 @@ type Entry struct {
 	// verdict no-timeout (package verdict) compares it with the hang bound.
 	Held time.Duration `json:"held,omitempty"`
 }
-
