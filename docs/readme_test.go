@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // block is one fenced code block of the README.
@@ -622,7 +622,7 @@ func TestReadmeScenarios(t *testing.T) {
 		n++
 		path := filepath.Join(t.TempDir(), "scenario.yaml")
 		writeFile(t, path, b.text)
-		if _, err := fake.LoadScenario(path); err != nil {
+		if _, err := faults.LoadScenario(path); err != nil {
 			t.Errorf("README yaml block %d (README.md:%d) is not a valid scenario: %v", b.index, b.line, err)
 		}
 	}

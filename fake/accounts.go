@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 )
 
 // Account is a BSS account the fake knows: the caller of CreateInstance. Its access keys identify
@@ -89,49 +91,49 @@ const maxAccountsBytes = 4 << 20
 //	    securityTokens: [{token: sts-token, expires: 2030-01-01T00:00:00Z}]
 //	    bearerTokens: [bearer-abc]
 //
-// Every problem is reported at once, each as a [RuleError] with its line and column: syntax
+// Every problem is reported at once, each as a [faults.RuleError] with its line and column: syntax
 // errors, unknown keys, values of the wrong type, malformed or repeated UIDs, keys without an id.
 func ParseAccounts(data []byte) ([]Account, error) {
 	if len(data) > maxAccountsBytes {
 		return nil, fmt.Errorf("accounts: %d bytes is over the %d-byte limit", len(data), maxAccountsBytes)
 	}
 	var f accountsFile
-	doc, errs := decodeDoc(data, "accounts file", &f)
+	doc, errs := yamldoc.Decode(data, "accounts file", &f)
 	if doc != nil {
-		v := &ruleErrors{}
+		v := &yamldoc.Errors{}
 		seen := map[string]int{}
 		for i, a := range f.Accounts {
 			at := []string{"accounts", "[" + strconv.Itoa(i) + "]"}
 			if !ownerID.MatchString(a.ID) {
-				v.add(sub(at, "id"), "%q is not a 16-digit account UID", a.ID)
+				v.Add(yamldoc.Sub(at, "id"), "%q is not a 16-digit account UID", a.ID)
 			} else if first, dup := seen[a.ID]; dup {
-				v.add(sub(at, "id"), "account %s appears twice (first at accounts[%d])", a.ID, first)
+				v.Add(yamldoc.Sub(at, "id"), "account %s appears twice (first at accounts[%d])", a.ID, first)
 			} else {
 				seen[a.ID] = i
 			}
 			for j, o := range a.Owners {
 				if !ownerID.MatchString(o) {
-					v.add(sub(at, "owners", "["+strconv.Itoa(j)+"]"), "owner %q is not a 16-digit UID", o)
+					v.Add(yamldoc.Sub(at, "owners", "["+strconv.Itoa(j)+"]"), "owner %q is not a 16-digit UID", o)
 				}
 			}
 			for j, k := range a.AccessKeys {
 				if k.ID == "" {
-					v.add(sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
+					v.Add(yamldoc.Sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
 				}
 			}
 			if err := checkAccountSite(a.Site); err != nil { // sites.go
-				v.add(sub(at, "site"), "%v", err)
+				v.Add(yamldoc.Sub(at, "site"), "%v", err)
 			}
 			if a.Payment != nil {
 				for _, pe := range a.Payment.problems() { // payment.go
-					v.add(sub(at, "payment", pe.field), "%s", pe.msg)
+					v.Add(yamldoc.Sub(at, "payment", pe.field), "%s", pe.msg)
 				}
 			}
 		}
-		errs = mergeProblems(doc, errs, v.errs)
+		errs = yamldoc.Merge(doc, errs, v.List)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("accounts: %w", joinRuleErrors(errs))
+		return nil, fmt.Errorf("accounts: %w", yamldoc.Join(errs))
 	}
 	return f.Accounts, nil
 }

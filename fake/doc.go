@@ -41,10 +41,10 @@
 // test on a bad rule), from scenario files ([ParseScenario], [WithScenario]) or the admin API.
 // [Server.AssertRulesUsed] checks at the end that every rule mattered.
 //
-//	srv.FailNextN(2, spec.CodeServiceUnavailable) // the next two calls: 503
-//	srv.FaultNext(fake.FaultReset)                // then a TCP reset
+//	srv.Faults().Add(faults.FailNextN(2, spec.CodeServiceUnavailable)) // the next two calls: 503
+//	srv.Faults().Add(faults.FaultNext(faults.FaultReset))                // then a TCP reset
 //	// ... run the code under test ...
-//	srv.AssertRulesUsed(t)
+//	srv.Faults().AssertUsed(t)
 //
 // The fake also judges the caller: [Server.Verdicts] (and [Judge] for any journal) names what it
 // did wrong, such as buying twice after a lost answer or hammering a throttled API, with the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"gopkg.in/yaml.v3"
 )
 
@@ -13,9 +14,9 @@ const adminFaults = adminPrefix + "faults"
 
 // faultsList is the answer of GET /__admin/faults.
 type faultsList struct {
-	Seed  uint64     `json:"seed"`
-	Rules []any      `json:"rules"`
-	Stats []RuleStat `json:"stats"`
+	Seed  uint64            `json:"seed"`
+	Rules []any             `json:"rules"`
+	Stats []faults.RuleStat `json:"stats"`
 }
 
 // adminError is one problem in an admin request, as JSON.
@@ -33,12 +34,23 @@ type adminError struct {
 // DELETE /__admin/faults/{id} removes one rule; POST /__admin/faults/reset removes every rule.
 
 func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
-	s.ClearRules()
+	if err := s.Faults().Clear(); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
 }
 
 func (s *Server) adminScenario(w http.ResponseWriter, _ *http.Request) {
-	text, err := s.Scenario().YAML()
+	sc, err := s.Faults().Scenario()
+	var text []byte
+	if err == nil {
+		text, err = sc.YAML()
+	}
+	if errors.Is(err, ErrStore) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
@@ -50,7 +62,7 @@ func (s *Server) adminScenario(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := s.RemoveRule(id); errors.Is(err, ErrStore) {
+	if err := s.Faults().Remove(id); errors.Is(err, ErrStore) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return
 	} else if err != nil {
@@ -61,8 +73,16 @@ func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request) {
-	rules := s.Rules()
-	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: s.RuleStats()}
+	rules, err := s.Faults().Rules()
+	var stats []faults.RuleStat
+	if err == nil {
+		stats, err = s.Faults().Stats()
+	}
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: stats}
 	for i, rule := range rules {
 		v, err := yamlForm(rule)
 		if err != nil {
@@ -88,22 +108,21 @@ func yamlForm(v any) (any, error) {
 }
 
 func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, faults.MaxScenarioBytes))
 	if err != nil {
 		writeAdminErrors(w, http.StatusRequestEntityTooLarge, err)
 		return
 	}
-	sc, isScenario, err := parseFaults(body, modeAny)
+	sc, isScenario, err := faults.ParseAny(body)
 	if err != nil {
 		writeAdminErrors(w, http.StatusBadRequest, err)
 		return
 	}
-	var ids []string
+	list := ""
 	if isScenario {
-		ids, err = s.ApplyScenario(sc)
-	} else {
-		ids, err = s.addRules(sc.Rules, nil)
+		list = "rules"
 	}
+	ids, err := s.addRules(sc.Rules, list)
 	if errors.Is(err, ErrStore) { // shared.go: Redis cannot be reached
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return
@@ -123,7 +142,7 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 func writeAdminErrors(w http.ResponseWriter, status int, err error) {
 	var list []adminError
 	for _, e := range flattenErrors(err) {
-		var re *RuleError
+		var re *faults.RuleError
 		if errors.As(e, &re) {
 			list = append(list, adminError{Path: re.Path, Line: re.Line, Column: re.Column, Message: re.Msg})
 		} else {

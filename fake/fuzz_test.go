@@ -25,13 +25,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
 // fuzzFaultRule answers ServiceUnavailable (503) to requests with the header X-Fuzz-Fault: 503, so
 // the handler target also meets a 5xx that a rule asked for.
-var fuzzFaultRule = Rule{ID: "fuzz-503", Match: Match{Headers: map[string]*StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &Outcome{Error: spec.CodeServiceUnavailable}}
+var fuzzFaultRule = faults.Rule{ID: "fuzz-503", Match: faults.Match{Headers: map[string]*faults.StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable}}
 
 const fuzzAdminToken = "fuzz-admin-token-4f1c"
 
@@ -192,8 +193,8 @@ func FuzzServeHTTP(f *testing.F) {
 			if !json.Valid(rec.Body.Bytes()) && rec.Header().Get("Content-Type") == "application/json" {
 				t.Fatalf("admin answer is not JSON: %q", rec.Body)
 			}
-			s.ClearRules() // the admin API may have added rules (hang, latency): start over
-			if _, err := s.Inject(fuzzFaultRule); err != nil {
+			s.Faults().Clear() // the admin API may have added rules (hang, latency): start over
+			if _, err := s.Faults().Add(fuzzFaultRule); err != nil {
 				t.Fatal(err)
 			}
 			return
@@ -279,7 +280,7 @@ func FuzzAdmin(f *testing.F) {
 		authorised := s.adminTokenOK(r)
 		rec := httptest.NewRecorder()
 		s.serveHTTP(rec, r)
-		defer s.ClearRules()
+		defer s.Faults().Clear()
 		if rec.Code >= 500 {
 			t.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
 		}

@@ -40,7 +40,7 @@ type exchange struct {
 	recorded bool
 	// op answers the request's Action; route sets it.
 	op *operation // the table's entry for the Action (dispatch.go)
-	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	// refund is set by a rule whose outcome is a refunded duplicate ([faults.Outcome.Refund]).
 	refund bool
 	// sharedOrders: with a shared store, the environment's orders for the state checks of
 	// CreateInstance (opensOnce, payment), read from Redis by placeShared; nil otherwise.

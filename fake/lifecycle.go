@@ -61,7 +61,7 @@ func WithPaymentDelay(d time.Duration) Option {
 	return func(o *config) { o.life.payment = max(d, 0) }
 }
 
-// WithRefundDelay sets how long the instance of a refunded duplicate ([Outcome.Refund]) stays
+// WithRefundDelay sets how long the instance of a refunded duplicate ([faults.Outcome.Refund]) stays
 // Creating before it disappears and its order shows Cancelled (default [DefaultRefundDelay]).
 func WithRefundDelay(d time.Duration) Option {
 	return func(o *config) { o.life.refund, o.life.refundSet = max(d, 0), true }

@@ -3,6 +3,7 @@ package fake
 import (
 	"log/slog"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 )
 
@@ -21,15 +22,15 @@ type config struct {
 	intlAddr     string // WithInternationalAddr (sites.go)
 	specCheck    func(error)
 	specCheckSet bool
-	checkReport  func(error) // where the compiled check reports failures (NewServer: t.Errorf); nil: the log
-	rules        []Rule      // WithRules, WithScenario
-	scenarioSeed *uint64     // WithScenario's seed, used unless WithSeed
-	limits       Limits      // WithLimits (limits.go)
-	adminToken   string      // WithAdminToken (admin_auth.go)
-	stateFile    string      // WithStateFile (state.go)
-	stateRepair  bool        // WithStateRepair (state.go)
-	store        string      // WithStore (shared.go)
-	storeEnv     string      // WithStore (shared.go)
+	checkReport  func(error)   // where the compiled check reports failures (NewServer: t.Errorf); nil: the log
+	rules        []faults.Rule // WithRules, WithScenario
+	scenarioSeed *uint64       // WithScenario's seed, used unless WithSeed
+	limits       Limits        // WithLimits (limits.go)
+	adminToken   string        // WithAdminToken (admin_auth.go)
+	stateFile    string        // WithStateFile (state.go)
+	stateRepair  bool          // WithStateRepair (state.go)
+	store        string        // WithStore (shared.go)
+	storeEnv     string        // WithStore (shared.go)
 
 	hang       hangConfig         // WithHangLimit, NewServer (transport.go)
 	life       lifecycleConfig    // WithProvisioningDelay, WithPaymentDelay, WithRefundDelay (lifecycle.go)
@@ -106,3 +107,28 @@ func WithSpecCheck(report func(error)) Option {
 // WithThresholds sets the thresholds of the verdicts GET /__admin/verdicts serves (default
 // [verdict.DefaultThresholds]).
 func WithThresholds(th verdict.Thresholds) Option { return func(o *config) { o.thresholds = th } }
+
+// WithRules adds fault rules at start, as [Faults.Add] would; [New] fails if any is invalid.
+func WithRules(rules ...faults.Rule) Option {
+	return func(o *config) {
+		for _, r := range rules {
+			o.rules = append(o.rules, r.Clone())
+		}
+	}
+}
+
+// WithScenario adds a scenario's rules at start ([faults.LoadScenario] reads a file) and, unless
+// [WithSeed] is also given, uses its seed; [New] fails if the scenario is invalid.
+func WithScenario(sc *faults.Scenario) Option {
+	return func(o *config) {
+		if sc == nil {
+			return
+		}
+		for _, r := range sc.Rules {
+			o.rules = append(o.rules, r.Clone())
+		}
+		if sc.Seed != nil {
+			o.scenarioSeed = sc.Seed
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -20,7 +21,7 @@ import (
 var errRulesChanged = errors.New("fake: rules changed concurrently")
 
 // loadRules returns the environment's rules, their version and the last automatic rule number.
-func (r *redisStore) loadRules() (ver int64, next int, rules []Rule, err error) {
+func (r *redisStore) loadRules() (ver int64, next int, rules []faults.Rule, err error) {
 	ctx, cancel := storeCtx()
 	defer cancel()
 	var v, n, y *redis.StringCmd
@@ -36,7 +37,7 @@ func (r *redisStore) loadRules() (ver int64, next int, rules []Rule, err error) 
 	if y.Val() == "" {
 		return ver, next, nil, nil
 	}
-	sc, _, err := parseFaults([]byte(y.Val()), modeScenario)
+	sc, err := faults.ParseScenario([]byte(y.Val()))
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("fake: shared store: rules: %w", err)
 	}
@@ -45,8 +46,8 @@ func (r *redisStore) loadRules() (ver int64, next int, rules []Rule, err error) 
 
 // saveRules replaces the rules if their version is still ver; added rules start their counters at
 // now, removed ones lose them. It returns errRulesChanged if another replica got there first.
-func (r *redisStore) saveRules(ver int64, rules []Rule, next int, added, removed []string, now time.Time) error {
-	text, err := (&Scenario{Rules: rules}).YAML()
+func (r *redisStore) saveRules(ver int64, rules []faults.Rule, next int, added, removed []string, now time.Time) error {
+	text, err := (&faults.Scenario{Rules: rules}).YAML()
 	if err != nil {
 		return err
 	}
@@ -184,7 +185,7 @@ func (r *redisStore) decide(args []any) (verdict int64, id string, step int, err
 
 // decideFor runs the rule stage of one exchange: in memory, or in the shared store together with
 // the exchange's signature nonce.
-func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
+func (s *Server) decideFor(ex *exchange, v *faults.Request) *faults.Decision {
 	if s.shared != nil {
 		var deferTo *exchange
 		if ex.op.places != "" { // dispatch.go: the order-placing Actions
@@ -192,7 +193,7 @@ func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
 		}
 		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)
 	}
-	return s.decide(v, ex.entry.Time)
+	return s.decide(v, ex) // rules_state.go
 }
 
 // syncRules brings the replica's copy of the rules up to date and returns their version.
@@ -206,12 +207,12 @@ func (s *Server) syncRules() (int64, error) {
 	if ver == s.rulesVer && s.rulesLoaded {
 		return ver, nil
 	}
-	errs := &ruleErrors{}
-	list := make([]*ruleState, len(rules))
-	for i, r := range rules {
-		list[i] = &ruleState{c: compileRule(r, nil, errs)}
+	compiled, err := faults.CompileAll(rules, "")
+	list := make([]*ruleState, len(compiled))
+	for i, c := range compiled {
+		list[i] = &ruleState{c: c}
 	}
-	if err := errs.err(); err != nil {
+	if err != nil {
 		return 0, fmt.Errorf("fake: shared store: rules: %w", err)
 	}
 	for _, st := range s.faults.list {
@@ -225,7 +226,7 @@ func (s *Server) syncRules() (int64, error) {
 // editRules applies edit to the environment's rules (read, change, write if unchanged since read,
 // retried when another replica wrote first). edit returns the new list, the next rule number, the
 // IDs added and removed.
-func (s *Server) editRules(edit func(list []*ruleState, next int) ([]Rule, int, []string, []string, error)) error {
+func (s *Server) editRules(edit func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error)) error {
 	for range 20 {
 		ver, err := s.syncRules()
 		if err != nil {
@@ -265,30 +266,30 @@ func storeError(err error) error {
 }
 
 // addRulesShared is addRules for a shared store.
-func (s *Server) addRulesShared(compiled []*compiledRule, segs []string) ([]string, error) {
+func (s *Server) addRulesShared(compiled []*faults.Compiled, segs string) ([]string, error) {
 	auto := make([]bool, len(compiled))
 	for i, c := range compiled {
-		auto[i] = c.rule.ID == ""
+		auto[i] = c.Rule.ID == ""
 	}
 	var ids []string
-	err := s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+	err := s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
 		for i, c := range compiled {
 			if auto[i] {
-				c.rule.ID = ""
+				c.Rule.ID = ""
 			}
 		}
 		next, err := assignRuleIDs(list, next, compiled, segs)
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		rules := make([]Rule, 0, len(list)+len(compiled))
+		rules := make([]faults.Rule, 0, len(list)+len(compiled))
 		for _, st := range list {
-			rules = append(rules, st.c.rule.clone())
+			rules = append(rules, st.c.Rule.Clone())
 		}
 		ids = make([]string, len(compiled))
 		for i, c := range compiled {
-			rules = append(rules, c.rule.clone())
-			ids[i] = c.rule.ID
+			rules = append(rules, c.Rule.Clone())
+			ids[i] = c.Rule.ID
 		}
 		return rules, next, ids, nil, nil
 	})
@@ -300,25 +301,25 @@ func (s *Server) addRulesShared(compiled []*compiledRule, segs []string) ([]stri
 
 // removeRulesShared removes the rule id ("" removes every rule) from a shared store.
 func (s *Server) removeRulesShared(id string) error {
-	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
-		var rules []Rule
+	return s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
+		var rules []faults.Rule
 		var removed []string
 		for _, st := range list {
-			if id == "" || st.c.rule.ID == id {
-				removed = append(removed, st.c.rule.ID)
+			if id == "" || st.c.Rule.ID == id {
+				removed = append(removed, st.c.Rule.ID)
 				continue
 			}
-			rules = append(rules, st.c.rule.clone())
+			rules = append(rules, st.c.Rule.Clone())
 		}
 		if id != "" && len(removed) == 0 {
-			return nil, 0, nil, nil, fmt.Errorf("%w: %q", ErrNoRule, id)
+			return nil, 0, nil, nil, fmt.Errorf("%w: %q", faults.ErrNoRule, id)
 		}
 		return rules, next, nil, removed, nil
 	})
 }
 
 // ruleStatsShared is RuleStats for a shared store.
-func (s *Server) ruleStatsShared() ([]RuleStat, error) {
+func (s *Server) ruleStatsShared() ([]faults.RuleStat, error) {
 	if _, err := s.syncRules(); err != nil {
 		return nil, storeError(err)
 	}
@@ -327,17 +328,17 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 	s.mu.Unlock()
 	ids := make([]string, len(list))
 	for i, st := range list {
-		ids[i] = st.c.rule.ID
+		ids[i] = st.c.Rule.ID
 	}
 	cs, err := s.shared.ruleCounters(ids)
 	if err != nil {
 		return nil, storeError(err)
 	}
-	out := make([]RuleStat, len(list))
+	out := make([]faults.RuleStat, len(list))
 	for i, st := range list {
 		fired, step := cs[i][1], int(cs[i][2])
-		used := fired > 0 && (len(st.c.rule.Sequence) == 0 || step >= len(st.c.rule.Sequence))
-		out[i] = RuleStat{ID: ids[i], Matched: cs[i][0], Fired: fired, Used: used}
+		used := fired > 0 && (len(st.c.Rule.Sequence) == 0 || step >= len(st.c.Rule.Sequence))
+		out[i] = faults.RuleStat{ID: ids[i], Matched: cs[i][0], Fired: fired, Used: used}
 	}
 	return out, nil
 }
@@ -347,7 +348,7 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 // of the replica's current list matching, it decides nothing yet: the order's script checks that
 // the rules are still that version and records the nonce in the same round trip as the order, and
 // every other way out of CreateInstance settles the rule stage first (shared.go: settleRules).
-func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, nonceParam string, deferTo *exchange) *decision {
+func (s *Server) decideShared(v *faults.Request, now time.Time, nonceKey, nonceParam string, deferTo *exchange) *faults.Decision {
 	for range 3 {
 		s.mu.Lock()
 		list, ver, loaded := s.faults.list, s.rulesVer, s.rulesLoaded
@@ -361,7 +362,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		args := []any{ver, now.UnixMicro(), s.shared.p, nonceKey, nonceWindow.Milliseconds()}
 		var cands []*ruleState
 		for _, st := range list {
-			if !st.c.matches(v) {
+			if !st.c.Matches(v) {
 				continue
 			}
 			cands = append(cands, st)
@@ -372,7 +373,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		}
 		s.mu.Lock()
 		for _, st := range cands {
-			r := &st.c.rule
+			r := &st.c.Rule
 			pass := r.Probability == nil || s.rng.Float64() < *r.Probability
 			var hasW, from, until, after, dur int64
 			if w := r.Window; w != nil {
@@ -403,27 +404,27 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 			continue
 		case verdict == -2:
 			def := spec.MustLookup(spec.CodeSignatureNonceUsed)
-			return &decision{outcome: Outcome{Error: def.Code, Message: def.Render("param", nonceParam)}}
+			return &faults.Decision{Outcome: faults.Outcome{Error: def.Code, Message: def.Render("param", nonceParam)}}
 		case verdict != 1:
 			return nil
 		}
 		for _, st := range cands {
-			if st.c.rule.ID != id {
+			if st.c.Rule.ID != id {
 				continue
 			}
-			r := &st.c.rule
-			o := Outcome{}
+			r := &st.c.Rule
+			o := faults.Outcome{}
 			if len(r.Sequence) > 0 && step < len(r.Sequence) {
 				o = r.Sequence[step]
 			} else if r.Outcome != nil {
 				o = *r.Outcome
 			}
-			d := &decision{ruleID: id, outcome: o}
+			d := &faults.Decision{RuleID: id, Outcome: o}
 			if l := o.Latency; l != nil {
-				d.latency = l.Fixed
+				d.Latency = l.Fixed
 				if l.Max > 0 {
 					s.mu.Lock()
-					d.latency = l.Min + time.Duration(s.rng.Int64N(int64(l.Max-l.Min)+1))
+					d.Latency = l.Min + time.Duration(s.rng.Int64N(int64(l.Max-l.Min)+1))
 					s.mu.Unlock()
 				}
 			}
@@ -442,7 +443,7 @@ func b2i(b bool) int {
 }
 
 // storeDown logs a store failure and returns the decision that answers the call ServiceUnavailable.
-func (s *Server) storeDown(err error) *decision {
+func (s *Server) storeDown(err error) *faults.Decision {
 	s.log.Error("shared store unavailable: answered ServiceUnavailable", "err", err)
-	return &decision{outcome: Outcome{Error: "ServiceUnavailable"}}
+	return &faults.Decision{Outcome: faults.Outcome{Error: "ServiceUnavailable"}}
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
@@ -37,7 +38,8 @@ type Server struct {
 	seed       uint64
 	closing    chan struct{}  // closed by Close: hung requests give up
 	auth       authState      // signature verification (auth.go)
-	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
+	nRules     atomic.Int32   // the number of rules: the request path skips the rule stage at 0
+	rules      *faults.Engine // the fault rules and their counters, in memory (rules_state.go)
 	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
 	limits     Limits         // effective limits (limits.go)
 	connLim    *connLimiter   // nil when MaxConns is off
@@ -58,7 +60,7 @@ type Server struct {
 	verify   bool           // signature verification is on
 	store    *store
 	journal  journalRing
-	faults   faultState // fault rules and their counters (rules_state.go)
+	faults   faultState // with a shared store: the replica's copy of its rules (rules_redis.go)
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 	rulesVer     int64  // guarded by mu: the version of the shared store's rules in faults (rules_redis.go)
@@ -78,8 +80,7 @@ type Server struct {
 }
 
 // New returns a configured server that is not listening: use [Server.Start] or [Server.Serve] to
-// serve it, or [Server.Handler] to mount it. Its fault helpers ([Server.FailNext] and friends) log
-// a bad rule instead of failing a test; [Server.Inject] returns the error.
+// serve it, or [Server.Handler] to mount it. A bad fault rule is an error ([Faults.Add]).
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -122,6 +123,7 @@ func New(opts ...Option) (*Server, error) {
 		store:     newStore(),
 		journal:   journalRing{limit: cfg.journalLimit},
 	}
+	s.rules = faults.NewEngine(faults.NewMemoryCounters(), lockedRand{s}) // rules_state.go
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
@@ -147,9 +149,9 @@ func New(opts ...Option) (*Server, error) {
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
 // the server cannot start, closes it in t.Cleanup, and reports every response that does not conform
-// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). Its fault
-// helpers ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the
-// test on a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
+// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). A bad
+// fault rule ([Server.Faults]) fails the test, besides being returned as an error. If the test
+// fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	// What the fake writes to the test log comes from its own goroutines, where t.Helper cannot
@@ -534,9 +536,9 @@ func (s *Server) Reset() {
 		return
 	}
 	now := s.clock.Now()
+	_ = s.rules.Reset(now) // memory counters: cannot fail
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.resetRuleCountersLocked(now)
 	s.store = newStore()
 	s.resetStateLocked() // state.go
 	s.journal.reset()

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
@@ -67,19 +67,19 @@ func (s *Server) closeShared() {
 
 // initRulesShared installs the configured rules ([WithRules], [WithScenario]) in a shared store
 // that has no rules yet: the first replica to start installs them, the others find them there.
-func (s *Server) initRulesShared(compiled []*compiledRule) error {
-	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+func (s *Server) initRulesShared(compiled []*faults.Compiled) error {
+	return s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
 		if len(list) > 0 {
 			return nil, 0, nil, nil, errRulesPresent
 		}
-		next, err := assignRuleIDs(nil, next, compiled, nil)
+		next, err := assignRuleIDs(nil, next, compiled, "")
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		rules := make([]Rule, len(compiled))
+		rules := make([]faults.Rule, len(compiled))
 		ids := make([]string, len(compiled))
 		for i, c := range compiled {
-			rules[i], ids[i] = c.rule.clone(), c.rule.ID
+			rules[i], ids[i] = c.Rule.Clone(), c.Rule.ID
 		}
 		return rules, next, ids, nil, nil
 	})
@@ -238,7 +238,7 @@ func (s *Server) resetE() error {
 	s.mu.Lock()
 	ids := make([]string, len(s.faults.list))
 	for i, st := range s.faults.list {
-		ids[i] = st.c.rule.ID
+		ids[i] = st.c.Rule.ID
 	}
 	s.mu.Unlock()
 	return storeError(s.shared.reset(ids, s.clock.Now()))
@@ -270,13 +270,9 @@ func writeView[T any](w http.ResponseWriter, get func() (T, error)) {
 
 // initRulesSharedFrom compiles the configured rules and installs them unless the environment has
 // rules already.
-func (s *Server) initRulesSharedFrom(rules []Rule) error {
-	errs := &ruleErrors{}
-	compiled := make([]*compiledRule, len(rules))
-	for i, r := range rules {
-		compiled[i] = compileRule(r, []string{"rules", "[" + strconv.Itoa(i) + "]"}, errs)
-	}
-	if err := errs.err(); err != nil {
+func (s *Server) initRulesSharedFrom(rules []faults.Rule) error {
+	compiled, err := faults.CompileAll(rules, "rules")
+	if err != nil {
 		return err
 	}
 	if err := s.initRulesShared(compiled); err != nil && !errors.Is(err, errRulesPresent) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 )
 
@@ -178,7 +179,7 @@ func TestJournalIsCompleteWhenTheAnswerArrives(t *testing.T) {
 		call(t, srv, with(valid(), "ClientToken", "t"+strings.Repeat("x", i%7)))
 		require.Len(t, srv.Journal(), i, "after answer %d", i)
 	}
-	srv.FaultNext(fake.FaultReset)
+	srv.Faults().Add(faults.FaultNext(faults.FaultReset))
 	resp, err := http.Post(srv.URL()+"/?"+valid().Encode(), "", nil)
 	if err == nil {
 		resp.Body.Close()

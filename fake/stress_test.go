@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -87,11 +88,13 @@ func TestStress(t *testing.T) {
 				}
 				switch i % 4 {
 				case 0:
-					assert.NotEmpty(t, srv.FailNext(spec.CodeServiceUnavailable))
+					_, err := srv.Faults().Add(faults.FailNext(spec.CodeServiceUnavailable))
+					assert.NoError(t, err)
 				case 1:
-					assert.NotEmpty(t, srv.FaultNext(fake.FaultEmpty))
+					_, err := srv.Faults().Add(faults.FaultNext(faults.FaultEmpty))
+					assert.NoError(t, err)
 				case 2:
-					_, err := srv.Inject(fake.Rule{Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}})
+					_, err := srv.Faults().Add(faults.Rule{Calls: faults.Calls{First: 1}, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}})
 					assert.NoError(t, err)
 				case 3:
 					if withResets {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -39,7 +40,7 @@ type SweepCase struct {
 	// Description says what the fake does in this case.
 	Description string `json:"description"`
 	// Rules are installed on the case's fake.
-	Rules []Rule `json:"-"`
+	Rules []faults.Rule `json:"-"`
 	// Options are added to the case's server options after [SweepConfig.Options]: the account's
 	// site, the lifecycle's delays.
 	Options []Option `json:"-"`
@@ -52,7 +53,7 @@ type SweepCase struct {
 // case; every retryable code once; a burst and an outage of every throttling code; one
 // non-retryable code of each (layer, status) class; a business error in the HTTP 200 channel
 // (Success false); every transport fault; every fault and 5xx code after the order was committed;
-// an account of the other site; a refunded duplicate ([Outcome.Refund]); an instance that stays
+// an account of the other site; a refunded duplicate ([faults.Outcome.Refund]); an instance that stays
 // Creating; and a burst of every throttling code on the caller's QueryAvailableInstances polls.
 // New codes, faults and sites join it by themselves.
 //
@@ -64,8 +65,8 @@ type SweepCase struct {
 // one refunded order. An instance that stays Creating past the caller's wait is a failure too, with
 // no second order.
 func SweepCases() []SweepCase {
-	once := func(o Outcome, times int) []Rule {
-		return []Rule{{Match: Match{Action: Exact("CreateInstance")}, Times: times, Outcome: &o}}
+	once := func(o faults.Outcome, times int) []faults.Rule {
+		return []faults.Rule{{Match: faults.Match{Places: faults.Exact("purchase")}, Times: times, Outcome: &o}}
 	}
 	cases := []SweepCase{{Name: "clean", Description: "no failure", Expect: Expect{ResultSuccess, 1}}}
 	defs := spec.Errors()
@@ -75,7 +76,7 @@ func SweepCases() []SweepCase {
 		}
 		cases = append(cases, SweepCase{Name: "retryable/" + string(d.Code),
 			Description: fmt.Sprintf("the first call answers %s (HTTP %d)", d.Code, d.HTTPStatus),
-			Rules:       once(Outcome{Error: d.Code}, 1), Expect: Expect{ResultSuccess, 1}})
+			Rules:       once(faults.Outcome{Error: d.Code}, 1), Expect: Expect{ResultSuccess, 1}})
 	}
 	for _, d := range defs {
 		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
@@ -84,10 +85,10 @@ func SweepCases() []SweepCase {
 		cases = append(cases,
 			SweepCase{Name: "burst/" + string(d.Code),
 				Description: fmt.Sprintf("the first 3 calls answer %s", d.Code),
-				Rules:       once(Outcome{Error: d.Code}, 3), Expect: Expect{ResultSuccess, 1}},
+				Rules:       once(faults.Outcome{Error: d.Code}, 3), Expect: Expect{ResultSuccess, 1}},
 			SweepCase{Name: "outage/" + string(d.Code),
 				Description: fmt.Sprintf("every call answers %s: the caller must give up in time", d.Code),
-				Rules:       once(Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
+				Rules:       once(faults.Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
 	}
 	type class struct {
 		layer  spec.Layer
@@ -105,40 +106,40 @@ func SweepCases() []SweepCase {
 		}
 		cases = append(cases, SweepCase{Name: "final/" + string(d.Code),
 			Description: fmt.Sprintf("every call answers %s (HTTP %d), which no retry changes", d.Code, d.HTTPStatus),
-			Rules:       once(Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
+			Rules:       once(faults.Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
 	}
 	if body != nil && !seen[class{spec.LayerBusiness, 200}] {
 		cases = append(cases, SweepCase{Name: "body-channel/" + string(body.Code),
 			Description: fmt.Sprintf("every call answers HTTP 200 with Success false and Code %s", body.Code),
-			Rules:       once(Outcome{Error: body.Code, Status: 200}, 0), Expect: Expect{ResultFailure, 0}})
+			Rules:       once(faults.Outcome{Error: body.Code, Status: 200}, 0), Expect: Expect{ResultFailure, 0}})
 	}
-	for _, f := range Faults() {
+	for _, f := range faults.All() {
 		exp := Expect{ResultSuccess, 1}
 		desc := fmt.Sprintf("the first call gets the transport fault %s", f)
-		if f.commits() {
+		if f.Commits() {
 			exp.Result = ResultEither
 			desc += " after the order was committed"
 		}
 		cases = append(cases, SweepCase{Name: "fault/" + string(f), Description: desc,
-			Rules: once(Outcome{Fault: f}, 1), Expect: exp})
+			Rules: once(faults.Outcome{Fault: f}, 1), Expect: exp})
 	}
-	for _, f := range Faults() {
-		if f.commits() {
+	for _, f := range faults.All() {
+		if f.Commits() {
 			continue // already after commit
 		}
 		cases = append(cases, SweepCase{Name: "after-commit/" + string(f),
 			Description: fmt.Sprintf("the first call places the order, then gets the transport fault %s", f),
-			Rules:       once(Outcome{Fault: f, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
+			Rules:       once(faults.Outcome{Fault: f, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
 	}
 	for _, d := range defs {
 		if d.Retryable && d.HTTPStatus >= 500 {
 			cases = append(cases, SweepCase{Name: "after-commit/" + string(d.Code),
 				Description: fmt.Sprintf("the first call places the order, then answers %s (HTTP %d)", d.Code, d.HTTPStatus),
-				Rules:       once(Outcome{Error: d.Code, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
+				Rules:       once(faults.Outcome{Error: d.Code, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
 		}
 	}
 	cases = append(cases, siteCases()...)
-	refund := Outcome{Refund: true}
+	refund := faults.Outcome{Refund: true}
 	cases = append(cases,
 		SweepCase{Name: "lifecycle/refunded-duplicate",
 			Description: fmt.Sprintf("the order is accepted, then refunded as a duplicate: its instance stays %s for %s, then disappears", StatusCreating, sweepRefundDelay),
@@ -150,10 +151,10 @@ func SweepCases() []SweepCase {
 		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
 			continue
 		}
-		o := Outcome{Error: d.Code}
+		o := faults.Outcome{Error: d.Code}
 		cases = append(cases, SweepCase{Name: "read/" + string(d.Code),
 			Description: fmt.Sprintf("the first 3 QueryAvailableInstances polls answer %s", d.Code),
-			Rules:       []Rule{{Match: Match{Action: Exact("QueryAvailableInstances")}, Times: 3, Outcome: &o}},
+			Rules:       []faults.Rule{{Match: faults.Match{Reads: faults.Exact("instances")}, Times: 3, Outcome: &o}},
 			Expect:      Expect{ResultSuccess, 1}})
 	}
 	return cases

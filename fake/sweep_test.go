@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -45,7 +46,7 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 		}
 	}
 	assert.Equal(t, len(classes), finals, "one final case per class")
-	for _, f := range fake.Faults() {
+	for _, f := range faults.All() {
 		c, ok := byName["fault/"+string(f)]
 		require.True(t, ok, "fault %s has no case", f)
 		assert.Equal(t, 1, c.Expect.Orders)
@@ -80,7 +81,7 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 		c, ok := byName["read/"+string(d.Code)]
 		require.True(t, ok, "throttling code %s has no read case", d.Code)
 		assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
-		assert.Equal(t, "QueryAvailableInstances", c.Rules[0].Match.Action.Exact)
+		assert.Equal(t, "instances", c.Rules[0].Match.Reads.Exact, "the polls: the Action that reads instances back")
 	}
 	// The HTTP 200 channel (Success false) is swept: by a body-channel code of the catalogue, or by a
 	// business code answered with status 200 when the catalogue has none.

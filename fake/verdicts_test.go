@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -28,7 +29,7 @@ func TestVerdictsUseTheFakesClock(t *testing.T) {
 			t.Parallel()
 			clock := fake.NewManualClock(vt0)
 			srv := fake.NewServer(t, fake.WithClock(clock))
-			srv.FailNext(spec.CodeThrottlingUser)
+			srv.Faults().Add(faults.FailNext(spec.CodeThrottlingUser))
 			params := with(valid(), "ClientToken", "tok-1")
 			require.Equal(t, http.StatusBadRequest, call(t, srv, params).Status)
 			clock.Advance(tt.gap)
@@ -46,7 +47,7 @@ func TestVerdictsUseTheFakesClock(t *testing.T) {
 func TestAdminVerdicts(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithThresholds(verdict.Thresholds{MaxRetries: 3}))
-	srv.FailAlways(spec.CodeInvalidParameter)
+	srv.Faults().Add(faults.FailAlways(spec.CodeInvalidParameter))
 	call(t, srv, valid())
 	call(t, srv, valid())
 	a := do(t, srv, http.MethodGet, "/__admin/verdicts", "", nil)

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/internal/loopback"
 	"github.com/bsskit/bsskit/spec"
@@ -179,7 +180,7 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 		opts = append(opts, fake.WithCatalog(cat))
 	}
 	if c.scenario != "" {
-		sc, err := fake.LoadScenario(c.scenario)
+		sc, err := faults.LoadScenario(c.scenario)
 		if err != nil {
 			return nil, err
 		}
@@ -252,7 +253,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log.Info("serving", "url", url, "listen", srv.Endpoint(), "internationalURL", intlURL, "verifiesSignatures", srv.VerifiesSignatures(), "seed", srv.Seed())
 	log.Info("catalogue in use", "catalogue", catalogue, "products", len(srv.Catalog().Products))
-	if n := len(srv.Rules()); n > 0 {
+	if rules, err := srv.Faults().Rules(); err == nil && len(rules) > 0 {
+		n := len(rules)
 		log.Info("fault rules active", "rules", n, "scenario", cfg.scenario, "admin", url+"/__admin/faults")
 	}
 	cfg.logSafety(log, srv.Endpoint(), len(srv.Orders()))

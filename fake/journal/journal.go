@@ -68,7 +68,7 @@ type Entry struct {
 	Aborted bool `json:"aborted,omitempty"`
 	// Note says what a transport fault did when the fields above do not: how a hang ended, for one.
 	Note string `json:"note,omitempty"`
-	// Held is how long a hung request (the fault "hang") was held open before it ended; the
+	// Held is how long a hung request (faults.FaultHang) was held open before it ended; the
 	// verdict no-timeout (package verdict) compares it with the hang bound.
 	Held time.Duration `json:"held,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/spec"
@@ -34,7 +35,7 @@ func ExampleJudge_server() {
 		panic(err)
 	}
 	defer srv.Close()
-	srv.FailAlways(spec.CodeInvalidParameter)
+	srv.Faults().Add(faults.FailAlways(spec.CodeInvalidParameter))
 	for range 2 {
 		resp, err := http.Post(srv.URL()+"/?Action=CreateInstance&Version=2017-12-14&ProductCode=rtc", "", nil)
 		if err != nil {

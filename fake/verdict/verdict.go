@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -39,7 +40,7 @@ const (
 	VerdictNoBackoff = "no-backoff"
 	// VerdictRetryStorm: it retried one request more than [Thresholds.MaxRetries] times in a row.
 	VerdictRetryStorm = "retry-storm"
-	// VerdictNoTimeout: it held a hung request (the fault "hang") for [Thresholds.HangBound] or more,
+	// VerdictNoTimeout: it held a hung request ([faults.FaultHang]) for [Thresholds.HangBound] or more,
 	// or until the fake's hang limit broke it off.
 	VerdictNoTimeout = "no-timeout"
 	// VerdictTokenReused: a ClientToken that placed an order was sent again with different order
@@ -192,7 +193,7 @@ func Judge(entries []journal.Entry, th Thresholds) []Finding {
 			order = append(order, fp)
 		}
 		groups[fp] = append(groups[fp], e)
-		if e.Fault == faultHang && (e.Held >= th.HangBound || strings.Contains(e.Note, "without timing out")) {
+		if e.Fault == string(faults.FaultHang) && (e.Held >= th.HangBound || strings.Contains(e.Note, "without timing out")) {
 			out = append(out, Finding{Name: VerdictNoTimeout, Severity: SeverityError, Seqs: []uint64{e.Seq},
 				Message: fmt.Sprintf("the caller held a hung request for %s (bound %s): it needs a timeout", roundDur(e.Held), th.HangBound)})
 		}
@@ -230,9 +231,6 @@ func readSeqs(entries []journal.Entry) map[string][]uint64 {
 	}
 	return out
 }
-
-// faultHang is the transport fault that holds a request open (faults.FaultHang).
-const faultHang = "hang"
 
 // judgeGroup judges the sendings of one request; reads are the numbers of the caller's read calls.
 func judgeGroup(g []*journal.Entry, th Thresholds, reads []uint64) []Finding {

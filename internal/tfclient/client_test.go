@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -157,7 +158,7 @@ func TestSignatureCoversQueryAndBody(t *testing.T) {
 func TestBodyChannelIsNotAnError(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
-	_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}})
+	_, err := srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}})
 	require.NoError(t, err)
 	c := &Client{Endpoint: srv.Endpoint(), Credentials: cred}
 	body, err := c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, tfOrder("tok-body"))
