@@ -52,7 +52,7 @@
 // once per failure case of a matrix derived from the error catalogue and the faults
 // ([SweepCases]), each against a fresh fake, and fails the cases whose outcome is wrong:
 //
-//	fake.Sweep(t, fake.SweepConfig{}, func(t *testing.T, s *fake.Server) error {
+//	sweep.Sweep(t, sweep.Config{}, func(t *testing.T, s *fake.Server) error {
 //		return buy(t.Context(), s.Endpoint()) // the code under test: nil when it bought
 //	})
 //

@@ -132,3 +132,13 @@ func WithScenario(sc *faults.Scenario) Option {
 		}
 	}
 }
+
+// WithSite puts every account configured before it on the site (spec.SiteDomestic,
+// spec.SiteInternational): the sweep's site cases use it on bsskit sweep's accounts.
+func WithSite(site string) Option {
+	return func(o *config) {
+		for i := range o.accounts {
+			o.accounts[i].Site = site
+		}
+	}
+}
