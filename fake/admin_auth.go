@@ -3,22 +3,12 @@ package fake
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/bsskit/bsskit/internal/loopback"
 )
-
-// ErrAdminTokenRequired is returned by [Server.Start] and [Server.Serve] for an address that is not
-// loopback when no admin token is set ([WithAdminToken]): anyone who can reach the port could
-// otherwise read the journal and reset the fake.
-var ErrAdminTokenRequired = errors.New("fake: listening on a non-loopback address requires an admin token (WithAdminToken, bsskit serve --admin-token or $BSSKIT_ADMIN_TOKEN)")
-
-// AdminTokenHeader is the header that carries the admin token, as an alternative to
-// "Authorization: Bearer <token>".
-const AdminTokenHeader = "X-Bsskit-Admin-Token"
 
 // WithAdminToken requires every /__admin/ request to carry token, as "Authorization: Bearer
 // <token>" or in the X-Bsskit-Admin-Token header (compared in constant time). It is required to

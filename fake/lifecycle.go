@@ -11,32 +11,6 @@ import (
 // read compares them with the clock, so a [ManualClock] moves the state exactly when it is
 // advanced, and a restart from the state file finds the same state at the same time.
 
-// DefaultProvisioningDelay is how long a new instance stays Creating when neither the product
-// ([Product.ProvisioningDelay]) nor [WithProvisioningDelay] says otherwise.
-const DefaultProvisioningDelay = 3 * time.Second
-
-// DefaultRefundDelay is how long the instance of a refunded duplicate order stays Creating before it
-// disappears, unless [WithRefundDelay] says otherwise.
-const DefaultRefundDelay = 2 * time.Minute
-
-// Instance statuses QueryAvailableInstances reports.
-const (
-	// StatusCreating is an instance whose order is placed but which is not provisioned yet.
-	StatusCreating = "Creating"
-	// StatusNormal is a provisioned instance.
-	StatusNormal = "Normal"
-)
-
-// Order payment statuses GetOrderDetail reports.
-const (
-	// PaymentUnpaid is a Subscription order inside its payment delay ([WithPaymentDelay]).
-	PaymentUnpaid = "Unpaid"
-	// PaymentPaid is a paid order.
-	PaymentPaid = "Paid"
-	// PaymentCancelled is a refunded duplicate order once refunded.
-	PaymentCancelled = "Cancelled"
-)
-
 // lifecycleConfig holds the lifecycle options; zero durations mean the defaults (set flags tell a
 // zero given on purpose).
 type lifecycleConfig struct {

@@ -39,14 +39,6 @@ func (s *Server) InternationalEndpoint() string {
 	return s.intlListener.Addr().String()
 }
 
-// InternationalURL returns "http://" + [Server.InternationalEndpoint], or "" when there is none.
-func (s *Server) InternationalURL() string {
-	if ep := s.InternationalEndpoint(); ep != "" {
-		return "http://" + ep
-	}
-	return ""
-}
-
 // siteOf returns the site a request came to: the site whose real host the Host header names, else
 // the international site for a request that reached the international listener, else domestic.
 func (s *Server) siteOf(r *http.Request) spec.Site {

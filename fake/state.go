@@ -30,9 +30,6 @@ func WithStateFile(path string) Option { return func(o *config) { o.stateFile = 
 // and start, instead of refusing. Damage before the last line is still refused.
 func WithStateRepair() Option { return func(o *config) { o.stateRepair = true } }
 
-// ErrStateCorrupt is wrapped by the error [New] returns for a state file it cannot trust.
-var ErrStateCorrupt = errors.New("fake: state file is damaged")
-
 var errStateClosed = errors.New("fake: state file closed")
 
 // stateFormat names the file format in its header line.

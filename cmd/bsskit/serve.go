@@ -166,14 +166,14 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 		opts = append(opts, fake.WithStore(c.store, c.storeEnv))
 	}
 	if c.accounts != "" {
-		accts, err := fake.LoadAccounts(c.accounts)
+		accts, err := loadFile(c.accounts, fake.ParseAccounts)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, fake.WithAccounts(accts...))
 	}
 	if c.catalog != "" {
-		cat, err := fake.LoadCatalog(c.catalog)
+		cat, err := loadFile(c.catalog, fake.ParseCatalog)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +242,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// on every interface.
 	url, note := reachableURL(srv.URL())
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", url, auth, srv.Seed())
-	intlURL, _ := reachableURL(srv.InternationalURL())
+	intlURL, _ := reachableURL("http://" + srv.InternationalEndpoint())
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi international site (%s) listening on %s\n", spec.Sites()[1].Host, intlURL)
 	if note != "" {
 		fmt.Fprintf(stdout, "bsskit serve: %s\n", note)
@@ -295,4 +295,18 @@ type redisLog struct{ log *slog.Logger }
 
 func (l redisLog) Printf(_ context.Context, format string, v ...any) {
 	l.log.Warn("redis client", "msg", fmt.Sprintf(format, v...))
+}
+
+// loadFile reads a file people write and parses it; errors name the file.
+func loadFile[T any](path string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("fake: %w", err)
+	}
+	v, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }

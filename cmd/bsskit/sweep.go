@@ -179,7 +179,7 @@ func runCommand(ctx context.Context, f *sweepFlags, s *fake.Server, ak, secret s
 	cmd := exec.CommandContext(ctx, f.command[0], f.command[1:]...)
 	cmd.Env = append(os.Environ(),
 		"BSSKIT_ENDPOINT="+s.Endpoint(), "BSSKIT_URL="+s.URL(),
-		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL="+s.InternationalURL(),
+		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL=http://"+s.InternationalEndpoint(),
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+ak, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
