@@ -10,12 +10,6 @@ import (
 	"github.com/bsskit/bsskit/internal/loopback"
 )
 
-// WithAdminToken requires every /__admin/ request to carry token, as "Authorization: Bearer
-// <token>" or in the X-Bsskit-Admin-Token header (compared in constant time). It is required to
-// listen on an address that is not loopback; on loopback it is optional. The token never appears in
-// logs, the journal or error messages.
-func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
-
 // checkBind refuses a non-loopback address without an admin token.
 func (s *Server) checkBind(addr string) error {
 	if s.cfg.adminToken == "" && !loopback.Addr(addr) {

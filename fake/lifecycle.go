@@ -21,26 +21,6 @@ type lifecycleConfig struct {
 	refundSet       bool
 }
 
-// WithProvisioningDelay sets how long a new instance stays Creating before it is Normal, on the
-// fake's clock, for products whose catalogue entry sets no [Product.ProvisioningDelay] (default
-// [DefaultProvisioningDelay]; 0 makes instances Normal at once).
-func WithProvisioningDelay(d time.Duration) Option {
-	return func(o *config) { o.life.provisioning, o.life.provisioningSet = max(d, 0), true }
-}
-
-// WithPaymentDelay sets how long a Subscription order stays Unpaid before it is Paid, on the fake's
-// clock (default 0: paid at once, as CreateInstance pays automatically). PayAsYouGo orders are
-// always paid at once.
-func WithPaymentDelay(d time.Duration) Option {
-	return func(o *config) { o.life.payment = max(d, 0) }
-}
-
-// WithRefundDelay sets how long the instance of a refunded duplicate ([faults.Outcome.Refund]) stays
-// Creating before it disappears and its order shows Cancelled (default [DefaultRefundDelay]).
-func WithRefundDelay(d time.Duration) Option {
-	return func(o *config) { o.life.refund, o.life.refundSet = max(d, 0), true }
-}
-
 // scheduleLocked fixes the order's lifecycle times when it is placed: when its instance is Normal,
 // when it is paid, and, for a refunded duplicate, when it is refunded.
 func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {

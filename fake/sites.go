@@ -22,10 +22,6 @@ var (
 	siteInternational, _ = spec.SiteByName(spec.SiteInternational)
 )
 
-// WithInternationalAddr sets the address [Server.Start] listens on for the international site
-// (default "127.0.0.1:0", a free loopback port).
-func WithInternationalAddr(addr string) Option { return func(o *config) { o.intlAddr = addr } }
-
 // InternationalEndpoint returns "host:port" of the international site
 // (business.ap-southeast-1.aliyuncs.com), or "" before [Server.Start] and for a server served with
 // [Server.Serve] or mounted with [Server.Handler] (there, a Host header naming the international
