@@ -213,9 +213,9 @@ func WithStateFile(path string) Option { return func(o *config) { o.stateFile = 
 // and start, instead of refusing. Damage before the last line is still refused.
 func WithStateRepair() Option { return func(o *config) { o.stateRepair = true } }
 
-// WithHangLimit bounds how long a [FaultHang] holds a request whose client does not give up
+// WithHangLimit bounds how long a [faults.FaultHang] holds a request whose client does not give up
 // (default 30 seconds; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
-// for [FaultEmpty], and says in the journal's [Entry.Note] (and, for [NewServer], the test log)
+// for [faults.FaultEmpty], and says in the journal's [journal.Entry.Note] (and, for [NewServer], the test log)
 // that the client has no timeout. A client whose timeout is longer than the bound sees the broken
 // answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
 // also kept under half the time left before the test's deadline (go test -timeout).

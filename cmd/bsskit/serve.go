@@ -65,7 +65,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.intlAddr, "intl-addr", "127.0.0.1:0", "listen address of the international site (business.ap-southeast-1.aliyuncs.com); the default picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
 	fs.StringVar(&c.accounts, "accounts", "", "accounts file (YAML or JSON): callers, their access keys and secrets, owners, STS and bearer tokens")
-	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/scenario.schema.json); its seed applies unless --seed is given")
+	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/faults/scenario.schema.json); its seed applies unless --seed is given")
 	fs.StringVar(&c.accessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "access key ID to accept (default $ALIBABA_CLOUD_ACCESS_KEY_ID); with a secret, signatures are verified")
 	fs.StringVar(&c.secret, "access-key-secret", "", "access key secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")

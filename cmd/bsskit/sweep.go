@@ -177,9 +177,10 @@ func runCommand(ctx context.Context, f *sweepFlags, s *fake.Server, ak, secret s
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, f.command[0], f.command[1:]...)
+	intlURL := "http://" + s.InternationalEndpoint()
 	cmd.Env = append(os.Environ(),
 		"BSSKIT_ENDPOINT="+s.Endpoint(), "BSSKIT_URL="+s.URL(),
-		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL=http://"+s.InternationalEndpoint(),
+		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL="+intlURL,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+ak, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
