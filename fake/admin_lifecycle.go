@@ -6,19 +6,14 @@ import (
 	"time"
 )
 
-// routeLifecycle adds the lifecycle's admin routes:
+// adminInstances answers GET /__admin/instances: the instances held now, with their status.
 //
-//	GET  /__admin/instances       the instances held now, with their status
-//	POST /__admin/clock/advance   {"by": "30s"}: move the fake's one clock forward (a standalone
-//	                              fake's wall clock cannot be advanced from outside; in Go use a
-//	                              ManualClock): instances, payments, rule windows, signature times
-//	                              and the journal. The offset lives in the backend: with a shared
-//	                              store every replica reads it; it is not kept in the state file.
-func (s *Server) routeLifecycle(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+adminPrefix+"instances", func(w http.ResponseWriter, _ *http.Request) {
-		writeView(w, s.instancesE) // shared.go: 503 when the store cannot be reached
-	})
-	mux.HandleFunc("POST "+adminPrefix+"clock/advance", s.adminAdvance)
+// POST /__admin/clock/advance (adminAdvance) takes {"by": "30s"} and moves the fake's one clock
+// forward (a standalone fake's wall clock cannot be advanced from outside; in Go use a
+// ManualClock): instances, payments, rule windows and the journal. The offset lives in the
+// backend: with a shared store every replica reads it; it is not kept in the state file.
+func (s *Server) adminInstances(w http.ResponseWriter, _ *http.Request) {
+	writeView(w, s.instancesE) // lifecycle.go: 503 when the store cannot be reached
 }
 
 // advanceRequest is the body of POST /__admin/clock/advance.

@@ -23,13 +23,15 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
 // fuzzFaultRule answers ServiceUnavailable (503) to requests with the header X-Fuzz-Fault: 503, so
 // the handler target also meets a 5xx that a rule asked for.
-var fuzzFaultRule = Rule{ID: "fuzz-503", Match: Match{Headers: map[string]*StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &Outcome{Error: spec.CodeServiceUnavailable}}
+var fuzzFaultRule = faults.Rule{ID: "fuzz-503", Match: faults.Match{Headers: map[string]*faults.StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable}}
 
 const fuzzAdminToken = "fuzz-admin-token-4f1c"
 
@@ -77,7 +79,7 @@ type answerShape struct {
 
 // checkAPIAnswer verifies an answer of the API (CreateInstance or a read): the real shape, a catalogued code,
 // no 5xx unless a rule asked for it, never InternalError.
-func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
+func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *journal.Entry) error {
 	var a answerShape
 	ct := rec.Header().Get("Content-Type")
 	switch ct {
@@ -101,7 +103,7 @@ func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
 	if a.Code == string(spec.CodeInternalError) && entry.Rule == "" {
 		return fmt.Errorf("InternalError without a fault rule: a recovered panic? %s", a.Message)
 	}
-	if rec.Code == http.StatusOK && entry.Action != spec.Action {
+	if rec.Code == http.StatusOK && entry.Action != spec.ActionCreateInstance {
 		if a.Success == nil || !*a.Success || a.Data == nil { // a read: its Data is checked by the spec check
 			return fmt.Errorf("HTTP 200 of %s without Success and Data", entry.Action)
 		}
@@ -172,8 +174,8 @@ func FuzzServeHTTP(f *testing.F) {
 			if !json.Valid(rec.Body.Bytes()) && rec.Header().Get("Content-Type") == "application/json" {
 				t.Fatalf("admin answer is not JSON: %q", rec.Body)
 			}
-			s.ClearRules() // the admin API may have added rules (hang, latency): start over
-			if _, err := s.Inject(fuzzFaultRule); err != nil {
+			s.Faults().Clear() // the admin API may have added rules (hang, latency): start over
+			if _, err := s.Faults().Add(fuzzFaultRule); err != nil {
 				t.Fatal(err)
 			}
 			return
@@ -259,7 +261,7 @@ func FuzzAdmin(f *testing.F) {
 		authorised := s.adminTokenOK(r)
 		rec := httptest.NewRecorder()
 		s.serveHTTP(rec, r)
-		defer s.ClearRules()
+		defer s.Faults().Clear()
 		if rec.Code >= 500 {
 			t.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
 		}

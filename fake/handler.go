@@ -40,8 +40,8 @@ type exchange struct {
 	// recorded is set once the exchange is in the journal.
 	recorded bool
 	// op answers the request's Action; route sets it.
-	op operation
-	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	op *operation // the table's entry for the Action (dispatch.go)
+	// refund is set by a rule whose outcome is a refunded duplicate ([faults.Outcome.Refund]).
 	refund bool
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
@@ -93,7 +93,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case !s.authenticate(ex):
 	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
 	default:
-		ex.op(s, ex) // dispatch.go: one handler per Action
+		ex.op.serve(s, ex) // dispatch.go: one handler per Action
 	}
 	ex.finish()
 }

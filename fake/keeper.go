@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/journal"
 )
 
 // keeper is what the fake keeps beside the backend's orders: the journal, the request counter, the
@@ -16,7 +17,7 @@ type keeper interface {
 	// record appends the exchange to the journal.
 	record(ex *exchange)
 	// entries returns the journal, oldest first, redacted.
-	entries() ([]Entry, error)
+	entries() ([]journal.Entry, error)
 	// requests returns how many requests were answered since the start or the last reset.
 	requests() (uint64, error)
 	// reset forgets the orders, the journal and the request counter, and restarts the rules'
@@ -38,11 +39,11 @@ func (k localKeeper) record(ex *exchange) {
 	s.mu.Unlock()
 }
 
-func (k localKeeper) entries() ([]Entry, error) {
+func (k localKeeper) entries() ([]journal.Entry, error) {
 	k.s.mu.Lock()
 	raw := k.s.journal.snapshot()
 	k.s.mu.Unlock()
-	out := make([]Entry, len(raw))
+	out := make([]journal.Entry, len(raw))
 	for i := range raw {
 		out[i] = raw[i].export()
 	}
@@ -63,7 +64,7 @@ func (k localKeeper) reset() error {
 	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.resetRuleCountersLocked(now)
+	_ = s.rules.Reset(now) // memory counters: cannot fail
 	s.journal.reset()
 	s.journal.seq = 0
 	s.journalEpoch++

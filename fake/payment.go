@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -50,19 +51,19 @@ func (p *Payment) problems() []fieldProblem {
 }
 
 // stateProblems checks the product fields of the fake's state-produced errors.
-func (p *Product) stateProblems(errs *ruleErrors, at func(rest ...string) []string) {
+func (p *Product) stateProblems(errs *yamldoc.Errors, at func(rest ...string) []string) {
 	if p.MonthlyPrice < 0 || math.IsNaN(p.MonthlyPrice) || math.IsInf(p.MonthlyPrice, 0) {
-		errs.add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
+		errs.Add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
 	} else if c := p.MonthlyPrice * 100; math.Abs(c-math.Round(c)) > 1e-6 {
-		errs.add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
+		errs.Add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
 	}
 	switch spec.Code(p.OpenedCode) {
 	case "", spec.CodeOrderOpend, spec.CodeHasEffectSuit:
 	default:
-		errs.add(at("openedCode"), "%q is neither %s nor %s", p.OpenedCode, spec.CodeOrderOpend, spec.CodeHasEffectSuit)
+		errs.Add(at("openedCode"), "%q is neither %s nor %s", p.OpenedCode, spec.CodeOrderOpend, spec.CodeHasEffectSuit)
 	}
 	if p.OpenedCode != "" && !p.OpensOnce {
-		errs.add(at("openedCode"), "set without opensOnce: true")
+		errs.Add(at("openedCode"), "set without opensOnce: true")
 	}
 }
 

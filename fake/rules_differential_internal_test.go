@@ -9,22 +9,24 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
 	"github.com/bsskit/bsskit/internal/redistest"
 	"github.com/bsskit/bsskit/spec"
 )
 
-// countingSource counts the draws of the engine's random generator, so the test knows whether the
-// Go engine drew the rule's probability for a call.
-type countingSource struct {
-	rand.Source
+// countingRand counts the draws of the engine's random source, so the test knows whether the Go
+// engine drew the rule's probability for a call.
+type countingRand struct {
+	r *rand.Rand
 	n int
 }
 
-func (c *countingSource) Uint64() uint64 { c.n++; return c.Source.Uint64() }
+func (c *countingRand) Float64() float64     { c.n++; return c.r.Float64() }
+func (c *countingRand) Int64N(n int64) int64 { c.n++; return c.r.Int64N(n) }
 
 // TestRuleEnginesAgree: the Lua rule engine of the shared store (decideScript) and the Go engine
-// (tryFireLocked) decide every call of random rules and call sequences alike: whether the rule
+// (faults.Engine over its Counters) decide every call of random rules and call sequences alike: whether the rule
 // fires, its Sequence step, over Calls, Times, Sequence, RateLimit, Window and Probability. The
 // probability is drawn by the Go engine only when a call gets that far; the Lua engine is given
 // that draw's outcome (and a random one when the Go engine did not draw), so the two must agree on
@@ -39,8 +41,8 @@ func TestRuleEnginesAgree(t *testing.T) {
 	env := 0
 	rapid.Check(t, func(t *rapid.T) {
 		env++
-		rule := Rule{ID: "r" + strconv.Itoa(env), Outcome: &Outcome{Error: spec.CodeThrottlingUser}}
-		rule.Calls = Calls{
+		rule := faults.Rule{ID: "r" + strconv.Itoa(env), Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}}
+		rule.Calls = faults.Calls{
 			First: rapid.IntRange(0, 4).Draw(t, "first"),
 			Nth:   rapid.IntRange(0, 4).Draw(t, "nth"),
 			After: rapid.IntRange(0, 4).Draw(t, "after"),
@@ -50,14 +52,14 @@ func TestRuleEnginesAgree(t *testing.T) {
 		if rapid.Bool().Draw(t, "sequence") {
 			rule.Outcome = nil
 			for range rapid.IntRange(1, 3).Draw(t, "steps") {
-				rule.Sequence = append(rule.Sequence, Outcome{Error: spec.CodeServiceUnavailable})
+				rule.Sequence = append(rule.Sequence, faults.Outcome{Error: spec.CodeServiceUnavailable})
 			}
 		}
 		if rapid.Bool().Draw(t, "rate") {
-			rule.RateLimit = &RateLimit{PerSecond: rapid.IntRange(1, 3).Draw(t, "perSecond")}
+			rule.RateLimit = &faults.RateLimit{PerSecond: rapid.IntRange(1, 3).Draw(t, "perSecond")}
 		}
 		if rapid.Bool().Draw(t, "window") {
-			w := &Window{
+			w := &faults.Window{
 				After: time.Duration(rapid.IntRange(0, 3000).Draw(t, "windowAfterMs")) * time.Millisecond,
 				For:   time.Duration(rapid.IntRange(0, 5000).Draw(t, "windowForMs")) * time.Millisecond,
 			}
@@ -73,32 +75,26 @@ func TestRuleEnginesAgree(t *testing.T) {
 			p := rapid.SampledFrom([]float64{0, 0.3, 0.5, 0.9, 1}).Draw(t, "p")
 			rule.Probability = &p
 		}
-		errs := &ruleErrors{}
-		compileRule(rule, nil, errs)
-		if errs.err() != nil {
-			t.Skip("invalid combination:", errs.err())
+		if _, err := faults.Compile(rule); err != nil {
+			t.Skip("invalid combination:", err)
 		}
 
-		clock := NewManualClock(t0)
-		s, err := New(WithClock(clock), WithSeed(uint64(env)), WithRules(rule))
+		counters := faults.NewMemoryCounters()
+		rnd := &countingRand{r: rand.New(rand.NewPCG(uint64(env), 7))}
+		engine := faults.NewEngine(counters, rnd)
+		_, err := engine.Add(t0, "", rule)
 		require.NoError(t, err)
-		defer s.Close()
-		src := &countingSource{Source: rand.NewPCG(uint64(env), 7)}
-		s.mu.Lock()
-		s.rng = rand.New(src)
-		st := s.faults.list[0]
-		s.mu.Unlock()
+		req := &faults.Request{Action: spec.ActionCreateInstance}
 		require.NoError(t, rs.SaveRules(currentVer(t, rs), []byte("rules"), 0, []string{rule.ID}, nil, t0))
 		ver := currentVer(t, rs)
 
 		now := t0
 		for call := range rapid.IntRange(1, 25).Draw(t, "calls") {
 			now = now.Add(time.Duration(rapid.IntRange(0, 12).Draw(t, "step100ms")) * 100 * time.Millisecond) // coarse: calls land on the bounds
-			s.mu.Lock()
-			before := src.n
-			d := s.tryFireLocked(st, now)
-			drew := src.n > before
-			s.mu.Unlock()
+			before := rnd.n
+			d, err := engine.Decide(req, now)
+			require.NoError(t, err)
+			drew := rnd.n > before
 			pass := d != nil
 			if !drew && rule.Probability != nil {
 				pass = rapid.Bool().Draw(t, "passUndrawn")
@@ -114,15 +110,15 @@ func TestRuleEnginesAgree(t *testing.T) {
 			if d != nil {
 				require.Equal(t, rule.ID, id)
 				if len(rule.Sequence) > 0 {
-					require.Equal(t, rule.Sequence[step], d.outcome, "call %d: Sequence step", call+1)
+					require.Equal(t, rule.Sequence[step], d.Outcome, "call %d: Sequence step", call+1)
 				}
 			}
 		}
 		cs, err := rs.RuleCounters([]string{rule.ID})
 		require.NoError(t, err)
-		s.mu.Lock()
-		goCounts := [3]uint64{st.matched, st.fired, uint64(st.step)}
-		s.mu.Unlock()
+		states, err := counters.States([]string{rule.ID})
+		require.NoError(t, err)
+		goCounts := [3]uint64{states[0].Matched, states[0].Fired, uint64(states[0].Step)}
 		require.Equal(t, goCounts, cs[0], "matched, fired, step")
 	})
 }

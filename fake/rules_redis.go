@@ -5,21 +5,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
 	"github.com/bsskit/bsskit/spec"
 )
 
 // decideFor runs the rule stage of one exchange: in memory, or in the shared store together with
 // the exchange's signature nonce.
-func (s *Server) decideFor(ex *exchange, v *requestView) *decision {
+func (s *Server) decideFor(ex *exchange, v *faults.Request) *faults.Decision {
 	if s.shared != nil {
 		var deferTo *exchange
-		if ex.req.Action == "CreateInstance" {
+		if ex.op.places != "" { // dispatch.go: the order-placing Actions
 			deferTo = ex
 		}
 		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)
 	}
-	return s.decide(v, ex.entry.Time)
+	return s.decide(v, ex) // rules_state.go
 }
 
 // syncRules brings the replica's copy of the rules up to date and returns their version.
@@ -28,9 +29,9 @@ func (s *Server) syncRules() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var rules []Rule
+	var rules []faults.Rule
 	if text != "" {
-		sc, _, err := parseFaults([]byte(text), modeScenario)
+		sc, err := faults.ParseScenario([]byte(text))
 		if err != nil {
 			return 0, fmt.Errorf("fake: shared store: rules: %w", err)
 		}
@@ -41,12 +42,12 @@ func (s *Server) syncRules() (int64, error) {
 	if ver == s.rulesVer && s.rulesLoaded {
 		return ver, nil
 	}
-	errs := &ruleErrors{}
-	list := make([]*ruleState, len(rules))
-	for i, r := range rules {
-		list[i] = &ruleState{c: compileRule(r, nil, errs)}
+	compiled, err := faults.CompileAll(rules, "")
+	list := make([]*ruleState, len(compiled))
+	for i, c := range compiled {
+		list[i] = &ruleState{c: c}
 	}
-	if err := errs.err(); err != nil {
+	if err != nil {
 		return 0, fmt.Errorf("fake: shared store: rules: %w", err)
 	}
 	for _, st := range s.faults.list {
@@ -60,7 +61,7 @@ func (s *Server) syncRules() (int64, error) {
 // editRules applies edit to the environment's rules (read, change, write if unchanged since read,
 // retried when another replica wrote first). edit returns the new list, the next rule number, the
 // IDs added and removed.
-func (s *Server) editRules(edit func(list []*ruleState, next int) ([]Rule, int, []string, []string, error)) error {
+func (s *Server) editRules(edit func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error)) error {
 	for range 20 {
 		ver, err := s.syncRules()
 		if err != nil {
@@ -76,7 +77,7 @@ func (s *Server) editRules(edit func(list []*ruleState, next int) ([]Rule, int, 
 		if err != nil {
 			return err
 		}
-		text, err := (&Scenario{Rules: rules}).YAML()
+		text, err := (&faults.Scenario{Rules: rules}).YAML()
 		if err != nil {
 			return err
 		}
@@ -96,9 +97,6 @@ func (s *Server) editRules(edit func(list []*ruleState, next int) ([]Rule, int, 
 	return fmt.Errorf("fake: shared store: the rules kept changing under this replica; try again")
 }
 
-// ErrStore is wrapped by the errors of a shared store ([WithStore]) that cannot be reached.
-var ErrStore = errors.New("fake: shared store unavailable")
-
 func storeError(err error) error {
 	if err == nil {
 		return nil
@@ -107,30 +105,30 @@ func storeError(err error) error {
 }
 
 // addRulesShared is addRules for a shared store.
-func (s *Server) addRulesShared(compiled []*compiledRule, segs []string) ([]string, error) {
+func (s *Server) addRulesShared(compiled []*faults.Compiled, segs string) ([]string, error) {
 	auto := make([]bool, len(compiled))
 	for i, c := range compiled {
-		auto[i] = c.rule.ID == ""
+		auto[i] = c.Rule.ID == ""
 	}
 	var ids []string
-	err := s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+	err := s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
 		for i, c := range compiled {
 			if auto[i] {
-				c.rule.ID = ""
+				c.Rule.ID = ""
 			}
 		}
 		next, err := assignRuleIDs(list, next, compiled, segs)
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		rules := make([]Rule, 0, len(list)+len(compiled))
+		rules := make([]faults.Rule, 0, len(list)+len(compiled))
 		for _, st := range list {
-			rules = append(rules, st.c.rule.clone())
+			rules = append(rules, st.c.Rule.Clone())
 		}
 		ids = make([]string, len(compiled))
 		for i, c := range compiled {
-			rules = append(rules, c.rule.clone())
-			ids[i] = c.rule.ID
+			rules = append(rules, c.Rule.Clone())
+			ids[i] = c.Rule.ID
 		}
 		return rules, next, ids, nil, nil
 	})
@@ -142,25 +140,25 @@ func (s *Server) addRulesShared(compiled []*compiledRule, segs []string) ([]stri
 
 // removeRulesShared removes the rule id ("" removes every rule) from a shared store.
 func (s *Server) removeRulesShared(id string) error {
-	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
-		var rules []Rule
+	return s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
+		var rules []faults.Rule
 		var removed []string
 		for _, st := range list {
-			if id == "" || st.c.rule.ID == id {
-				removed = append(removed, st.c.rule.ID)
+			if id == "" || st.c.Rule.ID == id {
+				removed = append(removed, st.c.Rule.ID)
 				continue
 			}
-			rules = append(rules, st.c.rule.clone())
+			rules = append(rules, st.c.Rule.Clone())
 		}
 		if id != "" && len(removed) == 0 {
-			return nil, 0, nil, nil, fmt.Errorf("%w: %q", ErrNoRule, id)
+			return nil, 0, nil, nil, fmt.Errorf("%w: %q", faults.ErrNoRule, id)
 		}
 		return rules, next, nil, removed, nil
 	})
 }
 
 // ruleStatsShared is RuleStats for a shared store.
-func (s *Server) ruleStatsShared() ([]RuleStat, error) {
+func (s *Server) ruleStatsShared() ([]faults.RuleStat, error) {
 	if _, err := s.syncRules(); err != nil {
 		return nil, storeError(err)
 	}
@@ -169,17 +167,17 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 	s.mu.Unlock()
 	ids := make([]string, len(list))
 	for i, st := range list {
-		ids[i] = st.c.rule.ID
+		ids[i] = st.c.Rule.ID
 	}
 	cs, err := s.shared.RuleCounters(ids)
 	if err != nil {
 		return nil, storeError(err)
 	}
-	out := make([]RuleStat, len(list))
+	out := make([]faults.RuleStat, len(list))
 	for i, st := range list {
 		fired, step := cs[i][1], int(cs[i][2])
-		used := fired > 0 && (len(st.c.rule.Sequence) == 0 || step >= len(st.c.rule.Sequence))
-		out[i] = RuleStat{ID: ids[i], Matched: cs[i][0], Fired: fired, Used: used}
+		used := fired > 0 && (len(st.c.Rule.Sequence) == 0 || step >= len(st.c.Rule.Sequence))
+		out[i] = faults.RuleStat{ID: ids[i], Matched: cs[i][0], Fired: fired, Used: used}
 	}
 	return out, nil
 }
@@ -189,7 +187,7 @@ func (s *Server) ruleStatsShared() ([]RuleStat, error) {
 // of the replica's current list matching, it decides nothing yet: the order's script checks that
 // the rules are still that version and records the nonce in the same round trip as the order, and
 // every other way out of CreateInstance settles the rule stage first (shared.go: settleRules).
-func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, nonceParam string, deferTo *exchange) *decision {
+func (s *Server) decideShared(v *faults.Request, now time.Time, nonceKey, nonceParam string, deferTo *exchange) *faults.Decision {
 	for range 3 {
 		s.mu.Lock()
 		list, ver, loaded := s.faults.list, s.rulesVer, s.rulesLoaded
@@ -203,7 +201,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		args := []any{ver, now.UnixMicro(), s.shared.Key(""), nonceKey, nonceWindow.Milliseconds()}
 		var cands []*ruleState
 		for _, st := range list {
-			if !st.c.matches(v) {
+			if !st.c.Matches(v) {
 				continue
 			}
 			cands = append(cands, st)
@@ -214,7 +212,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 		}
 		s.mu.Lock()
 		for _, st := range cands {
-			r := &st.c.rule
+			r := &st.c.Rule
 			pass := r.Probability == nil || s.rng.Float64() < *r.Probability
 			args = appendRuleArgs(args, r, pass)
 		}
@@ -230,27 +228,27 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 			continue
 		case verdict == -2:
 			def := spec.MustLookup(spec.CodeSignatureNonceUsed)
-			return &decision{outcome: Outcome{Error: def.Code, Message: def.Render("param", nonceParam)}}
+			return &faults.Decision{Outcome: faults.Outcome{Error: def.Code, Message: def.Render("param", nonceParam)}}
 		case verdict != 1:
 			return nil
 		}
 		for _, st := range cands {
-			if st.c.rule.ID != id {
+			if st.c.Rule.ID != id {
 				continue
 			}
-			r := &st.c.rule
-			o := Outcome{}
+			r := &st.c.Rule
+			o := faults.Outcome{}
 			if len(r.Sequence) > 0 && step < len(r.Sequence) {
 				o = r.Sequence[step]
 			} else if r.Outcome != nil {
 				o = *r.Outcome
 			}
-			d := &decision{ruleID: id, outcome: o}
+			d := &faults.Decision{RuleID: id, Outcome: o}
 			if l := o.Latency; l != nil {
-				d.latency = l.Fixed
+				d.Latency = l.Fixed
 				if l.Max > 0 {
 					s.mu.Lock()
-					d.latency = l.Min + time.Duration(s.rng.Int64N(int64(l.Max-l.Min)+1))
+					d.Latency = l.Min + time.Duration(s.rng.Int64N(int64(l.Max-l.Min)+1))
 					s.mu.Unlock()
 				}
 			}
@@ -263,7 +261,7 @@ func (s *Server) decideShared(v *requestView, now time.Time, nonceKey, noncePara
 
 // appendRuleArgs appends the 14 fields of decideScript's ARGV for one rule that matched; pass is
 // the probability's draw.
-func appendRuleArgs(args []any, r *Rule, pass bool) []any {
+func appendRuleArgs(args []any, r *faults.Rule, pass bool) []any {
 	var hasW, from, until, after, dur int64
 	if w := r.Window; w != nil {
 		hasW, after, dur = 1, w.After.Microseconds(), w.For.Microseconds()
@@ -290,7 +288,7 @@ func b2i(b bool) int {
 }
 
 // storeDown logs a store failure and returns the decision that answers the call ServiceUnavailable.
-func (s *Server) storeDown(err error) *decision {
+func (s *Server) storeDown(err error) *faults.Decision {
 	s.log.Error("shared store unavailable: answered ServiceUnavailable", "err", err)
-	return &decision{outcome: Outcome{Error: "ServiceUnavailable"}}
+	return &faults.Decision{Outcome: faults.Outcome{Error: "ServiceUnavailable"}}
 }

@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/internal/store"
 	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -38,7 +40,8 @@ type Server struct {
 	seed      uint64
 	closing   chan struct{}     // closed by Close: hung requests give up
 	auth      authState         // signature verification (auth.go)
-	nRules    atomic.Int32      // len(faults.list): the request path skips the rule stage at 0
+	nRules    atomic.Int32      // the number of rules: the request path skips the rule stage at 0
+	rules     *faults.Engine    // the fault rules and their counters, in memory (rules_state.go)
 	limits    Limits            // effective limits (limits.go)
 	connLim   *connLimiter      // nil when MaxConns is off
 	backend   store.Backend     // the orders, ClientTokens and clock offset (backend.go)
@@ -57,8 +60,8 @@ type Server struct {
 	accounts []Account
 	byKey    map[string]int // AccessKey ID -> index in accounts
 	verify   bool           // signature verification is on
-	journal  journal
-	faults   faultState // fault rules and their counters (rules_state.go)
+	journal  journalRing
+	faults   faultState // with a shared store: the replica's copy of its rules (rules_redis.go)
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 	rulesVer     int64  // guarded by mu: the version of the shared store's rules in faults (rules_redis.go)
@@ -78,8 +81,7 @@ type Server struct {
 }
 
 // New returns a configured server that is not listening: use [Server.Start] or [Server.Serve] to
-// serve it, or [Server.Handler] to mount it. Its fault helpers ([Server.FailNext] and friends) log
-// a bad rule instead of failing a test; [Server.Inject] returns the error.
+// serve it, or [Server.Handler] to mount it. A bad fault rule is an error ([Faults.Add]).
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -118,8 +120,9 @@ func New(opts ...Option) (*Server, error) {
 		down:      make(chan struct{}),
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
-		journal:   journal{limit: cfg.journalLimit},
+		journal:   journalRing{limit: cfg.journalLimit},
 	}
+	s.rules = faults.NewEngine(faults.NewMemoryCounters(), lockedRand{s}) // rules_state.go
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
@@ -146,9 +149,9 @@ func New(opts ...Option) (*Server, error) {
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
 // the server cannot start, closes it in t.Cleanup, and reports every response that does not conform
-// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). Its fault
-// helpers ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the
-// test on a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
+// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). A bad
+// fault rule ([Server.Faults]) fails the test, besides being returned as an error. If the test
+// fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	// What the fake writes to the test log comes from its own goroutines, where t.Helper cannot
@@ -386,9 +389,6 @@ func (s *Server) Endpoint() string {
 // whether or not the server was started; [Server.Close] releases requests hung by a fault rule.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
-func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
-
 // Seed returns the seed of the server's random choices (see [WithSeed]).
 func (s *Server) Seed() uint64 { return s.seed }
 
@@ -495,7 +495,7 @@ func (s *Server) Order(orderID string) (Order, bool) {
 
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
 // first, secrets redacted. A store error is reported as by [Server.Orders].
-func (s *Server) Journal() []Entry {
+func (s *Server) Journal() []journal.Entry {
 	j, err := s.keep.entries()
 	s.reportStoreErr("Journal", err)
 	return j

@@ -6,31 +6,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/journal"
 	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
-
-// WithStore makes the server one replica of an environment whose state lives in Redis, so that
-// several servers (bsskit serve --store) behind a load balancer behave as one fake. url is a Redis
-// URL as github.com/redis/go-redis/v9 reads it: redis://[[user]:password@]host:port/db, or
-// rediss:// for TLS. env names the environment: its keys start with "bsskit:ENV:", so environments
-// sharing one Redis database do not see each other ("" is "default").
-//
-// Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
-// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
-// rules and their counters (a rule added through any replica applies on all and counts every
-// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
-// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
-// but are not reproducible across replicas). A store that cannot be reached makes calls answer
-// ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
-func WithStore(url, env string) Option {
-	return func(o *config) { o.store, o.storeEnv = url, env }
-}
 
 // openShared connects the server to its shared store, if it has one; called by New.
 func (s *Server) openShared() error {
@@ -68,19 +52,19 @@ func (s *Server) closeShared() {
 
 // initRulesShared installs the configured rules ([WithRules], [WithScenario]) in a shared store
 // that has no rules yet: the first replica to start installs them, the others find them there.
-func (s *Server) initRulesShared(compiled []*compiledRule) error {
-	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+func (s *Server) initRulesShared(compiled []*faults.Compiled) error {
+	return s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
 		if len(list) > 0 {
 			return nil, 0, nil, nil, errRulesPresent
 		}
-		next, err := assignRuleIDs(nil, next, compiled, nil)
+		next, err := assignRuleIDs(nil, next, compiled, "")
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		rules := make([]Rule, len(compiled))
+		rules := make([]faults.Rule, len(compiled))
 		ids := make([]string, len(compiled))
 		for i, c := range compiled {
-			rules[i], ids[i] = c.rule.clone(), c.rule.ID
+			rules[i], ids[i] = c.Rule.Clone(), c.Rule.ID
 		}
 		return rules, next, ids, nil, nil
 	})
@@ -182,16 +166,16 @@ func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
 	return true
 }
 
-func (k sharedKeeper) entries() ([]Entry, error) {
+func (k sharedKeeper) entries() ([]journal.Entry, error) {
 	lines, err := k.s.shared.Journal()
 	if err != nil {
-		return []Entry{}, storeError(err)
+		return []journal.Entry{}, storeError(err)
 	}
-	out := make([]Entry, 0, len(lines))
+	out := make([]journal.Entry, 0, len(lines))
 	for _, l := range lines {
 		raw, err := decodeRawEntry(l.Entry)
 		if err != nil {
-			return []Entry{}, storeError(err)
+			return []journal.Entry{}, storeError(err)
 		}
 		raw.Seq = l.Seq
 		out = append(out, raw.export())
@@ -208,7 +192,7 @@ func (k sharedKeeper) reset() error {
 	s.mu.Lock()
 	ids := make([]string, len(s.faults.list))
 	for i, st := range s.faults.list {
-		ids[i] = st.c.rule.ID
+		ids[i] = st.c.Rule.ID
 	}
 	s.mu.Unlock()
 	return storeError(s.shared.ResetRules(context.Background(), ids, s.clock.Now()))
@@ -241,13 +225,9 @@ func writeView[T any](w http.ResponseWriter, get func() (T, error)) {
 
 // initRulesSharedFrom compiles the configured rules and installs them unless the environment has
 // rules already.
-func (s *Server) initRulesSharedFrom(rules []Rule) error {
-	errs := &ruleErrors{}
-	compiled := make([]*compiledRule, len(rules))
-	for i, r := range rules {
-		compiled[i] = compileRule(r, []string{"rules", "[" + strconv.Itoa(i) + "]"}, errs)
-	}
-	if err := errs.err(); err != nil {
+func (s *Server) initRulesSharedFrom(rules []faults.Rule) error {
+	compiled, err := faults.CompileAll(rules, "rules")
+	if err != nil {
 		return err
 	}
 	if err := s.initRulesShared(compiled); err != nil && !errors.Is(err, errRulesPresent) {

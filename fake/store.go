@@ -36,7 +36,7 @@ type Order struct {
 	// Amount is what the order cost when placed, a decimal string in Currency ([Product.MonthlyPrice]
 	// x Period for a Subscription; "0.00" otherwise).
 	Amount string `json:"amount,omitempty"`
-	// RefundedAt is set for a refunded duplicate ([Outcome.Refund]): from then on its instance is
+	// RefundedAt is set for a refunded duplicate ([faults.Outcome.Refund]): from then on its instance is
 	// gone and the order is Cancelled.
 	RefundedAt time.Time `json:"refundedAt,omitzero"`
 }

@@ -63,7 +63,7 @@ func SharedFor(action string) (*Spec, error) {
 		for _, op := range spec.Operations() {
 			var s *Spec
 			var err error
-			if op.Action == spec.Action {
+			if op.Action == spec.ActionCreateInstance {
 				s, err = Shared()
 			} else {
 				s, err = Compile(spec.Doc(), op)
