@@ -20,7 +20,7 @@ import (
 func (s *Server) createInstance(ex *exchange) {
 	in, viol := s.validator.Request(ex.req.Params)
 	if viol != nil {
-		if s.settleRules(ex) { // shared.go: a deferred rule stage answered
+		if s.keep.settleRules(ex) { // shared.go: a deferred rule stage answered
 			return
 		}
 		ex.fail(viol.Code, viol.Param)
@@ -68,19 +68,19 @@ func (s *Server) place(ex *exchange, in *input) (store.Record, bool, spec.Code, 
 				}
 				if ok {
 					code = ""
-					if s.settleRules(ex) { // shared.go: a deferred rule stage answered
+					if s.keep.settleRules(ex) { // shared.go: a deferred rule stage answered
 						return store.Record{}, false, codeRuleAnswered, ""
 					}
 					return kept, true, "", ""
 				}
 			}
-			if s.settleRules(ex) {
+			if s.keep.settleRules(ex) {
 				return store.Record{}, false, codeRuleAnswered, ""
 			}
 			return store.Record{}, false, code, param
 		}
 		p := &plan.Placement
-		p.Extra = s.placeExtra(ex, &p.Record) // shared.go: nil without a shared store
+		p.Extra = s.keep.placeExtra(ex, &p.Record) // keeper.go: nil in this process
 		res, err := s.backend.Place(context.Background(), p)
 		switch {
 		case errors.Is(err, store.ErrCollision):
@@ -93,7 +93,7 @@ func (s *Server) place(ex *exchange, in *input) (store.Record, bool, spec.Code, 
 			ex.entry.Time = s.clk().at(off) // the order's times on the moved clock
 			continue
 		case s.gateClosed(err): // shared.go
-			if s.settleRules(ex) {
+			if s.keep.settleRules(ex) {
 				return store.Record{}, false, codeRuleAnswered, ""
 			}
 			continue
@@ -103,12 +103,12 @@ func (s *Server) place(ex *exchange, in *input) (store.Record, bool, spec.Code, 
 		if res.Refused != "" {
 			se := plan.refusal(&res, ex.entry.RequestID) // payment.go
 			ex.entry.Reason, ex.vars = se.reason, se.vars
-			if s.settleRules(ex) {
+			if s.keep.settleRules(ex) {
 				return store.Record{}, false, codeRuleAnswered, ""
 			}
 			return store.Record{}, false, se.code, ""
 		}
-		s.placed(ex, &res) // shared.go: the answer journalled with the order
+		s.keep.placed(ex, &res) // keeper.go: the answer journalled with the order
 		return res.Record, res.Replayed, "", ""
 	}
 	return s.storeFailed(ex, store.ErrCollision)

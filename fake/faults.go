@@ -17,7 +17,7 @@ import (
 // to CreateInstance.
 func (s *Server) applyRules(ex *exchange) bool {
 	v := ex.view()
-	return s.applyDecision(ex, s.decideFor(ex, &v)) // rules_redis.go, rules_state.go
+	return s.applyDecision(ex, s.keep.decide(ex, &v)) // keeper.go
 }
 
 // applyDecision answers the call as the rule stage decided (d nil: no rule fired). It returns true

@@ -91,7 +91,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(perr.Code, perr.Param)
 	case !ex.route():
 	case !s.authenticate(ex):
-	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
+	case s.keep.ruleStage() && s.applyRules(ex): // faults.go, keeper.go
 	default:
 		ex.op.serve(s, ex) // dispatch.go: one handler per Action
 	}

@@ -185,11 +185,12 @@ func WithLimits(l Limits) Option {
 // sharing one Redis database do not see each other ("" is "default").
 //
 // Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
-// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
-// rules and their counters (a rule added through any replica applies on all and counts every
-// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
-// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
-// but are not reproducible across replicas). A store that cannot be reached makes calls answer
+// retry reaches; opens-once and balance are decided in the same atomic step), the signature nonces
+// (a nonce seen by one replica is refused by all), the fault rules and their counters (a rule added
+// through any replica applies on all and counts every replica's calls), the clock offset of POST
+// /__admin/clock/advance, the journal, the request counter and [Server.Reset]. Per replica stay the
+// catalogue, the accounts, the configured [Clock] and the seed's random stream (IDs stay unique
+// through Redis but are not reproducible across replicas). A store that cannot be reached makes calls answer
 // ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
 func WithStore(url, env string) Option {
 	return func(o *config) { o.store, o.storeEnv = url, env }

@@ -10,18 +10,47 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// decideFor runs the rule stage of one exchange: in memory, or in the shared store together with
-// the exchange's signature nonce.
-func (s *Server) decideFor(ex *exchange, v *faults.Request) *faults.Decision {
-	if s.shared != nil {
-		var deferTo *exchange
-		if ex.op.places != "" { // dispatch.go: the order-placing Actions
-			deferTo = ex
-		}
-		return s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)
+// decide runs the rule stage of one exchange in the shared store, together with the exchange's
+// signature nonce; an order-placing call's stage may be deferred to its order's script.
+func (k sharedKeeper) decide(ex *exchange, v *faults.Request) *faults.Decision {
+	var deferTo *exchange
+	if ex.op.places != "" { // dispatch.go: the order-placing Actions
+		deferTo = ex
 	}
-	return s.decide(v, ex) // rules_state.go
+	return k.s.decideShared(v, ex.entry.Time, ex.nonceKey, ex.nonceParam, deferTo)
 }
+
+// ruleStage is true: every call records its nonce in the rule stage's script, and a replica's copy
+// of the rules may be stale.
+func (k sharedKeeper) ruleStage() bool { return true }
+
+func (k sharedKeeper) installRules(rules []faults.Rule) error { return k.s.initRulesSharedFrom(rules) }
+
+func (k sharedKeeper) addRules(rules []faults.Rule, list string) ([]string, error) {
+	compiled, err := faults.CompileAll(rules, list)
+	if err != nil {
+		return nil, err
+	}
+	return k.s.addRulesShared(compiled, list)
+}
+
+func (k sharedKeeper) removeRules(id string) error { return k.s.removeRulesShared(id) }
+
+func (k sharedKeeper) rules() ([]faults.Rule, error) {
+	s := k.s
+	if _, err := s.syncRules(); err != nil {
+		return nil, storeError(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]faults.Rule, len(s.faults.list))
+	for i, st := range s.faults.list {
+		out[i] = st.c.Rule.Clone()
+	}
+	return out, nil
+}
+
+func (k sharedKeeper) ruleStats() ([]faults.RuleStat, error) { return k.s.ruleStatsShared() }
 
 // syncRules brings the replica's copy of the rules up to date and returns their version.
 func (s *Server) syncRules() (int64, error) {

@@ -44,55 +44,18 @@ func (f *Faults) Add(rules ...faults.Rule) ([]string, error) {
 }
 
 // Remove removes the rule with the given ID; it returns [faults.ErrNoRule] if there is none.
-func (f *Faults) Remove(id string) error {
-	s := f.s
-	if s.shared != nil {
-		return s.removeRulesShared(id) // rules_redis.go
-	}
-	err := s.rules.Remove(id)
-	s.nRules.Store(int32(s.rules.Len()))
-	return err
-}
+func (f *Faults) Remove(id string) error { return f.s.keep.removeRules(id) } // keeper.go
 
 // Clear removes every rule.
-func (f *Faults) Clear() error {
-	s := f.s
-	if s.shared != nil {
-		return s.removeRulesShared("") // rules_redis.go
-	}
-	err := s.rules.Clear()
-	s.nRules.Store(0)
-	return err
-}
+func (f *Faults) Clear() error { return f.s.keep.removeRules("") }
 
 // Rules returns copies of the rules, in the order they are checked, with their IDs filled in.
 // Only a shared store ([WithStore]) can fail.
-func (f *Faults) Rules() ([]faults.Rule, error) {
-	s := f.s
-	if s.shared == nil {
-		return s.rules.Rules(), nil
-	}
-	if _, err := s.syncRules(); err != nil { // rules_redis.go
-		return nil, storeError(err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]faults.Rule, len(s.faults.list))
-	for i, st := range s.faults.list {
-		out[i] = st.c.Rule.Clone()
-	}
-	return out, nil
-}
+func (f *Faults) Rules() ([]faults.Rule, error) { return f.s.keep.rules() }
 
 // Stats returns how much each rule has been used, in the order the rules are checked: the one
 // view of rule usage. Only a shared store ([WithStore]) can fail.
-func (f *Faults) Stats() ([]faults.RuleStat, error) {
-	s := f.s
-	if s.shared != nil {
-		return s.ruleStatsShared() // rules_redis.go
-	}
-	return s.rules.Stats()
-}
+func (f *Faults) Stats() ([]faults.RuleStat, error) { return f.s.keep.ruleStats() }
 
 // AssertUsed fails t, naming them, if any rule is not fully used (its [faults.RuleStat.Used] is
 // false: never fired, or with [faults.Rule.Sequence] steps left), and reports whether every rule
@@ -133,26 +96,13 @@ func (s *Server) initRules() error {
 	if len(s.cfg.rules) == 0 {
 		return nil
 	}
-	if s.shared != nil {
-		return s.initRulesSharedFrom(s.cfg.rules) // shared.go
-	}
-	_, err := s.addRules(s.cfg.rules, "rules")
-	return err
+	return s.keep.installRules(s.cfg.rules) // keeper.go
 }
 
 // addRules validates and compiles every rule, then adds them all, or none. list, when set, names
 // the list in error paths ("rules[i]").
 func (s *Server) addRules(rules []faults.Rule, list string) ([]string, error) {
-	if s.shared != nil {
-		compiled, err := faults.CompileAll(rules, list)
-		if err != nil {
-			return nil, err
-		}
-		return s.addRulesShared(compiled, list) // rules_redis.go
-	}
-	ids, err := s.rules.Add(s.clock.Now(), list, rules...)
-	s.nRules.Store(int32(s.rules.Len()))
-	return ids, err
+	return s.keep.addRules(rules, list) // keeper.go
 }
 
 // lockedRand is the server's seeded generator as the rule engine's random source: the engine draws
@@ -187,15 +137,6 @@ func (s *Server) logReproduction(t testing.TB) {
 		return
 	}
 	t.Logf("fake: to reproduce, use fake.WithSeed(%d) and this scenario (bsskit serve --scenario):\n%s", s.seed, text)
-}
-
-// decide runs the rule stage of one call in memory ([faults.Engine]); nil when no rule fires.
-func (s *Server) decide(v *faults.Request, ex *exchange) *faults.Decision {
-	d, err := s.rules.Decide(v, ex.entry.Time)
-	if err != nil {
-		return s.storeDown(err) // rules_redis.go
-	}
-	return d
 }
 
 // The replica's copy of a shared store's rules (rules_redis.go, shared.go), guarded by Server.mu.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/internal/store"
-	"github.com/bsskit/bsskit/fake/journal"
 	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -74,11 +74,8 @@ var errRulesPresent = errors.New("fake: the environment already has rules")
 
 // placeExtra is the shared store's part of an order's step: the journal entry of the answer, so
 // that the order's script journals it in the same round trip, and the deferred rule stage to settle
-// (the rules version the replica matched, the nonce); nil without a shared store.
-func (s *Server) placeExtra(ex *exchange, r *store.Record) any {
-	if s.shared == nil {
-		return nil
-	}
+// (the rules version the replica matched, the nonce).
+func (k sharedKeeper) placeExtra(ex *exchange, r *store.Record) any {
 	return &redisstore.Extra{Entry: ex.journalAhead(r), ReplayFlag: replayedFlag, Gated: ex.ruleDeferred,
 		RulesVer: ex.ruleVer, NonceKey: ex.nonceKey, NonceWindow: nonceWindow}
 }
@@ -89,7 +86,7 @@ func (s *Server) gateClosed(err error) bool { return errors.Is(err, redisstore.E
 
 // placed notes that the order's script journalled the answer createInstance sends now (succeed:
 // the same body, status and headers): record does not write it again.
-func (s *Server) placed(ex *exchange, res *store.Placed) {
+func (k sharedKeeper) placed(ex *exchange, res *store.Placed) {
 	if journalled, _ := res.Extra.(bool); journalled {
 		ex.entry.Status, ex.entry.Code, ex.entry.OrderID, ex.entry.Replayed = http.StatusOK, "Success", res.Record.OrderID, res.Replayed
 		ex.recorded = true
@@ -121,10 +118,11 @@ const codeRuleAnswered spec.Code = "bsskit.ruleAnswered"
 // invalid parameter, a business error) or that script found the rules changed or the nonce used.
 // It returns true when a rule, or the nonce, answered the call. Without a deferred stage it does
 // nothing.
-func (s *Server) settleRules(ex *exchange) bool {
+func (k sharedKeeper) settleRules(ex *exchange) bool {
 	if !ex.ruleDeferred {
 		return false
 	}
+	s := k.s
 	ex.ruleDeferred = false
 	v := ex.view()
 	return s.applyDecision(ex, s.decideShared(&v, ex.entry.Time, ex.nonceKey, ex.nonceParam, nil))
@@ -147,12 +145,16 @@ func (k sharedKeeper) requests() (uint64, error) {
 	return n, storeError(err)
 }
 
-// sharedNonce notes the verified signature's nonce for the rule stage, which records it in the
+// nonces is nil: the shared store remembers the nonces, for every replica (noteNonce).
+func (k sharedKeeper) nonces() *signing.NonceCache { return nil }
+
+// noteNonce notes the verified signature's nonce for the rule stage, which records it in the
 // shared store and refuses it if another replica (or this one) has seen it within the window, in the
 // same round trip as the rules (decideShared). The rule stage always follows authentication.
-func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
+func (k sharedKeeper) noteNonce(ex *exchange, id signing.Identity) {
+	s := k.s
 	if id.Nonce == "" {
-		return true
+		return
 	}
 	scope := id.AccessKeyID
 	if id.Scheme == signing.SchemeBearer {
@@ -163,7 +165,6 @@ func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
 	if ex.req.Params.Get("SignatureNonce") == "" {
 		ex.nonceParam = "x-acs-signature-nonce"
 	}
-	return true
 }
 
 func (k sharedKeeper) entries() ([]journal.Entry, error) {
