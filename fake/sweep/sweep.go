@@ -167,7 +167,7 @@ func Cases() []Case {
 		o := faults.Outcome{Error: d.Code}
 		cases = append(cases, Case{Name: "read/" + string(d.Code),
 			Description: fmt.Sprintf("the first 3 QueryAvailableInstances polls answer %s", d.Code),
-			Rules:       []faults.Rule{{Match: faults.Match{Reads: faults.Exact("instances")}, Times: 3, Outcome: &o}},
+			Rules:       []faults.Rule{{Match: faults.Match{Action: faults.Exact(spec.ActionQueryAvailableInstances)}, Times: 3, Outcome: &o}},
 			Expect:      Expect{ResultSuccess, 1}})
 	}
 	return cases
