@@ -8,8 +8,8 @@
 //	})
 //
 // [Expect] and [Result] live here, not in package faults: they are what a sweep case expects of a
-// caller, not part of a fault rule. The cases name no Action: their rules select the calls that
-// buy ([faults.Match.Places]) or the polls ([faults.Match.Reads]).
+// caller, not part of a fault rule. The cases select the calls that buy by [faults.Match.Places];
+// the read cases still name QueryAvailableInstances (spec's constant).
 package sweep
 
 import (
