@@ -141,7 +141,7 @@ func callerChecks(status int, p *prepared, a *answer) []finding {
 		if id, _ := a.str("RequestId"); id == "" {
 			add(CheckSuccessShape, "success body without RequestId")
 		}
-		if p.action != "" && p.action != spec.Action {
+		if p.action != "" && p.action != spec.ActionCreateInstance {
 			// Data.InstanceId and Data.OrderId are CreateInstance's; the read operations' Data is
 			// judged by the schema, typed-decode and the read checks (cases_read.go).
 			return out

@@ -7,16 +7,17 @@ import (
 
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // An order whose answer was lost (the fake cuts the body short after storing the order) is listed
 // as an outcome, then resolved by repeating the request with its ClientToken: the ledger names the
 // order the fake holds.
 func ExampleReport_LedgerCounts() {
-	srv, _ := fake.New(fake.WithSeed(1), fake.WithRules(fake.Rule{
-		Match:   fake.Match{ProductCode: fake.Exact("rtc")},
-		Calls:   fake.Calls{Nth: 1},
-		Outcome: &fake.Outcome{Fault: fake.FaultTruncate},
+	srv, _ := fake.New(fake.WithSeed(1), fake.WithRules(faults.Rule{
+		Match:   faults.Match{ProductCode: faults.Exact("rtc")},
+		Calls:   faults.Calls{Nth: 1},
+		Outcome: &faults.Outcome{Fault: faults.FaultTruncate},
 	}))
 	_ = srv.Start()
 	defer srv.Close()

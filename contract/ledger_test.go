@@ -14,6 +14,7 @@ import (
 
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -30,7 +31,7 @@ func placedIDs(r *contract.Report) []string {
 }
 
 // realProducts matches the order-capable requests of a run against the fake's default catalogue.
-var realProducts = fake.Regexp(`^(rtc|sas|ddos)$`)
+var realProducts = faults.Regexp(`^(rtc|sas|ddos)$`)
 
 // TestLedgerListsOrdersWhoseAnswerWasLost: with each fault that loses the answer of an order (a
 // body cut short or undecodable, a connection reset or closed, a hang broken off, a server error
@@ -41,25 +42,25 @@ func TestLedgerListsOrdersWhoseAnswerWasLost(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		outcome fake.Outcome
+		outcome faults.Outcome
 	}{
-		{"truncate", fake.Outcome{Fault: fake.FaultTruncate}},
-		{"malformed", fake.Outcome{Fault: fake.FaultMalformed}},
-		{"reset", fake.Outcome{Fault: fake.FaultReset, AfterCommit: true}},
-		{"reset-before-commit", fake.Outcome{Fault: fake.FaultReset}},
-		{"empty", fake.Outcome{Fault: fake.FaultEmpty, AfterCommit: true}},
-		{"emptyBody", fake.Outcome{Fault: fake.FaultEmptyBody, AfterCommit: true}},
-		{"proxy502", fake.Outcome{Fault: fake.FaultProxy502, AfterCommit: true}},
-		{"hang", fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}},
-		{"503-after-commit", fake.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}},
-		{"500-after-commit", fake.Outcome{Error: spec.CodeInternalError, Status: 500, AfterCommit: true}},
-		{"InternalError-400-after-commit", fake.Outcome{Error: spec.CodeInternalError, AfterCommit: true}},
+		{"truncate", faults.Outcome{Fault: faults.FaultTruncate}},
+		{"malformed", faults.Outcome{Fault: faults.FaultMalformed}},
+		{"reset", faults.Outcome{Fault: faults.FaultReset, AfterCommit: true}},
+		{"reset-before-commit", faults.Outcome{Fault: faults.FaultReset}},
+		{"empty", faults.Outcome{Fault: faults.FaultEmpty, AfterCommit: true}},
+		{"emptyBody", faults.Outcome{Fault: faults.FaultEmptyBody, AfterCommit: true}},
+		{"proxy502", faults.Outcome{Fault: faults.FaultProxy502, AfterCommit: true}},
+		{"hang", faults.Outcome{Fault: faults.FaultHang, AfterCommit: true}},
+		{"503-after-commit", faults.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}},
+		{"500-after-commit", faults.Outcome{Error: spec.CodeInternalError, Status: 500, AfterCommit: true}},
+		{"InternalError-400-after-commit", faults.Outcome{Error: spec.CodeInternalError, AfterCommit: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			outcome := tc.outcome
 			srv := fake.NewServer(t, fake.WithSeed(31), fake.WithHangLimit(20*time.Millisecond),
-				fake.WithRules(fake.Rule{ID: "lose", Match: fake.Match{ProductCode: realProducts}, Calls: fake.Calls{Every: 3}, Outcome: &outcome}))
+				fake.WithRules(faults.Rule{ID: "lose", Match: faults.Match{ProductCode: realProducts}, Calls: faults.Calls{Every: 3}, Outcome: &outcome}))
 			rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(31), contract.WithGenerated(6))
 			require.NoError(t, err)
 
@@ -101,7 +102,7 @@ func TestLedgerListsOrdersWhoseAnswerWasLost(t *testing.T) {
 func TestLedgerUnresolvedOutcome(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithSeed(32),
-		fake.WithRules(fake.Rule{ID: "lose-all", Match: fake.Match{ProductCode: realProducts}, Outcome: &fake.Outcome{Fault: fake.FaultTruncate}}))
+		fake.WithRules(faults.Rule{ID: "lose-all", Match: faults.Match{ProductCode: realProducts}, Outcome: &faults.Outcome{Fault: faults.FaultTruncate}}))
 	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(32), contract.WithGenerated(2))
 	require.NoError(t, err)
 	tokens := map[string]contract.LedgerEntry{}

@@ -97,7 +97,7 @@ func TestViolations(t *testing.T) {
 			assert.Equal(t, spec.Version, rq.version)
 		}},
 		{"routing/Version/unknown", spec.CodeInvalidVersion, func(t *testing.T, rq *request) {
-			assert.Equal(t, spec.Action, rq.action)
+			assert.Equal(t, spec.ActionCreateInstance, rq.action)
 			assert.NotEqual(t, spec.Version, rq.version)
 			assert.NotEmpty(t, rq.version)
 		}},
@@ -413,7 +413,7 @@ func TestTypedDecode(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := typedDecode(tc.status, false, tc.format, []byte(tc.body), spec.Action)
+			err := typedDecode(tc.status, false, tc.format, []byte(tc.body), spec.ActionCreateInstance)
 			if tc.ok {
 				assert.NoError(t, err)
 			} else {
@@ -448,7 +448,7 @@ func FuzzResponseChecks(f *testing.F) {
 		a := decodeAnswer([]byte(body))
 		p := &prepared{method: http.MethodPost, format: a.format}
 		got := checkNames(r.responseChecks(ex, p, a, "fuzz"))
-		if a.err == nil && typedDecode(status, bodyError(status, a), a.format, []byte(body), spec.Action) != nil && !slices.Contains(got, CheckTypedDecode) {
+		if a.err == nil && typedDecode(status, bodyError(status, a), a.format, []byte(body), spec.ActionCreateInstance) != nil && !slices.Contains(got, CheckTypedDecode) {
 			t.Errorf("body %q does not decode into its type, yet no %s finding: %v", body, CheckTypedDecode, got)
 		}
 		_ = shape(ex)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/mutants"
 )
 
@@ -184,7 +185,7 @@ func TestFaultRulesWarning(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rep.Warnings)
 
-	faulty := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "slow-sas", Match: fake.Match{ProductCode: fake.Exact("sas")}, Outcome: &fake.Outcome{Error: "Throttling.User"}}))
+	faulty := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "slow-sas", Match: faults.Match{ProductCode: faults.Exact("sas")}, Outcome: &faults.Outcome{Error: "Throttling.User"}}))
 	rep, err = contract.Check(context.Background(), contract.Target{URL: faulty.URL()}, contract.WithGenerated(0))
 	require.NoError(t, err)
 	require.Len(t, rep.Warnings, 1)

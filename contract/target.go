@@ -390,4 +390,4 @@ func parseBase(raw string) (*url.URL, error) {
 }
 
 // actionVersion are the routing values of a well-formed request.
-var actionVersion = [2]string{spec.Action, spec.Version}
+var actionVersion = [2]string{spec.ActionCreateInstance, spec.Version}

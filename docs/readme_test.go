@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // block is one fenced code block of README.md or of a docs page.
@@ -138,6 +139,9 @@ func repoRoot(t *testing.T) string {
 // declared in it gets this import.
 var snippetImports = map[string]string{
 	"fake":       "github.com/bsskit/bsskit/fake",
+	"faults":     "github.com/bsskit/bsskit/fake/faults",
+	"sweep":      "github.com/bsskit/bsskit/fake/sweep",
+	"verdict":    "github.com/bsskit/bsskit/fake/verdict",
 	"spec":       "github.com/bsskit/bsskit/spec",
 	"contract":   "github.com/bsskit/bsskit/contract",
 	"caller":     "github.com/bsskit/bsskit/examples/caller",
@@ -682,7 +686,7 @@ func (s *syncBuffer) String() string {
 }
 
 // TestDocsYAML loads every ```yaml block of README.md and docs/*.md that is a file bsskit reads,
-// known by its top-level key: a fault scenario ("rules:") with fake.ParseScenario, an accounts file
+// known by its top-level key: a fault scenario ("rules:") with faults.ParseScenario, an accounts file
 // ("accounts:") with fake.ParseAccounts, a catalogue ("products:") with fake.ParseCatalog, as
 // `bsskit serve --scenario`, `--accounts` and `--catalog` would.
 func TestDocsYAML(t *testing.T) {
@@ -692,7 +696,7 @@ func TestDocsYAML(t *testing.T) {
 		what  string
 		parse func([]byte) error
 	}{
-		{regexp.MustCompile(`(?m)^rules:`), "scenario", func(b []byte) error { _, err := fake.ParseScenario(b); return err }},
+		{regexp.MustCompile(`(?m)^rules:`), "scenario", func(b []byte) error { _, err := faults.ParseScenario(b); return err }},
 		{regexp.MustCompile(`(?m)^accounts:`), "accounts file", func(b []byte) error { _, err := fake.ParseAccounts(b); return err }},
 		{regexp.MustCompile(`(?m)^products:`), "catalogue", func(b []byte) error { _, err := fake.ParseCatalog(b); return err }},
 	}

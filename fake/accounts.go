@@ -2,11 +2,12 @@ package fake
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 )
 
 // Account is a BSS account the fake knows: the caller of CreateInstance. Its access keys identify
@@ -44,10 +45,6 @@ type AccessKey struct {
 	ID     string `json:"id" yaml:"id"`
 	Secret string `json:"-" yaml:"secret"`
 }
-
-// DefaultAccountID is the UID of the account that answers for every caller when no accounts are
-// configured. It may act for itself and for [DefaultOwnerIDs].
-const DefaultAccountID = "1000000000000001"
 
 // DefaultOwnerIDs are the owners the default account may act for, as a reseller would.
 var defaultOwnerIDs = []string{"2000000000000001", "2000000000000002"}
@@ -89,64 +86,51 @@ const maxAccountsBytes = 4 << 20
 //	    securityTokens: [{token: sts-token, expires: 2030-01-01T00:00:00Z}]
 //	    bearerTokens: [bearer-abc]
 //
-// Every problem is reported at once, each as a [RuleError] with its line and column: syntax
+// Every problem is reported at once, each as a [faults.RuleError] with its line and column: syntax
 // errors, unknown keys, values of the wrong type, malformed or repeated UIDs, keys without an id.
 func ParseAccounts(data []byte) ([]Account, error) {
 	if len(data) > maxAccountsBytes {
 		return nil, fmt.Errorf("accounts: %d bytes is over the %d-byte limit", len(data), maxAccountsBytes)
 	}
 	var f accountsFile
-	doc, errs := decodeDoc(data, "accounts file", &f)
+	doc, errs := yamldoc.Decode(data, "accounts file", &f)
 	if doc != nil {
-		v := &ruleErrors{}
+		v := &yamldoc.Errors{}
 		seen := map[string]int{}
 		for i, a := range f.Accounts {
 			at := []string{"accounts", "[" + strconv.Itoa(i) + "]"}
 			if !ownerID.MatchString(a.ID) {
-				v.add(sub(at, "id"), "%q is not a 16-digit account UID", a.ID)
+				v.Add(yamldoc.Sub(at, "id"), "%q is not a 16-digit account UID", a.ID)
 			} else if first, dup := seen[a.ID]; dup {
-				v.add(sub(at, "id"), "account %s appears twice (first at accounts[%d])", a.ID, first)
+				v.Add(yamldoc.Sub(at, "id"), "account %s appears twice (first at accounts[%d])", a.ID, first)
 			} else {
 				seen[a.ID] = i
 			}
 			for j, o := range a.Owners {
 				if !ownerID.MatchString(o) {
-					v.add(sub(at, "owners", "["+strconv.Itoa(j)+"]"), "owner %q is not a 16-digit UID", o)
+					v.Add(yamldoc.Sub(at, "owners", "["+strconv.Itoa(j)+"]"), "owner %q is not a 16-digit UID", o)
 				}
 			}
 			for j, k := range a.AccessKeys {
 				if k.ID == "" {
-					v.add(sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
+					v.Add(yamldoc.Sub(at, "accessKeys", "["+strconv.Itoa(j)+"]"), "access key has no id")
 				}
 			}
 			if err := checkAccountSite(a.Site); err != nil { // sites.go
-				v.add(sub(at, "site"), "%v", err)
+				v.Add(yamldoc.Sub(at, "site"), "%v", err)
 			}
 			if a.Payment != nil {
 				for _, pe := range a.Payment.problems() { // payment.go
-					v.add(sub(at, "payment", pe.field), "%s", pe.msg)
+					v.Add(yamldoc.Sub(at, "payment", pe.field), "%s", pe.msg)
 				}
 			}
 		}
-		errs = mergeProblems(doc, errs, v.errs)
+		errs = yamldoc.Merge(doc, errs, v.List)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("accounts: %w", joinRuleErrors(errs))
+		return nil, fmt.Errorf("accounts: %w", yamldoc.Join(errs))
 	}
 	return f.Accounts, nil
-}
-
-// LoadAccounts reads an accounts file.
-func LoadAccounts(path string) ([]Account, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("fake: %w", err)
-	}
-	accts, err := ParseAccounts(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return accts, nil
 }
 
 var ownerID = regexp.MustCompile(`^[1-9][0-9]{15}$`)

@@ -9,45 +9,20 @@ import (
 
 const adminPrefix = "/__admin/"
 
-// newAdminMux routes the admin API with net/http method patterns (a GET pattern also answers
-// HEAD). Admin answers are JSON; errors are {"error": "..."}.
-//
-//	GET    /__admin/                 the admin endpoints (admin_index.go)
-//	GET    /__admin/health           liveness, counters and the seed
-//	GET    /__admin/requests         the journal
-//	GET    /__admin/orders           the orders
-//	GET    /__admin/catalog          the product catalogue
-//	GET    /__admin/verdicts         the verdicts on the caller's behaviour (verdicts.go)
-//	POST   /__admin/reset            forget orders, ClientTokens and the journal
-//	GET    /__admin/faults           the seed, the fault rules and their counters (faults_admin.go)
-//	POST   /__admin/faults           add a rule or a scenario
-//	GET    /__admin/faults/scenario  the rules as a scenario file
-//	POST   /__admin/faults/reset     remove every rule
-//	DELETE /__admin/faults/{id}      remove one rule
-//	GET    /__admin/instances        the instances and their status (admin_lifecycle.go)
-//	POST   /__admin/clock/advance    move the instances' lifecycle forward
-func (s *Server) newAdminMux() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+adminPrefix+"{$}", s.adminIndex) // admin_index.go
-	mux.HandleFunc("GET "+adminPrefix+"health", s.adminHealth)
-	mux.HandleFunc("GET "+adminPrefix+"requests", func(w http.ResponseWriter, _ *http.Request) {
-		writeView(w, s.journalE) // shared.go
-	})
-	mux.HandleFunc("GET "+adminPrefix+"orders", func(w http.ResponseWriter, _ *http.Request) {
-		writeView(w, s.ordersE)
-	})
-	mux.HandleFunc("GET "+adminPrefix+"catalog", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Catalog())
-	})
-	mux.HandleFunc("GET "+adminPrefix+"verdicts", s.adminVerdicts) // verdicts.go
-	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
-	s.routeFaults(mux)    // faults_admin.go
-	s.routeLifecycle(mux) // admin_lifecycle.go
-	return mux
+func (s *Server) adminRequests(w http.ResponseWriter, _ *http.Request) {
+	writeView(w, s.keep.entries) // keeper.go
+}
+
+func (s *Server) adminOrders(w http.ResponseWriter, _ *http.Request) {
+	writeView(w, s.ordersE) // server.go
+}
+
+func (s *Server) adminCatalog(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Catalog())
 }
 
 // serveAdmin answers the admin API: the gate first (admin_auth.go: the token, and no cross-site
-// state changes), then the routes. A path no route knows is answered 404 and a method its routes
+// state changes), then the routes (admin_index.go). A path no route knows is answered 404 and a method its routes
 // do not take 405 with an Allow header, as http.ServeMux decides, in the admin error shape.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	if !s.adminGate(w, r) {
@@ -115,18 +90,13 @@ func (s *Server) adminHealth(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	body := map[string]any{
 		"status":             "ok",
-		"orders":             s.store.orders.len(),
-		"requests":           s.journal.seq,
 		"seed":               s.seed,
 		"verifiesSignatures": s.verify,
 	}
 	s.mu.Unlock()
-	addSiteHealth(body, s) // sites.go: the international endpoint
-	status := http.StatusOK
-	if s.shared != nil {
-		status = s.sharedHealth(body) // shared.go
-	}
-	addRuntimeHealth(body) // limits.go: goroutines, heapBytes
+	addSiteHealth(body, s)        // sites.go: the international endpoint
+	status := s.keep.health(body) // keeper.go
+	addRuntimeHealth(body)        // limits.go: goroutines, heapBytes
 	writeJSON(w, status, body)
 }
 

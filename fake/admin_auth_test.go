@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/redact"
 )
 
@@ -146,7 +147,7 @@ func TestAdminCrossSite(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fake.NewServer(t)
-			_, err := srv.Inject(fake.Rule{ID: "seeded", Outcome: &fake.Outcome{Fault: fake.FaultEmpty}})
+			_, err := srv.Faults().Add(faults.Rule{ID: "seeded", Outcome: &faults.Outcome{Fault: faults.FaultEmpty}})
 			require.NoError(t, err)
 			hdr := map[string]string{}
 			for k, v := range tc.hdr {
@@ -163,9 +164,9 @@ func TestAdminCrossSite(t *testing.T) {
 				assert.Contains(t, got["error"], "cross-site request refused")
 			}
 			if tc.wantRules >= 0 {
-				assert.Len(t, srv.Rules(), tc.wantRules)
+				assert.Len(t, rulesOf(t, srv), tc.wantRules)
 			} else {
-				assert.Greater(t, len(srv.Rules()), 1, "the scenario's rules were added")
+				assert.Greater(t, len(rulesOf(t, srv)), 1, "the scenario's rules were added")
 			}
 		})
 	}

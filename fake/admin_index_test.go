@@ -35,7 +35,8 @@ func TestAdminIndexListsEveryEndpoint(t *testing.T) {
 		assert.NotEmpty(t, e.Doc, e.Path)
 	}
 	for _, want := range []string{"GET /__admin/health", "GET /__admin/requests", "GET /__admin/orders", "GET /__admin/catalog",
-		"POST /__admin/reset", "GET /__admin/faults", "POST /__admin/faults", "DELETE /__admin/faults/{id}"} {
+		"POST /__admin/reset", "GET /__admin/faults", "POST /__admin/faults", "DELETE /__admin/faults/{id}",
+		"GET /__admin/verdicts", "GET /__admin/instances", "POST /__admin/clock/advance"} {
 		assert.True(t, paths[want], "GET /__admin/ lists %s", want)
 	}
 	for _, e := range index.Endpoints {

@@ -6,18 +6,14 @@ import (
 	"time"
 )
 
-// routeLifecycle adds the lifecycle's admin routes:
+// adminInstances answers GET /__admin/instances: the instances held now, with their status.
 //
-//	GET  /__admin/instances       the instances held now, with their status
-//	POST /__admin/clock/advance   {"by": "30s"}: move the lifecycle forward (a standalone fake's
-//	                              wall clock cannot be advanced from outside; in Go use a ManualClock).
-//	                              Instances and orders placed later start from the moved time; the
-//	                              advance itself is not kept in the state file.
-func (s *Server) routeLifecycle(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+adminPrefix+"instances", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.Instances())
-	})
-	mux.HandleFunc("POST "+adminPrefix+"clock/advance", s.adminAdvance)
+// POST /__admin/clock/advance (adminAdvance) takes {"by": "30s"} and moves the fake's one clock
+// forward (a standalone fake's wall clock cannot be advanced from outside; in Go use a
+// ManualClock): instances, payments, rule windows and the journal. The offset lives in the
+// backend: with a shared store every replica reads it; it is not kept in the state file.
+func (s *Server) adminInstances(w http.ResponseWriter, _ *http.Request) {
+	writeView(w, s.instancesE) // lifecycle.go: 503 when the store cannot be reached
 }
 
 // advanceRequest is the body of POST /__admin/clock/advance.
@@ -39,14 +35,12 @@ func (s *Server) adminAdvance(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `"by" must be a positive duration such as "30s", got ` + strconvQuote(req.By)})
 		return
 	}
-	s.lifeOffset.Add(int64(d))
-	writeJSON(w, http.StatusOK, map[string]string{"now": s.lifeNow().UTC().Format(time.RFC3339Nano)})
-}
-
-// lifeNow is the time the lifecycle is read at: the fake's clock, plus what POST
-// /__admin/clock/advance added.
-func (s *Server) lifeNow() time.Time {
-	return s.clock.Now().Add(time.Duration(s.lifeOffset.Load()))
+	now, err := s.advanceClock(d) // backend.go: the offset lives in the store, for every replica
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"now": now.UTC().Format(time.RFC3339Nano)})
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -34,7 +36,7 @@ func TestAdminAPI(t *testing.T) {
 	assert.EqualValues(t, 9, health["seed"])
 	assert.Equal(t, true, health["verifiesSignatures"])
 
-	var journal []fake.Entry
+	var journal []journal.Entry
 	require.Equal(t, 200, get("/__admin/requests", &journal))
 	require.Len(t, journal, 1)
 	assert.Equal(t, srv.Journal()[0].RequestID, journal[0].RequestID)
@@ -75,7 +77,7 @@ func TestAdminAPI(t *testing.T) {
 func TestAdminRouting(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t)
-	srv.FailAlways(spec.CodeServiceUnavailable) // rule-1, for the DELETE route
+	srv.Faults().Add(faults.FailAlways(spec.CodeServiceUnavailable)) // rule-1, for the DELETE route
 	tests := []struct {
 		method, path string
 		status       int
@@ -121,5 +123,5 @@ func TestAdminRouting(t *testing.T) {
 			}
 		})
 	}
-	assert.Empty(t, srv.Rules(), "DELETE removed the rule")
+	assert.Empty(t, rulesOf(t, srv), "DELETE removed the rule")
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
@@ -99,7 +100,7 @@ func benchServer(b *testing.B, c benchCase) *fake.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := srv.ApplyScenario(&fake.Scenario{Rules: benchRules(c.rules)}); err != nil {
+	if _, err := srv.Faults().Add(benchRules(c.rules)...); err != nil {
 		b.Fatal(err)
 	}
 	return srv
@@ -107,24 +108,24 @@ func benchServer(b *testing.B, c benchCase) *fake.Server {
 
 // benchRules returns n fault rules that the benchmark requests reach and never match: every kind
 // of matcher (exact, prefix, regexp, parameters, headers) so the rule stage does its full work.
-func benchRules(n int) []fake.Rule {
-	rules := make([]fake.Rule, n)
+func benchRules(n int) []faults.Rule {
+	rules := make([]faults.Rule, n)
 	for i := range rules {
 		s := strconv.Itoa(i)
-		var m fake.Match
+		var m faults.Match
 		switch i % 5 {
 		case 0:
-			m.ProductCode = fake.Exact("never-" + s)
+			m.ProductCode = faults.Exact("never-" + s)
 		case 1:
-			m.ClientToken = fake.Prefix("never-" + s + "-")
+			m.ClientToken = faults.Prefix("never-" + s + "-")
 		case 2:
-			m.AccessKeyID = fake.Regexp("^never-" + s + "$")
+			m.AccessKeyID = faults.Regexp("^never-" + s + "$")
 		case 3:
-			m.Params = map[string]*fake.StringMatch{"Period": fake.Exact("9" + s)}
+			m.Params = map[string]*faults.StringMatch{"Period": faults.Exact("9" + s)}
 		case 4:
-			m.Headers = map[string]*fake.StringMatch{"X-Never": fake.Exact(s)}
+			m.Headers = map[string]*faults.StringMatch{"X-Never": faults.Exact(s)}
 		}
-		rules[i] = fake.Rule{ID: "bench-" + s, Match: m, Outcome: &fake.Outcome{Error: spec.CodeInternalError}}
+		rules[i] = faults.Rule{ID: "bench-" + s, Match: m, Outcome: &faults.Outcome{Error: spec.CodeInternalError}}
 	}
 	return rules
 }

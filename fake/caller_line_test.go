@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // TestHelperFailuresPointAtTheCaller (issue 12 item 10): what a fault helper or AssertRulesUsed
@@ -18,11 +19,11 @@ func TestHelperFailuresPointAtTheCaller(t *testing.T) {
 		switch os.Getenv("BSSKIT_CALLER_LINE_CHILD") {
 		case "bad-rule":
 			srv := fake.NewServer(t)
-			srv.FailNext("NoSuchCode") // caller line: bad-rule
+			srv.Faults().Add(faults.FailNext("NoSuchCode")) // caller line: bad-rule
 		case "unused":
 			srv := fake.NewServer(t)
-			srv.FailNext("Throttling.User")
-			srv.AssertRulesUsed(t) // caller line: unused
+			srv.Faults().Add(faults.FailNext("Throttling.User"))
+			srv.Faults().AssertUsed(t) // caller line: unused
 		}
 		return
 	}
@@ -31,7 +32,7 @@ func TestHelperFailuresPointAtTheCaller(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ child, message string }{
-		{"bad-rule", "fake: FailNext: "},
+		{"bad-rule", "fake: fault rule not added: "},
 		{"unused", "fake: rules not fully used: "},
 	} {
 		t.Run(tc.child, func(t *testing.T) {

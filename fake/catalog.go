@@ -2,11 +2,12 @@ package fake
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 )
 
 // Catalog is the fake's product catalogue: which products exist and what each accepts. It decides
@@ -152,16 +153,16 @@ func (c *Catalog) Clone() *Catalog {
 
 // Validate reports every problem of the catalogue, joined into one error: no products, an empty
 // or duplicate code, an unknown subscription type, a negative period multiple, an empty or
-// duplicate module code. Each problem is a [RuleError] whose Path names the field.
+// duplicate module code. Each problem is a [faults.RuleError] whose Path names the field.
 func (c *Catalog) Validate() error {
-	return c.problems().err()
+	return c.problems().Err()
 }
 
 // problems lists the catalogue's problems, each with the path of its field.
-func (c *Catalog) problems() *ruleErrors {
-	errs := &ruleErrors{}
+func (c *Catalog) problems() *yamldoc.Errors {
+	errs := &yamldoc.Errors{}
 	if len(c.Products) == 0 {
-		errs.add([]string{"products"}, "no products: a catalogue lists at least one (omit the catalogue for the default one)")
+		errs.Add([]string{"products"}, "no products: a catalogue lists at least one (omit the catalogue for the default one)")
 	}
 	seen := map[string]int{}
 	for i, p := range c.Products {
@@ -170,34 +171,34 @@ func (c *Catalog) problems() *ruleErrors {
 			return append([]string{"products", "[" + strconv.Itoa(i) + "]"}, rest...)
 		}
 		if strings.TrimSpace(p.Code) == "" {
-			errs.add(at("code"), "empty")
+			errs.Add(at("code"), "empty")
 		} else if first, dup := seen[p.Code]; dup {
-			errs.add(at("code"), "product %q appears twice (first at products[%d])", p.Code, first)
+			errs.Add(at("code"), "product %q appears twice (first at products[%d])", p.Code, first)
 		} else {
 			seen[p.Code] = i
 		}
 		for j, st := range p.SubscriptionTypes {
 			if st != "Subscription" && st != "PayAsYouGo" {
-				errs.add(at("subscriptionTypes", "["+strconv.Itoa(j)+"]"), "%q is neither Subscription nor PayAsYouGo", st)
+				errs.Add(at("subscriptionTypes", "["+strconv.Itoa(j)+"]"), "%q is neither Subscription nor PayAsYouGo", st)
 			}
 		}
 		if p.PeriodMultiple < 0 {
-			errs.add(at("periodMultiple"), "must not be negative")
+			errs.Add(at("periodMultiple"), "must not be negative")
 		}
 		p.stateProblems(errs, at) // payment.go
 		if p.ProvisioningDelay < 0 {
-			errs.add(at("provisioningDelay"), "must not be negative")
+			errs.Add(at("provisioningDelay"), "must not be negative")
 		}
 		if p.PaymentDelay < 0 {
-			errs.add(at("paymentDelay"), "must not be negative")
+			errs.Add(at("paymentDelay"), "must not be negative")
 		}
 		mods := map[string]bool{}
 		for j, m := range p.Modules {
 			switch {
 			case strings.TrimSpace(m.Code) == "":
-				errs.add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "empty")
+				errs.Add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "empty")
 			case mods[m.Code]:
-				errs.add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "module %q of %s appears twice", m.Code, p.Code)
+				errs.Add(at("modules", "["+strconv.Itoa(j)+"]", "code"), "module %q of %s appears twice", m.Code, p.Code)
 			}
 			mods[m.Code] = true
 		}
@@ -209,7 +210,7 @@ func (c *Catalog) problems() *ruleErrors {
 const maxCatalogBytes = 4 << 20
 
 // ParseCatalog decodes and validates a catalogue in YAML or JSON (JSON is YAML). Every problem is
-// reported at once, each as a [RuleError] with its line and column: syntax errors, unknown keys
+// reported at once, each as a [faults.RuleError] with its line and column: syntax errors, unknown keys
 // (a misspelt key is an error, not silently ignored), values of the wrong type, and what
 // [Catalog.Validate] checks.
 func ParseCatalog(data []byte) (*Catalog, error) {
@@ -217,25 +218,12 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %d bytes is over the %d-byte limit", len(data), maxCatalogBytes)
 	}
 	var c Catalog
-	doc, errs := decodeDoc(data, "catalogue", &c)
+	doc, errs := yamldoc.Decode(data, "catalogue", &c)
 	if doc != nil {
-		errs = mergeProblems(doc, errs, c.problems().errs)
+		errs = yamldoc.Merge(doc, errs, c.problems().List)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("catalogue: %w", joinRuleErrors(errs))
+		return nil, fmt.Errorf("catalogue: %w", yamldoc.Join(errs))
 	}
 	return &c, nil
-}
-
-// LoadCatalog reads a catalogue file (YAML or JSON); errors name the file.
-func LoadCatalog(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("fake: %w", err)
-	}
-	c, err := ParseCatalog(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -23,15 +24,15 @@ func TestUncataloguedCodesThroughEveryWayAndSDK(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		outcome    fake.Outcome
+		outcome    faults.Outcome
 		wantStatus int
 		wantMsg    string
 	}{
-		{"body channel", fake.Outcome{Error: "ORDER.NOT_YET_LISTED", Channel: spec.ChannelBody, Message: "新的错误 not yet listed"}, 200, "新的错误 not yet listed"},
-		{"http channel", fake.Outcome{Error: "Gateway.NotYetListed", Channel: spec.ChannelHTTP, Status: 429, Message: "slow down"}, 429, "slow down"},
-		{"body channel by status", fake.Outcome{Error: "X.Y", Channel: spec.ChannelBody, Status: 200, Message: "m"}, 200, "m"},
-		{"catalogued body code on the http channel", fake.Outcome{Error: spec.CodePayInsufficientBalance, Channel: spec.ChannelHTTP}, 400, "insufficient"},
-		{"catalogued http code on the body channel", fake.Outcome{Error: spec.CodeThrottling, Channel: spec.ChannelBody}, 200, "throttling"},
+		{"body channel", faults.Outcome{Error: "ORDER.NOT_YET_LISTED", Channel: spec.ChannelBody, Message: "新的错误 not yet listed"}, 200, "新的错误 not yet listed"},
+		{"http channel", faults.Outcome{Error: "Gateway.NotYetListed", Channel: spec.ChannelHTTP, Status: 429, Message: "slow down"}, 429, "slow down"},
+		{"body channel by status", faults.Outcome{Error: "X.Y", Channel: spec.ChannelBody, Status: 200, Message: "m"}, 200, "m"},
+		{"catalogued body code on the http channel", faults.Outcome{Error: spec.CodePayInsufficientBalance, Channel: spec.ChannelHTTP}, 400, "insufficient"},
+		{"catalogued http code on the body channel", faults.Outcome{Error: spec.CodeThrottling, Channel: spec.ChannelBody}, 200, "throttling"},
 	}
 	for _, tt := range tests {
 		for _, way := range injectWays() {
@@ -71,26 +72,26 @@ func TestUncataloguedCodeRuleProblems(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		outcome fake.Outcome
+		outcome faults.Outcome
 		want    []string
 	}{
-		{"misspelt catalogued code", fake.Outcome{Error: "NotApplicabel"},
+		{"misspelt catalogued code", faults.Outcome{Error: "NotApplicabel"},
 			[]string{`outcome.error: "NotApplicabel" is not a catalogued error code`, "set channel"}},
-		{"no message", fake.Outcome{Error: "A.B", Channel: spec.ChannelBody},
+		{"no message", faults.Outcome{Error: "A.B", Channel: spec.ChannelBody},
 			[]string{`outcome.message: error "A.B" is not in the catalogue: set its message`}},
-		{"http without status", fake.Outcome{Error: "A.B", Channel: spec.ChannelHTTP, Message: "m"},
+		{"http without status", faults.Outcome{Error: "A.B", Channel: spec.ChannelHTTP, Message: "m"},
 			[]string{`outcome.status: error "A.B" is not in the catalogue: the http channel needs a status`}},
-		{"no channel", fake.Outcome{Error: "A.B", Message: "m"},
+		{"no channel", faults.Outcome{Error: "A.B", Message: "m"},
 			[]string{`outcome.channel: error "A.B" is not in the catalogue: set its channel`}},
-		{"status against channel", fake.Outcome{Error: "A.B", Channel: spec.ChannelBody, Status: 500, Message: "m"},
+		{"status against channel", faults.Outcome{Error: "A.B", Channel: spec.ChannelBody, Status: 500, Message: "m"},
 			[]string{"outcome.status: status 500 disagrees with channel body"}},
-		{"unknown channel", fake.Outcome{Error: spec.CodeThrottling, Channel: "smoke"},
+		{"unknown channel", faults.Outcome{Error: spec.CodeThrottling, Channel: "smoke"},
 			[]string{`outcome.channel: "smoke" is neither http nor body`}},
-		{"channel without error", fake.Outcome{Pass: true, Channel: spec.ChannelBody},
+		{"channel without error", faults.Outcome{Pass: true, Channel: spec.ChannelBody},
 			[]string{"outcome.channel: channel needs error"}},
-		{"code with a space", fake.Outcome{Error: "A B", Channel: spec.ChannelBody, Message: "m"},
+		{"code with a space", faults.Outcome{Error: "A B", Channel: spec.ChannelBody, Message: "m"},
 			[]string{`outcome.error: "A B" is not a catalogued error code`, "printable ASCII"}},
-		{"code too long", fake.Outcome{Error: spec.Code(strings.Repeat("X", 65)), Channel: spec.ChannelBody, Message: "m"},
+		{"code too long", faults.Outcome{Error: spec.Code(strings.Repeat("X", 65)), Channel: spec.ChannelBody, Message: "m"},
 			[]string{"at most 64 characters"}},
 	}
 	for _, tt := range tests {
@@ -98,7 +99,7 @@ func TestUncataloguedCodeRuleProblems(t *testing.T) {
 			t.Parallel()
 			srv, err := fake.New()
 			require.NoError(t, err)
-			_, err = srv.Inject(fake.Rule{Outcome: &tt.outcome})
+			_, err = srv.Faults().Add(faults.Rule{Outcome: &tt.outcome})
 			require.Error(t, err)
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
@@ -106,7 +107,7 @@ func TestUncataloguedCodeRuleProblems(t *testing.T) {
 		})
 	}
 	// In a scenario file, with the line and column of each problem.
-	_, err := fake.ParseScenario([]byte("rules:\n  - outcome:\n      error: A.B\n      channel: http\n"))
+	_, err := faults.ParseScenario([]byte("rules:\n  - outcome:\n      error: A.B\n      channel: http\n"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "line 2:5: rules[0].outcome.status")
 	assert.Contains(t, err.Error(), "line 2:5: rules[0].outcome.message")

@@ -2,12 +2,14 @@ package fake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -18,25 +20,25 @@ import (
 func (s *Server) createInstance(ex *exchange) {
 	in, viol := s.validator.Request(ex.req.Params)
 	if viol != nil {
-		if s.settleRules(ex) { // shared.go: a deferred rule stage answered
+		if s.keep.settleRules(ex) { // shared.go: a deferred rule stage answered
 			return
 		}
 		ex.fail(viol.Code, viol.Param)
 		return
 	}
-	order, replayed, code, param := s.placeDurable(ex, in) // state.go: placeLocked under s.mu, then the state file
-	if code == codeRuleAnswered {
-		return
-	}
-	if code != "" {
+	rec, replayed, code, param := s.place(ex, in)
+	switch {
+	case code == codeRuleAnswered, code == spec.CodeServiceUnavailable, code == spec.CodeInternalError:
+		return // answered
+	case code != "":
 		ex.fail(code, param)
 		s.explain(ex)
 		return
 	}
-	ex.succeed(&order, replayed)
+	ex.succeed(&rec, replayed)
 }
 
-// explain tells a developer why the fake answered a business error it decided ([Entry.Reason]):
+// explain tells a developer why the fake answered a business error it decided ([journal.Entry.Reason]):
 // in the debug log and, for a server made with [NewServer], in the test log.
 func (s *Server) explain(ex *exchange) {
 	if ex.entry.Reason == "" {
@@ -50,41 +52,95 @@ func (s *Server) explain(ex *exchange) {
 	}
 }
 
-// placeLocked decides the call under s.mu. It returns the order placed or replayed, or the error
-// code and the parameter to name. The order shares its Parameters with the store's copy: callers
-// only read it (the answer, the state file), and orders in the store are never changed.
-func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
+// place decides the call: what the catalogue and the accounts say under s.mu, then the order in
+// one step of the backend (its ClientToken, the opens-once holding, the balance, the IDs). It returns
+// the order placed or replayed, or the error code and the parameter to name; the codes
+// codeRuleAnswered, ServiceUnavailable and InternalError mean the call is answered already.
+func (s *Server) place(ex *exchange, in *input) (store.Record, bool, spec.Code, string) {
+	for range 8 {
+		plan, acctID, code, param := s.prepare(ex, in)
+		if code != "" {
+			if acctID != "" && in.ClientToken != "" && code != codeRuleAnswered {
+				// The token's order answers even when the catalogue or the payment would not now.
+				kept, ok, err := s.backend.TokenOrder(context.Background(), acctID, in.ClientToken)
+				if err != nil {
+					return s.storeFailed(ex, err)
+				}
+				if ok {
+					code = ""
+					if s.keep.settleRules(ex) { // shared.go: a deferred rule stage answered
+						return store.Record{}, false, codeRuleAnswered, ""
+					}
+					return kept, true, "", ""
+				}
+			}
+			if s.keep.settleRules(ex) {
+				return store.Record{}, false, codeRuleAnswered, ""
+			}
+			return store.Record{}, false, code, param
+		}
+		p := &plan.Placement
+		p.Extra = s.keep.placeExtra(ex, &p.Record) // keeper.go: nil in this process
+		res, err := s.backend.Place(context.Background(), p)
+		switch {
+		case errors.Is(err, store.ErrCollision):
+			continue // another replica drew the same ID: draw again
+		case errors.Is(err, store.ErrClockMoved):
+			off, err := s.backend.Offset(context.Background())
+			if err != nil {
+				return s.storeFailed(ex, err)
+			}
+			ex.entry.Time = s.clk().at(off) // the order's times on the moved clock
+			continue
+		case s.gateClosed(err): // shared.go
+			if s.keep.settleRules(ex) {
+				return store.Record{}, false, codeRuleAnswered, ""
+			}
+			continue
+		case err != nil:
+			return s.storeFailed(ex, err)
+		}
+		if res.Refused != "" {
+			se := plan.refusal(&res, ex.entry.RequestID) // payment.go
+			ex.entry.Reason, ex.vars = se.reason, se.vars
+			if s.keep.settleRules(ex) {
+				return store.Record{}, false, codeRuleAnswered, ""
+			}
+			return store.Record{}, false, se.code, ""
+		}
+		s.keep.placed(ex, &res) // keeper.go: the answer journalled with the order
+		return res.Record, res.Replayed, "", ""
+	}
+	return s.storeFailed(ex, store.ErrCollision)
+}
+
+// prepare decides under s.mu what needs no state: the caller, the owner, the site, the catalogue,
+// the payment limit; and draws the order. acctID is the caller's account once known.
+func (s *Server) prepare(ex *exchange, in *input) (plan *orderPlan, acctID string, code spec.Code, param string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
 		ex.entry.Reason = callerReason(ex.accessKeyID)
-		return Order{}, false, spec.CodeInvalidCaller, "AccessKeyId"
+		return nil, "", spec.CodeInvalidCaller, "AccessKeyId"
 	}
 	if in.OwnerID != "" && !acct.mayActFor(in.OwnerID) {
 		ex.entry.Reason = fmt.Sprintf("account %s may not act for owner %s; it may act for: %s", acct.ID, in.OwnerID,
 			strings.Join(append([]string{acct.ID}, acct.Owners...), ", "))
-		return Order{}, false, spec.CodeInvalidOwner, "OwnerId"
+		return nil, "", spec.CodeInvalidOwner, "OwnerId"
 	}
 	if reason := siteCheck(ex.site, acct, in.ProductType); reason != "" { // sites.go
 		ex.entry.Reason = reason
-		return Order{}, false, spec.CodeNotApplicable, ""
+		return nil, "", spec.CodeNotApplicable, ""
 	}
-	if in.ClientToken != "" {
-		if i, ok := s.store.byToken[tokenKey{acct.ID, in.ClientToken}]; ok {
-			return *s.store.orders.at(i), true, "", ""
-		}
-	}
-	p, reason, code, param := s.catalog.check(in)
+	prod, reason, code, param := s.catalog.check(in)
 	if code != "" {
 		ex.entry.Reason = reason
-		return Order{}, false, code, param
+		return nil, acct.ID, code, param
 	}
-	if se := s.stateCheckLocked(ex, acct, p, in); se != nil { // payment.go
-		ex.entry.Reason, ex.vars = se.reason, se.vars
-		return Order{}, false, se.code, ""
-	}
-	o = Order{
+	r := store.Record{
 		OrderID:          s.newOrderIDLocked(),
-		InstanceID:       s.newInstanceIDLocked(p),
+		InstanceID:       s.newInstanceIDLocked(prod),
 		AccountID:        acct.ID,
 		AccessKeyID:      ex.accessKeyID,
 		ProductCode:      in.ProductCode,
@@ -96,16 +152,17 @@ func (s *Server) placeLocked(ex *exchange, in *input) (o Order, replayed bool, c
 		OwnerID:          in.OwnerID,
 		ClientToken:      in.ClientToken,
 		Logistics:        in.Logistics,
-		Parameters:       orderParams(in.Parameters),
+		Parameters:       recordParams(in.Parameters),
 		RequestID:        ex.entry.RequestID,
 		CreatedAt:        ex.entry.Time,
 	}
-	if o.RenewalStatus == "" {
-		o.RenewalStatus = "ManualRenewal"
+	if r.RenewalStatus == "" {
+		r.RenewalStatus = "ManualRenewal"
 	}
-	s.scheduleLocked(&o, p, ex.refund) // lifecycle.go
-	s.store.add(o)
-	return o, false, "", ""
+	s.scheduleLocked(&r, prod, ex.refund) // lifecycle.go
+	plan = &orderPlan{Placement: store.Placement{Record: r, Offset: s.clk().offset(), OpensOnce: prod.OpensOnce, Balance: -1}}
+	plan.pay(acct, prod, in) // payment.go
+	return plan, acct.ID, "", ""
 }
 
 // callerReason explains InvalidCaller.
@@ -239,9 +296,9 @@ func (s *Server) newRequestIDLocked() string {
 	return string(b[:])
 }
 
-// newOrderIDLocked returns an unused 15-digit order ID, like the real "214567890120123".
+// newOrderIDLocked returns a 15-digit order ID, like the real "214567890120123".
 func (s *Server) newOrderIDLocked() string {
-	for {
+	{
 		var b [15]byte
 		b[0] = '2'
 		n := s.rng.Uint64N(1e14)
@@ -249,14 +306,11 @@ func (s *Server) newOrderIDLocked() string {
 			b[i] = byte('0' + n%10)
 			n /= 10
 		}
-		id := string(b[:])
-		if _, used := s.store.byID[id]; !used {
-			return id
-		}
+		return string(b[:]) // the backend refuses an ID in use (store.ErrCollision): drawn again
 	}
 }
 
-// newInstanceIDLocked returns an unused instance ID: the product's prefix and 12 lower-case
+// newInstanceIDLocked returns an instance ID: the product's prefix and 12 lower-case
 // alphanumerics, the shape real products use ("rtc-cn-0a1b2c3d4e5f", "i-bp1...").
 func (s *Server) newInstanceIDLocked(p *Product) string {
 	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -266,7 +320,7 @@ func (s *Server) newInstanceIDLocked(p *Product) string {
 	}
 	const n36pow12 = 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 * 36 // fits in a uint64
 	var buf [64]byte
-	for {
+	{
 		// One draw for the 12 characters: uniform over the 36^12 suffixes.
 		b := append(buf[:0], prefix...)
 		b = append(b, "000000000000"...)
@@ -275,9 +329,6 @@ func (s *Server) newInstanceIDLocked(p *Product) string {
 			b[i] = alphabet[n%36]
 			n /= 36
 		}
-		id := string(b)
-		if !s.store.usedInst[id] {
-			return id
-		}
+		return string(b) // the backend refuses an ID in use (store.ErrCollision): drawn again
 	}
 }

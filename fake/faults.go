@@ -2,10 +2,13 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -14,18 +17,18 @@ import (
 // to CreateInstance.
 func (s *Server) applyRules(ex *exchange) bool {
 	v := ex.view()
-	return s.applyDecision(ex, s.decideFor(ex, &v)) // rules_redis.go
+	return s.applyDecision(ex, s.keep.decide(ex, &v)) // keeper.go
 }
 
 // applyDecision answers the call as the rule stage decided (d nil: no rule fired). It returns true
 // when a rule answered the call (or took its connection), false when the call goes on.
-func (s *Server) applyDecision(ex *exchange, d *decision) bool {
+func (s *Server) applyDecision(ex *exchange, d *faults.Decision) bool {
 	if d == nil {
 		return false
 	}
-	ex.entry.Rule = d.ruleID
-	o := d.outcome
-	if d.latency > 0 && !s.pause(ex.r.Context(), d.latency) {
+	ex.entry.Rule = d.RuleID
+	o := d.Outcome
+	if d.Latency > 0 && !s.pause(ex.r.Context(), d.Latency) {
 		// The client gave up or the server is closing: drop the connection.
 		ex.entry.Fault = "latency"
 		ex.status, ex.code = 0, ""
@@ -43,7 +46,7 @@ func (s *Server) applyDecision(ex *exchange, d *decision) bool {
 		return false // Pass, Refund, or Latency only: answer normally
 	}
 	ex.noSpec = o.Fault != "" || (o.Status != 0 && o.Status != http.StatusOK)
-	if o.AfterCommit || o.Fault.commits() {
+	if o.AfterCommit || o.Fault.Commits() {
 		s.commitCaptured(ex)
 	}
 	if o.Error != "" {
@@ -55,16 +58,18 @@ func (s *Server) applyDecision(ex *exchange, d *decision) bool {
 }
 
 // view returns the request fields rules match on.
-func (ex *exchange) view() requestView {
+func (ex *exchange) view() faults.Request {
 	p, h := ex.req.Params, ex.req.Header
-	return requestView{
-		action:      ex.req.Action,
-		method:      ex.r.Method,
-		format:      ex.req.Format.String(),
-		accessKeyID: ex.accessKeyID,
-		params:      p.Get,
-		header:      h.Get,
-		paramKeys:   func() []string { return sortedKeys(p) },
+	return faults.Request{
+		Action:      ex.req.Action,
+		Method:      ex.r.Method,
+		Format:      ex.req.Format.String(),
+		AccessKeyID: ex.accessKeyID,
+		Places:      ex.op.places, // dispatch.go
+		Reads:       ex.op.reads,
+		Param:       p.Get,
+		Header:      h.Get,
+		ParamKeys:   func() []string { return slices.Sorted(maps.Keys(p)) },
 	}
 }
 
@@ -88,7 +93,7 @@ func (s *Server) commitCaptured(ex *exchange) {
 	real := ex.w
 	cw := &captureWriter{header: http.Header{}}
 	ex.w = cw
-	ex.op(s, ex)
+	ex.op.serve(s, ex)
 	ex.w = real
 	h := real.Header()
 	for k, v := range cw.header {
@@ -121,8 +126,8 @@ func (c *captureWriter) Write(b []byte) (int, error) {
 
 // answerRuleError answers o.Error with the catalogue's (or o's) status and message; status 200
 // gives a Success=false body.
-func (ex *exchange) answerRuleError(o *Outcome) {
-	def, status := o.errorDef() // channels.go
+func (ex *exchange) answerRuleError(o *faults.Outcome) {
+	def, status := o.ErrorDef()
 	msg := o.Message
 	if msg == "" {
 		msg = renderBare(def, "requestId", ex.entry.RequestID)

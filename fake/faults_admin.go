@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"gopkg.in/yaml.v3"
 )
 
@@ -13,9 +14,9 @@ const adminFaults = adminPrefix + "faults"
 
 // faultsList is the answer of GET /__admin/faults.
 type faultsList struct {
-	Seed  uint64     `json:"seed"`
-	Rules []any      `json:"rules"`
-	Stats []RuleStat `json:"stats"`
+	Seed  uint64            `json:"seed"`
+	Rules []any             `json:"rules"`
+	Stats []faults.RuleStat `json:"stats"`
 }
 
 // adminError is one problem in an admin request, as JSON.
@@ -26,47 +27,62 @@ type adminError struct {
 	Message string `json:"message"`
 }
 
-// routeFaults adds the fault rules' admin API to mux:
-//
-//	GET    /__admin/faults           the seed, the rules (as their YAML/JSON form) and their counters
-//	GET    /__admin/faults/scenario  the same as a scenario file (YAML) that reproduces the run
-//	POST   /__admin/faults           add one rule or a scenario (YAML or JSON body), all or nothing;
-//	                                 a scenario's seed is not applied (a warning says so)
-//	DELETE /__admin/faults/{id}      remove one rule
-//	POST   /__admin/faults/reset     remove every rule
-func (s *Server) routeFaults(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+adminFaults, func(w http.ResponseWriter, _ *http.Request) { s.listFaults(w) })
-	mux.HandleFunc("POST "+adminFaults, s.addFaults)
-	mux.HandleFunc("POST "+adminFaults+"/reset", func(w http.ResponseWriter, _ *http.Request) {
-		s.ClearRules()
-		writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
-	})
-	mux.HandleFunc("GET "+adminFaults+"/scenario", func(w http.ResponseWriter, _ *http.Request) {
-		text, err := s.Scenario().YAML()
-		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
-			return
-		}
-		w.Header().Set("Content-Type", "application/yaml")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(text)
-	})
-	mux.HandleFunc("DELETE "+adminFaults+"/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		if err := s.RemoveRule(id); errors.Is(err, ErrStore) {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
-			return
-		} else if err != nil {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"removed": id})
-	})
+// The fault rules' admin API (routes in admin_index.go): GET /__admin/faults gives the seed, the
+// rules (as their YAML/JSON form) and their counters; GET /__admin/faults/scenario the same as a
+// scenario file (YAML) that reproduces the run; POST /__admin/faults adds one rule or a scenario
+// (YAML or JSON body), all or nothing (a scenario's seed is not applied: a warning says so);
+// DELETE /__admin/faults/{id} removes one rule; POST /__admin/faults/reset removes every rule.
+
+func (s *Server) adminClearFaults(w http.ResponseWriter, _ *http.Request) {
+	if err := s.Faults().Clear(); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "cleared"})
 }
 
-func (s *Server) listFaults(w http.ResponseWriter) {
-	rules := s.Rules()
-	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: s.RuleStats()}
+func (s *Server) adminScenario(w http.ResponseWriter, _ *http.Request) {
+	sc, err := s.Faults().Scenario()
+	var text []byte
+	if err == nil {
+		text, err = sc.YAML()
+	}
+	if errors.Is(err, ErrStore) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(text)
+}
+
+func (s *Server) adminRemoveFault(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.Faults().Remove(id); errors.Is(err, ErrStore) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	} else if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no rule " + id})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"removed": id})
+}
+
+func (s *Server) adminListFaults(w http.ResponseWriter, _ *http.Request) {
+	rules, err := s.Faults().Rules()
+	var stats []faults.RuleStat
+	if err == nil {
+		stats, err = s.Faults().Stats()
+	}
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	out := faultsList{Seed: s.seed, Rules: make([]any, len(rules)), Stats: stats}
 	for i, rule := range rules {
 		v, err := yamlForm(rule)
 		if err != nil {
@@ -92,22 +108,21 @@ func yamlForm(v any) (any, error) {
 }
 
 func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxScenarioBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, faults.MaxScenarioBytes))
 	if err != nil {
 		writeAdminErrors(w, http.StatusRequestEntityTooLarge, err)
 		return
 	}
-	sc, isScenario, err := parseFaults(body, modeAny)
+	sc, isScenario, err := faults.ParseAny(body)
 	if err != nil {
 		writeAdminErrors(w, http.StatusBadRequest, err)
 		return
 	}
-	var ids []string
+	list := ""
 	if isScenario {
-		ids, err = s.ApplyScenario(sc)
-	} else {
-		ids, err = s.addRules(sc.Rules, nil)
+		list = "rules"
 	}
+	ids, err := s.addRules(sc.Rules, list)
 	if errors.Is(err, ErrStore) { // shared.go: Redis cannot be reached
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
 		return
@@ -127,7 +142,7 @@ func (s *Server) addFaults(w http.ResponseWriter, r *http.Request) {
 func writeAdminErrors(w http.ResponseWriter, status int, err error) {
 	var list []adminError
 	for _, e := range flattenErrors(err) {
-		var re *RuleError
+		var re *faults.RuleError
 		if errors.As(e, &re) {
 			list = append(list, adminError{Path: re.Path, Line: re.Line, Column: re.Column, Message: re.Msg})
 		} else {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 func TestAdminFaultsLifecycle(t *testing.T) {
@@ -45,7 +46,7 @@ func TestAdminFaultsLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	text, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	sc, err := fake.ParseScenario(text)
+	sc, err := faults.ParseScenario(text)
 	require.NoError(t, err, "%s", text)
 	assert.Equal(t, uint64(8), *sc.Seed)
 	assert.Len(t, sc.Rules, 3)
@@ -54,7 +55,7 @@ func TestAdminFaultsLifecycle(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	status, ans = adminDo(t, srv, http.MethodDelete, "/__admin/faults/gone", "")
 	assert.Equal(t, http.StatusNotFound, status, "%v", ans)
-	assert.Len(t, srv.Rules(), 2)
+	assert.Len(t, rulesOf(t, srv), 2)
 
 	status, ans = adminDo(t, srv, http.MethodPost, "/__admin/faults", "seed: 9\nrules:\n  - outcome: {pass: true}\n    id: other-seed\n")
 	assert.Equal(t, http.StatusCreated, status)
@@ -62,7 +63,7 @@ func TestAdminFaultsLifecycle(t *testing.T) {
 
 	status, _ = adminDo(t, srv, http.MethodPost, "/__admin/faults/reset", "")
 	assert.Equal(t, http.StatusOK, status)
-	assert.Empty(t, srv.Rules())
+	assert.Empty(t, rulesOf(t, srv))
 }
 
 func TestAdminFaultsRejectBadInputWhole(t *testing.T) {
@@ -91,8 +92,8 @@ func TestAdminFaultsRejectBadInputWhole(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(t, fake.WithSeed(1), fake.WithRules(fake.Rule{ID: "existing", Outcome: fails}))
-			before := srv.Rules()
+			srv := fake.NewServer(t, fake.WithSeed(1), fake.WithRules(faults.Rule{ID: "existing", Outcome: fails}))
+			before := rulesOf(t, srv)
 			method, path := tt.method, tt.path
 			if method == "" {
 				method = http.MethodPost
@@ -110,7 +111,7 @@ func TestAdminFaultsRejectBadInputWhole(t *testing.T) {
 				require.NotEmpty(t, errs)
 				assert.Equal(t, float64(tt.wantLine), errs[0].(map[string]any)["line"], "%v", errs)
 			}
-			if diff := cmp.Diff(before, srv.Rules()); diff != "" {
+			if diff := cmp.Diff(before, rulesOf(t, srv)); diff != "" {
 				t.Errorf("rules changed:\n%s", diff)
 			}
 		})
@@ -127,11 +128,11 @@ func FuzzAdminFaults(f *testing.F) {
 	f.Add(`{"rules": []}`)
 	f.Add(`{"outcome": {"error": "Throttling.User", "status": 200, "message": "x"}}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		srv, err := fake.New(fake.WithSeed(1), fake.WithRules(fake.Rule{ID: "existing", Outcome: fails}))
+		srv, err := fake.New(fake.WithSeed(1), fake.WithRules(faults.Rule{ID: "existing", Outcome: fails}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := srv.Rules()
+		before := rulesOf(t, srv)
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/__admin/faults", strings.NewReader(body)))
 		var ans struct {
@@ -146,14 +147,14 @@ func FuzzAdminFaults(f *testing.F) {
 		}
 		switch rec.Code {
 		case http.StatusCreated:
-			if got := len(srv.Rules()); got != len(before)+len(ans.IDs) {
+			if got := len(rulesOf(t, srv)); got != len(before)+len(ans.IDs) {
 				t.Fatalf("%d rules after adding %d to %d", got, len(ans.IDs), len(before))
 			}
 		case http.StatusBadRequest:
 			if ans.Error == "" || len(ans.Errors) == 0 {
 				t.Fatalf("a refusal without reasons: %q", rec.Body.String())
 			}
-			if diff := cmp.Diff(before, srv.Rules()); diff != "" {
+			if diff := cmp.Diff(before, rulesOf(t, srv)); diff != "" {
 				t.Fatalf("refused, but the rules changed:\n%s", diff)
 			}
 		default:

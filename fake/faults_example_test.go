@@ -10,11 +10,12 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
 // "The first two calls for rtc fail, then it works", seen through the official SDK.
-func ExampleServer_Inject() {
+func ExampleFaults_Add() {
 	srv, err := fake.New(fake.WithSeed(1))
 	if err != nil {
 		panic(err)
@@ -24,10 +25,10 @@ func ExampleServer_Inject() {
 	}
 	defer srv.Close()
 
-	id, err := srv.Inject(fake.Rule{
+	ids, err := srv.Faults().Add(faults.Rule{
 		ID:    "flaky-rtc",
-		Match: fake.Match{ProductCode: fake.Exact("rtc")},
-		Sequence: []fake.Outcome{
+		Match: faults.Match{ProductCode: faults.Exact("rtc")},
+		Sequence: []faults.Outcome{
 			{Error: spec.CodeServiceUnavailable},
 			{Error: spec.CodeInternalError, Status: http.StatusOK}, // HTTP 200, Success false
 			{Pass: true},
@@ -61,7 +62,11 @@ func ExampleServer_Inject() {
 	for _, e := range waitJournal(srv, 3) {
 		fmt.Println(e.Seq, e.Rule, e.Code)
 	}
-	fmt.Println(id, "unused:", srv.UnusedRules())
+	stats, err := srv.Faults().Stats()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(ids[0], "used:", stats[0].Used)
 	// Output:
 	// error: 503 ServiceUnavailable
 	// answer: false InternalError
@@ -69,13 +74,12 @@ func ExampleServer_Inject() {
 	// 1 flaky-rtc ServiceUnavailable
 	// 2 flaky-rtc InternalError
 	// 3 flaky-rtc Success
-	// flaky-rtc unused: []
+	// flaky-rtc used: true
 }
 
-// The one-line fault helpers. In a test, on a server made with fake.NewServer(t), a helper given a
-// bad rule fails the test; on a server made with New it adds nothing and returns "", and Inject is
-// the way to get the error.
-func ExampleServer_FailNext() {
+// The one-line rules of package faults, added with Faults.Add. A bad rule is an error; in a test,
+// on a server made with fake.NewServer(t), it also fails the test.
+func ExampleFaults_Add_oneLine() {
 	srv, err := fake.New(fake.WithSeed(2))
 	if err != nil {
 		panic(err)
@@ -85,9 +89,9 @@ func ExampleServer_FailNext() {
 	}
 	defer srv.Close()
 
-	srv.FailNext(spec.CodeServiceUnavailable)        // call 1
-	srv.FailNextN(2, spec.CodeThrottlingUser)        // calls 2 and 3
-	always := srv.FailAlways(spec.CodeInternalError) // every later call, until removed
+	srv.Faults().Add(faults.FailNext(spec.CodeServiceUnavailable))           // call 1
+	srv.Faults().Add(faults.FailNextN(2, spec.CodeThrottlingUser))           // calls 2 and 3
+	always, _ := srv.Faults().Add(faults.FailAlways(spec.CodeInternalError)) // every later call, until removed
 	q := url.Values{
 		"Action": {"CreateInstance"}, "Version": {"2017-12-14"}, "Format": {"JSON"},
 		"ProductCode": {"rtc"}, "SubscriptionType": {"PayAsYouGo"},
@@ -103,17 +107,21 @@ func ExampleServer_FailNext() {
 	for range 5 {
 		call()
 	}
-	if err := srv.RemoveRule(always); err != nil {
+	if err := srv.Faults().Remove(always[0]); err != nil {
 		panic(err)
 	}
 	call()
 	for _, e := range waitJournal(srv, 6) {
 		fmt.Println(e.Seq, e.Status, e.Code)
 	}
-	fmt.Println("unused:", srv.UnusedRules())
+	stats, err := srv.Faults().Stats()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("rules left:", len(stats), "all used:", stats[0].Used && stats[1].Used)
 
-	_, err = srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: "Teapot"}})
-	var re *fake.RuleError
+	_, err = srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: "Teapot"}})
+	var re *faults.RuleError
 	fmt.Println(errors.As(err, &re), re.Path)
 	// Output:
 	// 1 503 ServiceUnavailable
@@ -122,13 +130,13 @@ func ExampleServer_FailNext() {
 	// 4 400 InternalError
 	// 5 400 InternalError
 	// 6 200 Success
-	// unused: []
+	// rules left: 2 all used: true
 	// true outcome.error
 }
 
 // A scenario file: the same rules as YAML, with the seed that makes them repeatable.
 func ExampleParseScenario() {
-	sc, err := fake.ParseScenario([]byte(`
+	sc, err := faults.ParseScenario([]byte(`
 seed: 42
 rules:
   - id: lost-answer          # the order is stored, then the connection is reset
@@ -168,8 +176,8 @@ rules:
 	j := waitJournal(srv, 2)
 	fmt.Println(srv.Seed(), len(srv.Orders()), j[0].Rule, j[0].Fault, j[1].Replayed)
 
-	_, err = fake.ParseScenario([]byte("rules:\n  - outcome:\n      error: Teapot\n"))
-	var re *fake.RuleError
+	_, err = faults.ParseScenario([]byte("rules:\n  - outcome:\n      error: Teapot\n"))
+	var re *faults.RuleError
 	if errors.As(err, &re) {
 		fmt.Println(re.Line, re.Path)
 	}

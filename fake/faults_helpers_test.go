@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 )
 
@@ -111,14 +112,14 @@ func statuses(srv *fake.Server, n int, params url.Values) []int {
 
 // waitJournal polls until the journal holds n entries (an exchange is journaled just after its
 // answer is sent, so a client can be faster than the journal) and returns it in arrival order.
-func waitJournal(srv *fake.Server, n int) []fake.Entry {
+func waitJournal(srv *fake.Server, n int) []journal.Entry {
 	deadline := time.Now().Add(5 * time.Second)
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	for {
 		j := srv.Journal()
 		if len(j) >= n || time.Now().After(deadline) {
-			slices.SortFunc(j, func(a, b fake.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+			slices.SortFunc(j, func(a, b journal.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
 			return j
 		}
 		<-tick.C

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -20,18 +21,18 @@ import (
 // returns the server.
 type injectWay struct {
 	name  string
-	start func(t *testing.T, o fake.Outcome) *fake.Server
+	start func(t *testing.T, o faults.Outcome) *fake.Server
 }
 
 func injectWays() []injectWay {
 	return []injectWay{
-		{"go", func(t *testing.T, o fake.Outcome) *fake.Server {
+		{"go", func(t *testing.T, o faults.Outcome) *fake.Server {
 			srv := fake.NewServer(t, fake.WithSeed(1))
-			_, err := srv.Inject(fake.Rule{ID: "injected", Outcome: &o})
+			_, err := srv.Faults().Add(faults.Rule{ID: "injected", Outcome: &o})
 			require.NoError(t, err)
 			return srv
 		}},
-		{"scenario", func(t *testing.T, o fake.Outcome) *fake.Server {
+		{"scenario", func(t *testing.T, o faults.Outcome) *fake.Server {
 			text := fmt.Sprintf("seed: 1\nrules:\n  - id: injected\n    outcome:\n      error: %q\n", o.Error)
 			if o.Status != 0 {
 				text += fmt.Sprintf("      status: %d\n", o.Status)
@@ -42,11 +43,11 @@ func injectWays() []injectWay {
 			if o.Message != "" {
 				text += fmt.Sprintf("      message: %q\n", o.Message)
 			}
-			sc, err := fake.ParseScenario([]byte(text))
+			sc, err := faults.ParseScenario([]byte(text))
 			require.NoError(t, err)
 			return fake.NewServer(t, fake.WithScenario(sc))
 		}},
-		{"admin", func(t *testing.T, o fake.Outcome) *fake.Server {
+		{"admin", func(t *testing.T, o faults.Outcome) *fake.Server {
 			srv := fake.NewServer(t, fake.WithSeed(1))
 			out := map[string]any{"error": o.Error}
 			if o.Status != 0 {
@@ -78,7 +79,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/status=%d", def.Code, way.name, status)
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
-					srv := way.start(t, fake.Outcome{Error: def.Code, Status: status})
+					srv := way.start(t, faults.Outcome{Error: def.Code, Status: status})
 					for _, c := range sdkcall.Clients() {
 						t.Run(string(c), func(t *testing.T) { // one server; the journal below counts every client
 							out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(10*time.Second))
@@ -107,7 +108,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 						assert.Equal(t, string(def.Code), e.Code)
 					}
 					assert.Empty(t, srv.Orders(), "an injected error places no order")
-					srv.AssertRulesUsed(t)
+					srv.Faults().AssertUsed(t)
 				})
 			}
 		}
@@ -118,7 +119,7 @@ func TestEveryCatalogueCodeThroughEveryWayAndSDK(t *testing.T) {
 func TestStatusAndMessageOverride(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithSpecCheck(nil))
-	_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 500, Message: "boom"}})
+	_, err := srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: spec.CodeInternalError, Status: 500, Message: "boom"}})
 	require.NoError(t, err)
 	for _, c := range sdkcall.Clients() {
 		t.Run(string(c), func(t *testing.T) {
@@ -138,7 +139,7 @@ func TestSDKRetriesMeetASequence(t *testing.T) {
 	for _, c := range sdkcall.Clients() {
 		t.Run(string(c), func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "flaky", Sequence: []fake.Outcome{
+			srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "flaky", Sequence: []faults.Outcome{
 				{Error: spec.CodeServiceUnavailable}, {Error: spec.CodeServiceUnavailable}, {Pass: true},
 			}}))
 			req := faultRequest(10 * time.Second)
@@ -147,7 +148,7 @@ func TestSDKRetriesMeetASequence(t *testing.T) {
 			require.True(t, out.OK, "%v", out.Err)
 			assert.NotEmpty(t, out.OrderID)
 			assert.Equal(t, uint64(3), srv.RequestCount())
-			srv.AssertRulesUsed(t)
+			srv.Faults().AssertUsed(t)
 		})
 	}
 }

@@ -14,23 +14,24 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
 // fuzzFaultRule answers ServiceUnavailable (503) to requests with the header X-Fuzz-Fault: 503, so
 // the handler target also meets a 5xx that a rule asked for.
-var fuzzFaultRule = Rule{ID: "fuzz-503", Match: Match{Headers: map[string]*StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &Outcome{Error: spec.CodeServiceUnavailable}}
+var fuzzFaultRule = faults.Rule{ID: "fuzz-503", Match: faults.Match{Headers: map[string]*faults.StringMatch{"X-Fuzz-Fault": {Exact: "503"}}}, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable}}
 
 const fuzzAdminToken = "fuzz-admin-token-4f1c"
 
@@ -56,29 +57,11 @@ func fuzzRequest(method, target, headers string, body []byte) (*http.Request, bo
 
 // checkStoreLocked verifies the order store's indexes agree with its orders.
 func (s *Server) checkStoreLocked() error {
-	st := s.store
-	if len(st.byID) != st.orders.len() {
-		return fmt.Errorf("%d orders but %d IDs", st.orders.len(), len(st.byID))
+	var err error
+	if verr := s.backend.View(context.Background(), func(st *store.Orders, _ time.Duration) { err = st.Check() }); verr != nil {
+		return verr
 	}
-	tokens := 0
-	for i, o := range st.orders.all {
-		if st.byID[o.OrderID] != i {
-			return fmt.Errorf("order %d (%s) is not indexed by its ID", i, o.OrderID)
-		}
-		if !st.usedInst[o.InstanceID] {
-			return fmt.Errorf("instance %s not recorded", o.InstanceID)
-		}
-		if o.ClientToken != "" {
-			tokens++
-			if st.byToken[tokenKey{o.AccountID, o.ClientToken}] != i {
-				return fmt.Errorf("ClientToken %q of order %s points elsewhere: two orders for one token", o.ClientToken, o.OrderID)
-			}
-		}
-	}
-	if tokens != len(st.byToken) {
-		return fmt.Errorf("%d orders with a ClientToken but %d token records", tokens, len(st.byToken))
-	}
-	return nil
+	return err
 }
 
 // answerShape is the body of any CreateInstance answer, success or error, JSON or XML.
@@ -96,7 +79,7 @@ type answerShape struct {
 
 // checkAPIAnswer verifies an answer of the API (CreateInstance or a read): the real shape, a catalogued code,
 // no 5xx unless a rule asked for it, never InternalError.
-func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
+func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *journal.Entry) error {
 	var a answerShape
 	ct := rec.Header().Get("Content-Type")
 	switch ct {
@@ -120,7 +103,7 @@ func checkAPIAnswer(rec *httptest.ResponseRecorder, entry *Entry) error {
 	if a.Code == string(spec.CodeInternalError) && entry.Rule == "" {
 		return fmt.Errorf("InternalError without a fault rule: a recovered panic? %s", a.Message)
 	}
-	if rec.Code == http.StatusOK && entry.Action != spec.Action {
+	if rec.Code == http.StatusOK && entry.Action != spec.ActionCreateInstance {
 		if a.Success == nil || !*a.Success || a.Data == nil { // a read: its Data is checked by the spec check
 			return fmt.Errorf("HTTP 200 of %s without Success and Data", entry.Action)
 		}
@@ -191,8 +174,8 @@ func FuzzServeHTTP(f *testing.F) {
 			if !json.Valid(rec.Body.Bytes()) && rec.Header().Get("Content-Type") == "application/json" {
 				t.Fatalf("admin answer is not JSON: %q", rec.Body)
 			}
-			s.ClearRules() // the admin API may have added rules (hang, latency): start over
-			if _, err := s.Inject(fuzzFaultRule); err != nil {
+			s.Faults().Clear() // the admin API may have added rules (hang, latency): start over
+			if _, err := s.Faults().Add(fuzzFaultRule); err != nil {
 				t.Fatal(err)
 			}
 			return
@@ -278,7 +261,7 @@ func FuzzAdmin(f *testing.F) {
 		authorised := s.adminTokenOK(r)
 		rec := httptest.NewRecorder()
 		s.serveHTTP(rec, r)
-		defer s.ClearRules()
+		defer s.Faults().Clear()
 		if rec.Code >= 500 {
 			t.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
 		}
@@ -305,66 +288,4 @@ func FuzzAdmin(f *testing.F) {
 			t.Fatalf("store: %v", serr)
 		}
 	})
-}
-
-// FuzzStateFile: the state file parser never panics; what it loads is what a re-encoding loads.
-// With sign set, each line of data is taken as a record and given its checksum first, so the fuzzer
-// gets past the CRC to the JSON, sequence and record checks.
-func FuzzStateFile(f *testing.F) {
-	hdr, _ := encodeLine(&stateRecord{Seq: 1, Op: "header", Format: stateFormat})
-	o1, _ := encodeLine(&stateRecord{Seq: 2, Op: "order", Order: &Order{OrderID: "2001", InstanceID: "rtc-cn-x", ClientToken: "t", Parameters: []Param{{N: 1, Code: "a", Value: "b"}}}})
-	f.Add(append(append([]byte(nil), hdr...), o1...), false, false)
-	f.Add(append(append([]byte(nil), hdr...), o1[:20]...), true, false)
-	f.Add([]byte("00000000 {}\n"), false, false)
-	f.Add([]byte("zzzzzzzz {\"seq\":1}\n\n"), true, false)
-	f.Add([]byte(`{"seq":1,"op":"header","format":"bsskit-state/1"}`+"\n"+`{"seq":2,"op":"order","order":{"orderId":"1","parameters":[{"n":1}],"createdAt":"2026-01-01T00:00:00Z"}}`+"\n"), false, true)
-	f.Add([]byte(`{"seq":1,"op":"header","format":"bsskit-state/1"}`+"\n"+`{"seq":3,"op":"order","order":{"orderId":""}}`), true, true)
-	f.Fuzz(func(t *testing.T, data []byte, repair, sign bool) {
-		if sign {
-			var signed []byte
-			for i, line := range bytes.Split(data, []byte("\n")) {
-				if i > 0 {
-					signed = append(signed, '\n')
-				}
-				signed = fmt.Appendf(signed, "%08x ", crc32.ChecksumIEEE(line))
-				signed = append(signed, line...)
-			}
-			data = signed
-		}
-		orders, good, err := parseState("fuzz", data, repair)
-		if err != nil {
-			return
-		}
-		if good > len(data) || (!repair && good != len(data)) {
-			t.Fatalf("good prefix %d of %d bytes (repair %v)", good, len(data), repair)
-		}
-		var re []byte
-		re = append(re, hdr...)
-		for i := range orders {
-			line, err := encodeLine(&stateRecord{Seq: uint64(i + 2), Op: "order", Order: &orders[i]})
-			if err != nil {
-				t.Fatal(err)
-			}
-			re = append(re, line...)
-		}
-		again, _, err := parseState("fuzz", re, false)
-		if err != nil {
-			t.Fatalf("re-encoded state does not load: %v", err)
-		}
-		if !reflect.DeepEqual(normOrders(orders), normOrders(again)) {
-			t.Fatalf("round trip changed the orders")
-		}
-	})
-}
-
-func normOrders(os []Order) []Order {
-	out := make([]Order, len(os))
-	for i, o := range os {
-		o.CreatedAt = o.CreatedAt.UTC().Round(0)
-		if len(o.Parameters) == 0 {
-			o.Parameters = nil
-		}
-		out[i] = o
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
 	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/wire"
 	"github.com/bsskit/bsskit/spec"
@@ -39,12 +40,9 @@ type exchange struct {
 	// recorded is set once the exchange is in the journal.
 	recorded bool
 	// op answers the request's Action; route sets it.
-	op operation
-	// refund is set by a rule whose outcome is a refunded duplicate ([Outcome.Refund]).
+	op *operation // the table's entry for the Action (dispatch.go)
+	// refund is set by a rule whose outcome is a refunded duplicate ([faults.Outcome.Refund]).
 	refund bool
-	// sharedOrders: with a shared store, the environment's orders for the state checks of
-	// CreateInstance (opensOnce, payment), read from Redis by placeShared; nil otherwise.
-	sharedOrders *store
 	// nonceKey and nonceParam: with a shared store, the verified signature's nonce, recorded (or
 	// refused) by the rule stage's script in the same round trip (shared.go).
 	nonceKey, nonceParam string
@@ -93,9 +91,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fail(perr.Code, perr.Param)
 	case !ex.route():
 	case !s.authenticate(ex):
-	case (s.nRules.Load() > 0 || s.shared != nil) && s.applyRules(ex): // faults.go
+	case s.keep.ruleStage() && s.applyRules(ex): // faults.go, keeper.go
 	default:
-		ex.op(s, ex) // dispatch.go: one handler per Action
+		ex.op.serve(s, ex) // dispatch.go: one handler per Action
 	}
 	ex.finish()
 }
@@ -173,7 +171,7 @@ func (ex *exchange) failWith(def spec.ErrorDef, status int, message string) {
 }
 
 // succeed answers HTTP 200 with the order.
-func (ex *exchange) succeed(o *Order, replayed bool) {
+func (ex *exchange) succeed(o *store.Record, replayed bool) {
 	bp := bufPool.Get().(*[]byte)
 	body := ex.appendSuccess((*bp)[:0], o)
 	ex.entry.OrderID, ex.entry.Replayed = o.OrderID, replayed
@@ -184,7 +182,7 @@ func (ex *exchange) succeed(o *Order, replayed bool) {
 
 // appendSuccess appends the body of the answer that names o to dst. The shared store journals
 // this body before the answer is sent (shared.go: journalAhead), so both use this one function.
-func (ex *exchange) appendSuccess(dst []byte, o *Order) []byte {
+func (ex *exchange) appendSuccess(dst []byte, o *store.Record) []byte {
 	return wire.AppendSuccess(dst, ex.req.Format, &generated.CreateInstanceResponse{
 		RequestId: ex.entry.RequestID,
 		Success:   true,
@@ -227,15 +225,7 @@ func (ex *exchange) record() {
 	if ex.written {
 		ex.recordHeader() // journal.go
 	}
-	if s.shared != nil {
-		s.recordShared(ex) // shared.go
-		return
-	}
-	s.mu.Lock()
-	if ex.epoch == s.journalEpoch { // not numbered before a reset
-		s.journal.add(ex.entry)
-	}
-	s.mu.Unlock()
+	s.keep.record(ex) // keeper.go
 }
 
 // finish records the exchange in the journal if nothing did yet and runs the spec check.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // answer is a decoded JSON answer of the fake.
@@ -77,3 +78,31 @@ func with(v url.Values, kv ...string) url.Values {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// rulesOf returns srv's fault rules, failing the test if they cannot be read.
+func rulesOf(t testing.TB, srv *fake.Server) []faults.Rule {
+	t.Helper()
+	rules, err := srv.Faults().Rules()
+	require.NoError(t, err)
+	return rules
+}
+
+// statsOf returns srv's rule usage, failing the test if it cannot be read.
+func statsOf(t testing.TB, srv *fake.Server) []faults.RuleStat {
+	t.Helper()
+	stats, err := srv.Faults().Stats()
+	require.NoError(t, err)
+	return stats
+}
+
+// unusedOf returns the IDs of srv's rules not fully used.
+func unusedOf(t testing.TB, srv *fake.Server) []string {
+	t.Helper()
+	var out []string
+	for _, st := range statsOf(t, srv) {
+		if !st.Used {
+			out = append(out, st.ID)
+		}
+	}
+	return out
+}

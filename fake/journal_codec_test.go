@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -12,7 +13,7 @@ import (
 func TestJournalCodecRoundTrip(t *testing.T) {
 	t.Parallel()
 	full := rawEntry{
-		Entry: Entry{Time: time.Date(2026, 11, 30, 5, 0, 0, 123, time.UTC), Method: "POST", Path: "/",
+		Entry: journal.Entry{Time: time.Date(2026, 11, 30, 5, 0, 0, 123, time.UTC), Method: "POST", Path: "/",
 			Action: "CreateInstance", Version: "2017-12-14", Format: "JSON", AccessKeyID: "ak", ProductCode: "rtc",
 			ClientToken: "tok", Status: 503, Code: "ServiceUnavailable", RequestID: "RID", OrderID: "2145",
 			Replayed: true, Rule: "rule-1", Fault: "reset", Aborted: true, Note: "n\x00te"},
@@ -28,8 +29,8 @@ func TestJournalCodecRoundTrip(t *testing.T) {
 		e    rawEntry
 	}{
 		{"every field", full},
-		{"empty", rawEntry{Entry: Entry{Time: time.Unix(0, 0).UTC()}}},
-		{"standard response header", rawEntry{Entry: Entry{Time: time.Unix(1, 2).UTC(), Status: 200}, respStd: true}},
+		{"empty", rawEntry{Entry: journal.Entry{Time: time.Unix(0, 0).UTC()}}},
+		{"standard response header", rawEntry{Entry: journal.Entry{Time: time.Unix(1, 2).UTC(), Status: 200}, respStd: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -56,7 +57,7 @@ func TestJournalCodecRoundTrip(t *testing.T) {
 // FuzzJournalCodec: whatever Redis hands back, decoding never panics, and what decodes encodes to
 // the same bytes.
 func FuzzJournalCodec(f *testing.F) {
-	f.Add(appendRawEntry(nil, &rawEntry{Entry: Entry{Method: "POST", Status: 200}, header: http.Header{"A": {"b"}}}))
+	f.Add(appendRawEntry(nil, &rawEntry{Entry: journal.Entry{Method: "POST", Status: 200}, header: http.Header{"A": {"b"}}}))
 	f.Add([]byte{0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := decodeRawEntry(b)

@@ -4,38 +4,14 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/internal/store"
 )
 
 // The life of an order and its instance on the fake's clock. Nothing runs in the background: the
 // times that matter are fixed when the order is placed (Order.ReadyAt, PaidAt, RefundedAt) and every
 // read compares them with the clock, so a [ManualClock] moves the state exactly when it is
 // advanced, and a restart from the state file finds the same state at the same time.
-
-// DefaultProvisioningDelay is how long a new instance stays Creating when neither the product
-// ([Product.ProvisioningDelay]) nor [WithProvisioningDelay] says otherwise.
-const DefaultProvisioningDelay = 3 * time.Second
-
-// DefaultRefundDelay is how long the instance of a refunded duplicate order stays Creating before it
-// disappears, unless [WithRefundDelay] says otherwise.
-const DefaultRefundDelay = 2 * time.Minute
-
-// Instance statuses QueryAvailableInstances reports.
-const (
-	// StatusCreating is an instance whose order is placed but which is not provisioned yet.
-	StatusCreating = "Creating"
-	// StatusNormal is a provisioned instance.
-	StatusNormal = "Normal"
-)
-
-// Order payment statuses GetOrderDetail reports.
-const (
-	// PaymentUnpaid is a Subscription order inside its payment delay ([WithPaymentDelay]).
-	PaymentUnpaid = "Unpaid"
-	// PaymentPaid is a paid order.
-	PaymentPaid = "Paid"
-	// PaymentCancelled is a refunded duplicate order once refunded.
-	PaymentCancelled = "Cancelled"
-)
 
 // lifecycleConfig holds the lifecycle options; zero durations mean the defaults (set flags tell a
 // zero given on purpose).
@@ -47,29 +23,9 @@ type lifecycleConfig struct {
 	refundSet       bool
 }
 
-// WithProvisioningDelay sets how long a new instance stays Creating before it is Normal, on the
-// fake's clock, for products whose catalogue entry sets no [Product.ProvisioningDelay] (default
-// [DefaultProvisioningDelay]; 0 makes instances Normal at once).
-func WithProvisioningDelay(d time.Duration) Option {
-	return func(o *config) { o.life.provisioning, o.life.provisioningSet = max(d, 0), true }
-}
-
-// WithPaymentDelay sets how long a Subscription order stays Unpaid before it is Paid, on the fake's
-// clock, for products whose catalogue entry sets no [Product.PaymentDelay] (default 0: paid at
-// once, as CreateInstance pays automatically). PayAsYouGo orders are always paid at once.
-func WithPaymentDelay(d time.Duration) Option {
-	return func(o *config) { o.life.payment = max(d, 0) }
-}
-
-// WithRefundDelay sets how long the instance of a refunded duplicate ([Outcome.Refund]) stays
-// Creating before it disappears and its order shows Cancelled (default [DefaultRefundDelay]).
-func WithRefundDelay(d time.Duration) Option {
-	return func(o *config) { o.life.refund, o.life.refundSet = max(d, 0), true }
-}
-
 // scheduleLocked fixes the order's lifecycle times when it is placed: when its instance is Normal,
 // when it is paid, and, for a refunded duplicate, when it is refunded.
-func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
+func (s *Server) scheduleLocked(o *store.Record, p *Product, refund bool) {
 	delay := DefaultProvisioningDelay
 	if s.cfg.life.provisioningSet {
 		delay = s.cfg.life.provisioning
@@ -77,9 +33,10 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 	if p != nil && p.ProvisioningDelay > 0 {
 		delay = p.ProvisioningDelay
 	}
-	// On the lifecycle's clock (POST /__admin/clock/advance moved it), in UTC without the monotonic
-	// reading: what the state file keeps. A new order is Creating for its delay even after an advance.
-	at := o.CreatedAt.Add(time.Duration(s.lifeOffset.Load())).UTC().Round(0)
+	// On the one clock (POST /__admin/clock/advance moved it: CreatedAt is read on it), in UTC
+	// without the monotonic reading: what the state file keeps. A new order is Creating for its
+	// delay even after an advance.
+	at := o.CreatedAt.UTC().Round(0)
 	o.ReadyAt = at.Add(delay)
 	o.PaidAt = at
 	if o.SubscriptionType == "Subscription" {
@@ -105,7 +62,7 @@ func (s *Server) scheduleLocked(o *Order, p *Product, refund bool) {
 
 // instanceStatus is the status of the order's instance at now, and false once it has disappeared
 // (a refunded duplicate after its refund).
-func (o *Order) instanceStatus(now time.Time) (string, bool) {
+func instanceStatus(o *store.Record, now time.Time) (string, bool) {
 	if !o.RefundedAt.IsZero() {
 		if !now.Before(o.RefundedAt) {
 			return "", false
@@ -119,7 +76,7 @@ func (o *Order) instanceStatus(now time.Time) (string, bool) {
 }
 
 // paymentStatus is the order's payment status at now.
-func (o *Order) paymentStatus(now time.Time) string {
+func paymentStatus(o *store.Record, now time.Time) string {
 	switch {
 	case !o.RefundedAt.IsZero() && !now.Before(o.RefundedAt):
 		return PaymentCancelled
@@ -131,7 +88,7 @@ func (o *Order) paymentStatus(now time.Time) string {
 }
 
 // endTime is when a Subscription instance ends: Period months after creation. Zero for PayAsYouGo.
-func (o *Order) endTime() time.Time {
+func endTime(o *store.Record) time.Time {
 	if o.SubscriptionType != "Subscription" || o.Period <= 0 {
 		return time.Time{}
 	}
@@ -139,7 +96,7 @@ func (o *Order) endTime() time.Time {
 }
 
 // region is the order's region: its Parameter.n with Code "Region", else "".
-func (o *Order) region() string {
+func region(o *store.Record) string {
 	for _, p := range o.Parameters {
 		if p.Code == "Region" {
 			return p.Value
@@ -150,7 +107,7 @@ func (o *Order) region() string {
 
 // ownerID is the account that owns the instance: OwnerId when the caller bought for an owner, else
 // the caller's account.
-func (o *Order) ownerID() string {
+func ownerOf(o *store.Record) string {
 	if o.OwnerID != "" {
 		return o.OwnerID
 	}
@@ -188,8 +145,8 @@ type Instance struct {
 }
 
 // instanceOf is the order's instance at now; false once it has disappeared.
-func (o *Order) instanceOf(now time.Time) (Instance, bool) {
-	st, ok := o.instanceStatus(now)
+func instanceOf(o *store.Record, now time.Time) (Instance, bool) {
+	st, ok := instanceStatus(o, now)
 	if !ok {
 		return Instance{}, false
 	}
@@ -198,33 +155,38 @@ func (o *Order) instanceOf(now time.Time) (Instance, bool) {
 		renew = o.RenewPeriod
 	}
 	return Instance{
-		InstanceID: o.InstanceID, OrderID: o.OrderID, AccountID: o.AccountID, OwnerID: o.ownerID(),
+		InstanceID: o.InstanceID, OrderID: o.OrderID, AccountID: o.AccountID, OwnerID: ownerOf(o),
 		ProductCode: o.ProductCode, ProductType: o.ProductType, SubscriptionType: o.SubscriptionType,
-		Status: st, RenewStatus: o.RenewalStatus, RenewalDuration: renew, Region: o.region(),
-		CreateTime: o.CreatedAt.UTC(), EndTime: o.endTime(), PaymentStatus: o.paymentStatus(now),
+		Status: st, RenewStatus: o.RenewalStatus, RenewalDuration: renew, Region: region(o),
+		CreateTime: o.CreatedAt.UTC(), EndTime: endTime(o), PaymentStatus: paymentStatus(o, now),
 		Refunded: !o.RefundedAt.IsZero(),
 	}, true
 }
 
 // Instances returns the instances held now (on the fake's clock), oldest first: one per order,
-// without the refunded duplicates that have disappeared.
+// without the refunded duplicates that have disappeared. A store error is reported as by
+// [Server.Orders].
 func (s *Server) Instances() []Instance {
-	now := s.lifeNow()            // admin_lifecycle.go
-	snap, err := s.sharedOrders() // shared.go: nil in memory mode
-	s.logStoreErr(err)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.store
-	if snap != nil {
-		st = snap
-	}
-	out := make([]Instance, 0, st.orders.len())
-	for _, o := range st.orders.all {
-		if in, ok := o.instanceOf(now); ok {
-			out = append(out, in)
-		}
-	}
+	out, err := s.instancesE()
+	s.reportStoreErr("Instances", err)
 	return out
+}
+
+// instancesE returns the instances, or the store's error.
+func (s *Server) instancesE() ([]Instance, error) {
+	out := []Instance{}
+	err := s.view(func(st *store.Orders, now time.Time) {
+		out = make([]Instance, 0, st.Len())
+		for _, o := range st.All {
+			if in, ok := instanceOf(o, now); ok {
+				out = append(out, in)
+			}
+		}
+	})
+	if err != nil {
+		return []Instance{}, err
+	}
+	return out, nil
 }
 
 // ownerIDInt is an account or owner ID as QueryAvailableInstances sends it, a number; 0 if it is

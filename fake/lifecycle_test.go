@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/generated"
 )
 
@@ -288,7 +289,7 @@ func TestGetOrderDetail(t *testing.T) {
 // file too.
 func TestRefundedDuplicate(t *testing.T) {
 	t.Parallel()
-	sc, err := fake.ParseScenario([]byte("rules:\n  - id: dup\n    match: {action: {exact: CreateInstance}, productCode: {exact: sas}}\n    outcome: {refund: true}\n"))
+	sc, err := faults.ParseScenario([]byte("rules:\n  - id: dup\n    match: {action: {exact: CreateInstance}, productCode: {exact: sas}}\n    outcome: {refund: true}\n"))
 	require.NoError(t, err)
 	clock := fake.NewManualClock(lifeStart)
 	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithScenario(sc), fake.WithRefundDelay(3*time.Minute),
@@ -320,9 +321,9 @@ func TestReadFaultsMatchTheAction(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t)
 	orderID, _ := buy(t, srv)
-	_, err := srv.Inject(fake.Rule{ID: "every-third-poll",
-		Match: fake.Match{Action: &fake.StringMatch{Exact: "QueryAvailableInstances"}}, Calls: fake.Calls{Every: 3},
-		Outcome: &fake.Outcome{Error: "Throttling.User"}})
+	_, err := srv.Faults().Add(faults.Rule{ID: "every-third-poll",
+		Match: faults.Match{Action: &faults.StringMatch{Exact: "QueryAvailableInstances"}}, Calls: faults.Calls{Every: 3},
+		Outcome: &faults.Outcome{Error: "Throttling.User"}})
 	require.NoError(t, err)
 	status, _ := adminDo(t, srv, "POST", "/__admin/faults",
 		`{"id": "order-down", "match": {"action": {"exact": "GetOrderDetail"}}, "outcome": {"error": "ServiceUnavailable"}}`)
@@ -351,7 +352,7 @@ func TestReadFaultsMatchTheAction(t *testing.T) {
 func TestLifecycleStateFileAdminAndReset(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.jsonl")
-	sc, err := fake.ParseScenario([]byte("rules:\n  - match: {productCode: {exact: sas}}\n    outcome: {refund: true}\n"))
+	sc, err := faults.ParseScenario([]byte("rules:\n  - match: {productCode: {exact: sas}}\n    outcome: {refund: true}\n"))
 	require.NoError(t, err)
 	srv, err := fake.New(fake.WithStateFile(path), fake.WithProvisioningDelay(time.Hour), fake.WithScenario(sc))
 	require.NoError(t, err)
@@ -446,9 +447,9 @@ var _ = context.Background
 // TestHangOnGetOrderDetail: a hang rule on GetOrderDetail takes only those calls; the poll goes on.
 func TestHangOnGetOrderDetail(t *testing.T) {
 	t.Parallel()
-	srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "order-hangs",
-		Match:   fake.Match{Action: &fake.StringMatch{Exact: "GetOrderDetail"}},
-		Outcome: &fake.Outcome{Fault: fake.FaultHang}}))
+	srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "order-hangs",
+		Match:   faults.Match{Action: &faults.StringMatch{Exact: "GetOrderDetail"}},
+		Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
 	orderID, _ := buy(t, srv)
 	hung := send(srv, 300*time.Millisecond, readParams("GetOrderDetail", "OrderId", orderID))
 	require.Error(t, hung.err, "the client times out: no answer")

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // TestSizeLimits: each size limit is answered InvalidParameter in the real shape, naming the limit;
@@ -207,7 +208,7 @@ func TestTimeouts(t *testing.T) {
 	t.Run("write timeout cuts a slow answer", func(t *testing.T) {
 		t.Parallel()
 		srv := fake.NewServer(t, fake.WithSpecCheck(nil), fake.WithLimits(fake.Limits{WriteTimeout: limit}))
-		_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Fault: fake.FaultSlowBody, ChunkBytes: 8, ChunkDelay: 100 * time.Millisecond}})
+		_, err := srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Fault: faults.FaultSlowBody, ChunkBytes: 8, ChunkDelay: 100 * time.Millisecond}})
 		require.NoError(t, err)
 		start := time.Now()
 		resp, err := http.Post(srv.URL()+"/?"+valid().Encode(), "", nil)

@@ -3,6 +3,7 @@ package fake
 import (
 	"time"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
 	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -18,18 +19,18 @@ func (s *Server) getOrderDetail(ex *exchange) {
 		return
 	}
 	id := ex.req.Params.Get("OrderId")
-	now := s.lifeNow()
-	st, acct, ok := s.readCallerLocked(ex, in.OwnerID) // query.go
-	if !ok {
+	var o store.Record
+	var now time.Time
+	found := false
+	if !s.readView(ex, in.OwnerID, func(st *store.Orders, acct string, at time.Time) { // query.go
+		now = at
+		if i, ok := st.ByID(id); ok {
+			o = *st.At(i)
+			found = o.AccountID == acct && (in.OwnerID == "" || ownerOf(&o) == in.OwnerID)
+		}
+	}) {
 		return
 	}
-	i, found := st.byID[id]
-	var o Order
-	if found {
-		o = *st.orders.at(i)
-		found = o.AccountID == acct.ID && (in.OwnerID == "" || o.ownerID() == in.OwnerID)
-	}
-	s.mu.Unlock()
 	if !found {
 		ex.fail(spec.CodeInvalidParameter, "OrderId")
 		return
@@ -47,8 +48,8 @@ func (s *Server) getOrderDetail(ex *exchange) {
 // orderDetail is the order as GetOrderDetail reads it at now. Amounts are the order's Amount
 // (the catalogue's MonthlyPrice x Period), tax included at 0, in the currency of the site that was
 // called (CNY on the domestic site, USD on the international one).
-func orderDetail(o *Order, now time.Time, currency string) generated.OrderDetail {
-	status := o.paymentStatus(now)
+func orderDetail(o *store.Record, now time.Time, currency string) generated.OrderDetail {
+	status := paymentStatus(o, now)
 	amount := o.Amount
 	if amount == "" { // an order from a state file written before amounts
 		amount = "0.00"
@@ -65,7 +66,7 @@ func orderDetail(o *Order, now time.Time, currency string) generated.OrderDetail
 		UsageStartTime:    ptr(rfc3339(o.CreatedAt)),
 		UsageEndTime:      ptr(""),
 		InstanceIDs:       ptr(o.InstanceID),
-		Region:            ptr(o.region()),
+		Region:            ptr(region(o)),
 		Quantity:          ptr("1"),
 		Currency:          ptr(currency),
 		PaymentCurrency:   ptr(currency),
@@ -83,7 +84,7 @@ func orderDetail(o *Order, now time.Time, currency string) generated.OrderDetail
 		}
 		d.PaymentTime = ptr(rfc3339(paid))
 	}
-	if end := o.endTime(); !end.IsZero() {
+	if end := endTime(o); !end.IsZero() {
 		d.UsageEndTime = ptr(rfc3339(end))
 	}
 	return d

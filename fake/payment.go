@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -49,19 +51,19 @@ func (p *Payment) problems() []fieldProblem {
 }
 
 // stateProblems checks the product fields of the fake's state-produced errors.
-func (p *Product) stateProblems(errs *ruleErrors, at func(rest ...string) []string) {
+func (p *Product) stateProblems(errs *yamldoc.Errors, at func(rest ...string) []string) {
 	if p.MonthlyPrice < 0 || math.IsNaN(p.MonthlyPrice) || math.IsInf(p.MonthlyPrice, 0) {
-		errs.add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
+		errs.Add(at("monthlyPrice"), "%v is not a finite price of at least 0", p.MonthlyPrice)
 	} else if c := p.MonthlyPrice * 100; math.Abs(c-math.Round(c)) > 1e-6 {
-		errs.add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
+		errs.Add(at("monthlyPrice"), "%v has more than two decimals", p.MonthlyPrice)
 	}
 	switch spec.Code(p.OpenedCode) {
 	case "", spec.CodeOrderOpend, spec.CodeHasEffectSuit:
 	default:
-		errs.add(at("openedCode"), "%q is neither %s nor %s", p.OpenedCode, spec.CodeOrderOpend, spec.CodeHasEffectSuit)
+		errs.Add(at("openedCode"), "%q is neither %s nor %s", p.OpenedCode, spec.CodeOrderOpend, spec.CodeHasEffectSuit)
 	}
 	if p.OpenedCode != "" && !p.OpensOnce {
-		errs.add(at("openedCode"), "set without opensOnce: true")
+		errs.Add(at("openedCode"), "set without opensOnce: true")
 	}
 }
 
@@ -72,60 +74,57 @@ type stateError struct {
 	vars   []string // placeholder pairs for ErrorDef.Render
 }
 
-// stateCheckLocked decides the errors of the fake's state for an order the catalogue accepts:
-// a service the account opened already, and the payment. Called under s.mu; nil means go on.
-func (s *Server) stateCheckLocked(ex *exchange, acct *Account, p *Product, in *input) *stateError {
-	orders := &s.store.orders
-	if ex.sharedOrders != nil { // a replica of a shared store: the environment's orders (placeShared)
-		orders = &ex.sharedOrders.orders
-	}
-	if p.OpensOnce {
-		for _, o := range orders.all {
-			if o.AccountID == acct.ID && o.ProductCode == p.Code {
-				code := spec.Code(p.OpenedCode)
-				if code == "" {
-					code = spec.CodeOrderOpend
-				}
-				return &stateError{code: code, vars: []string{"instanceId", o.InstanceID},
-					reason: fmt.Sprintf("product %s opens once (opensOnce) and account %s holds it already: instance %s, order %s",
-						p.Code, acct.ID, o.InstanceID, o.OrderID)}
-			}
-		}
-	}
-	if acct.Payment == nil || p.MonthlyPrice == 0 || in.SubscriptionType != "Subscription" {
-		return nil
-	}
-	price := p.MonthlyPrice * float64(max(in.Period, 1))
-	vars := []string{"accountId", acct.ID, "requestId", ex.entry.RequestID}
-	if l := acct.Payment.Limit; l != nil && price > *l {
-		return &stateError{code: spec.CodePayAmountLimitExceeded, vars: vars,
-			reason: fmt.Sprintf("the order costs %s (%d months of %s at %s) and account %s may pay at most %s per order",
-				money(price), max(in.Period, 1), p.Code, money(p.MonthlyPrice), acct.ID, money(*l))}
-	}
-	if b := acct.Payment.Balance; b != nil {
-		left := *b - s.spent(orders, acct.ID)
-		if price > left+1e-9 {
-			return &stateError{code: spec.CodePayInsufficientBalance, vars: vars,
-				reason: fmt.Sprintf("the order costs %s and account %s has %s left of its balance %s",
-					money(price), acct.ID, money(left), money(*b))}
-		}
-	}
-	return nil
+// orderPlan is an order ready for the backend's step, with what its refusals say.
+type orderPlan struct {
+	store.Placement
+	product *Product
+	account string
+	balance float64 // the account's balance, when Placement.Balance >= 0
+	limit   float64 // the account's per-order limit, when Placement.OverLimit
 }
 
-// spent returns what an account's orders have cost so far, at the catalogue's prices. It is
-// derived from the orders, so a reset or a state file keeps it consistent. Called under s.mu.
-func (s *Server) spent(orders *orderLog, accountID string) float64 {
-	var sum float64
-	for _, o := range orders.all {
-		if o.AccountID != accountID || o.SubscriptionType != "Subscription" {
-			continue
-		}
-		if p, ok := s.catalog.Product(o.ProductCode); ok {
-			sum += p.MonthlyPrice * float64(max(o.Period, 1))
-		}
+// pay sets the payment checks of the plan: an order over the account's limit is refused by the
+// backend's step unless its ClientToken or an opens-once holding answers first; the balance is
+// checked against what the account spent, in the same step.
+func (pl *orderPlan) pay(acct *Account, p *Product, in *input) {
+	pl.product, pl.account = p, acct.ID
+	if acct.Payment == nil || p.MonthlyPrice == 0 || in.SubscriptionType != "Subscription" {
+		return
 	}
-	return sum
+	price := store.Cents(pl.Record.Amount)
+	if l := acct.Payment.Limit; l != nil && float64(price) > math.Round(*l*100) {
+		pl.OverLimit, pl.limit = true, *l
+	}
+	if b := acct.Payment.Balance; b != nil {
+		pl.Balance, pl.balance = int64(math.Floor(*b*100+1e-6)), *b
+	}
+}
+
+// refusal is the error of an order the backend refused.
+func (pl *orderPlan) refusal(res *store.Placed, requestID string) *stateError {
+	p, acct := pl.product, pl.account
+	price := float64(store.Cents(pl.Record.Amount)) / 100
+	vars := []string{"accountId", acct, "requestId", requestID}
+	switch res.Refused {
+	case store.RefusedOpened:
+		code := spec.Code(p.OpenedCode)
+		if code == "" {
+			code = spec.CodeOrderOpend
+		}
+		o := &res.Record
+		return &stateError{code: code, vars: []string{"instanceId", o.InstanceID},
+			reason: fmt.Sprintf("product %s opens once (opensOnce) and account %s holds it already: instance %s, order %s",
+				p.Code, acct, o.InstanceID, o.OrderID)}
+	case store.RefusedLimit:
+		return &stateError{code: spec.CodePayAmountLimitExceeded, vars: vars,
+			reason: fmt.Sprintf("the order costs %s (%d months of %s at %s) and account %s may pay at most %s per order",
+				money(price), max(pl.Record.Period, 1), p.Code, money(p.MonthlyPrice), acct, money(pl.limit))}
+	default:
+		left := pl.balance - float64(res.Spent)/100
+		return &stateError{code: spec.CodePayInsufficientBalance, vars: vars,
+			reason: fmt.Sprintf("the order costs %s and account %s has %s left of its balance %s",
+				money(price), acct, money(left), money(pl.balance))}
+	}
 }
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

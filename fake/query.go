@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/internal/store"
 	"github.com/bsskit/bsskit/generated"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
@@ -109,13 +110,15 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	}
 	q.pageSize = min(q.pageSize, maxPageSize)
 
-	now := s.lifeNow()
-	st, acct, ok := s.readCallerLocked(ex, q.owner)
-	if !ok {
+	var page []store.Record
+	var total int
+	var now time.Time
+	if !s.readView(ex, q.owner, func(st *store.Orders, acct string, at time.Time) {
+		now = at
+		page, total = queryStore(st, acct, &q, now)
+	}) {
 		return
 	}
-	page, total := queryStore(st, acct.ID, &q, now)
-	s.mu.Unlock()
 
 	list := make([]generated.AvailableInstance, len(page))
 	for i := range page {
@@ -132,7 +135,7 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 // queryStore returns the page of orders whose instances match q at now, and how many match in all.
 // It looks only at the candidates the index gives: the listed instance IDs, or the account's
 // orders of the product, or the account's orders.
-func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]Order, int) {
+func queryStore(st *store.Orders, account string, q *instanceQuery, now time.Time) ([]store.Record, int) {
 	from := (q.pageNum - 1) * q.pageSize
 	if q.pageNum > 1 && from/q.pageSize != q.pageNum-1 { // overflow: far past any page
 		from = int(^uint(0) >> 1)
@@ -141,33 +144,33 @@ func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]O
 	switch {
 	case q.ids != nil:
 		for _, id := range q.ids {
-			if i, ok := st.index.instance(id); ok {
+			if i, ok := st.Instance(id); ok {
 				cand = append(cand, i)
 			}
 		}
 		slices.Sort(cand)
 	case q.product != "":
 		var refunded int
-		cand, refunded = st.index.product(account, q.product, q.subscription)
+		cand, refunded = st.Product(account, q.product, q.subscription)
 		if refunded == 0 && q.onlyProduct() {
 			// Every candidate matches: the total and the page come from the index alone.
 			if from >= len(cand) {
 				return nil, len(cand)
 			}
 			idx := cand[from:min(len(cand), from+q.pageSize)]
-			out := make([]Order, len(idx))
+			out := make([]store.Record, len(idx))
 			for k, i := range idx {
-				out[k] = *st.orders.at(i)
+				out[k] = *st.At(i)
 			}
 			return out, len(cand)
 		}
 	default:
-		cand = st.index.account(account)
+		cand = st.Account(account)
 	}
-	var out []Order
+	var out []store.Record
 	total := 0
 	for _, i := range cand {
-		o := st.orders.at(i)
+		o := st.At(i)
 		if !q.matches(account, o, now) {
 			continue
 		}
@@ -181,11 +184,11 @@ func queryStore(st *store, account string, q *instanceQuery, now time.Time) ([]O
 
 // matches says whether the order's instance is the account's, still there at now, and passes
 // every filter of q.
-func (q *instanceQuery) matches(account string, o *Order, now time.Time) bool {
+func (q *instanceQuery) matches(account string, o *store.Record, now time.Time) bool {
 	if o.AccountID != account {
 		return false
 	}
-	if _, ok := o.instanceStatus(now); !ok {
+	if _, ok := instanceStatus(o, now); !ok {
 		return false
 	}
 	switch {
@@ -193,14 +196,14 @@ func (q *instanceQuery) matches(account string, o *Order, now time.Time) bool {
 		q.productType != "" && o.ProductType != q.productType,
 		q.subscription != "" && o.SubscriptionType != q.subscription,
 		q.renew != "" && o.RenewalStatus != q.renew,
-		q.region != "" && o.region() != q.region,
-		q.owner != "" && o.ownerID() != q.owner,
+		q.region != "" && region(o) != q.region,
+		q.owner != "" && ownerOf(o) != q.owner,
 		q.hasCreateFrom && o.CreatedAt.Before(q.createFrom),
 		q.hasCreateTo && !o.CreatedAt.Before(q.createTo):
 		return false
 	}
 	if q.hasEndFrom || q.hasEndTo {
-		end := o.endTime()
+		end := endTime(o)
 		if end.IsZero() || (q.hasEndFrom && end.Before(q.endFrom)) || (q.hasEndTo && !end.Before(q.endTo)) {
 			return false
 		}
@@ -209,8 +212,8 @@ func (q *instanceQuery) matches(account string, o *Order, now time.Time) bool {
 }
 
 // availableInstance is the order's instance as QueryAvailableInstances lists it.
-func availableInstance(o *Order, now time.Time) generated.AvailableInstance {
-	in, _ := o.instanceOf(now)
+func availableInstance(o *store.Record, now time.Time) generated.AvailableInstance {
+	in, _ := instanceOf(o, now)
 	ai := generated.AvailableInstance{
 		InstanceID:          in.InstanceID,
 		ProductCode:         in.ProductCode,
@@ -242,37 +245,35 @@ func rfc3339(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z")
 
 func ptr[T any](v T) *T { return &v }
 
-// readCallerLocked starts a read call: it resolves the caller's account, checks that the call
-// reached the account's site and that the account may act for owner ("" for none), and returns the
-// orders to read (this server's, or with a shared store a snapshot of the environment's). Every
-// failure is answered here and returns ok false; on success s.mu is held and the caller unlocks it.
-func (s *Server) readCallerLocked(ex *exchange, owner string) (st *store, acct *Account, ok bool) {
-	snap, err := s.sharedOrders() // shared.go: nil in memory mode
-	if err != nil {
-		s.unavailable(ex, err)
-		return nil, nil, false
-	}
+// readView runs a read call on the orders: it resolves the caller's account, checks that the call
+// reached the account's site and that the account may act for owner ("" for none), then calls fn
+// with the orders, the account and the time, both read from the backend in one step. Every failure
+// is answered here and returns false.
+func (s *Server) readView(ex *exchange, owner string, fn func(st *store.Orders, acct string, now time.Time)) bool {
 	s.mu.Lock()
-	st = s.store
-	if snap != nil {
-		st = snap
-	}
-	acct = s.callerLocked(ex.accessKeyID, ex.bearerAccount)
+	acct := s.callerLocked(ex.accessKeyID, ex.bearerAccount)
 	if acct == nil {
 		s.mu.Unlock()
 		ex.fail(spec.CodeInvalidCaller, "AccessKeyId")
-		return nil, nil, false
+		return false
 	}
 	if code, reason := readSiteCheck(ex.site, acct); code != "" { // sites.go
 		s.mu.Unlock()
 		ex.entry.Reason = reason
 		ex.fail(code, "")
-		return nil, nil, false
+		return false
 	}
 	if owner != "" && !acct.mayActFor(owner) {
 		s.mu.Unlock()
 		ex.fail(spec.CodeInvalidOwner, "OwnerId")
-		return nil, nil, false
+		return false
 	}
-	return st, acct, true
+	id := acct.ID
+	s.mu.Unlock()
+	if err := s.view(func(st *store.Orders, now time.Time) { fn(st, id, now) }); err != nil {
+		s.log.Error("store unavailable: answered ServiceUnavailable", "err", err)
+		ex.fail(spec.CodeServiceUnavailable, "")
+		return false
+	}
+	return true
 }

@@ -13,7 +13,7 @@ import (
 // outside its own spec is a bug worth seeing in `bsskit serve`'s log.
 func (s *Server) checkCompiled(ex *exchange) {
 	v := s.validator
-	if ex.op != nil && ex.req.Action != spec.Action {
+	if ex.op != nil && ex.req.Action != spec.ActionCreateInstance {
 		if rv, err := check.SharedFor(ex.req.Action); err == nil {
 			v = rv // the read operation's own responses
 		}

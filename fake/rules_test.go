@@ -1,10 +1,8 @@
 package fake_test
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -25,48 +25,48 @@ var t0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 func ptr[T any](v T) *T { return &v }
 
 // fails is the outcome the matching tests inject: easy to tell from a success.
-var fails = &fake.Outcome{Error: spec.CodeServiceUnavailable}
+var fails = &faults.Outcome{Error: spec.CodeServiceUnavailable}
 
 func TestRuleMatching(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		match  fake.Match
+		match  faults.Match
 		params url.Values
 		method string
 		header http.Header
 		want   bool
 	}{
 		{name: "zero match selects everything", want: true},
-		{name: "action exact", match: fake.Match{Action: fake.Exact("CreateInstance")}, want: true},
-		{name: "product exact", match: fake.Match{ProductCode: fake.Exact("rtc")}, want: true},
-		{name: "product exact other", match: fake.Match{ProductCode: fake.Exact("sas")}},
-		{name: "product prefix", match: fake.Match{ProductCode: fake.Prefix("rt")}, want: true},
-		{name: "product regexp", match: fake.Match{ProductCode: fake.Regexp("^(rtc|sas)$")}, want: true},
-		{name: "product regexp miss", match: fake.Match{ProductCode: fake.Regexp("^sas$")}},
-		{name: "subscription type", match: fake.Match{SubscriptionType: fake.Exact("PayAsYouGo")}, want: true},
-		{name: "client token prefix", match: fake.Match{ClientToken: fake.Prefix("retry-")}, params: faultParams("ClientToken", "retry-1"), want: true},
-		{name: "client token absent", match: fake.Match{ClientToken: &fake.StringMatch{}}, want: true},
-		{name: "client token absent miss", match: fake.Match{ClientToken: &fake.StringMatch{}}, params: faultParams("ClientToken", "x")},
-		{name: "access key", match: fake.Match{AccessKeyID: fake.Exact("faultAKID")}, want: true},
-		{name: "access key miss", match: fake.Match{AccessKeyID: fake.Exact("other")}},
-		{name: "method GET", match: fake.Match{Method: fake.Exact("GET")}, method: http.MethodGet, want: true},
-		{name: "method GET miss", match: fake.Match{Method: fake.Exact("GET")}},
-		{name: "format XML", match: fake.Match{Format: fake.Exact("XML")}, params: faultParams("Format", "XML"), want: true},
-		{name: "format XML miss", match: fake.Match{Format: fake.Exact("XML")}},
-		{name: "module value", match: fake.Match{Parameters: map[string]*fake.StringMatch{"ServiceType": fake.Exact("universal")}}, want: true},
-		{name: "module value miss", match: fake.Match{Parameters: map[string]*fake.StringMatch{"ServiceType": fake.Exact("other")}}},
-		{name: "module absent", match: fake.Match{Parameters: map[string]*fake.StringMatch{"BillType": fake.Regexp("")}}},
-		{name: "param by name", match: fake.Match{Params: map[string]*fake.StringMatch{"Parameter.1.Code": fake.Exact("ServiceType")}}, want: true},
-		{name: "header", match: fake.Match{Headers: map[string]*fake.StringMatch{"x-test": fake.Exact("yes")}}, header: http.Header{"X-Test": {"yes"}}, want: true},
-		{name: "header miss", match: fake.Match{Headers: map[string]*fake.StringMatch{"x-test": fake.Exact("yes")}}},
-		{name: "all fields must match", match: fake.Match{ProductCode: fake.Exact("rtc"), Method: fake.Exact("GET")}},
+		{name: "action exact", match: faults.Match{Action: faults.Exact("CreateInstance")}, want: true},
+		{name: "product exact", match: faults.Match{ProductCode: faults.Exact("rtc")}, want: true},
+		{name: "product exact other", match: faults.Match{ProductCode: faults.Exact("sas")}},
+		{name: "product prefix", match: faults.Match{ProductCode: faults.Prefix("rt")}, want: true},
+		{name: "product regexp", match: faults.Match{ProductCode: faults.Regexp("^(rtc|sas)$")}, want: true},
+		{name: "product regexp miss", match: faults.Match{ProductCode: faults.Regexp("^sas$")}},
+		{name: "subscription type", match: faults.Match{SubscriptionType: faults.Exact("PayAsYouGo")}, want: true},
+		{name: "client token prefix", match: faults.Match{ClientToken: faults.Prefix("retry-")}, params: faultParams("ClientToken", "retry-1"), want: true},
+		{name: "client token absent", match: faults.Match{ClientToken: &faults.StringMatch{}}, want: true},
+		{name: "client token absent miss", match: faults.Match{ClientToken: &faults.StringMatch{}}, params: faultParams("ClientToken", "x")},
+		{name: "access key", match: faults.Match{AccessKeyID: faults.Exact("faultAKID")}, want: true},
+		{name: "access key miss", match: faults.Match{AccessKeyID: faults.Exact("other")}},
+		{name: "method GET", match: faults.Match{Method: faults.Exact("GET")}, method: http.MethodGet, want: true},
+		{name: "method GET miss", match: faults.Match{Method: faults.Exact("GET")}},
+		{name: "format XML", match: faults.Match{Format: faults.Exact("XML")}, params: faultParams("Format", "XML"), want: true},
+		{name: "format XML miss", match: faults.Match{Format: faults.Exact("XML")}},
+		{name: "module value", match: faults.Match{Parameters: map[string]*faults.StringMatch{"ServiceType": faults.Exact("universal")}}, want: true},
+		{name: "module value miss", match: faults.Match{Parameters: map[string]*faults.StringMatch{"ServiceType": faults.Exact("other")}}},
+		{name: "module absent", match: faults.Match{Parameters: map[string]*faults.StringMatch{"BillType": faults.Regexp("")}}},
+		{name: "param by name", match: faults.Match{Params: map[string]*faults.StringMatch{"Parameter.1.Code": faults.Exact("ServiceType")}}, want: true},
+		{name: "header", match: faults.Match{Headers: map[string]*faults.StringMatch{"x-test": faults.Exact("yes")}}, header: http.Header{"X-Test": {"yes"}}, want: true},
+		{name: "header miss", match: faults.Match{Headers: map[string]*faults.StringMatch{"x-test": faults.Exact("yes")}}},
+		{name: "all fields must match", match: faults.Match{ProductCode: faults.Exact("rtc"), Method: faults.Exact("GET")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fake.NewServer(t)
-			_, err := srv.Inject(fake.Rule{ID: "r", Match: tt.match, Outcome: fails})
+			_, err := srv.Faults().Add(faults.Rule{ID: "r", Match: tt.match, Outcome: fails})
 			require.NoError(t, err)
 			params := tt.params
 			if params == nil {
@@ -99,26 +99,26 @@ func TestCallCountsSequencesAndOrder(t *testing.T) {
 	const ok, unav, internal = 200, 503, 400
 	tests := []struct {
 		name  string
-		rules []fake.Rule
+		rules []faults.Rule
 		want  []int
 	}{
-		{"first 2", []fake.Rule{{Calls: fake.Calls{First: 2}, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
-		{"nth 3", []fake.Rule{{Calls: fake.Calls{Nth: 3}, Outcome: fails}}, []int{ok, ok, unav, ok, ok, ok}},
-		{"after 4", []fake.Rule{{Calls: fake.Calls{After: 4}, Outcome: fails}}, []int{ok, ok, ok, ok, unav, unav}},
-		{"every 2", []fake.Rule{{Calls: fake.Calls{Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
-		{"after 1 every 2", []fake.Rule{{Calls: fake.Calls{After: 1, Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
-		{"times 2", []fake.Rule{{Times: 2, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
-		{"fail, fail, succeed", []fake.Rule{{Sequence: []fake.Outcome{*fails, *fails, {Pass: true}}}}, []int{unav, unav, ok, ok, ok, ok}},
-		{"sequence then the next rule", []fake.Rule{
-			{Sequence: []fake.Outcome{*fails, {Pass: true}}},
-			{Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+		{"first 2", []faults.Rule{{Calls: faults.Calls{First: 2}, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"nth 3", []faults.Rule{{Calls: faults.Calls{Nth: 3}, Outcome: fails}}, []int{ok, ok, unav, ok, ok, ok}},
+		{"after 4", []faults.Rule{{Calls: faults.Calls{After: 4}, Outcome: fails}}, []int{ok, ok, ok, ok, unav, unav}},
+		{"every 2", []faults.Rule{{Calls: faults.Calls{Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
+		{"after 1 every 2", []faults.Rule{{Calls: faults.Calls{After: 1, Every: 2}, Outcome: fails}}, []int{ok, unav, ok, unav, ok, unav}},
+		{"times 2", []faults.Rule{{Times: 2, Outcome: fails}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"fail, fail, succeed", []faults.Rule{{Sequence: []faults.Outcome{*fails, *fails, {Pass: true}}}}, []int{unav, unav, ok, ok, ok, ok}},
+		{"sequence then the next rule", []faults.Rule{
+			{Sequence: []faults.Outcome{*fails, {Pass: true}}},
+			{Outcome: &faults.Outcome{Error: spec.CodeInternalError}},
 		}, []int{unav, ok, internal, internal, internal, internal}},
-		{"first rule that fires wins; later rules do not count the call", []fake.Rule{
-			{Calls: fake.Calls{First: 1}, Outcome: fails},
-			{Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+		{"first rule that fires wins; later rules do not count the call", []faults.Rule{
+			{Calls: faults.Calls{First: 1}, Outcome: fails},
+			{Calls: faults.Calls{First: 1}, Outcome: &faults.Outcome{Error: spec.CodeInternalError}},
 		}, []int{unav, internal, ok, ok, ok, ok}},
-		{"probability 0 never fires", []fake.Rule{{Probability: ptr(0.0), Outcome: fails}}, []int{ok, ok, ok, ok, ok, ok}},
-		{"probability 1 always fires", []fake.Rule{{Probability: ptr(1.0), Outcome: fails}}, []int{unav, unav, unav, unav, unav, unav}},
+		{"probability 0 never fires", []faults.Rule{{Probability: ptr(0.0), Outcome: fails}}, []int{ok, ok, ok, ok, ok, ok}},
+		{"probability 1 always fires", []faults.Rule{{Probability: ptr(1.0), Outcome: fails}}, []int{unav, unav, unav, unav, unav, unav}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +132,7 @@ func TestCallCountsSequencesAndOrder(t *testing.T) {
 func TestRateLimitOnTheFakeClock(t *testing.T) {
 	t.Parallel()
 	clock := fake.NewManualClock(t0)
-	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithRules(fake.Rule{ID: "flow", RateLimit: &fake.RateLimit{PerSecond: 2}}))
+	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithRules(faults.Rule{ID: "flow", RateLimit: &faults.RateLimit{PerSecond: 2}}))
 	got := statuses(srv, 4, faultParams())
 	assert.Equal(t, []int{200, 200, 400, 400}, got, "two per second pass, the rest are throttled")
 	status, body := mustSend(t, srv, faultParams())
@@ -144,7 +144,7 @@ func TestRateLimitOnTheFakeClock(t *testing.T) {
 	assert.Equal(t, []int{200, 200, 400}, statuses(srv, 3, faultParams()), "a second later the window has moved")
 	clock.Advance(500 * time.Millisecond)
 	assert.Equal(t, []int{400}, statuses(srv, 1, faultParams()))
-	stats := srv.RuleStats()
+	stats := statsOf(t, srv)
 	assert.Equal(t, uint64(10), stats[0].Matched)
 	assert.Equal(t, uint64(6), stats[0].Fired)
 }
@@ -153,8 +153,8 @@ func TestTimeWindowOnTheFakeClock(t *testing.T) {
 	t.Parallel()
 	clock := fake.NewManualClock(t0)
 	srv := fake.NewServer(t, fake.WithClock(clock), fake.WithRules(
-		fake.Rule{ID: "relative", Window: &fake.Window{After: time.Minute, For: time.Minute}, Outcome: fails},
-		fake.Rule{ID: "absolute", Window: &fake.Window{From: t0.Add(5 * time.Minute), Until: t0.Add(6 * time.Minute)}, Outcome: &fake.Outcome{Error: spec.CodeInternalError}},
+		faults.Rule{ID: "relative", Window: &faults.Window{After: time.Minute, For: time.Minute}, Outcome: fails},
+		faults.Rule{ID: "absolute", Window: &faults.Window{From: t0.Add(5 * time.Minute), Until: t0.Add(6 * time.Minute)}, Outcome: &faults.Outcome{Error: spec.CodeInternalError}},
 	))
 	steps := []struct {
 		at   time.Duration
@@ -172,7 +172,7 @@ func TestTimeWindowOnTheFakeClock(t *testing.T) {
 func TestProbabilityIsSeeded(t *testing.T) {
 	t.Parallel()
 	run := func(seed uint64) []int {
-		srv := fake.NewServer(t, fake.WithSeed(seed), fake.WithRules(fake.Rule{Probability: ptr(0.3), Outcome: fails}))
+		srv := fake.NewServer(t, fake.WithSeed(seed), fake.WithRules(faults.Rule{Probability: ptr(0.3), Outcome: fails}))
 		return statuses(srv, 40, faultParams())
 	}
 	a, b, c := run(11), run(11), run(12)
@@ -191,7 +191,7 @@ func TestProbabilityIsSeeded(t *testing.T) {
 // journals are identical, including which rule answered each call and the random latency.
 func TestSameSeedSameJournal(t *testing.T) {
 	t.Parallel()
-	sc, err := fake.ParseScenario([]byte(`
+	sc, err := faults.ParseScenario([]byte(`
 seed: 2026
 rules:
   - id: flaky
@@ -208,7 +208,7 @@ rules:
     rateLimit: {perSecond: 4}
 `))
 	require.NoError(t, err)
-	run := func() []fake.Entry {
+	run := func() []journal.Entry {
 		clock := fake.NewManualClock(t0)
 		srv := fake.NewServer(t, fake.WithClock(clock), fake.WithScenario(sc))
 		for i := range 12 {
@@ -238,45 +238,46 @@ func TestInjectRejectsBadRulesWhole(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		rules []fake.Rule
+		rules []faults.Rule
 		want  []string
 	}{
-		{"no outcome", []fake.Rule{{}}, []string{"no outcome"}},
-		{"unknown code", []fake.Rule{{Outcome: &fake.Outcome{Error: "Nope"}}}, []string{`outcome.error: "Nope" is not a catalogued error code`, "InvalidParameter"}},
-		{"unknown fault", []fake.Rule{{Outcome: &fake.Outcome{Fault: "explode"}}}, []string{`"explode" is not a fault`, "slowBody"}},
-		{"two kinds", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, Error: spec.CodeInternalError}}}, []string{"only one of pass, refund, error and fault"}},
-		{"bad status", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 302}}}, []string{"302: want 200"}},
-		{"status without error", []fake.Rule{{Outcome: &fake.Outcome{Fault: fake.FaultReset, Status: 500}}}, []string{"status needs error"}},
-		{"bad regexp", []fake.Rule{{Match: fake.Match{ProductCode: fake.Regexp("(")}, Outcome: fails}}, []string{"match.productCode.regexp: invalid regular expression"}},
-		{"two matchers", []fake.Rule{{Match: fake.Match{ProductCode: &fake.StringMatch{Exact: "a", Prefix: "b"}}, Outcome: fails}}, []string{"only one of exact, prefix and regexp"}},
-		{"negative count", []fake.Rule{{Calls: fake.Calls{First: -1}, Outcome: fails}}, []string{"calls.first: -1"}},
-		{"probability", []fake.Rule{{Probability: ptr(1.5), Outcome: fails}}, []string{"probability: 1.5"}},
-		{"rate", []fake.Rule{{RateLimit: &fake.RateLimit{}}}, []string{"rateLimit.perSecond: 0"}},
-		{"latency bounds", []fake.Rule{{Outcome: &fake.Outcome{Latency: &fake.Latency{Min: 2, Max: 1}}}}, []string{"max 1ns is less than min 2ns"}},
-		{"after commit alone", []fake.Rule{{Outcome: &fake.Outcome{Pass: true, AfterCommit: true}}}, []string{"afterCommit needs error or fault"}},
-		{"bad id", []fake.Rule{{ID: "a b", Outcome: fails}}, []string{`id: "a b"`}},
-		{"reserved id", []fake.Rule{{ID: "reset", Outcome: fails}}, []string{"reserved"}},
-		{"duplicate id", []fake.Rule{{ID: "x", Outcome: fails}, {ID: "x", Outcome: fails}}, []string{`rules[1].id: "x" is already in use`}},
-		{"one bad among good", []fake.Rule{{Outcome: fails}, {Outcome: &fake.Outcome{Error: "Nope"}}, {Outcome: fails}}, []string{"rules[1].outcome.error"}},
-		{"every problem reported", []fake.Rule{{Times: -1, Outcome: &fake.Outcome{Fault: "x"}}}, []string{"times: -1", `"x" is not a fault`}},
+		{"no outcome", []faults.Rule{{}}, []string{"no outcome"}},
+		{"unknown code", []faults.Rule{{Outcome: &faults.Outcome{Error: "Nope"}}}, []string{`outcome.error: "Nope" is not a catalogued error code`, "InvalidParameter"}},
+		{"unknown fault", []faults.Rule{{Outcome: &faults.Outcome{Fault: "explode"}}}, []string{`"explode" is not a fault`, "slowBody"}},
+		{"two kinds", []faults.Rule{{Outcome: &faults.Outcome{Pass: true, Error: spec.CodeInternalError}}}, []string{"only one of pass, refund, error and fault"}},
+		{"bad status", []faults.Rule{{Outcome: &faults.Outcome{Error: spec.CodeInternalError, Status: 302}}}, []string{"302: want 200"}},
+		{"status without error", []faults.Rule{{Outcome: &faults.Outcome{Fault: faults.FaultReset, Status: 500}}}, []string{"status needs error"}},
+		{"bad regexp", []faults.Rule{{Match: faults.Match{ProductCode: faults.Regexp("(")}, Outcome: fails}}, []string{"match.productCode.regexp: invalid regular expression"}},
+		{"two matchers", []faults.Rule{{Match: faults.Match{ProductCode: &faults.StringMatch{Exact: "a", Prefix: "b"}}, Outcome: fails}}, []string{"only one of exact, prefix and regexp"}},
+		{"negative count", []faults.Rule{{Calls: faults.Calls{First: -1}, Outcome: fails}}, []string{"calls.first: -1"}},
+		{"probability", []faults.Rule{{Probability: ptr(1.5), Outcome: fails}}, []string{"probability: 1.5"}},
+		{"rate", []faults.Rule{{RateLimit: &faults.RateLimit{}}}, []string{"rateLimit.perSecond: 0"}},
+		{"latency bounds", []faults.Rule{{Outcome: &faults.Outcome{Latency: &faults.Latency{Min: 2, Max: 1}}}}, []string{"max 1ns is less than min 2ns"}},
+		{"after commit alone", []faults.Rule{{Outcome: &faults.Outcome{Pass: true, AfterCommit: true}}}, []string{"afterCommit needs error or fault"}},
+		{"bad id", []faults.Rule{{ID: "a b", Outcome: fails}}, []string{`id: "a b"`}},
+		{"reserved id", []faults.Rule{{ID: "reset", Outcome: fails}}, []string{"reserved"}},
+		{"duplicate id", []faults.Rule{{ID: "x", Outcome: fails}, {ID: "x", Outcome: fails}}, []string{`rules[1].id: "x" is already in use`}},
+		{"one bad among good", []faults.Rule{{Outcome: fails}, {Outcome: &faults.Outcome{Error: "Nope"}}, {Outcome: fails}}, []string{"rules[1].outcome.error"}},
+		{"every problem reported", []faults.Rule{{Times: -1, Outcome: &faults.Outcome{Fault: "x"}}}, []string{"times: -1", `"x" is not a fault`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(t)
-			before, err := srv.Inject(fake.Rule{ID: "existing", Outcome: fails})
+			srv, err := fake.New() // on a NewServer server a bad rule also fails the test
 			require.NoError(t, err)
-			ids, err := srv.ApplyScenario(&fake.Scenario{Rules: tt.rules})
+			before, err := srv.Faults().Add(faults.Rule{ID: "existing", Outcome: fails})
+			require.NoError(t, err)
+			ids, err := srv.Faults().Add(tt.rules...)
 			require.Error(t, err)
 			assert.Nil(t, ids)
-			var re *fake.RuleError
+			var re *faults.RuleError
 			assert.True(t, errors.As(err, &re))
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
-			rules := srv.Rules()
+			rules := rulesOf(t, srv)
 			require.Len(t, rules, 1, "nothing was added")
-			assert.Equal(t, before, rules[0].ID)
+			assert.Equal(t, before[0], rules[0].ID)
 		})
 	}
 }
@@ -284,31 +285,32 @@ func TestInjectRejectsBadRulesWhole(t *testing.T) {
 func TestRuleAPI(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t)
-	id1 := srv.FailNext(spec.CodeInternalError)
-	id2 := srv.FaultNext(fake.FaultProxy502)
-	id3 := srv.FailNextN(2, spec.CodeThrottlingUser)
-	assert.Equal(t, []string{"rule-1", "rule-2", "rule-3"}, []string{id1, id2, id3})
+	ids, err := srv.Faults().Add(faults.FailNext(spec.CodeInternalError), faults.FaultNext(faults.FaultProxy502),
+		faults.FailNextN(2, spec.CodeThrottlingUser))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"rule-1", "rule-2", "rule-3"}, ids)
+	id1, id2, id3 := ids[0], ids[1], ids[2]
 
-	rules := srv.Rules()
+	rules := rulesOf(t, srv)
 	require.Len(t, rules, 3)
 	rules[0].Outcome.Error = spec.CodeNotApplicable // a copy: the server's rule is unchanged
-	assert.Equal(t, spec.CodeInternalError, srv.Rules()[0].Outcome.Error)
+	assert.Equal(t, spec.CodeInternalError, rulesOf(t, srv)[0].Outcome.Error)
 
 	// rule-1 fires on call 1; rule-2 sees call 2 as its first; rule-3 sees calls 3 and 4.
 	assert.Equal(t, []int{400, 502, 400, 400, 200}, statuses(srv, 5, faultParams()))
-	assert.Empty(t, srv.UnusedRules())
+	assert.Empty(t, unusedOf(t, srv))
 
-	require.NoError(t, srv.RemoveRule(id2))
-	assert.ErrorIs(t, srv.RemoveRule(id2), fake.ErrNoRule)
-	assert.Len(t, srv.Rules(), 2)
+	require.NoError(t, srv.Faults().Remove(id2))
+	assert.ErrorIs(t, srv.Faults().Remove(id2), faults.ErrNoRule)
+	assert.Len(t, rulesOf(t, srv), 2)
 
 	srv.Reset() // keeps the rules, restarts their counters
-	assert.Len(t, srv.Rules(), 2)
-	assert.Equal(t, []string{id1, id3}, srv.UnusedRules())
+	assert.Len(t, rulesOf(t, srv), 2)
+	assert.Equal(t, []string{id1, id3}, unusedOf(t, srv))
 	assert.Equal(t, []int{400, 400, 400, 200}, statuses(srv, 4, faultParams()))
 
-	srv.ClearRules()
-	assert.Empty(t, srv.Rules())
+	require.NoError(t, srv.Faults().Clear())
+	assert.Empty(t, rulesOf(t, srv))
 	assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()))
 }
 
@@ -328,41 +330,44 @@ func (r *recordingTB) Fatalf(format string, args ...any) {
 	r.fatals = append(r.fatals, fmt.Sprintf(format, args...))
 }
 
-// TestFaultHelpersBadRule: on a server made with NewServer a helper given a bad rule fails the
-// test with a message saying why, so a snippet cannot drop the error; on one made with New it logs
-// the error. Either way it returns "" and adds nothing.
-func TestFaultHelpersBadRule(t *testing.T) {
+// TestBadRuleDependsNotOnTheConstructor: a bad rule is an error from Faults.Add on any server,
+// and on one made with NewServer it also fails the test with a message saying why, so a one-line
+// snippet cannot drop it. Either way nothing is added.
+func TestBadRuleDependsNotOnTheConstructor(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		call func(*fake.Server) string
+		rule faults.Rule
 		want string
 	}{
-		{"FailNext unknown code", func(s *fake.Server) string { return s.FailNext("NoSuchCode") }, `fake: FailNext: outcome.error: "NoSuchCode"`},
-		{"FailNextN zero", func(s *fake.Server) string { return s.FailNextN(0, spec.CodeThrottlingUser) }, "fake: FailNextN: n is 0, want at least 1 (FailAlways fails every call)"},
-		{"FailNextN negative", func(s *fake.Server) string { return s.FailNextN(-2, spec.CodeThrottlingUser) }, "n is -2"},
-		{"FailAlways unknown code", func(s *fake.Server) string { return s.FailAlways("Nope") }, `fake: FailAlways: outcome.error: "Nope"`},
-		{"FaultNext unknown fault", func(s *fake.Server) string { return s.FaultNext("explode") }, `fake: FaultNext: outcome.fault: "explode" is not a fault`},
+		{"FailNext unknown code", faults.FailNext("NoSuchCode"), `outcome.error: "NoSuchCode"`},
+		{"FailNextN zero", faults.FailNextN(0, spec.CodeThrottlingUser), "calls.first: -1: must not be negative"},
+		{"FailNextN negative", faults.FailNextN(-2, spec.CodeThrottlingUser), "calls.first: -2: must not be negative"},
+		{"FailAlways unknown code", faults.FailAlways("Nope"), `outcome.error: "Nope"`},
+		{"FaultNext unknown fault", faults.FaultNext("explode"), `outcome.fault: "explode" is not a fault`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"/NewServer", func(t *testing.T) {
 			t.Parallel()
 			rec := &recordingTB{TB: t}
 			srv := fake.NewServer(rec)
-			assert.Empty(t, tt.call(srv))
-			require.Len(t, rec.fatals, 1)
-			assert.Contains(t, rec.fatals[0], tt.want)
-			assert.Empty(t, srv.Rules())
+			ids, err := srv.Faults().Add(tt.rule)
+			require.ErrorContains(t, err, tt.want)
+			assert.Empty(t, ids)
+			require.Len(t, rec.errors, 1)
+			assert.Contains(t, rec.errors[0], "fake: fault rule not added: ")
+			assert.Contains(t, rec.errors[0], tt.want)
+			assert.Empty(t, rulesOf(t, srv))
 			assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()), "no rule was added")
 		})
 		t.Run(tt.name+"/New", func(t *testing.T) {
 			t.Parallel()
-			var logs bytes.Buffer
-			srv, err := fake.New(fake.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			srv, err := fake.New()
 			require.NoError(t, err)
-			assert.Empty(t, tt.call(srv))
-			assert.Empty(t, srv.Rules())
-			assert.Contains(t, logs.String(), "fault rule not added")
+			ids, err := srv.Faults().Add(tt.rule)
+			require.ErrorContains(t, err, tt.want)
+			assert.Empty(t, ids)
+			assert.Empty(t, rulesOf(t, srv))
 		})
 	}
 }
@@ -372,31 +377,32 @@ func TestFaultHelpersBadRule(t *testing.T) {
 func TestFailAlways(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t)
-	id := srv.FailAlways(spec.CodeServiceUnavailable)
+	ids, err := srv.Faults().Add(faults.FailAlways(spec.CodeServiceUnavailable))
+	require.NoError(t, err)
 	assert.Equal(t, []int{503, 503, 503, 503, 503}, statuses(srv, 5, faultParams()))
-	require.NoError(t, srv.RemoveRule(id))
+	require.NoError(t, srv.Faults().Remove(ids[0]))
 	assert.Equal(t, []int{200}, statuses(srv, 1, faultParams()))
 }
 
 func TestAssertRulesUsed(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithRules(
-		fake.Rule{ID: "once", Calls: fake.Calls{First: 1}, Outcome: fails},
-		fake.Rule{ID: "seq", Sequence: []fake.Outcome{{Pass: true}, {Pass: true}, {Pass: true}}},
-		fake.Rule{ID: "never", Match: fake.Match{ProductCode: fake.Exact("none")}, Outcome: fails},
+		faults.Rule{ID: "once", Calls: faults.Calls{First: 1}, Outcome: fails},
+		faults.Rule{ID: "seq", Sequence: []faults.Outcome{{Pass: true}, {Pass: true}, {Pass: true}}},
+		faults.Rule{ID: "never", Match: faults.Match{ProductCode: faults.Exact("none")}, Outcome: fails},
 	))
 	statuses(srv, 3, faultParams())
 	rec := &recordingTB{TB: t}
-	assert.False(t, srv.AssertRulesUsed(rec))
+	assert.False(t, srv.Faults().AssertUsed(rec))
 	require.Len(t, rec.errors, 1)
 	assert.Contains(t, rec.errors[0], "seq, never", "a half-used sequence is not fully used")
 	statuses(srv, 1, faultParams())
-	assert.Equal(t, []string{"never"}, srv.UnusedRules())
+	assert.Equal(t, []string{"never"}, unusedOf(t, srv))
 }
 
 func TestConcurrentRequestsAndRuleChanges(t *testing.T) {
 	t.Parallel()
-	srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "some", Probability: ptr(0.5), Outcome: fails}))
+	srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "some", Probability: ptr(0.5), Outcome: fails}))
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(2)
@@ -406,16 +412,17 @@ func TestConcurrentRequestsAndRuleChanges(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			id, err := srv.Inject(fake.Rule{ID: fmt.Sprintf("c%d", i), Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Pass: true}})
+			id := fmt.Sprintf("c%d", i)
+			_, err := srv.Faults().Add(faults.Rule{ID: id, Calls: faults.Calls{First: 1}, Outcome: &faults.Outcome{Pass: true}})
 			assert.NoError(t, err)
-			_ = srv.Rules()
-			_ = srv.RuleStats()
-			assert.NoError(t, srv.RemoveRule(id))
+			_ = rulesOf(t, srv)
+			_ = statsOf(t, srv)
+			assert.NoError(t, srv.Faults().Remove(id))
 		}()
 	}
 	wg.Wait()
 	assert.Equal(t, uint64(80), srv.RequestCount())
-	assert.Len(t, srv.Rules(), 1)
+	assert.Len(t, rulesOf(t, srv), 1)
 }
 
 func TestFailingTestPrintsSeedAndScenario(t *testing.T) {
@@ -423,7 +430,7 @@ func TestFailingTestPrintsSeedAndScenario(t *testing.T) {
 	var logged []string
 	var cleanups []func()
 	rec := &loggingTB{recordingTB: recordingTB{TB: t}, logs: &logged, cleanup: func(f func()) { cleanups = append(cleanups, f) }}
-	fake.NewServer(rec, fake.WithSeed(99), fake.WithRules(fake.Rule{ID: "x", Outcome: fails}))
+	fake.NewServer(rec, fake.WithSeed(99), fake.WithRules(faults.Rule{ID: "x", Outcome: fails}))
 	for i := len(cleanups) - 1; i >= 0; i-- { // what the testing package does at the end of a failed test
 		cleanups[i]()
 	}
@@ -431,7 +438,7 @@ func TestFailingTestPrintsSeedAndScenario(t *testing.T) {
 	assert.Contains(t, out, "fake.WithSeed(99)")
 	assert.Contains(t, out, "seed: 99")
 	assert.Contains(t, out, "id: x")
-	sc, err := fake.ParseScenario([]byte(out[strings.Index(out, "seed: 99"):]))
+	sc, err := faults.ParseScenario([]byte(out[strings.Index(out, "seed: 99"):]))
 	require.NoError(t, err, "the printed scenario parses")
 	assert.Equal(t, uint64(99), *sc.Seed)
 }

@@ -17,6 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/internal/store"
+	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -27,24 +31,25 @@ import (
 // [Server.Serve] blocking) or mount it in a server of your own ([Server.Handler]). All methods are
 // safe for concurrent use.
 type Server struct {
-	cfg        config
-	clock      Clock
-	log        *slog.Logger
-	validator  *check.Spec     // the compiled request and response checks (internal/check)
-	specV      *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
-	resp       bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
-	seed       uint64
-	closing    chan struct{}  // closed by Close: hung requests give up
-	auth       authState      // signature verification (auth.go)
-	nRules     atomic.Int32   // len(faults.list): the request path skips the rule stage at 0
-	lifeOffset atomic.Int64   // nanoseconds POST /__admin/clock/advance added (admin_lifecycle.go)
-	limits     Limits         // effective limits (limits.go)
-	connLim    *connLimiter   // nil when MaxConns is off
-	persist    *stateFile     // nil without WithStateFile (state.go)
-	shared     *redisStore    // nil without WithStore: the state is in memory (store_redis.go)
-	admin      *http.ServeMux // the admin API's routes (admin.go), built on the first admin request
-	adminOnce  sync.Once      // builds admin
-	tb         testing.TB     // the test of a server made with NewServer, for the fault helpers; nil otherwise
+	cfg       config
+	clock     Clock
+	log       *slog.Logger
+	validator *check.Spec     // the compiled request and response checks (internal/check)
+	specV     *spec.Validator // kin-openapi: nil unless WithSpecCheck gave a report
+	resp      bool            // check.Response on every answer: WithSpecCheck not given (respcheck.go)
+	seed      uint64
+	closing   chan struct{}     // closed by Close: hung requests give up
+	auth      authState         // signature verification (auth.go)
+	nRules    atomic.Int32      // the number of rules: the request path skips the rule stage at 0
+	rules     *faults.Engine    // the fault rules and their counters, in memory (rules_state.go)
+	limits    Limits            // effective limits (limits.go)
+	connLim   *connLimiter      // nil when MaxConns is off
+	backend   store.Backend     // the orders, ClientTokens and clock offset (backend.go)
+	shared    *redisstore.Store // the backend when WithStore: also the rules (shared.go)
+	keep      keeper            // the journal and request counter (keeper.go)
+	admin     *http.ServeMux    // the admin API's routes (admin.go), built on the first admin request
+	adminOnce sync.Once         // builds admin
+	tb        testing.TB        // the test of a server made with NewServer, for the fault helpers; nil otherwise
 
 	// testLog is t.Logf for a server made by NewServer (set before Start; create.go: explain).
 	testLog func(format string, args ...any)
@@ -55,9 +60,8 @@ type Server struct {
 	accounts []Account
 	byKey    map[string]int // AccessKey ID -> index in accounts
 	verify   bool           // signature verification is on
-	store    *store
-	journal  journal
-	faults   faultState // fault rules and their counters (rules_state.go)
+	journal  journalRing
+	faults   faultState // with a shared store: the replica's copy of its rules (rules_redis.go)
 
 	journalEpoch uint64 // guarded by mu: counts resets, so a request numbered before one is not journalled after it
 	rulesVer     int64  // guarded by mu: the version of the shared store's rules in faults (rules_redis.go)
@@ -77,8 +81,7 @@ type Server struct {
 }
 
 // New returns a configured server that is not listening: use [Server.Start] or [Server.Serve] to
-// serve it, or [Server.Handler] to mount it. Its fault helpers ([Server.FailNext] and friends) log
-// a bad rule instead of failing a test; [Server.Inject] returns the error.
+// serve it, or [Server.Handler] to mount it. A bad fault rule is an error ([Faults.Add]).
 func New(opts ...Option) (*Server, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -109,7 +112,6 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		cfg:       cfg,
-		clock:     cfg.clock,
 		log:       logger,
 		validator: v,
 		resp:      !cfg.specCheckSet,
@@ -118,9 +120,9 @@ func New(opts ...Option) (*Server, error) {
 		down:      make(chan struct{}),
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9E3779B97F4A7C15)),
 		catalog:   cfg.catalog,
-		store:     newStore(),
-		journal:   journal{limit: cfg.journalLimit},
+		journal:   journalRing{limit: cfg.journalLimit},
 	}
+	s.rules = faults.NewEngine(faults.NewMemoryCounters(), lockedRand{s}) // rules_state.go
 	s.limits = cfg.limits.resolved()
 	s.connLim = newConnLimiter(s.limits.MaxConns)
 	if err := s.setAccountsLocked(cfg.accounts); err != nil {
@@ -129,8 +131,12 @@ func New(opts ...Option) (*Server, error) {
 	if err := s.openShared(); err != nil { // shared.go
 		return nil, err
 	}
-	if err := s.initRules(); err != nil {
+	if err := s.openBackend(); err != nil { // backend.go
 		s.closeShared()
+		return nil, err
+	}
+	if err := s.initRules(); err != nil {
+		s.closeState()
 		return nil, fmt.Errorf("fake: rules: %w", err)
 	}
 	if cfg.specCheck != nil {
@@ -138,17 +144,14 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	if err := s.openStateFile(); err != nil { // state.go
-		return nil, err
-	}
 	return s, nil
 }
 
 // NewServer starts a fake on a free loopback port for the duration of the test: it fails the test if
 // the server cannot start, closes it in t.Cleanup, and reports every response that does not conform
-// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). Its fault
-// helpers ([Server.FailNext], [Server.FailNextN], [Server.FailAlways], [Server.FaultNext]) fail the
-// test on a bad rule. If the test fails, its log ends with the seed and the rules as a scenario file.
+// to the spec as a test error ([WithSpecCheck] chooses kin-openapi or no check instead). A bad
+// fault rule ([Server.Faults]) fails the test, besides being returned as an error. If the test
+// fails, its log ends with the seed and the rules as a scenario file.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	// What the fake writes to the test log comes from its own goroutines, where t.Helper cannot
@@ -386,9 +389,6 @@ func (s *Server) Endpoint() string {
 // whether or not the server was started; [Server.Close] releases requests hung by a fault rule.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
-func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
-
 // Seed returns the seed of the server's random choices (see [WithSeed]).
 func (s *Server) Seed() uint64 { return s.seed }
 
@@ -455,90 +455,75 @@ func (s *Server) VerifiesSignatures() bool {
 	return s.verify
 }
 
-// Orders returns copies of the orders placed so far, oldest first.
+// Orders returns copies of the orders placed so far, oldest first. With a shared store that cannot
+// be reached it reports the error as every state accessor does ([Server.Instances]): a server made
+// with [NewServer] fails its test, one made with [New] logs it; the result is then empty.
 func (s *Server) Orders() []Order {
-	if s.shared != nil {
-		o, err := s.ordersE()
-		s.logStoreErr(err)
-		return o
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Order, s.store.orders.len())
-	for i, o := range s.store.orders.all {
-		out[i] = o.clone()
-	}
+	out, err := s.ordersE()
+	s.reportStoreErr("Orders", err)
 	return out
 }
 
-// Order returns a copy of the order with the given ID.
-func (s *Server) Order(orderID string) (Order, bool) {
-	if s.shared != nil {
-		o, ok, err := s.shared.order(orderID)
-		s.logStoreErr(err)
-		return o, ok
+// ordersE returns the orders, or the store's error.
+func (s *Server) ordersE() ([]Order, error) {
+	var out []Order
+	err := s.backend.View(context.Background(), func(st *store.Orders, _ time.Duration) {
+		out = make([]Order, 0, st.Len())
+		for _, r := range st.All {
+			out = append(out, orderOf(r))
+		}
+	})
+	if err != nil {
+		return []Order{}, storeError(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.store.byID[orderID]
+	return out, nil
+}
+
+// Order returns a copy of the order with the given ID. A store error is reported as by
+// [Server.Orders].
+func (s *Server) Order(orderID string) (Order, bool) {
+	r, ok, err := s.backend.Order(context.Background(), orderID)
+	if err != nil {
+		s.reportStoreErr("Order", storeError(err))
+		return Order{}, false
+	}
 	if !ok {
 		return Order{}, false
 	}
-	return s.store.orders.at(i).clone(), true
+	return orderOf(&r), true
 }
 
 // Journal returns copies of the journal's entries (the newest [WithJournalLimit] requests), oldest
-// first, secrets redacted.
-func (s *Server) Journal() []Entry {
-	if s.shared != nil {
-		j, err := s.journalE()
-		s.logStoreErr(err)
-		return j
-	}
-	s.mu.Lock()
-	raw := s.journal.snapshot()
-	s.mu.Unlock()
-	out := make([]Entry, len(raw))
-	for i := range raw {
-		out[i] = raw[i].export()
-	}
-	return out
+// first, secrets redacted. A store error is reported as by [Server.Orders].
+func (s *Server) Journal() []journal.Entry {
+	j, err := s.keep.entries()
+	s.reportStoreErr("Journal", err)
+	return j
 }
 
 // RequestCount returns how many requests the fake has answered since it started or was reset,
 // including those the journal ([Server.Journal]) no longer holds. Admin API requests do not count.
 func (s *Server) RequestCount() uint64 {
-	if s.shared != nil {
-		_, n, err := s.shared.counts()
-		s.logStoreErr(err)
-		return n
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.journal.seq
+	n, err := s.keep.requests()
+	s.reportStoreErr("RequestCount", err)
+	return n
 }
 
-// logStoreErr logs an error of the shared store that a method without an error result met.
-func (s *Server) logStoreErr(err error) {
-	if err != nil {
-		s.log.Error("shared store unavailable", "err", err)
+// reportStoreErr reports an error of the store that a method without an error result met: it
+// fails the test of a server made with [NewServer] and logs it on one made with [New].
+func (s *Server) reportStoreErr(method string, err error) {
+	if err == nil {
+		return
 	}
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Errorf("fake: %s: %v", method, err)
+		return
+	}
+	s.log.Error("shared store unavailable", "method", method, "err", err)
 }
 
 // Reset forgets every order, ClientToken and journal entry. The catalogue, accounts and fault rules
-// stay; the rules' counters, rate windows and Sequence steps start over, as if just added.
-func (s *Server) Reset() {
-	if s.shared != nil {
-		s.logStoreErr(s.resetE())
-		return
-	}
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.resetRuleCountersLocked(now)
-	s.store = newStore()
-	s.resetStateLocked() // state.go
-	s.journal.reset()
-	s.journal.seq = 0
-	s.journalEpoch++
-}
+// stay; the rules' counters, rate windows and Sequence steps start over, as if just added. A store
+// error is reported as by [Server.Orders].
+func (s *Server) Reset() { s.reportStoreErr("Reset", s.resetE()) }

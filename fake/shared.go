@@ -1,33 +1,20 @@
 package fake
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/internal/store"
+	redisstore "github.com/bsskit/bsskit/fake/internal/store/redis"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
-
-// WithStore makes the server one replica of an environment whose state lives in Redis, so that
-// several servers (bsskit serve --store) behind a load balancer behave as one fake. url is a Redis
-// URL as github.com/redis/go-redis/v9 reads it: redis://[[user]:password@]host:port/db, or
-// rediss:// for TLS. env names the environment: its keys start with "bsskit:ENV:", so environments
-// sharing one Redis database do not see each other ("" is "default").
-//
-// Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
-// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
-// rules and their counters (a rule added through any replica applies on all and counts every
-// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
-// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
-// but are not reproducible across replicas). A store that cannot be reached makes calls answer
-// ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
-func WithStore(url, env string) Option {
-	return func(o *config) { o.store, o.storeEnv = url, env }
-}
 
 // openShared connects the server to its shared store, if it has one; called by New.
 func (s *Server) openShared() error {
@@ -38,47 +25,46 @@ func (s *Server) openShared() error {
 		return errors.New("fake: WithStore and WithStateFile do not go together: the shared store keeps the orders")
 	}
 	if !strings.HasPrefix(s.cfg.store, "redis://") && !strings.HasPrefix(s.cfg.store, "rediss://") {
-		return fmt.Errorf("fake: store %q: want redis://HOST:PORT/DB or rediss://", redactURL(s.cfg.store))
+		return fmt.Errorf("fake: store %q: want redis://HOST:PORT/DB or rediss://", redisstore.RedactURL(s.cfg.store))
 	}
 	if strings.ContainsAny(s.cfg.storeEnv, " :*?[]") {
 		return fmt.Errorf("fake: store environment %q: no spaces, colons or glob characters", s.cfg.storeEnv)
 	}
-	rs, err := openRedisStore(s.cfg.store, s.cfg.storeEnv, s.cfg.journalLimit)
+	rs, err := redisstore.Open(s.cfg.store, s.cfg.storeEnv, s.cfg.journalLimit)
 	if err != nil {
 		return err
 	}
 	s.shared = rs
-	s.store.keepNone = true
 	// Each replica draws its own stream: the same seed on every replica would make them draw the
 	// same IDs, which the store would refuse one replica after another.
 	s.rng = rand.New(rand.NewPCG(s.seed, rand.Uint64()))
-	if err := rs.ping(); err != nil {
-		s.log.Warn("shared store not reachable yet: calls answer ServiceUnavailable until it is", "store", redactURL(s.cfg.store), "err", err)
+	if err := rs.Ping(); err != nil {
+		s.log.Warn("shared store not reachable yet: calls answer ServiceUnavailable until it is", "store", redisstore.RedactURL(s.cfg.store), "err", err)
 	}
 	return nil
 }
 
 func (s *Server) closeShared() {
 	if s.shared != nil {
-		_ = s.shared.close()
+		_ = s.shared.Close()
 	}
 }
 
 // initRulesShared installs the configured rules ([WithRules], [WithScenario]) in a shared store
 // that has no rules yet: the first replica to start installs them, the others find them there.
-func (s *Server) initRulesShared(compiled []*compiledRule) error {
-	return s.editRules(func(list []*ruleState, next int) ([]Rule, int, []string, []string, error) {
+func (s *Server) initRulesShared(compiled []*faults.Compiled) error {
+	return s.editRules(func(list []*ruleState, next int) ([]faults.Rule, int, []string, []string, error) {
 		if len(list) > 0 {
 			return nil, 0, nil, nil, errRulesPresent
 		}
-		next, err := assignRuleIDs(nil, next, compiled, nil)
+		next, err := assignRuleIDs(nil, next, compiled, "")
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		rules := make([]Rule, len(compiled))
+		rules := make([]faults.Rule, len(compiled))
 		ids := make([]string, len(compiled))
 		for i, c := range compiled {
-			rules[i], ids[i] = c.rule.clone(), c.rule.ID
+			rules[i], ids[i] = c.Rule.Clone(), c.Rule.ID
 		}
 		return rules, next, ids, nil, nil
 	})
@@ -86,65 +72,32 @@ func (s *Server) initRulesShared(compiled []*compiledRule) error {
 
 var errRulesPresent = errors.New("fake: the environment already has rules")
 
-// placeShared is placeDurable for a shared store: the call is decided here, the order stored (or
-// the ClientToken's order found) in one atomic step in Redis. A store that cannot be reached answers
-// ServiceUnavailable: no answer ever names an order the store does not hold.
-func (s *Server) placeShared(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
-	if s.needsState(in) {
-		// The state checks look at the environment's orders. Two replicas deciding at the same
-		// moment can both let a second order of an opensOnce product through: the limit of
-		// checks that are not part of the order's atomic step (README, Running the fake for a team).
-		snap, err := s.sharedOrders()
-		if err != nil {
-			return s.unavailable(ex, err)
-		}
-		ex.sharedOrders = snap
+// placeExtra is the shared store's part of an order's step: the journal entry of the answer, so
+// that the order's script journals it in the same round trip, and the deferred rule stage to settle
+// (the rules version the replica matched, the nonce).
+func (k sharedKeeper) placeExtra(ex *exchange, r *store.Record) any {
+	return &redisstore.Extra{Entry: ex.journalAhead(r), ReplayFlag: replayedFlag, Gated: ex.ruleDeferred,
+		RulesVer: ex.ruleVer, NonceKey: ex.nonceKey, NonceWindow: nonceWindow}
+}
+
+// gateClosed says the order's script stored nothing because the rules changed since the replica
+// matched, or the nonce was used: the rule stage must run, then the order is placed again.
+func (s *Server) gateClosed(err error) bool { return errors.Is(err, redisstore.ErrGateClosed) }
+
+// placed notes that the order's script journalled the answer createInstance sends now (succeed:
+// the same body, status and headers): record does not write it again.
+func (k sharedKeeper) placed(ex *exchange, res *store.Placed) {
+	if journalled, _ := res.Extra.(bool); journalled {
+		ex.entry.Status, ex.entry.Code, ex.entry.OrderID, ex.entry.Replayed = http.StatusOK, "Success", res.Record.OrderID, res.Replayed
+		ex.recorded = true
 	}
-	for range 8 {
-		s.mu.Lock()
-		o, replayed, code, param = s.placeLocked(ex, in)
-		s.mu.Unlock()
-		if code != "" || replayed {
-			if s.settleRules(ex) {
-				return Order{}, false, codeRuleAnswered, ""
-			}
-			return o, replayed, code, param
-		}
-		var g *ruleGate
-		if ex.ruleDeferred {
-			g = &ruleGate{ver: ex.ruleVer, nonceKey: ex.nonceKey}
-		}
-		kept, replayed, journalled, err := s.shared.place(&o, ex.journalAhead(&o), g)
-		if errors.Is(err, errStoreCollision) {
-			continue // another replica drew the same ID: draw again
-		}
-		if errors.Is(err, errGateClosed) {
-			// The rules changed since the replica matched, or the nonce was used: nothing was
-			// stored. Run the rule stage now; if no rule answers, place again.
-			if s.settleRules(ex) {
-				return Order{}, false, codeRuleAnswered, ""
-			}
-			continue
-		}
-		if err != nil {
-			return s.unavailable(ex, err)
-		}
-		if journalled {
-			// The answer createInstance sends now (succeed: the same body, status and headers)
-			// is in the journal already: record does not write it again.
-			ex.entry.Status, ex.entry.Code, ex.entry.OrderID, ex.entry.Replayed = http.StatusOK, "Success", kept.OrderID, replayed
-			ex.recorded = true
-		}
-		return kept, replayed, "", ""
-	}
-	return s.unavailable(ex, errStoreCollision)
 }
 
 // journalAhead returns the journal entry of the answer that names the new order o (as succeed
 // will send it: status 200, the standard three headers), encoded for the shared store, so that the
 // order's script journals it in the same round trip; nil when the answer cannot be known now: a
 // captured answer (a rule's fault after the commit), or a response that already has headers.
-func (ex *exchange) journalAhead(o *Order) []byte {
+func (ex *exchange) journalAhead(o *store.Record) []byte {
 	if _, capturing := ex.w.(*captureWriter); capturing || ex.written || ex.recorded || len(ex.w.Header()) != 0 {
 		return nil
 	}
@@ -156,7 +109,7 @@ func (ex *exchange) journalAhead(o *Order) []byte {
 	return appendRawEntry(make([]byte, 0, 1024), &e)
 }
 
-// codeRuleAnswered is what placeShared returns when a deferred rule stage answered the call: there is
+// codeRuleAnswered is what place returns when a deferred rule stage answered the call: there is
 // nothing more to answer.
 const codeRuleAnswered spec.Code = "bsskit.ruleAnswered"
 
@@ -165,87 +118,91 @@ const codeRuleAnswered spec.Code = "bsskit.ruleAnswered"
 // invalid parameter, a business error) or that script found the rules changed or the nonce used.
 // It returns true when a rule, or the nonce, answered the call. Without a deferred stage it does
 // nothing.
-func (s *Server) settleRules(ex *exchange) bool {
+func (k sharedKeeper) settleRules(ex *exchange) bool {
 	if !ex.ruleDeferred {
 		return false
 	}
+	s := k.s
 	ex.ruleDeferred = false
 	v := ex.view()
 	return s.applyDecision(ex, s.decideShared(&v, ex.entry.Time, ex.nonceKey, ex.nonceParam, nil))
 }
 
-func (s *Server) unavailable(ex *exchange, err error) (Order, bool, spec.Code, string) {
-	s.log.Error("shared store unavailable: answered ServiceUnavailable", "err", err)
-	ex.fail(spec.CodeServiceUnavailable, "")
-	return Order{}, false, spec.CodeServiceUnavailable, ""
-}
+// sharedKeeper keeps the journal, the request counter and the rules' counters in the shared
+// store, so that every replica sees one journal.
+type sharedKeeper struct{ s *Server }
 
-// recordShared appends the exchange to the shared journal. A store that cannot be reached loses
-// the entry (it is logged): the answer itself does not depend on the journal.
-func (s *Server) recordShared(ex *exchange) {
-	if _, err := s.shared.record(&ex.entry); err != nil {
-		s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
+// record appends the exchange to the shared journal. A store that cannot be reached loses the
+// entry (it is logged): the answer itself does not depend on the journal.
+func (k sharedKeeper) record(ex *exchange) {
+	if _, err := k.s.shared.Record(appendRawEntry(make([]byte, 0, 1024), &ex.entry)); err != nil {
+		k.s.log.Error("shared store unavailable: request not journalled", "requestId", ex.entry.RequestID, "err", err)
 	}
 }
 
-// sharedNonce notes the verified signature's nonce for the rule stage, which records it in the
+func (k sharedKeeper) requests() (uint64, error) {
+	_, n, err := k.s.shared.Counts()
+	return n, storeError(err)
+}
+
+// nonces is nil: the shared store remembers the nonces, for every replica (noteNonce).
+func (k sharedKeeper) nonces() *signing.NonceCache { return nil }
+
+// noteNonce notes the verified signature's nonce for the rule stage, which records it in the
 // shared store and refuses it if another replica (or this one) has seen it within the window, in the
 // same round trip as the rules (decideShared). The rule stage always follows authentication.
-func (s *Server) sharedNonce(ex *exchange, id signing.Identity) bool {
+func (k sharedKeeper) noteNonce(ex *exchange, id signing.Identity) {
+	s := k.s
 	if id.Nonce == "" {
-		return true
+		return
 	}
 	scope := id.AccessKeyID
 	if id.Scheme == signing.SchemeBearer {
 		scope = "\x01" + id.Principal
 	}
-	ex.nonceKey = s.shared.k("nonce:" + scope + "\x00" + id.Nonce)
+	ex.nonceKey = s.shared.Key("nonce:" + scope + "\x00" + id.Nonce)
 	ex.nonceParam = "SignatureNonce"
 	if ex.req.Params.Get("SignatureNonce") == "" {
 		ex.nonceParam = "x-acs-signature-nonce"
 	}
-	return true
 }
 
-// ordersE returns the orders, from the shared store if there is one.
-func (s *Server) ordersE() ([]Order, error) {
-	if s.shared != nil {
-		o, err := s.shared.orders()
-		return o, storeError(err)
+func (k sharedKeeper) entries() ([]journal.Entry, error) {
+	lines, err := k.s.shared.Journal()
+	if err != nil {
+		return []journal.Entry{}, storeError(err)
 	}
-	return s.Orders(), nil
+	out := make([]journal.Entry, 0, len(lines))
+	for _, l := range lines {
+		raw, err := decodeRawEntry(l.Entry)
+		if err != nil {
+			return []journal.Entry{}, storeError(err)
+		}
+		raw.Seq = l.Seq
+		out = append(out, raw.export())
+	}
+	return out, nil
 }
 
-// journalE returns the journal, from the shared store if there is one.
-func (s *Server) journalE() ([]Entry, error) {
-	if s.shared != nil {
-		j, err := s.shared.journal()
-		return j, storeError(err)
-	}
-	return s.Journal(), nil
-}
-
-// resetE is Reset, with the shared store's error.
-func (s *Server) resetE() error {
-	if s.shared == nil {
-		s.Reset()
-		return nil
-	}
+// reset forgets the orders, the journal and the rules' counters in one step.
+func (k sharedKeeper) reset() error {
+	s := k.s
 	if _, err := s.syncRules(); err != nil {
 		return storeError(err)
 	}
 	s.mu.Lock()
 	ids := make([]string, len(s.faults.list))
 	for i, st := range s.faults.list {
-		ids[i] = st.c.rule.ID
+		ids[i] = st.c.Rule.ID
 	}
 	s.mu.Unlock()
-	return storeError(s.shared.reset(ids, s.clock.Now()))
+	return storeError(s.shared.ResetRules(context.Background(), ids, s.clock.Now()))
 }
 
-// sharedHealth adds the shared store's state to the health answer and returns the status to answer.
-func (s *Server) sharedHealth(body map[string]any) int {
-	orders, requests, err := s.shared.counts()
+// health adds the shared store's state to the health answer and returns the status to answer.
+func (k sharedKeeper) health(body map[string]any) int {
+	s := k.s
+	orders, requests, err := s.shared.Counts()
 	if err != nil {
 		body["status"] = "store unavailable"
 		body["store"] = err.Error()
@@ -253,7 +210,7 @@ func (s *Server) sharedHealth(body map[string]any) int {
 	}
 	body["orders"], body["requests"] = orders, requests
 	body["store"] = "redis"
-	body["environment"] = strings.TrimSuffix(strings.TrimPrefix(s.shared.p, "bsskit:"), ":")
+	body["environment"] = s.shared.Env()
 	return http.StatusOK
 }
 
@@ -269,49 +226,13 @@ func writeView[T any](w http.ResponseWriter, get func() (T, error)) {
 
 // initRulesSharedFrom compiles the configured rules and installs them unless the environment has
 // rules already.
-func (s *Server) initRulesSharedFrom(rules []Rule) error {
-	errs := &ruleErrors{}
-	compiled := make([]*compiledRule, len(rules))
-	for i, r := range rules {
-		compiled[i] = compileRule(r, []string{"rules", "[" + strconv.Itoa(i) + "]"}, errs)
-	}
-	if err := errs.err(); err != nil {
+func (s *Server) initRulesSharedFrom(rules []faults.Rule) error {
+	compiled, err := faults.CompileAll(rules, "rules")
+	if err != nil {
 		return err
 	}
 	if err := s.initRulesShared(compiled); err != nil && !errors.Is(err, errRulesPresent) {
 		return err
 	}
 	return nil
-}
-
-// sharedOrders returns, with a shared store (WithStore), the environment's orders read from Redis
-// now, as a store of their own for the read calls and the state checks (opensOnce, payment) to
-// look at; nil without one (they read this server's memory). A replica keeps no orders of its
-// own, so this is how every replica sees the orders all of them placed. It reads every order of
-// the environment: fine for a team's fake, whose orders are counted in thousands, not millions.
-func (s *Server) sharedOrders() (*store, error) {
-	if s.shared == nil {
-		return nil, nil
-	}
-	orders, err := s.shared.orders()
-	if err != nil {
-		return nil, err
-	}
-	st := newStore()
-	for _, o := range orders {
-		st.add(o)
-	}
-	return st, nil
-}
-
-// needsState says whether an order of in's product depends on the orders already placed
-// (an opensOnce product, or a priced one that a paying account buys).
-func (s *Server) needsState(in *input) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.catalog.Product(in.ProductCode)
-	if !ok {
-		return false
-	}
-	return p.OpensOnce || p.MonthlyPrice > 0
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -95,12 +96,12 @@ func ExampleOutcome_channel() {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{
+	if _, err := srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{
 		Error: "ORDER.NOT_YET_LISTED", Channel: spec.ChannelBody, Message: "not yet listed",
 	}}); err != nil {
 		panic(err)
 	}
-	_, err = srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: "ORDER.NOT_YET_LISTED"}})
+	_, err = srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: "ORDER.NOT_YET_LISTED"}})
 	fmt.Println(err != nil)
 	// Output:
 	// true

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/redistest"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
@@ -61,12 +62,12 @@ func TestSharedStoreDeferredRuleStage(t *testing.T) {
 
 			// reps[0] matched its last call against no rules; a rule installed through reps[1]
 			// answers its next call all the same, and counts it.
-			id, err := reps[1].Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}})
+			ids, err := reps[1].Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}})
 			require.NoError(t, err)
 			rp = storeCall(reps[0], signed(w.params(), "n2"))
 			require.NoError(t, rp.err)
 			assert.Equal(t, string(spec.CodeThrottlingUser), rp.code(), "%v", rp.body)
-			assert.Equal(t, []fake.RuleStat{{ID: id, Matched: 1, Fired: 1, Used: true}}, reps[1].RuleStats())
+			assert.Equal(t, []faults.RuleStat{{ID: ids[0], Matched: 1, Fired: 1, Used: true}}, statsOf(t, reps[1]))
 			assert.Len(t, reps[1].Orders(), orders, "a call a rule answered places nothing")
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/redistest"
 )
 
@@ -81,21 +82,21 @@ func TestSharedStoreJournalsWithTheOrder(t *testing.T) {
 				}
 				require.Contains(t, got.body, orderID, "call %d answers the first call's order", i)
 				// Read from another replica than the one that answered.
-				var entry *fake.Entry
+				var entry *journal.Entry
 				for _, e := range reps[(c.replica+1)%3].Journal() {
 					if e.RequestID == id {
 						entry = &e
 					}
 				}
 				require.NotNil(t, entry, "call %d (request %s) is journalled", i, id)
-				want := fake.Entry{Status: http.StatusOK, Code: "Success", OrderID: orderID, Replayed: c.wantReplayed,
+				want := journal.Entry{Status: http.StatusOK, Code: "Success", OrderID: orderID, Replayed: c.wantReplayed,
 					ResponseBody: got.body, ClientToken: c.params.Get("ClientToken"), ProductCode: c.params.Get("ProductCode"),
 					Format: c.params.Get("Format"), ResponseHeader: http.Header{
 						"Content-Type":     got.header.Values("Content-Type"),
 						"X-Acs-Request-Id": {id},
 						"Content-Length":   got.header.Values("Content-Length"),
 					}}
-				gotE := fake.Entry{Status: entry.Status, Code: entry.Code, OrderID: entry.OrderID, Replayed: entry.Replayed,
+				gotE := journal.Entry{Status: entry.Status, Code: entry.Code, OrderID: entry.OrderID, Replayed: entry.Replayed,
 					ResponseBody: entry.ResponseBody, ClientToken: entry.ClientToken, ProductCode: entry.ProductCode,
 					Format: entry.Format, ResponseHeader: entry.ResponseHeader}
 				if d := cmp.Diff(want, gotE); d != "" {

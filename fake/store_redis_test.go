@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/internal/redistest"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
@@ -125,7 +127,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		first := storeCall(reps[0], p)
 		require.NoError(t, first.err)
 		require.Equal(t, http.StatusOK, first.status, "%v", first.body)
-		_, err := reps[1].Inject(fake.Rule{ID: "second", Calls: fake.Calls{Nth: 2}, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}})
+		_, err := reps[1].Faults().Add(faults.Rule{ID: "second", Calls: faults.Calls{Nth: 2}, Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}})
 		require.NoError(t, err)
 		for _, s := range reps {
 			again := storeCall(s, p)
@@ -149,7 +151,9 @@ func TestSharedStoreReplicas(t *testing.T) {
 	t.Run("fail the first 2 calls counts the calls of every replica", func(t *testing.T) {
 		t.Parallel()
 		reps := replicas(t, 3, r.URL(0), "first2")
-		id := reps[0].FailNextN(2, spec.CodeThrottlingUser)
+		ids, err := reps[0].Faults().Add(faults.FailNextN(2, spec.CodeThrottlingUser))
+		require.NoError(t, err)
+		id := ids[0]
 		var got []string
 		for i := range 5 {
 			rp := storeCall(reps[(i+1)%3], valid())
@@ -157,16 +161,16 @@ func TestSharedStoreReplicas(t *testing.T) {
 			got = append(got, rp.code())
 		}
 		assert.Equal(t, []string{"Throttling.User", "Throttling.User", "Success", "Success", "Success"}, got)
-		assert.Equal(t, []fake.RuleStat{{ID: id, Matched: 5, Fired: 2, Used: true}}, reps[2].RuleStats())
-		require.NoError(t, reps[1].RemoveRule(id))
-		assert.Empty(t, reps[0].Rules())
+		assert.Equal(t, []faults.RuleStat{{ID: id, Matched: 5, Fired: 2, Used: true}}, statsOf(t, reps[2]))
+		require.NoError(t, reps[1].Faults().Remove(id))
+		assert.Empty(t, rulesOf(t, reps[0]))
 	})
 
 	t.Run("a rate limit counts globally", func(t *testing.T) {
 		t.Parallel()
 		clock := fake.NewManualClock(time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC))
 		reps := replicas(t, 3, r.URL(0), "rate", fake.WithClock(clock))
-		_, err := reps[2].Inject(fake.Rule{ID: "flow", RateLimit: &fake.RateLimit{PerSecond: 2}})
+		_, err := reps[2].Faults().Add(faults.Rule{ID: "flow", RateLimit: &faults.RateLimit{PerSecond: 2}})
 		require.NoError(t, err)
 		var got []string
 		for i := range 4 {
@@ -191,7 +195,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		var orders []fake.Order
 		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/orders", &orders))
 		assert.Equal(t, []string{a.orderID(), b.orderID()}, orderIDs(orders))
-		var journal []fake.Entry
+		var journal []journal.Entry
 		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/requests", &journal))
 		require.Len(t, journal, 2)
 		assert.Equal(t, []uint64{1, 2}, []uint64{journal[0].Seq, journal[1].Seq})
@@ -205,12 +209,12 @@ func TestSharedStoreReplicas(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		require.Equal(t, http.StatusCreated, resp.StatusCode)
-		var faults struct {
+		var listed struct {
 			Rules []map[string]any `json:"rules"`
 		}
-		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/faults", &faults))
-		require.Len(t, faults.Rules, 1)
-		assert.Equal(t, "shared", faults.Rules[0]["id"])
+		require.Equal(t, http.StatusOK, adminGet(t, reps[2], "/__admin/faults", &listed))
+		require.Len(t, listed.Rules, 1)
+		assert.Equal(t, "shared", listed.Rules[0]["id"])
 
 		resp, err = replyClient.Post(reps[1].URL()+"/__admin/reset", "", nil)
 		require.NoError(t, err)
@@ -218,7 +222,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Empty(t, reps[0].Orders())
 		assert.Zero(t, reps[2].RequestCount())
-		assert.Equal(t, []fake.RuleStat{{ID: "shared"}}, reps[0].RuleStats(), "reset keeps the rules and zeroes their counters")
+		assert.Equal(t, []faults.RuleStat{{ID: "shared"}}, statsOf(t, reps[0]), "reset keeps the rules and zeroes their counters")
 	})
 
 	t.Run("two environments do not see each other", func(t *testing.T) {
@@ -226,7 +230,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		envA := replicas(t, 2, r.URL(0), "env-a")
 		envB := replicas(t, 1, r.URL(0), "env-b")
 		db1 := replicas(t, 1, r.URL(1), "env-a")
-		envA[0].FailNextN(1, spec.CodeThrottlingUser)
+		envA[0].Faults().Add(faults.FailNextN(1, spec.CodeThrottlingUser))
 		var ids []string
 		for _, s := range []*fake.Server{envB[0], db1[0], envA[1], envA[0]} {
 			rp := storeCall(s, with(valid(), "ClientToken", "same-token"))
@@ -241,7 +245,7 @@ func TestSharedStoreReplicas(t *testing.T) {
 		assert.Len(t, envB[0].Orders(), 1)
 		assert.Len(t, db1[0].Orders(), 1)
 		assert.NotEqual(t, envB[0].Orders()[0].OrderID, envA[0].Orders()[0].OrderID)
-		assert.Empty(t, envB[0].Rules())
+		assert.Empty(t, rulesOf(t, envB[0]))
 	})
 }
 
@@ -281,7 +285,7 @@ func TestSharedStoreRedisRestart(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "adding a rule while Redis is down")
-	_, err = reps[1].Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}})
+	_, err = reps[1].Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}})
 	assert.ErrorIs(t, err, fake.ErrStore)
 
 	r.Restart(t)
@@ -297,7 +301,7 @@ func TestSharedStoreRedisRestart(t *testing.T) {
 	require.NoError(t, rp.err)
 	assert.Equal(t, http.StatusOK, rp.status)
 	assert.Len(t, reps[0].Orders(), 7)
-	assert.Empty(t, reps[2].Rules(), "no rule was added while Redis was down")
+	assert.Empty(t, rulesOf(t, reps[2]), "no rule was added while Redis was down")
 }
 
 func TestWithStoreRejects(t *testing.T) {
@@ -432,9 +436,9 @@ func snapshot(mu *sync.Mutex, m map[string]string) map[string]string {
 func TestWithStoreScenarioOnce(t *testing.T) {
 	t.Parallel()
 	r := redistest.Start(t, redistest.Options{})
-	sc := &fake.Scenario{Rules: []fake.Rule{{ID: "boot", Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}}
+	sc := &faults.Scenario{Rules: []faults.Rule{{ID: "boot", Calls: faults.Calls{First: 1}, Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}}}}
 	reps := replicas(t, 3, r.URL(0), "scenario", fake.WithScenario(sc))
-	assert.Equal(t, []string{"boot"}, ruleIDs(reps[2].Rules()))
+	assert.Equal(t, []string{"boot"}, ruleIDs(rulesOf(t, reps[2])))
 	var got []string
 	for i := range 3 {
 		rp := storeCall(reps[i], valid())
@@ -448,7 +452,7 @@ func TestWithStoreScenarioOnce(t *testing.T) {
 	assert.ErrorIs(t, err, fake.ErrStore)
 }
 
-func ruleIDs(rules []fake.Rule) []string {
+func ruleIDs(rules []faults.Rule) []string {
 	out := make([]string, len(rules))
 	for i, r := range rules {
 		out[i] = r.ID

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 )
 
 // 64 goroutines sending the same ClientToken at once get one order and 64 identical answers.
@@ -85,7 +87,7 @@ func TestClientTokenScope(t *testing.T) {
 // Same seed, same requests, same clock: the same answers, byte for byte.
 func TestSeedDeterminism(t *testing.T) {
 	t.Parallel()
-	run := func() []fake.Entry {
+	run := func() []journal.Entry {
 		clock := fake.NewManualClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 		srv := fake.NewServer(t, fake.WithSeed(42), fake.WithClock(clock))
 		call(t, srv, valid())
@@ -177,7 +179,7 @@ func TestJournalIsCompleteWhenTheAnswerArrives(t *testing.T) {
 		call(t, srv, with(valid(), "ClientToken", "t"+strings.Repeat("x", i%7)))
 		require.Len(t, srv.Journal(), i, "after answer %d", i)
 	}
-	srv.FaultNext(fake.FaultReset)
+	srv.Faults().Add(faults.FaultNext(faults.FaultReset))
 	resp, err := http.Post(srv.URL()+"/?"+valid().Encode(), "", nil)
 	if err == nil {
 		resp.Body.Close()

@@ -19,6 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -86,11 +88,13 @@ func TestStress(t *testing.T) {
 				}
 				switch i % 4 {
 				case 0:
-					assert.NotEmpty(t, srv.FailNext(spec.CodeServiceUnavailable))
+					_, err := srv.Faults().Add(faults.FailNext(spec.CodeServiceUnavailable))
+					assert.NoError(t, err)
 				case 1:
-					assert.NotEmpty(t, srv.FaultNext(fake.FaultEmpty))
+					_, err := srv.Faults().Add(faults.FaultNext(faults.FaultEmpty))
+					assert.NoError(t, err)
 				case 2:
-					_, err := srv.Inject(fake.Rule{Calls: fake.Calls{First: 1}, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}})
+					_, err := srv.Faults().Add(faults.Rule{Calls: faults.Calls{First: 1}, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}})
 					assert.NoError(t, err)
 				case 3:
 					if withResets {
@@ -176,14 +180,14 @@ func TestStress(t *testing.T) {
 	}
 	// The journal is complete: Seq runs 1..RequestCount() without a gap or a repeat since the last
 	// reset (entries are in the order requests finished, so sort them first).
-	journal := srv.Journal()
-	require.EqualValues(t, srv.RequestCount(), len(journal))
-	slices.SortFunc(journal, func(a, b fake.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
-	for i, e := range journal {
+	entries := srv.Journal()
+	require.EqualValues(t, srv.RequestCount(), len(entries))
+	slices.SortFunc(entries, func(a, b journal.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+	for i, e := range entries {
 		require.EqualValues(t, i+1, e.Seq)
 	}
 	assert.Positive(t, injected.Load(), "faults were injected")
-	t.Logf("%d orders, %d journal entries, %d injected 503s, %d transport faults", len(orders), len(journal), injected.Load(), transportErrs.Load())
+	t.Logf("%d orders, %d journal entries, %d injected 503s, %d transport faults", len(orders), len(entries), injected.Load(), transportErrs.Load())
 
 	srv.Close()
 	client.CloseIdleConnections()

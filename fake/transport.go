@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // proxy502Body is what a Tengine load balancer in front of an Alibaba Cloud service answers when
@@ -23,14 +25,6 @@ const (
 // defaultHangLimit is how long a FaultHang holds a request by default (WithHangLimit): well under
 // go test's default 10-minute deadline.
 const defaultHangLimit = 30 * time.Second
-
-// WithHangLimit bounds how long a [FaultHang] holds a request whose client does not give up
-// (default 30 seconds; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
-// for [FaultEmpty], and says in the journal's [Entry.Note] (and, for [NewServer], the test log)
-// that the client has no timeout. A client whose timeout is longer than the bound sees the broken
-// answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
-// also kept under half the time left before the test's deadline (go test -timeout).
-func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.limit = d } }
 
 // hangConfig is what bounds and reports a hang: WithHangLimit, and for NewServer the test's deadline
 // and log.
@@ -68,30 +62,30 @@ func (s *Server) hangLimit() time.Duration {
 
 // applyFault sends o.Fault. Faults that mangle the real answer find it in ex.status, ex.body and
 // ex.w.Header() (commitCaptured ran); the others ignore it.
-func (s *Server) applyFault(ex *exchange, o *Outcome) {
+func (s *Server) applyFault(ex *exchange, o *faults.Outcome) {
 	ex.entry.Fault = string(o.Fault)
 	switch o.Fault {
-	case FaultHang:
+	case faults.FaultHang:
 		s.hang(ex)
-	case FaultReset:
+	case faults.FaultReset:
 		ex.status, ex.code = 0, ""
 		ex.entry.Aborted = true
 		ex.record()
 		ex.abort(true)
-	case FaultEmpty:
+	case faults.FaultEmpty:
 		ex.status, ex.code = 0, ""
 		ex.entry.Aborted = true
 		ex.record()
 		ex.abort(false)
-	case FaultEmptyBody:
+	case faults.FaultEmptyBody:
 		ex.sendRaw(http.StatusOK, ex.req.Format.ContentType(), nil)
-	case FaultProxy502:
+	case faults.FaultProxy502:
 		ex.sendRaw(http.StatusBadGateway, "text/html", []byte(proxy502Body))
-	case FaultTruncate:
+	case faults.FaultTruncate:
 		ex.truncate()
-	case FaultMalformed:
+	case faults.FaultMalformed:
 		ex.malformed()
-	case FaultSlowBody:
+	case faults.FaultSlowBody:
 		s.slowBody(ex, o)
 	}
 }
@@ -235,7 +229,7 @@ func (ex *exchange) malformed() {
 
 // slowBody sends the real answer in chunks with a delay before each chunk after the first. If the
 // client gives up or the server closes, the rest is not sent.
-func (s *Server) slowBody(ex *exchange, o *Outcome) {
+func (s *Server) slowBody(ex *exchange, o *faults.Outcome) {
 	size, delay := o.ChunkBytes, o.ChunkDelay
 	if size <= 0 {
 		size = defaultChunkBytes

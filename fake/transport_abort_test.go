@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // wrapWriter is a middleware's ResponseWriter: it hides Hijack (and Flush unless flusher).
@@ -108,24 +109,24 @@ func post(c *http.Client, base string) rawResult {
 // journal says what the client saw.
 func TestTransportFaultsNeverAnswerSuccess(t *testing.T) {
 	t.Parallel()
-	aborts := map[fake.Fault]bool{fake.FaultHang: true, fake.FaultReset: true, fake.FaultEmpty: true, fake.FaultTruncate: true}
-	commits := map[fake.Fault]bool{fake.FaultTruncate: true, fake.FaultMalformed: true, fake.FaultSlowBody: true}
+	aborts := map[faults.Fault]bool{faults.FaultHang: true, faults.FaultReset: true, faults.FaultEmpty: true, faults.FaultTruncate: true}
+	commits := map[faults.Fault]bool{faults.FaultTruncate: true, faults.FaultMalformed: true, faults.FaultSlowBody: true}
 	for _, p := range transportPaths() {
-		for _, f := range fake.Faults() {
+		for _, f := range faults.All() {
 			for _, after := range []bool{false, true} {
 				name := fmt.Sprintf("%s/%s/afterCommit=%v", p.name, f, after)
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
-					o := fake.Outcome{Fault: f, AfterCommit: after}
-					if f == fake.FaultSlowBody {
+					o := faults.Outcome{Fault: f, AfterCommit: after}
+					if f == faults.FaultSlowBody {
 						o.ChunkBytes, o.ChunkDelay = 64, time.Millisecond
 					}
-					srv, err := fake.New(fake.WithHangLimit(20*time.Millisecond), fake.WithRules(fake.Rule{ID: "r", Times: 1, Outcome: &o}))
+					srv, err := fake.New(fake.WithHangLimit(20*time.Millisecond), fake.WithRules(faults.Rule{ID: "r", Times: 1, Outcome: &o}))
 					require.NoError(t, err)
 					base, client := p.start(t, srv)
 
 					r := post(client, base)
-					if f != fake.FaultSlowBody { // slow, not broken: a patient client gets the whole answer
+					if f != faults.FaultSlowBody { // slow, not broken: a patient client gets the whole answer
 						assert.False(t, parseableSuccess(r), "status %d body %q", r.status, r.body)
 					}
 					if aborts[f] {
@@ -143,7 +144,7 @@ func TestTransportFaultsNeverAnswerSuccess(t *testing.T) {
 					assert.Equal(t, string(f), e.Fault)
 					assert.Equal(t, aborts[f], e.Aborted)
 					switch {
-					case f == fake.FaultTruncate && p.headersReach:
+					case f == faults.FaultTruncate && p.headersReach:
 						assert.Equal(t, 200, e.Status, "the status line reached the client")
 						assert.Equal(t, 200, r.status)
 					case aborts[f]:
@@ -166,23 +167,23 @@ func TestTransportFaultsNeverAnswerSuccess(t *testing.T) {
 func TestTransportFaultsWithARecorder(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		fault     fake.Fault
+		fault     faults.Fault
 		wantPanic bool
 		wantBody  bool // part of the answer is in the recorder
 	}{
-		{fake.FaultReset, true, false},
-		{fake.FaultEmpty, true, false},
-		{fake.FaultHang, true, false},
-		{fake.FaultTruncate, true, true},
-		{fake.FaultMalformed, false, true},
-		{fake.FaultEmptyBody, false, false},
+		{faults.FaultReset, true, false},
+		{faults.FaultEmpty, true, false},
+		{faults.FaultHang, true, false},
+		{faults.FaultTruncate, true, true},
+		{faults.FaultMalformed, false, true},
+		{faults.FaultEmptyBody, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.fault), func(t *testing.T) {
 			t.Parallel()
 			logs := &syncBuf{}
 			srv, err := fake.New(fake.WithHangLimit(time.Millisecond), fake.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
-				fake.WithRules(fake.Rule{Outcome: &fake.Outcome{Fault: tt.fault}}))
+				fake.WithRules(faults.Rule{Outcome: &faults.Outcome{Fault: tt.fault}}))
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
 			rec := httptest.NewRecorder()
@@ -197,7 +198,7 @@ func TestTransportFaultsWithARecorder(t *testing.T) {
 			} else {
 				assert.Nil(t, got)
 			}
-			if tt.fault == fake.FaultTruncate {
+			if tt.fault == faults.FaultTruncate {
 				n := rec.Header().Get("Content-Length")
 				assert.NotEqual(t, fmt.Sprint(rec.Body.Len()), n, "the body is shorter than its Content-Length")
 				assert.True(t, bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"RequestId":`)), "%q", rec.Body)
@@ -215,7 +216,7 @@ func TestAbortIsNotLoggedAsACrash(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuf{}
 	srv, err := fake.New(fake.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
-		fake.WithRules(fake.Rule{Outcome: &fake.Outcome{Fault: fake.FaultReset}}))
+		fake.WithRules(faults.Rule{Outcome: &faults.Outcome{Fault: faults.FaultReset}}))
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
 	srvLog := &syncBuf{}
@@ -289,7 +290,7 @@ func TestHangLimit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tb := &logTB{TB: t}
-			opts := append([]fake.Option{fake.WithRules(fake.Rule{ID: "stuck", Outcome: &fake.Outcome{Fault: fake.FaultHang}})}, tt.opts...)
+			opts := append([]fake.Option{fake.WithRules(faults.Rule{ID: "stuck", Outcome: &faults.Outcome{Fault: faults.FaultHang}})}, tt.opts...)
 			srv := fake.NewServer(tt.tb(tb), opts...)
 			start := time.Now()
 			if tt.dl > 0 {
@@ -323,7 +324,7 @@ func TestHangEndsWithTheClient(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			tb := &logTB{TB: t}
-			srv := fake.NewServer(tb, fake.WithRules(fake.Rule{ID: "stuck", Outcome: &fake.Outcome{Fault: fake.FaultHang}}))
+			srv := fake.NewServer(tb, fake.WithRules(faults.Rule{ID: "stuck", Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
 			start := time.Now()
 			if how == "Close" {
 				done := make(chan rawResult, 1)

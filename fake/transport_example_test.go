@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // A client without a timeout meets a hang: the fake breaks the answer off after the hang limit and
@@ -14,7 +15,7 @@ import (
 func ExampleWithHangLimit() {
 	srv, err := fake.New(
 		fake.WithHangLimit(20*time.Millisecond),
-		fake.WithRules(fake.Rule{ID: "stuck", Outcome: &fake.Outcome{Fault: fake.FaultHang}}),
+		fake.WithRules(faults.Rule{ID: "stuck", Outcome: &faults.Outcome{Fault: faults.FaultHang}}),
 	)
 	if err != nil {
 		panic(err)

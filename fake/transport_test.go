@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 )
 
@@ -29,7 +30,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		outcome    fake.Outcome
+		outcome    faults.Outcome
 		timeout    time.Duration
 		check      func(t *testing.T, r rawResult)
 		wantOrders int
@@ -38,32 +39,32 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		wantAborted bool
 	}{
 		{
-			name: "hang until the client times out", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultHang}, timeout: 200 * time.Millisecond,
+			name: "hang until the client times out", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultHang}, timeout: 200 * time.Millisecond,
 			check: func(t *testing.T, r rawResult) {
 				assert.True(t, isTimeout(r.err), "%v", r.err)
 				assert.ErrorContains(t, r.err, "Client.Timeout exceeded while awaiting headers")
 			},
 		},
 		{
-			name: "hang after commit", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}, timeout: 200 * time.Millisecond,
+			name: "hang after commit", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultHang, AfterCommit: true}, timeout: 200 * time.Millisecond,
 			check:      func(t *testing.T, r rawResult) { assert.True(t, isTimeout(r.err), "%v", r.err) },
 			wantOrders: 1,
 		},
 		{
-			name: "reset", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultReset}, timeout: 5 * time.Second,
+			name: "reset", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultReset}, timeout: 5 * time.Second,
 			check: func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, syscall.ECONNRESET) },
 		},
 		{
-			name: "reset after commit", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultReset, AfterCommit: true}, timeout: 5 * time.Second,
+			name: "reset after commit", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultReset, AfterCommit: true}, timeout: 5 * time.Second,
 			check:      func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, syscall.ECONNRESET) },
 			wantOrders: 1,
 		},
 		{
-			name: "empty reply", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultEmpty}, timeout: 5 * time.Second,
+			name: "empty reply", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultEmpty}, timeout: 5 * time.Second,
 			check: func(t *testing.T, r rawResult) { assert.ErrorIs(t, r.err, io.EOF) },
 		},
 		{
-			name: "empty body", outcome: fake.Outcome{Fault: fake.FaultEmptyBody}, timeout: 5 * time.Second, wantStatus: 200,
+			name: "empty body", outcome: faults.Outcome{Fault: faults.FaultEmptyBody}, timeout: 5 * time.Second, wantStatus: 200,
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.Equal(t, 200, r.status)
@@ -73,7 +74,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "truncated body", wantAborted: true, outcome: fake.Outcome{Fault: fake.FaultTruncate}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
+			name: "truncated body", wantAborted: true, outcome: faults.Outcome{Fault: faults.FaultTruncate}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.Equal(t, 200, r.status)
@@ -81,7 +82,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "malformed JSON", outcome: fake.Outcome{Fault: fake.FaultMalformed}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
+			name: "malformed JSON", outcome: faults.Outcome{Fault: faults.FaultMalformed}, timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				require.NoError(t, r.readErr)
@@ -91,7 +92,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 			},
 		},
 		{
-			name: "HTML 502 from a proxy", outcome: fake.Outcome{Fault: fake.FaultProxy502}, timeout: 5 * time.Second, wantStatus: 502,
+			name: "HTML 502 from a proxy", outcome: faults.Outcome{Fault: faults.FaultProxy502}, timeout: 5 * time.Second, wantStatus: 502,
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.Equal(t, http.StatusBadGateway, r.status)
@@ -101,7 +102,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		},
 		{
 			name: "slow body past the timeout", timeout: 500 * time.Millisecond, wantOrders: 1, wantStatus: 200,
-			outcome: fake.Outcome{Fault: fake.FaultSlowBody, ChunkBytes: 16, ChunkDelay: 200 * time.Millisecond},
+			outcome: faults.Outcome{Fault: faults.FaultSlowBody, ChunkBytes: 16, ChunkDelay: 200 * time.Millisecond},
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.True(t, isTimeout(r.readErr), "%v", r.readErr)
@@ -110,7 +111,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		},
 		{
 			name: "slow body within the timeout", timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
-			outcome: fake.Outcome{Fault: fake.FaultSlowBody, ChunkBytes: 64, ChunkDelay: 5 * time.Millisecond},
+			outcome: faults.Outcome{Fault: faults.FaultSlowBody, ChunkBytes: 64, ChunkDelay: 5 * time.Millisecond},
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				require.NoError(t, r.readErr)
@@ -119,7 +120,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		},
 		{
 			name: "latency within the timeout", timeout: 5 * time.Second, wantOrders: 1, wantStatus: 200,
-			outcome: fake.Outcome{Latency: &fake.Latency{Fixed: 30 * time.Millisecond}},
+			outcome: faults.Outcome{Latency: &faults.Latency{Fixed: 30 * time.Millisecond}},
 			check: func(t *testing.T, r rawResult) {
 				require.NoError(t, r.err)
 				assert.Equal(t, 200, r.status)
@@ -127,7 +128,7 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		},
 		{
 			name: "latency past the timeout", wantAborted: true, timeout: 100 * time.Millisecond,
-			outcome: fake.Outcome{Latency: &fake.Latency{Min: 2 * time.Second, Max: 3 * time.Second}},
+			outcome: faults.Outcome{Latency: &faults.Latency{Min: 2 * time.Second, Max: 3 * time.Second}},
 			check:   func(t *testing.T, r rawResult) { assert.True(t, isTimeout(r.err), "%v", r.err) },
 		},
 	}
@@ -135,8 +136,9 @@ func TestTransportFaultsThroughNetHTTP(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fake.NewServer(t, fake.WithSeed(3))
-			id, err := srv.Inject(fake.Rule{Outcome: &tt.outcome})
+			ids, err := srv.Faults().Add(faults.Rule{Outcome: &tt.outcome})
 			require.NoError(t, err)
+			id := ids[0]
 			start := time.Now()
 			r := send(srv, tt.timeout, faultParams())
 			tt.check(t, r)
@@ -172,39 +174,39 @@ func TestTransportFaultsThroughSDKs(t *testing.T) {
 		return map[sdkcall.Client]want{sdkcall.ACS: w, sdkcall.DOAV3: w, sdkcall.DOAV1: w}
 	}
 	tests := []struct {
-		fault fake.Fault
+		fault faults.Fault
 		want  map[sdkcall.Client]want
 		msg   string // in every client's ErrMessage
 	}{
-		{fake.FaultHang, all(want{kind: sdkcall.Transport}), "Client.Timeout exceeded while awaiting headers"},
-		{fake.FaultReset, all(want{kind: sdkcall.Transport}), "connection reset by peer"},
-		{fake.FaultEmpty, all(want{kind: sdkcall.Transport}), "EOF"},
+		{faults.FaultHang, all(want{kind: sdkcall.Transport}), "Client.Timeout exceeded while awaiting headers"},
+		{faults.FaultReset, all(want{kind: sdkcall.Transport}), "connection reset by peer"},
+		{faults.FaultEmpty, all(want{kind: sdkcall.Transport}), "EOF"},
 		// Neither SDK notices an empty 200: the call "succeeds" with every field empty.
-		{fake.FaultEmptyBody, all(want{kind: sdkcall.None}), ""},
-		{fake.FaultTruncate, all(want{kind: sdkcall.Decode}), "unexpected EOF"},
-		{fake.FaultMalformed, map[sdkcall.Client]want{
+		{faults.FaultEmptyBody, all(want{kind: sdkcall.None}), ""},
+		{faults.FaultTruncate, all(want{kind: sdkcall.Decode}), "unexpected EOF"},
+		{faults.FaultMalformed, map[sdkcall.Client]want{
 			sdkcall.ACS:   {kind: sdkcall.ClientError, code: "SDK.JsonUnmarshalError", status: 200},
 			sdkcall.DOAV3: {kind: sdkcall.Decode},
 			sdkcall.DOAV1: {kind: sdkcall.Decode},
 		}, ""},
-		{fake.FaultProxy502, map[sdkcall.Client]want{
+		{faults.FaultProxy502, map[sdkcall.Client]want{
 			sdkcall.ACS:   {kind: sdkcall.ServerError, status: 502},
 			sdkcall.DOAV3: {kind: sdkcall.Decode},
 			sdkcall.DOAV1: {kind: sdkcall.Decode},
 		}, ""},
-		{fake.FaultSlowBody, all(want{kind: sdkcall.Transport}), "while reading body"},
+		{faults.FaultSlowBody, all(want{kind: sdkcall.Transport}), "while reading body"},
 	}
 	for _, tt := range tests {
 		for _, c := range sdkcall.Clients() {
 			t.Run(string(tt.fault)+"/"+string(c), func(t *testing.T) {
 				t.Parallel()
-				o := fake.Outcome{Fault: tt.fault}
-				if tt.fault == fake.FaultSlowBody {
+				o := faults.Outcome{Fault: tt.fault}
+				if tt.fault == faults.FaultSlowBody {
 					o.ChunkDelay = 300 * time.Millisecond
 				}
-				srv := fake.NewServer(t, fake.WithRules(fake.Rule{Outcome: &o}))
+				srv := fake.NewServer(t, fake.WithRules(faults.Rule{Outcome: &o}))
 				timeout := 10 * time.Second // generous: only hang and slowBody should end in a timeout
-				if tt.fault == fake.FaultHang || tt.fault == fake.FaultSlowBody {
+				if tt.fault == faults.FaultHang || tt.fault == faults.FaultSlowBody {
 					timeout = 600 * time.Millisecond
 				}
 				out := sdkcall.Call(context.Background(), c, srv.Endpoint(), faultCreds, faultRequest(timeout))
@@ -228,10 +230,10 @@ func TestHangIsReleasedByClose(t *testing.T) {
 	for _, how := range []string{"Close", "Shutdown"} {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.NewServer(t, fake.WithRules(fake.Rule{ID: "hang", Outcome: &fake.Outcome{Fault: fake.FaultHang}}))
+			srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "hang", Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
 			done := make(chan rawResult, 1)
 			go func() { done <- send(srv, 0, faultParams()) }() // no client timeout at all
-			require.Eventually(t, func() bool { return srv.RuleStats()[0].Fired == 1 }, 5*time.Second, time.Millisecond)
+			require.Eventually(t, func() bool { return statsOf(t, srv)[0].Fired == 1 }, 5*time.Second, time.Millisecond)
 			start := time.Now()
 			if how == "Close" {
 				srv.Close()

@@ -1,6 +1,9 @@
 package fake
 
-import "github.com/bsskit/bsskit/internal/check"
+import (
+	"github.com/bsskit/bsskit/fake/internal/store"
+	"github.com/bsskit/bsskit/internal/check"
+)
 
 // Param is one Parameter.n element of a request: Code and Value, in the order of n.
 type Param struct {
@@ -17,14 +20,14 @@ type Param struct {
 // parameter and runs the business logic on input.
 type input = check.Input
 
-// orderParams copies the request's Parameter.n elements for an order (nil when there are none).
-func orderParams(ps []check.Param) []Param {
+// recordParams copies the request's Parameter.n elements for an order (nil when there are none).
+func recordParams(ps []check.Param) []store.Param {
 	if len(ps) == 0 {
 		return nil
 	}
-	out := make([]Param, len(ps))
+	out := make([]store.Param, len(ps))
 	for i, p := range ps {
-		out[i] = Param(p)
+		out[i] = store.Param(p)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 )
 
 // The three kinds of file people write are read the same way: a syntax error at its exact line and
@@ -18,7 +19,7 @@ func TestFilesPeopleWriteGetExactPositions(t *testing.T) {
 	parsers := map[string]func([]byte) error{
 		"catalogue": func(b []byte) error { _, err := fake.ParseCatalog(b); return err },
 		"accounts":  func(b []byte) error { _, err := fake.ParseAccounts(b); return err },
-		"scenario":  func(b []byte) error { _, err := fake.ParseScenario(b); return err },
+		"scenario":  func(b []byte) error { _, err := faults.ParseScenario(b); return err },
 	}
 	tests := []struct {
 		name, parser, text, want string
@@ -91,11 +92,11 @@ func TestFilesPeopleWriteGetExactPositions(t *testing.T) {
 }
 
 // ruleErrors returns every RuleError in err's tree.
-func ruleErrors(err error) []*fake.RuleError {
-	var out []*fake.RuleError
+func ruleErrors(err error) []*faults.RuleError {
+	var out []*faults.RuleError
 	var walk func(error)
 	walk = func(e error) {
-		if re, ok := e.(*fake.RuleError); ok {
+		if re, ok := e.(*faults.RuleError); ok {
 			out = append(out, re)
 			return
 		}
@@ -168,7 +169,7 @@ func FuzzFilePositions(f *testing.F) {
 		if _, err := fake.ParseCatalog(data); err != nil && len(data) <= 4<<20 {
 			checkPositions(t, err, data)
 		}
-		if _, err := fake.ParseScenario(data); err != nil && len(data) <= 1<<20 {
+		if _, err := faults.ParseScenario(data); err != nil && len(data) <= 1<<20 {
 			checkPositions(t, err, data)
 		}
 	})

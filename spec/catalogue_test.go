@@ -189,7 +189,7 @@ func TestRender(t *testing.T) {
 func TestOperationNamesOnlyCataloguedCodes(t *testing.T) {
 	t.Parallel()
 	op := spec.CreateInstance()
-	assert.Equal(t, spec.Action, op.Action)
+	assert.Equal(t, spec.ActionCreateInstance, op.Action)
 	assert.Equal(t, []string{http.MethodPost, http.MethodGet}, op.Methods)
 	assert.True(t, op.FormBody)
 	for _, p := range op.Params {

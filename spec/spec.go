@@ -12,12 +12,14 @@ import (
 //go:embed bssopenapi.yaml
 var yamlDoc []byte
 
-// Product, Version and Action name the API and the order-placing Action this document describes;
-// ActionQueryAvailableInstances and ActionGetOrderDetail are its read Actions ([OperationFor]).
+// Product and Version name the API this document describes; ActionCreateInstance is its
+// order-placing Action, ActionQueryAvailableInstances and ActionGetOrderDetail its read Actions
+// ([OperationFor]).
 const (
 	Product = "BssOpenApi"
 	Version = "2017-12-14"
-	Action  = "CreateInstance"
+	// ActionCreateInstance buys an instance: it places an order.
+	ActionCreateInstance = "CreateInstance"
 	// ActionQueryAvailableInstances lists the caller's instances; it spends nothing.
 	ActionQueryAvailableInstances = "QueryAvailableInstances"
 	// ActionGetOrderDetail reads one of the caller's orders; it spends nothing.

@@ -25,7 +25,7 @@ func runReplicas(ctx context.Context, o *options, n int, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	rs, err := redistest.StartServer(dir, redistest.Options{})
+	rs, err := redistest.StartServer(dir, redistest.Options{Real: true})
 	if err != nil {
 		return err
 	}

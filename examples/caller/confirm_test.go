@@ -10,11 +10,13 @@ import (
 
 	"github.com/bsskit/bsskit/examples/caller"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/journal"
+	"github.com/bsskit/bsskit/fake/sweep"
 )
 
 // calls returns the journal's calls of one action, oldest first.
-func calls(s *fake.Server, action string) []fake.Entry {
-	var out []fake.Entry
+func calls(s *fake.Server, action string) []journal.Entry {
+	var out []journal.Entry
 	for _, e := range s.Journal() {
 		if e.Action == action {
 			out = append(out, e)
@@ -83,7 +85,7 @@ func TestCarefulCallerConfirmsLikeRealCallers(t *testing.T) {
 			}
 		},
 	}
-	results := fake.Sweep(t, cfg, func(t *testing.T, s *fake.Server) error {
+	results := sweep.Sweep(t, cfg, func(t *testing.T, s *fake.Server) error {
 		err := p.Buy(t.Context(), target(s))
 		name := strings.TrimPrefix(t.Name(), "TestCarefulCallerConfirmsLikeRealCallers/")
 		check, ok := checks[name]

@@ -64,7 +64,7 @@ var sharedOps sync.Map // action -> *compiled
 // SharedFor returns the compiled rules of the embedded spec's operation for action. Each
 // operation is compiled once, when it is first asked for; the others cost nothing.
 func SharedFor(action string) (*Spec, error) {
-	if action == spec.Action {
+	if action == spec.ActionCreateInstance {
 		return Shared()
 	}
 	e, ok := sharedOps.Load(action)

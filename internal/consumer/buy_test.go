@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/mutants"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/internal/tfclient"
@@ -49,32 +50,32 @@ func TestBuyThroughTheFake(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string
-		rules    []fake.Rule
+		rules    []faults.Rule
 		attempts int
 		wantErr  string // "" for success
 	}{
 		{"clean", nil, 1, ""},
-		{"throttled twice", []fake.Rule{{Times: 2, Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}, 3, ""},
-		{"service unavailable", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable}}}, 2, ""},
-		{"internal error", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeInternalError}}}, 2, ""},
-		{"answer lost after the order (503)", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}}}, 2, ""},
-		{"connection reset", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultReset}}}, 2, ""},
-		{"empty reply", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultEmpty}}}, 2, ""},
-		{"truncated answer after the order", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultTruncate}}}, 2, ""},
-		{"malformed answer after the order", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultMalformed}}}, 2, ""},
-		{"proxy 502", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultProxy502}}}, 2, ""},
-		{"empty 200 body", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultEmptyBody}}}, 2, ""},
-		{"throttled for good", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeThrottlingUser}}}, 5, "HTTP 400 Throttling.User"},
-		{"parameter error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidParameter}}}, 1, "HTTP 400 InvalidParameter"},
-		{"body-channel error", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}}}, 1, `HTTP 200 InvalidConfigCode: 模块非法 (request id `},
-		{"body-channel internal error is retried", []fake.Rule{{Times: 1, Outcome: &fake.Outcome{Error: spec.CodeInternalError, Status: 200}}}, 2, ""},
-		{"not applicable on both sites", []fake.Rule{{Outcome: &fake.Outcome{Error: spec.CodeNotApplicable}}}, 2, "international site failed after 2 attempt(s): HTTP 400 NotApplicable"},
+		{"throttled twice", []faults.Rule{{Times: 2, Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}}}, 3, ""},
+		{"service unavailable", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable}}}, 2, ""},
+		{"internal error", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Error: spec.CodeInternalError}}}, 2, ""},
+		{"answer lost after the order (503)", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Error: spec.CodeServiceUnavailable, AfterCommit: true}}}, 2, ""},
+		{"connection reset", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultReset}}}, 2, ""},
+		{"empty reply", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultEmpty}}}, 2, ""},
+		{"truncated answer after the order", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultTruncate}}}, 2, ""},
+		{"malformed answer after the order", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultMalformed}}}, 2, ""},
+		{"proxy 502", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultProxy502}}}, 2, ""},
+		{"empty 200 body", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultEmptyBody}}}, 2, ""},
+		{"throttled for good", []faults.Rule{{Outcome: &faults.Outcome{Error: spec.CodeThrottlingUser}}}, 5, "HTTP 400 Throttling.User"},
+		{"parameter error", []faults.Rule{{Outcome: &faults.Outcome{Error: spec.CodeInvalidParameter}}}, 1, "HTTP 400 InvalidParameter"},
+		{"body-channel error", []faults.Rule{{Outcome: &faults.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}}}, 1, `HTTP 200 InvalidConfigCode: 模块非法 (request id `},
+		{"body-channel internal error is retried", []faults.Rule{{Times: 1, Outcome: &faults.Outcome{Error: spec.CodeInternalError, Status: 200}}}, 2, ""},
+		{"not applicable on both sites", []faults.Rule{{Outcome: &faults.Outcome{Error: spec.CodeNotApplicable}}}, 2, "international site failed after 2 attempt(s): HTTP 400 NotApplicable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
 			for _, r := range tc.rules {
-				_, err := srv.Inject(r)
+				_, err := srv.Faults().Add(r)
 				require.NoError(t, err)
 			}
 			token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), tc.name)
@@ -186,7 +187,7 @@ func TestEmptyMessageLooksLikeSuccess(t *testing.T) {
 	ts, srv, err := mutants.Start(m)
 	require.NoError(t, err)
 	t.Cleanup(ts.Close)
-	srv.FailNext(spec.CodeInvalidParameter)
+	srv.Faults().Add(faults.FailNext(spec.CodeInvalidParameter))
 	b := &Buyer{Domestic: &tfclient.Client{Endpoint: ts.URL, Credentials: signing.Credentials{AccessKeyID: keyID, AccessKeySecret: secret}}}
 	_, err = b.Buy(context.Background(), rtcOrder("TF-empty-message"))
 	var be *Error
@@ -211,14 +212,14 @@ func TestBuyEveryCatalogueCode(t *testing.T) {
 			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
 			code := string(def.Code)
 			retried := isRetried(code) || def.HTTPStatus >= 500
-			rule := fake.Rule{Outcome: &fake.Outcome{Error: def.Code}}
+			rule := faults.Rule{Outcome: &faults.Outcome{Error: def.Code}}
 			if retried {
 				rule.Times = 1
 			}
 			if def.Code == spec.CodeHasEffectSuit {
 				rule.Outcome.Message = "The user already has an effective suit: rtc-cn-held"
 			}
-			_, err := srv.Inject(rule)
+			_, err := srv.Faults().Add(rule)
 			require.NoError(t, err)
 			token := tfclient.ClientToken("CreateInstance", time.Unix(1764480000, 0), code)
 			res, err := buyer(srv).Buy(context.Background(), rtcOrder(token))
@@ -267,25 +268,25 @@ func TestBuyUncataloguedCodes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string
-		outcome  fake.Outcome
+		outcome  faults.Outcome
 		attempts int
 		wantErr  string
 	}{
-		{"body channel", fake.Outcome{Error: "SYSTEM.NEW_BUSINESS_RULE", Channel: spec.ChannelBody, Message: "a rule nobody has listed"}, 1, `HTTP 200 SYSTEM.NEW_BUSINESS_RULE: a rule nobody has listed`},
-		{"http channel 400", fake.Outcome{Error: "Some.New.Gateway.Code", Channel: spec.ChannelHTTP, Status: 400, Message: "new"}, 1, `HTTP 400 Some.New.Gateway.Code: "new"`},
-		{"throttling on the body channel", fake.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelBody, Message: "slow down"}, 2, ""},
-		{"throttling on http", fake.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelHTTP, Status: 429, Message: "slow down"}, 2, ""},
-		{"unknown 5xx", fake.Outcome{Error: "Gateway.Busy", Channel: spec.ChannelHTTP, Status: 502, Message: "busy"}, 2, ""},
+		{"body channel", faults.Outcome{Error: "SYSTEM.NEW_BUSINESS_RULE", Channel: spec.ChannelBody, Message: "a rule nobody has listed"}, 1, `HTTP 200 SYSTEM.NEW_BUSINESS_RULE: a rule nobody has listed`},
+		{"http channel 400", faults.Outcome{Error: "Some.New.Gateway.Code", Channel: spec.ChannelHTTP, Status: 400, Message: "new"}, 1, `HTTP 400 Some.New.Gateway.Code: "new"`},
+		{"throttling on the body channel", faults.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelBody, Message: "slow down"}, 2, ""},
+		{"throttling on http", faults.Outcome{Error: "Throttling.Tenant", Channel: spec.ChannelHTTP, Status: 429, Message: "slow down"}, 2, ""},
+		{"unknown 5xx", faults.Outcome{Error: "Gateway.Busy", Channel: spec.ChannelHTTP, Status: 502, Message: "busy"}, 2, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
 			o := tc.outcome
-			rule := fake.Rule{Outcome: &o}
+			rule := faults.Rule{Outcome: &o}
 			if tc.wantErr == "" {
 				rule.Times = 1
 			}
-			_, err := srv.Inject(rule)
+			_, err := srv.Faults().Add(rule)
 			require.NoError(t, err)
 			res, err := buyer(srv).Buy(context.Background(), rtcOrder("TF-uncatalogued-"+tc.name))
 			if tc.wantErr != "" {
@@ -309,7 +310,7 @@ func TestBuyUncataloguedCodes(t *testing.T) {
 func TestTimeoutAfterTheOrder(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
-	_, err := srv.Inject(fake.Rule{Times: 1, Outcome: &fake.Outcome{Fault: fake.FaultHang, AfterCommit: true}})
+	_, err := srv.Faults().Add(faults.Rule{Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultHang, AfterCommit: true}})
 	require.NoError(t, err)
 	b := buyer(srv)
 	hc := &http.Client{Timeout: 300 * time.Millisecond}

@@ -1,5 +1,8 @@
-// Package redistest runs a real redis-server (Debian's redis-server package) for tests and
-// benchmarks: on a free loopback port, with its own temporary directory, stopped at cleanup.
+// Package redistest runs a Redis for tests and benchmarks: a real redis-server (Debian's
+// redis-server package) on a free loopback port, with its own temporary directory, stopped at
+// cleanup; or, on a machine without redis-server on PATH, an in-process Redis
+// (github.com/alicebob/miniredis/v2, which runs Lua scripts) on a free loopback port, so that the
+// suite passes on a fresh clone. CI installs redis-server, so the same tests run there against it.
 //
 //	r := redistest.Start(t, redistest.Options{AppendOnly: true})
 //	srv := fake.NewServer(t, fake.WithStore(r.URL(0), "test"))
@@ -16,14 +19,26 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alicebob/miniredis/v2"
 )
 
 // Options configure the redis-server.
 type Options struct {
 	// AppendOnly turns on append-only persistence with an fsync on every write
-	// (appendfsync always): a write Redis acknowledged survives a kill -9 of Redis.
+	// (appendfsync always): a write Redis acknowledged survives a kill -9 of Redis. The in-process
+	// Redis keeps its data across Kill and Restart either way.
 	AppendOnly bool
+	// Real refuses the in-process fallback: StartServer fails without redis-server (benchmarks
+	// that measure Redis itself).
+	Real bool
 }
+
+// KindReal and KindInProcess are what [Server.Kind] returns.
+const (
+	KindReal      = "redis-server"
+	KindInProcess = "miniredis"
+)
 
 // Server is a running redis-server.
 type Server struct {
@@ -31,12 +46,13 @@ type Server struct {
 	dir  string
 	port int
 
-	mu  sync.Mutex // guards cmd
-	cmd *exec.Cmd
+	mu   sync.Mutex // guards cmd and mini
+	cmd  *exec.Cmd
+	mini *miniredis.Miniredis // the in-process Redis when redis-server is not on PATH
 }
 
-// Start starts a redis-server on a free loopback port and stops it in t.Cleanup. It fails the test
-// if redis-server is not installed (apt-get install redis-server) or does not start.
+// Start starts a redis-server on a free loopback port (the in-process Redis without one on PATH)
+// and stops it in t.Cleanup. It fails the test if it does not start.
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	s, err := StartServer(t.TempDir(), opts)
@@ -50,7 +66,14 @@ func Start(t testing.TB, opts Options) *Server {
 // StartServer is Start outside a test: dir is its working directory; the caller calls Stop.
 func StartServer(dir string, opts Options) (*Server, error) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		return nil, errors.New("redis-server is not installed: apt-get install -y redis-server")
+		if opts.Real {
+			return nil, errors.New("redis-server is not installed: apt-get install -y redis-server")
+		}
+		m := miniredis.NewMiniRedis()
+		if err := m.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("start the in-process Redis: %w", err)
+		}
+		return &Server{opts: opts, dir: dir, port: m.Server().Addr().Port, mini: m}, nil
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -107,15 +130,35 @@ func ping(c net.Conn) bool {
 	return n >= 5 && string(buf[:5]) == "+PONG"
 }
 
+// Kind says which Redis runs: [KindReal] or [KindInProcess].
+func (s *Server) Kind() string {
+	if s.mini != nil {
+		return KindInProcess
+	}
+	return KindReal
+}
+
 // Addr returns "127.0.0.1:PORT".
 func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.port) }
 
-// URL returns the redis:// URL of database db.
-func (s *Server) URL(db int) string { return "redis://" + s.Addr() + "/" + strconv.Itoa(db) }
+// URL returns the redis:// URL of database db. The in-process Redis runs Lua in Go, slowly under
+// the race detector on a loaded machine: its URL sets a longer bound on every call (read_timeout).
+func (s *Server) URL(db int) string {
+	u := "redis://" + s.Addr() + "/" + strconv.Itoa(db)
+	if s.mini != nil {
+		u += "?read_timeout=10s"
+	}
+	return u
+}
 
-// Kill kills redis-server with SIGKILL, as a crash would, and waits for it to exit.
+// Kill kills redis-server with SIGKILL, as a crash would, and waits for it to exit. The in-process
+// Redis closes its listener and every connection, and keeps its data for Restart.
 func (s *Server) Kill(t testing.TB) {
 	t.Helper()
+	if s.mini != nil {
+		s.mini.Close()
+		return
+	}
 	s.mu.Lock()
 	cmd := s.cmd
 	s.cmd = nil
@@ -130,6 +173,12 @@ func (s *Server) Kill(t testing.TB) {
 // Restart starts redis-server again on the same port and directory after [Server.Kill].
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
+	if s.mini != nil {
+		if err := s.mini.Restart(); err != nil {
+			t.Fatalf("redistest: restart the in-process Redis: %v", err)
+		}
+		return
+	}
 	if err := s.start(); err != nil {
 		t.Fatalf("redistest: restart: %v", err)
 	}
@@ -137,6 +186,10 @@ func (s *Server) Restart(t testing.TB) {
 
 // Stop stops redis-server (SIGKILL: the tests own its data) and waits for it; idempotent.
 func (s *Server) Stop() {
+	if s.mini != nil {
+		s.mini.Close()
+		return
+	}
 	s.mu.Lock()
 	cmd := s.cmd
 	s.cmd = nil

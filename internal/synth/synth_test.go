@@ -68,7 +68,7 @@ func TestSeedsAndConstraints(t *testing.T) {
 	b, err := synth.Answer("QueryAccountBalance", 2, requestID)
 	require.NoError(t, err)
 	assert.NotEqual(t, a, b)
-	ci, err := synth.Answer(spec.Action, 7, requestID)
+	ci, err := synth.Answer(spec.ActionCreateInstance, 7, requestID)
 	require.NoError(t, err)
 	data := ci["Data"].(map[string]any)
 	assert.Regexp(t, `^[0-9]{1,20}$`, data["OrderId"])

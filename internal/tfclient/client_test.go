@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/signing"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -122,7 +124,7 @@ func TestSignatureCoversQueryAndBody(t *testing.T) {
 				req.Body = io.NopCloser(strings.NewReader(b))
 				req.ContentLength = int64(len(b))
 			}
-			resp, err := srv.Client().Do(req)
+			resp, err := http.DefaultClient.Do(req)
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			j := srv.Journal()
@@ -157,7 +159,7 @@ func TestSignatureCoversQueryAndBody(t *testing.T) {
 func TestBodyChannelIsNotAnError(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithCredentials(keyID, secret))
-	_, err := srv.Inject(fake.Rule{Outcome: &fake.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}})
+	_, err := srv.Faults().Add(faults.Rule{Outcome: &faults.Outcome{Error: spec.CodeInvalidConfigCode, Status: 200, Message: "模块非法"}})
 	require.NoError(t, err)
 	c := &Client{Endpoint: srv.Endpoint(), Credentials: cred}
 	body, err := c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, tfOrder("tok-body"))
@@ -270,7 +272,7 @@ func TestSecurityToken(t *testing.T) {
 	q := req.URL.Query()
 	q.Set("SecurityToken", "CAIS-other-token")
 	req.URL.RawQuery = encode(q)
-	resp, err := srv.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	j := srv.Journal()

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -54,7 +55,7 @@ func TestBothSites(t *testing.T) {
 					assert.Equal(t, string(spec.CodeNotApplicable), e.Code)
 					assert.Equal(t, site.Host, e.HostID)
 				}
-				_, err = srv.Inject(fake.Rule{Times: 1, Outcome: &fake.Outcome{Error: spec.CodePayInsufficientBalance}})
+				_, err = srv.Faults().Add(faults.Rule{Times: 1, Outcome: &faults.Outcome{Error: spec.CodePayInsufficientBalance}})
 				require.NoError(t, err)
 				body, err = c.RPCPost(context.Background(), "CreateInstance", spec.Version, nil, tfOrder("tok-pay-"+site.Name))
 				require.NoError(t, err, "a body-channel error is no error for tea-rpc")

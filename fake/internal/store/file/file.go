@@ -1,7 +1,12 @@
-package fake
+// Package file is the durable backend (fake.WithStateFile): the memory backend's orders, each new
+// one written to an append-only file of "CRC32 JSON" lines and fsynced before Place returns (group
+// commit: one fsync covers every record pending), under an exclusive lock on path+".lock" so that
+// only one server uses a file at a time. A restart, even after kill -9, loses no acknowledged order.
+package file
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,27 +18,79 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/bsskit/bsskit/spec"
+	"github.com/bsskit/bsskit/fake/internal/store"
 )
 
-// WithStateFile keeps the orders and ClientToken records in the file at path, so that a restart,
-// even after a crash or kill -9, loses no acknowledged order and a replayed ClientToken still gets
-// its OrderId. The file is loaded by [New] and created if absent; every new order is written and
-// fsynced before its answer is sent, and a reset (admin API or [Server.Reset]) rewrites it empty.
-//
-// The file is JSON lines, each "CRC32 JSON" with a sequence number. [New] refuses a damaged file
-// with an [ErrStateCorrupt] that names the line; [WithStateRepair] drops a torn last line (a write
-// cut short by a crash) instead. Only one server may use a state file at a time.
-func WithStateFile(path string) Option { return func(o *config) { o.stateFile = path } }
-
-// WithStateRepair lets [New] truncate a torn or damaged last line of the state file ([WithStateFile])
-// and start, instead of refusing. Damage before the last line is still refused.
-func WithStateRepair() Option { return func(o *config) { o.stateRepair = true } }
-
-// ErrStateCorrupt is wrapped by the error [New] returns for a state file it cannot trust.
-var ErrStateCorrupt = errors.New("fake: state file is damaged")
+// ErrCorrupt is wrapped by the error Open returns for a file it cannot trust.
+var ErrCorrupt = errors.New("fake: state file is damaged")
 
 var errStateClosed = errors.New("fake: state file closed")
+
+// Backend is the durable backend: a [store.Memory] whose new orders are on disk before Place
+// returns.
+type Backend struct {
+	*store.Memory
+	st  *stateFile
+	log *slog.Logger
+}
+
+// Open loads the state file at path (creating it if absent or empty) and returns it locked and
+// open for appending. repair drops a torn or damaged last line instead of refusing the file.
+func Open(path string, repair bool, log *slog.Logger) (*Backend, error) {
+	st, records, err := openState(path, repair, log)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(records))
+	for _, r := range records {
+		if seen[r.OrderID] {
+			st.close()
+			return nil, fmt.Errorf("%w: %s: order %s appears twice", ErrCorrupt, path, r.OrderID)
+		}
+		seen[r.OrderID] = true
+	}
+	b := &Backend{Memory: store.NewMemory(records...), st: st, log: log}
+	b.Memory.OnPlace = st.appendOrder
+	b.Memory.OnReset = func() error {
+		if err := st.reset(); err != nil {
+			log.Error("state file: reset is not durable: the orders may come back after a restart", "err", err)
+		}
+		return nil
+	}
+	log.Info("state file loaded", "path", path, "orders", len(records))
+	return b, nil
+}
+
+// Place implements [store.Backend]: the record is queued inside the memory backend's critical
+// section (so exactly one order per ClientToken, in store order) and written and fsynced after it.
+// A replayed or refused order waits for every record queued so far, the one it names included, so
+// no answer reveals an order that is not on disk.
+func (b *Backend) Place(ctx context.Context, p *store.Placement) (store.Placed, error) {
+	res, err := b.Memory.Place(ctx, p)
+	if err != nil {
+		return res, err
+	}
+	if err := b.st.sync(b.st.ticket()); err != nil {
+		return store.Placed{}, err
+	}
+	return res, nil
+}
+
+// Err returns the file's sticky write error, if any.
+func (b *Backend) Err() error {
+	b.st.fmu.Lock()
+	defer b.st.fmu.Unlock()
+	if errors.Is(b.st.err, errStateClosed) {
+		return nil
+	}
+	return b.st.err
+}
+
+// Close flushes and closes the file and releases its lock.
+func (b *Backend) Close() error {
+	_ = b.Memory.Close()
+	return b.st.close()
+}
 
 // stateFormat names the file format in its header line.
 const stateFormat = "bsskit-state/1"
@@ -43,15 +100,15 @@ type stateRecord struct {
 	// Seq is the line's number in the file, from 1 (the header).
 	Seq uint64 `json:"seq"`
 	// Op is "header" (line 1) or "order".
-	Op     string `json:"op"`
-	Format string `json:"format,omitempty"`
-	Order  *Order `json:"order,omitempty"`
+	Op     string        `json:"op"`
+	Format string        `json:"format,omitempty"`
+	Order  *store.Record `json:"order,omitempty"`
 }
 
-// stateFile is the append-only log behind [WithStateFile]. Records are appended to pending under
-// Server.mu (cheap), then written and fsynced by whichever request needs them first, outside
+// stateFile is the append-only log behind the backend. Records are appended to pending inside
+// Place's critical section (cheap), then written and fsynced by whichever request needs them first, outside
 // Server.mu: one fsync covers every record pending at the time (group commit). Lock order:
-// Server.mu, then fmu, then pmu; a goroutine holding fmu never takes Server.mu.
+// the backend's lock, then fmu, then pmu; a goroutine holding fmu never takes the backend's lock.
 type stateFile struct {
 	path string
 	log  *slog.Logger
@@ -104,7 +161,7 @@ func decodeLine(line []byte) (*stateRecord, error) {
 
 // openState loads the state file at path (creating it if absent or empty) and returns it open for
 // appending, with the orders it holds.
-func openState(path string, repair bool, log *slog.Logger) (_ *stateFile, _ []Order, err error) {
+func openState(path string, repair bool, log *slog.Logger) (_ *stateFile, _ []store.Record, err error) {
 	lock, err := lockState(path)
 	if err != nil {
 		return nil, nil, err
@@ -152,9 +209,9 @@ func openState(path string, repair bool, log *slog.Logger) (_ *stateFile, _ []Or
 
 // parseState checks every line of data and returns the orders and the length of the good prefix
 // (shorter than data only when repair dropped the last line).
-func parseState(path string, data []byte, repair bool) (orders []Order, good int, err error) {
+func parseState(path string, data []byte, repair bool) (orders []store.Record, good int, err error) {
 	corrupt := func(line int, format string, args ...any) error {
-		return fmt.Errorf("%w: %s: line %d: %s", ErrStateCorrupt, path, line, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: %s: line %d: %s", ErrCorrupt, path, line, fmt.Sprintf(format, args...))
 	}
 	off := 0
 	for n := 1; off < len(data); n++ {
@@ -248,8 +305,8 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// appendOrder queues a record of o; the caller holds Server.mu, so records are in store order.
-func (st *stateFile) appendOrder(o *Order) {
+// appendOrder queues a record of o; the caller holds the backend's lock, so records are in store order.
+func (st *stateFile) appendOrder(o *store.Record) {
 	st.pmu.Lock()
 	defer st.pmu.Unlock()
 	st.lineSeq++
@@ -301,7 +358,7 @@ func (st *stateFile) sync(ticket uint64) error {
 	return nil
 }
 
-// reset empties the file durably; the caller holds Server.mu, so nothing is appended meanwhile.
+// reset empties the file durably; the caller holds the backend's lock, so nothing is appended meanwhile.
 // Records still pending belong to orders the reset forgets.
 func (st *stateFile) reset() error {
 	st.fmu.Lock()
@@ -343,92 +400,4 @@ func (st *stateFile) close() error {
 		st.err = errStateClosed
 	}
 	return err
-}
-
-// openStateFile loads the state file of [WithStateFile] into the store; New calls it.
-func (s *Server) openStateFile() error {
-	if s.cfg.stateFile == "" {
-		return nil
-	}
-	st, orders, err := openState(s.cfg.stateFile, s.cfg.stateRepair, s.log)
-	if err != nil {
-		return err
-	}
-	for _, o := range orders {
-		if _, dup := s.store.byID[o.OrderID]; dup {
-			st.close()
-			return fmt.Errorf("%w: %s: order %s appears twice", ErrStateCorrupt, s.cfg.stateFile, o.OrderID)
-		}
-		s.store.add(o)
-	}
-	s.persist = st
-	s.log.Info("state file loaded", "path", s.cfg.stateFile, "orders", len(orders))
-	return nil
-}
-
-// placeDurable is placeLocked under Server.mu and, with a state file, the persistence of a new
-// order: the record is queued under the lock (so exactly one order per ClientToken, in store
-// order) and written and fsynced after it, before the answer is sent. A replayed order waits for
-// every record queued so far, its own included, so no answer reveals an order that is not on disk.
-// If the file cannot be written the call is answered InternalError (HTTP 500).
-func (s *Server) placeDurable(ex *exchange, in *input) (o Order, replayed bool, code spec.Code, param string) {
-	if s.shared != nil {
-		return s.placeShared(ex, in) // shared.go
-	}
-	var ticket uint64
-	func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		o, replayed, code, param = s.placeLocked(ex, in)
-		if s.persist != nil && code == "" {
-			if !replayed {
-				s.persist.appendOrder(&o)
-			}
-			ticket = s.persist.ticket()
-		}
-	}()
-	if s.persist == nil || code != "" {
-		return o, replayed, code, param
-	}
-	if err := s.persist.sync(ticket); err != nil {
-		s.log.Error("state file: the order is not durable, answered InternalError", "orderId", o.OrderID, "err", err)
-		def := spec.MustLookup(spec.CodeInternalError)
-		ex.failWith(def, 500, def.Message)
-		return Order{}, false, spec.CodeInternalError, ""
-	}
-	return o, replayed, code, param
-}
-
-// resetStateLocked empties the state file; Reset calls it under Server.mu.
-func (s *Server) resetStateLocked() {
-	if s.persist == nil {
-		return
-	}
-	if err := s.persist.reset(); err != nil {
-		s.log.Error("state file: reset is not durable: the orders may come back after a restart", "err", err)
-	}
-}
-
-// stateErr returns the state file's sticky error, if any.
-func (s *Server) stateErr() error {
-	if s.persist == nil {
-		return nil
-	}
-	s.persist.fmu.Lock()
-	defer s.persist.fmu.Unlock()
-	if errors.Is(s.persist.err, errStateClosed) {
-		return nil
-	}
-	return s.persist.err
-}
-
-// closeState flushes and closes the state file; Shutdown calls it once requests have drained.
-func (s *Server) closeState() {
-	s.closeShared() // shared.go
-	if s.persist == nil {
-		return
-	}
-	if err := s.persist.close(); err != nil {
-		s.log.Error("state file: close", "err", err)
-	}
 }

@@ -1,4 +1,4 @@
-package fake
+package redis
 
 import (
 	"context"
@@ -14,9 +14,10 @@ import (
 // (group commit) and at low load a call goes out at once. Each call is still its own script, atomic
 // on its own; a call's answer is sent only after its script's reply came back.
 type batcher struct {
-	c    *redis.Client
-	in   chan *scriptCall
-	stop chan struct{}
+	c       *redis.Client
+	timeout time.Duration
+	in      chan *scriptCall
+	stop    chan struct{}
 }
 
 // scriptCall is one script run and its reply.
@@ -36,8 +37,8 @@ const (
 
 var allScripts = []*redis.Script{placeScript, recordScript, decideScript}
 
-func newBatcher(c *redis.Client) *batcher {
-	b := &batcher{c: c, in: make(chan *scriptCall, 4*maxBatch), stop: make(chan struct{})}
+func newBatcher(c *redis.Client, timeout time.Duration) *batcher {
+	b := &batcher{c: c, timeout: timeout, in: make(chan *scriptCall, 4*maxBatch), stop: make(chan struct{})}
 	for range batchWorkers {
 		go b.work()
 	}
@@ -46,10 +47,10 @@ func newBatcher(c *redis.Client) *batcher {
 
 func (b *batcher) close() { close(b.stop) }
 
-// run runs script and returns its reply; it gives up after storeTimeout.
+// run runs script and returns its reply; it gives up after one and a half timeouts.
 func (b *batcher) run(script *redis.Script, keys []string, args ...any) *redis.Cmd {
 	c := &scriptCall{script: script, keys: keys, args: args, done: make(chan struct{})}
-	t := time.NewTimer(storeTimeout + storeTimeout/2)
+	t := time.NewTimer(b.timeout + b.timeout/2)
 	defer t.Stop()
 	select {
 	case b.in <- c:
@@ -101,7 +102,7 @@ func (b *batcher) work() {
 // exec sends the batch as one pipeline of EVALSHAs; if Redis lost its script cache (a restart) it
 // loads the scripts and sends the calls it refused again: a NOSCRIPT call did not run.
 func (b *batcher) exec(batch []*scriptCall) {
-	ctx, cancel := storeCtx()
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
 	defer cancel()
 	todo := batch
 	for attempt := 0; attempt < 2 && len(todo) > 0; attempt++ {

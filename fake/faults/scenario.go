@@ -1,21 +1,22 @@
-package fake
+package faults
 
 import (
 	"bytes"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/bsskit/bsskit/fake/internal/yamldoc"
 	"gopkg.in/yaml.v3"
 )
 
 // Scenario is a set of fault rules with the seed that makes their random choices repeatable: the
-// contents of a scenario file. Its text form is YAML (JSON also parses); fake/scenario.schema.json
+// contents of a scenario file. Its text form is YAML (JSON also parses); fake/faults/scenario.schema.json
 // is its JSON Schema, for editors.
 //
-//	# yaml-language-server: $schema=../../fake/scenario.schema.json
+//	# yaml-language-server: $schema=../../fake/faults/scenario.schema.json
 //	seed: 42
 //	rules:
 //	  - id: flaky
@@ -25,7 +26,7 @@ type Scenario struct {
 	// Name and Description are free text for people.
 	Name        string `yaml:"name,omitempty"`
 	Description string `yaml:"description,omitempty"`
-	// Seed, when set, is the seed of the server's random choices ([WithSeed]).
+	// Seed, when set, is the seed of the server's random choices (fake.WithSeed).
 	Seed *uint64 `yaml:"seed,omitempty"`
 	// Rules are checked in order.
 	Rules []Rule `yaml:"rules"`
@@ -45,21 +46,30 @@ func ParseScenario(data []byte) (*Scenario, error) {
 func LoadScenario(path string) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("fake: scenario: %w", err)
+		return nil, fmt.Errorf("faults: scenario: %w", err)
 	}
 	sc, err := ParseScenario(data)
 	if err != nil {
-		return nil, fmt.Errorf("fake: scenario %s: %w", path, err)
+		return nil, fmt.Errorf("faults: scenario %s: %w", path, err)
 	}
 	return sc, nil
 }
 
-// Modes of parseFaults: what the text holds.
+// Modes of Parse: what the text holds.
 const (
 	modeScenario = iota // a scenario
 	modeRule            // one rule
 	modeAny             // a scenario if it has rules or seed, else one rule (the admin API)
 )
+
+// MaxScenarioBytes bounds scenario text.
+const MaxScenarioBytes = maxScenarioBytes
+
+// ParseAny parses a scenario if the text has rules or a seed, else one rule, as the admin API
+// takes them, and reports which it was. A rule comes back as a scenario of that one rule.
+func ParseAny(data []byte) (sc *Scenario, isScenario bool, err error) {
+	return parseFaults(data, modeAny)
+}
 
 // parseFaults parses and validates text in the given mode and reports whether it was a scenario.
 // The text is read by decodeDoc's parts (yamldoc.go): every problem has a line and a column.
@@ -67,9 +77,9 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 	if len(data) > maxScenarioBytes {
 		return nil, false, &RuleError{Line: 1, Column: 1, Msg: fmt.Sprintf("too large: %d bytes (at most %d)", len(data), maxScenarioBytes)}
 	}
-	doc, perrs := parseDoc(data)
+	doc, perrs := yamldoc.Parse(data)
 	if perrs != nil {
-		return nil, false, joinRuleErrors(perrs)
+		return nil, false, yamldoc.Join(perrs)
 	}
 	if doc.Kind != yaml.MappingNode {
 		return nil, false, &RuleError{Line: doc.Line, Column: doc.Column, Msg: "want a mapping: a scenario (seed, rules) or a rule"}
@@ -78,33 +88,33 @@ func parseFaults(data []byte, mode int) (sc *Scenario, isScenario bool, err erro
 	var prefix []string
 	if isScenario {
 		sc = &Scenario{}
-		perrs = decodeNode(doc, "scenario", sc)
+		perrs = yamldoc.DecodeNode(doc, "scenario", sc)
 		prefix = []string{"rules"}
 	} else {
 		var r Rule
-		perrs = decodeNode(doc, "rule", &r)
+		perrs = yamldoc.DecodeNode(doc, "rule", &r)
 		sc = &Scenario{Rules: []Rule{r}}
 	}
 	if isScenario && sc.Rules == nil && perrs == nil {
 		return nil, false, &RuleError{Line: doc.Line, Column: doc.Column, Msg: "no rules: add a rules list"}
 	}
-	errs := &ruleErrors{}
+	errs := &yamldoc.Errors{}
 	ids := map[string]bool{}
 	for i, r := range sc.Rules {
 		var segs []string
 		if prefix != nil {
-			segs = sub(prefix, "["+strconv.Itoa(i)+"]")
+			segs = yamldoc.Sub(prefix, "["+strconv.Itoa(i)+"]")
 		}
 		compileRule(r, segs, errs)
 		if r.ID != "" {
 			if ids[r.ID] {
-				errs.add(sub(segs, "id"), "%q appears twice", r.ID)
+				errs.Add(yamldoc.Sub(segs, "id"), "%q appears twice", r.ID)
 			}
 			ids[r.ID] = true
 		}
 	}
-	if all := mergeProblems(doc, perrs, errs.errs); len(all) > 0 {
-		return nil, false, joinRuleErrors(all)
+	if all := yamldoc.Merge(doc, perrs, errs.List); len(all) > 0 {
+		return nil, false, yamldoc.Join(all)
 	}
 	for i := range sc.Rules {
 		normalizeMatch(&sc.Rules[i].Match)
@@ -135,40 +145,6 @@ func hasKey(m *yaml.Node, key string) bool {
 	return false
 }
 
-// locate finds the line and column of a path in the document, or of the deepest part of it that
-// exists.
-func locate(n *yaml.Node, segs []string) (line, col int) {
-	line, col = n.Line, n.Column
-	for _, s := range segs {
-		var next *yaml.Node
-		switch {
-		case strings.HasPrefix(s, "["):
-			i, err := strconv.Atoi(strings.Trim(s, "[]"))
-			if n.Kind == yaml.SequenceNode && err == nil && i >= 0 && i < len(n.Content) {
-				next = n.Content[i]
-			}
-		case n.Kind == yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == s {
-					next = n.Content[i+1]
-					line, col = n.Content[i].Line, n.Content[i].Column
-					break
-				}
-			}
-		}
-		if next == nil {
-			return line, col
-		}
-		n = next
-		if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
-			line, col = n.Line, n.Column
-		} else if strings.HasPrefix(s, "[") {
-			line, col = n.Line, n.Column
-		}
-	}
-	return line, col
-}
-
 // YAML returns the scenario as text that [ParseScenario] reads back.
 func (sc *Scenario) YAML() ([]byte, error) {
 	var b bytes.Buffer
@@ -193,7 +169,7 @@ func (m *StringMatch) UnmarshalYAML(n *yaml.Node) error {
 		*m = StringMatch{Exact: n.Value}
 		return nil
 	}
-	if err := checkKeys(n, "exact", "prefix", "regexp"); err != nil {
+	if err := yamldoc.CheckKeys(n, "exact", "prefix", "regexp"); err != nil {
 		return err
 	}
 	type plain StringMatch
@@ -219,7 +195,7 @@ func (l *Latency) UnmarshalYAML(n *yaml.Node) error {
 		*l = Latency{Fixed: d}
 		return nil
 	}
-	if err := checkKeys(n, "fixed", "min", "max"); err != nil {
+	if err := yamldoc.CheckKeys(n, "fixed", "min", "max"); err != nil {
 		return err
 	}
 	type plain Latency
@@ -235,21 +211,12 @@ func (l Latency) MarshalYAML() (any, error) {
 	return plain(l), nil
 }
 
-// checkKeys rejects unknown keys of a mapping decoded by a custom unmarshaler (where the decoder's
-// KnownFields does not reach).
-func checkKeys(n *yaml.Node, known ...string) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: want a string or a mapping of %s", n.Line, strings.Join(known, ", "))
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		ok := false
-		for _, kn := range known {
-			ok = ok || k.Value == kn
+func init() {
+	// A Latency may be written as a duration string (Fixed).
+	yamldoc.RegisterScalar(reflect.TypeFor[Latency](), func(v string) string {
+		if _, err := time.ParseDuration(v); err != nil {
+			return fmt.Sprintf("want a duration such as 200ms, or a mapping of fixed, min, max; got %q", v)
 		}
-		if !ok {
-			return fmt.Errorf("line %d: unknown field %q (want %s)", k.Line, k.Value, strings.Join(known, ", "))
-		}
-	}
-	return nil
+		return ""
+	})
 }

@@ -1,4 +1,8 @@
-package fake
+// Package yamldoc is the one way files people write (fault scenarios, catalogues, accounts) are
+// read: YAML or JSON into a yaml.v3 node tree, then checked against the Go type they describe, so
+// that every problem of the file is reported at once, each with its line and column, named by the
+// file's own keys (never a Go type name). Its [Error] is faults.Error.
+package yamldoc
 
 import (
 	"bytes"
@@ -14,31 +18,26 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// This file is the one way files people write (scenarios, catalogues, accounts) are read: YAML or
-// JSON into a yaml.v3 node tree, then checked against the Go type they describe, so that every
-// problem of the file is reported at once, each with its line and column, named by the file's own
-// keys (never a Go type name).
-
 // maxDocDepth bounds the nesting the checker follows (aliases can nest deeply).
 const maxDocDepth = 64
 
-// decodeDoc decodes text people write into v (a pointer to a struct). what names the document in
+// Decode decodes text people write into v (a pointer to a struct). what names the document in
 // messages ("catalogue", "scenario"). It returns the document node, for locating later validation
 // problems, and every problem found, each with its line and column. When the text parses, v holds
 // what could be decoded even if there were problems, so that validation can report more of them
-// (see mergeProblems).
-func decodeDoc(data []byte, what string, v any) (*yaml.Node, []*RuleError) {
-	doc, errs := parseDoc(data)
+// (see Merge).
+func Decode(data []byte, what string, v any) (*yaml.Node, []*Error) {
+	doc, errs := Parse(data)
 	if errs != nil {
 		return nil, errs
 	}
-	return doc, decodeNode(doc, what, v)
+	return doc, DecodeNode(doc, what, v)
 }
 
-// mergeProblems adds validation problems (located in doc) to the decoding problems, leaving out
+// Merge adds validation problems (located in doc) to the decoding problems, leaving out
 // those about a field that already has one, or about a part of it or what holds it (a value of the
 // wrong type decodes as zero, which validation would report again), and orders them by position.
-func mergeProblems(doc *yaml.Node, decoding []*RuleError, validation []*RuleError) []*RuleError {
+func Merge(doc *yaml.Node, decoding []*Error, validation []*Error) []*Error {
 	out := slices.Clip(decoding)
 	for _, v := range validation {
 		covered := false
@@ -46,11 +45,11 @@ func mergeProblems(doc *yaml.Node, decoding []*RuleError, validation []*RuleErro
 			covered = covered || (d.Path != "" && (within(v.Path, d.Path) || within(d.Path, v.Path)))
 		}
 		if !covered {
-			v.Line, v.Column = locate(doc, v.segs)
+			v.Line, v.Column = Locate(doc, v.segs)
 			out = append(out, v)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *RuleError) int {
+	slices.SortStableFunc(out, func(a, b *Error) int {
 		if a.Line != b.Line {
 			return a.Line - b.Line
 		}
@@ -59,32 +58,32 @@ func mergeProblems(doc *yaml.Node, decoding []*RuleError, validation []*RuleErro
 	return out
 }
 
-// parseDoc parses YAML or JSON text into its document node; a syntax error is placed exactly.
-func parseDoc(data []byte) (doc *yaml.Node, errs []*RuleError) {
+// Parse parses YAML or JSON text into its document node; a syntax error is placed exactly.
+func Parse(data []byte) (doc *yaml.Node, errs []*Error) {
 	defer func() {
 		if p := recover(); p != nil { // the YAML library must never take the server down
-			doc, errs = nil, []*RuleError{{Line: 1, Column: 1, Msg: fmt.Sprintf("cannot parse: %v", p)}}
+			doc, errs = nil, []*Error{{Line: 1, Column: 1, Msg: fmt.Sprintf("cannot parse: %v", p)}}
 		}
 	}()
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, []*RuleError{syntaxError(data, err)}
+		return nil, []*Error{syntaxError(data, err)}
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, []*RuleError{{Line: 1, Column: 1, Msg: "empty document"}}
+		return nil, []*Error{{Line: 1, Column: 1, Msg: "empty document"}}
 	}
 	if d := root.Content[0]; d.Kind == yaml.ScalarNode && d.ShortTag() == "!!null" && d.Value == "" {
-		return nil, []*RuleError{{Line: 1, Column: 1, Msg: "empty document"}} // "---" alone: its null sits past the text
+		return nil, []*Error{{Line: 1, Column: 1, Msg: "empty document"}} // "---" alone: its null sits past the text
 	}
 	return root.Content[0], nil
 }
 
-// decodeNode checks doc against v's type (unknown keys, wrong types, keys given twice) and decodes
+// DecodeNode checks doc against v's type (unknown keys, wrong types, keys given twice) and decodes
 // it into v as far as it can.
-func decodeNode(doc *yaml.Node, what string, v any) (errs []*RuleError) {
+func DecodeNode(doc *yaml.Node, what string, v any) (errs []*Error) {
 	defer func() {
 		if p := recover(); p != nil {
-			errs = []*RuleError{{Line: doc.Line, Column: doc.Column, Msg: fmt.Sprintf("cannot decode: %v", p)}}
+			errs = []*Error{{Line: doc.Line, Column: doc.Column, Msg: fmt.Sprintf("cannot decode: %v", p)}}
 		}
 	}()
 	c := &docChecker{what: what}
@@ -96,8 +95,8 @@ func decodeNode(doc *yaml.Node, what string, v any) (errs []*RuleError) {
 	return c.errs
 }
 
-// joinRuleErrors joins problems into one error; each stays reachable with errors.As.
-func joinRuleErrors(errs []*RuleError) error {
+// Join joins problems into one error; each stays reachable with errors.As.
+func Join(errs []*Error) error {
 	out := make([]error, len(errs))
 	for i, e := range errs {
 		out[i] = e
@@ -108,19 +107,19 @@ func joinRuleErrors(errs []*RuleError) error {
 // docChecker walks a node tree against a Go type and collects problems.
 type docChecker struct {
 	what string
-	errs []*RuleError
+	errs []*Error
 	bad  []*yaml.Node        // values of the wrong type: pruned to null before decoding
 	drop map[*yaml.Node]bool // unknown or repeated keys: pruned with their values
 }
 
 // add reports a problem with the value n, which is then left out of decoding.
 func (c *docChecker) add(n *yaml.Node, segs []string, format string, args ...any) {
-	c.errs = append(c.errs, &RuleError{Line: n.Line, Column: n.Column, Path: joinPath(segs), Msg: fmt.Sprintf(format, args...), segs: segs})
+	c.errs = append(c.errs, &Error{Line: n.Line, Column: n.Column, Path: JoinPath(segs), Msg: fmt.Sprintf(format, args...), segs: segs})
 	c.bad = append(c.bad, n)
 }
 
 // dropKey reports a problem with the key k, which is then left out of decoding with its value.
-func (c *docChecker) dropKey(k *yaml.Node, e *RuleError) {
+func (c *docChecker) dropKey(k *yaml.Node, e *Error) {
 	c.errs = append(c.errs, e)
 	if c.drop == nil {
 		c.drop = map[*yaml.Node]bool{}
@@ -162,8 +161,16 @@ var (
 	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 	timeType        = reflect.TypeFor[time.Time]()
 	durationType    = reflect.TypeFor[time.Duration]()
-	latencyType     = reflect.TypeFor[Latency]()
 )
+
+// scalars are the struct types with a scalar form of their own, and how to check it: see
+// [RegisterScalar].
+var scalars = map[reflect.Type]func(string) string{}
+
+// RegisterScalar says that values of type t may also be written as a scalar, which check
+// validates: it returns "" for a good scalar, else the message of the problem. Call it from an
+// init function (the map is read without a lock).
+func RegisterScalar(t reflect.Type, check func(value string) string) { scalars[t] = check }
 
 // check reports the problems of node n as a value of type t at path segs.
 func (c *docChecker) check(n *yaml.Node, t reflect.Type, segs []string, depth int) {
@@ -199,9 +206,9 @@ func (c *docChecker) check(n *yaml.Node, t reflect.Type, segs []string, depth in
 			c.add(n, segs, "want a duration such as 200ms, got %q", n.Value)
 		}
 		return
-	case t == latencyType && n.Kind == yaml.ScalarNode:
-		if _, err := time.ParseDuration(n.Value); err != nil {
-			c.add(n, segs, "want a duration such as 200ms, or a mapping of fixed, min, max; got %q", n.Value)
+	case scalars[t] != nil && n.Kind == yaml.ScalarNode:
+		if msg := scalars[t](n.Value); msg != "" {
+			c.add(n, segs, "%s", msg)
 		}
 		return
 	case custom && n.Kind == yaml.ScalarNode:
@@ -216,7 +223,7 @@ func (c *docChecker) check(n *yaml.Node, t reflect.Type, segs []string, depth in
 			return
 		}
 		for i, e := range n.Content {
-			c.check(e, t.Elem(), sub(segs, "["+strconv.Itoa(i)+"]"), depth+1)
+			c.check(e, t.Elem(), Sub(segs, "["+strconv.Itoa(i)+"]"), depth+1)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -225,7 +232,7 @@ func (c *docChecker) check(n *yaml.Node, t reflect.Type, segs []string, depth in
 		}
 		c.checkDuplicates(n, segs)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			c.check(n.Content[i+1], t.Elem(), sub(segs, n.Content[i].Value), depth+1)
+			c.check(n.Content[i+1], t.Elem(), Sub(segs, n.Content[i].Value), depth+1)
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
@@ -279,17 +286,17 @@ func (c *docChecker) checkStruct(n *yaml.Node, t reflect.Type, segs []string, de
 	c.checkDuplicates(n, segs)
 	where := c.what
 	if len(segs) > 0 {
-		where = joinPath(segs)
+		where = JoinPath(segs)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		ft, ok := fields[k.Value]
 		if !ok {
-			c.dropKey(k, &RuleError{Line: k.Line, Column: k.Column,
+			c.dropKey(k, &Error{Line: k.Line, Column: k.Column,
 				Msg: fmt.Sprintf("unknown field %q in %s; known: %s", k.Value, where, strings.Join(known, ", "))})
 			continue
 		}
-		c.check(n.Content[i+1], ft, sub(segs, k.Value), depth+1)
+		c.check(n.Content[i+1], ft, Sub(segs, k.Value), depth+1)
 	}
 }
 
@@ -299,8 +306,8 @@ func (c *docChecker) checkDuplicates(n *yaml.Node, segs []string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if f, dup := first[k.Value]; dup {
-			p := sub(segs, k.Value)
-			c.dropKey(k, &RuleError{Line: k.Line, Column: k.Column, Path: joinPath(p),
+			p := Sub(segs, k.Value)
+			c.dropKey(k, &Error{Line: k.Line, Column: k.Column, Path: JoinPath(p),
 				Msg: fmt.Sprintf("given twice (first at line %d:%d)", f.Line, f.Column), segs: p})
 			continue
 		}
@@ -333,15 +340,15 @@ var customLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // decodeErrors places the decoder's errors (the UnmarshalYAML methods') by line, and by column when
 // a node starts on that line.
-func decodeErrors(err error, doc *yaml.Node) []*RuleError {
+func decodeErrors(err error, doc *yaml.Node) []*Error {
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
 		msgs = te.Errors
 	}
-	out := make([]*RuleError, 0, len(msgs))
+	out := make([]*Error, 0, len(msgs))
 	for _, m := range msgs {
-		e := &RuleError{Line: doc.Line, Column: doc.Column, Msg: strings.TrimPrefix(m, "yaml: ")}
+		e := &Error{Line: doc.Line, Column: doc.Column, Msg: strings.TrimPrefix(m, "yaml: ")}
 		if g := customLine.FindStringSubmatch(m); g != nil {
 			e.Line, _ = strconv.Atoi(g[1])
 			e.Column = firstColumnOn(doc, e.Line)
@@ -379,7 +386,7 @@ func firstColumnOn(n *yaml.Node, line int) int {
 // 7 followed by more lines is reported as "line 6"). The line is found by parsing growing
 // prefixes of the text, line by line: the problem is on the first line whose prefix fails, after
 // one that parses; the column is that of the construct the message names on that line.
-func syntaxError(data []byte, err error) *RuleError {
+func syntaxError(data []byte, err error) *Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	reported := 0
 	if g := customLine.FindStringSubmatch(err.Error()); g != nil {
@@ -389,9 +396,9 @@ func syntaxError(data []byte, err error) *RuleError {
 	lines := yamlLines(data)
 	line := problemLine(data, lines, reported)
 	if line < 1 || line > len(lines) {
-		return &RuleError{Line: max(reported, 1), Column: 1, Msg: msg}
+		return &Error{Line: max(reported, 1), Column: 1, Msg: msg}
 	}
-	return &RuleError{Line: line, Column: problemColumn(string(lines[line-1]), msg), Msg: msg}
+	return &Error{Line: line, Column: problemColumn(string(lines[line-1]), msg), Msg: msg}
 }
 
 // yamlLines splits text after each of YAML's line breaks (\n, \r\n, \r, and the Unicode NEL, LS
@@ -550,4 +557,129 @@ func unclosedQuote(line string) int {
 		}
 	}
 	return at
+}
+
+// Error is one problem in a file people write: where it is and what is wrong.
+type Error struct {
+	// Path is where the problem is, such as "rules[1].outcome.error".
+	Path string
+	// Line and Column locate it in the text (1-based); 0 for values given in Go.
+	Line, Column int
+	// Msg says what is wrong.
+	Msg string
+
+	segs []string // Path split into keys and "[i]" indexes, for finding the line
+}
+
+// Error returns "line L:C: path: msg", or "path: msg" without a line.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d:%d: ", e.Line, e.Column)
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors collects validation problems.
+type Errors struct {
+	List []*Error
+}
+
+// Add records a problem at the path segs.
+func (r *Errors) Add(segs []string, format string, args ...any) {
+	r.List = append(r.List, &Error{Path: JoinPath(segs), Msg: fmt.Sprintf(format, args...), segs: slices.Clone(segs)})
+}
+
+// Err returns the problems joined ([Join]), or nil.
+func (r *Errors) Err() error {
+	if len(r.List) == 0 {
+		return nil
+	}
+	return Join(r.List)
+}
+
+// JoinPath renders path segments as "a.b[1].c", quoting keys with dots, brackets or spaces.
+func JoinPath(segs []string) string {
+	var b strings.Builder
+	for _, s := range segs {
+		if strings.HasPrefix(s, "[") {
+			b.WriteString(s)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		if strings.ContainsAny(s, ".[] ") {
+			b.WriteString(strconv.Quote(s))
+		} else {
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+// Sub returns segs with more appended, never sharing segs' backing array.
+func Sub(segs []string, more ...string) []string {
+	return append(slices.Clip(segs), more...)
+}
+
+// Index is the path segment of element i of a list: "[i]".
+func Index(i int) string { return "[" + strconv.Itoa(i) + "]" }
+
+// Locate finds the line and column of a path in the document, or of the deepest part of it that
+// exists.
+func Locate(n *yaml.Node, segs []string) (line, col int) {
+	line, col = n.Line, n.Column
+	for _, s := range segs {
+		var next *yaml.Node
+		switch {
+		case strings.HasPrefix(s, "["):
+			i, err := strconv.Atoi(strings.Trim(s, "[]"))
+			if n.Kind == yaml.SequenceNode && err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		case n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == s {
+					next = n.Content[i+1]
+					line, col = n.Content[i].Line, n.Content[i].Column
+					break
+				}
+			}
+		}
+		if next == nil {
+			return line, col
+		}
+		n = next
+		if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
+			line, col = n.Line, n.Column
+		} else if strings.HasPrefix(s, "[") {
+			line, col = n.Line, n.Column
+		}
+	}
+	return line, col
+}
+
+// CheckKeys rejects unknown keys of a mapping decoded by a custom unmarshaler (where the decoder's
+// KnownFields does not reach).
+func CheckKeys(n *yaml.Node, known ...string) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: want a string or a mapping of %s", n.Line, strings.Join(known, ", "))
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ok := false
+		for _, kn := range known {
+			ok = ok || k.Value == kn
+		}
+		if !ok {
+			return fmt.Errorf("line %d: unknown field %q (want %s)", k.Line, k.Value, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }

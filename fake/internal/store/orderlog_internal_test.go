@@ -1,25 +1,25 @@
-package fake
+package store
 
 import (
 	"strconv"
 	"testing"
 )
 
-// TestOrderLogKeepsPositions: orders keep their positions and contents across block boundaries,
+// TestRecordLogKeepsPositions: orders keep their positions and contents across block boundaries,
 // and all yields them in order.
-func TestOrderLogKeepsPositions(t *testing.T) {
+func TestRecordLogKeepsPositions(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 1, orderBlock - 1, orderBlock, orderBlock + 1, 3*orderBlock + 7} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			t.Parallel()
-			var l orderLog
+			var l recordLog
 			for i := range n {
-				if got := l.add(Order{OrderID: strconv.Itoa(i)}); got != i {
+				if got := l.add(Record{OrderID: strconv.Itoa(i)}); got != i {
 					t.Fatalf("add #%d returned position %d", i, got)
 				}
 			}
-			if l.len() != n {
-				t.Fatalf("len = %d, want %d", l.len(), n)
+			if l.n != n {
+				t.Fatalf("len = %d, want %d", l.n, n)
 			}
 			for i := range n {
 				if id := l.at(i).OrderID; id != strconv.Itoa(i) {
