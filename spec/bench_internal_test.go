@@ -8,6 +8,12 @@ func BenchmarkFirstUse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var l lite
+		if err := l.loadIndex(); err != nil {
+			b.Fatal(err)
+		}
+		if err := l.loadSites(); err != nil {
+			b.Fatal(err)
+		}
 		if err := l.load(); err != nil {
 			b.Fatal(err)
 		}
@@ -18,6 +24,9 @@ func BenchmarkFirstUse(b *testing.B) {
 // ([OperationFor]): cut its document out and parse it.
 func BenchmarkFirstUseOperation(b *testing.B) {
 	var l lite
+	if err := l.loadIndex(); err != nil {
+		b.Fatal(err)
+	}
 	if err := l.load(); err != nil {
 		b.Fatal(err)
 	}

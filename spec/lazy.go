@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 )
 
 // The document holds a hundred operations, and a process typically calls a few of them: a fake in
@@ -77,34 +78,50 @@ func indexYAML(doc []byte) (*yamlIndex, error) {
 	idx := &yamlIndex{byPath: map[string]int{}, components: map[string][]yamlChunk{}, byName: map[string]int{}, actions: map[string]string{}}
 	var (
 		top, section string
-		cur          *yamlChunk // the chunk the next lines belong to; nil: none
+		cur          *yamlChunk // the chunk the lines belong to; nil: none
+		start        int        // where cur starts in doc
 	)
-	for i, line := range bytes.SplitAfter(doc, []byte("\n")) {
+	// Chunks are slices of doc: every chunk is a run of whole lines.
+	closeAt := func(end int) {
+		if cur != nil {
+			cur.text = doc[start:end:end]
+		}
+		cur, start = nil, end
+	}
+	for pos, n := 0, 1; pos < len(doc); n++ {
+		end := len(doc)
+		if i := bytes.IndexByte(doc[pos:], '\n'); i >= 0 {
+			end = pos + i + 1
+		}
+		line := doc[pos:end]
 		if key, ok := indentedKey(line, 0); ok {
-			top, section, cur = key, "", nil
+			closeAt(pos)
+			top, section = key, ""
 			if key != "paths" && key != "components" {
 				idx.top = append(idx.top, yamlChunk{name: key})
 				cur = &idx.top[len(idx.top)-1]
 			}
 		} else if key, ok := indentedKey(line, 2); ok && top == "paths" {
+			closeAt(pos)
 			if _, dup := idx.byPath[key]; dup {
-				return nil, fmt.Errorf("spec: line %d: path %s appears twice", i+1, key)
+				return nil, fmt.Errorf("spec: line %d: path %s appears twice", n, key)
 			}
 			idx.byPath[key] = len(idx.paths)
 			idx.paths = append(idx.paths, yamlChunk{name: key})
 			cur = &idx.paths[len(idx.paths)-1]
 		} else if ok && top == "components" {
-			section, cur = key, nil
+			closeAt(pos)
+			section = key
 			idx.sections = append(idx.sections, key)
 		} else if key, ok := indentedKey(line, 4); ok && top == "components" && section != "" {
+			closeAt(pos)
 			idx.byName[section+"/"+key] = len(idx.components[section])
 			idx.components[section] = append(idx.components[section], yamlChunk{name: key})
 			cur = &idx.components[section][len(idx.components[section])-1]
 		}
-		if cur != nil {
-			cur.text = append(cur.text, line...)
-		}
+		pos = end
 	}
+	closeAt(len(doc))
 	if _, ok := idx.byPath["/"]; !ok {
 		return nil, fmt.Errorf("spec: the document has no path /")
 	}
@@ -195,17 +212,23 @@ func (idx *yamlIndex) needsRoot(path string) bool {
 	return false
 }
 
-// lite is the lazily parsed state: the core, and an entry per operation filled when first asked
-// for. Its maps are written once, by the core's load, and only read after.
+// lite is the lazily parsed state: the index, the sites, the core, and an entry per operation
+// filled when first asked for. Each part is loaded once; its maps are only read after.
 type lite struct {
-	once  sync.Once
-	err   error
-	idx   *yamlIndex
-	cat   *Catalogue
-	wire  wireFacts
-	sites []Site
-	root  *opEntry
-	ops   map[string]*opEntry // by Action
+	idxOnce sync.Once
+	idxErr  error
+	idx     *yamlIndex
+	ops     map[string]*opEntry // by Action
+
+	sitesOnce sync.Once
+	sitesErr  error
+	sites     []Site
+
+	once sync.Once // the core
+	err  error
+	cat  *Catalogue
+	wire wireFacts
+	root *opEntry
 }
 
 // opEntry is one operation, parsed on first use.
@@ -231,7 +254,8 @@ func loadDoc(data []byte) (*openapi3.T, error) {
 	return doc, nil
 }
 
-func (l *lite) load() error {
+// loadIndex cuts the embedded document and makes an entry per Action.
+func (l *lite) loadIndex() error {
 	idx, err := indexYAML(yamlDoc)
 	if err != nil {
 		return err
@@ -241,6 +265,31 @@ func (l *lite) load() error {
 	for action, path := range idx.actions {
 		l.ops[action] = &opEntry{action: action, path: path}
 	}
+	return nil
+}
+
+// loadSites parses the x-bss-sites section alone: a server's sites are known before anything
+// else of the document is parsed.
+func (l *lite) loadSites() error {
+	var raw any
+	ok := false
+	for _, c := range l.idx.top {
+		if c.name == "x-bss-sites" {
+			var top map[string]any
+			if err := yaml.Unmarshal(c.text, &top); err != nil {
+				return fmt.Errorf("spec: x-bss-sites: %w", err)
+			}
+			raw, ok = top["x-bss-sites"]
+		}
+	}
+	sites, err := parseSitesValue(raw, ok)
+	l.sites = sites
+	return err
+}
+
+// load parses the core: the catalogue, the wire facts and CreateInstance.
+func (l *lite) load() error {
+	idx := l.idx
 	data, err := idx.document(coreTop, []string{"/"}, "parameters/Format")
 	if err != nil {
 		return err
@@ -255,9 +304,6 @@ func (l *lite) load() error {
 	if l.wire, err = parseWire(doc); err != nil {
 		return err
 	}
-	if l.sites, err = parseSites(doc); err != nil {
-		return err
-	}
 	op, err := parseOperationAt(doc, "/", l.cat)
 	if err != nil {
 		return err
@@ -270,14 +316,35 @@ func (l *lite) load() error {
 	return nil
 }
 
-// getLite returns the lazily parsed state, its core loaded. Like [get], it panics if the embedded
-// document cannot be parsed: a defect of the build, which this package's tests rule out.
-func getLite() *lite {
-	lazy.once.Do(func() { lazy.err = lazy.load() })
-	if lazy.err != nil {
-		panic(lazy.err)
+// getIndex returns the lazily parsed state, its index made. Like [get], the get functions panic if
+// the embedded document cannot be parsed: a defect of the build, which this package's tests rule
+// out.
+func getIndex() *lite {
+	lazy.idxOnce.Do(func() { lazy.idxErr = lazy.loadIndex() })
+	if lazy.idxErr != nil {
+		panic(lazy.idxErr)
 	}
 	return &lazy
+}
+
+// getSites returns the sites of the document.
+func getSites() []Site {
+	l := getIndex()
+	l.sitesOnce.Do(func() { l.sitesErr = l.loadSites() })
+	if l.sitesErr != nil {
+		panic(l.sitesErr)
+	}
+	return l.sites
+}
+
+// getLite returns the lazily parsed state, its core loaded.
+func getLite() *lite {
+	l := getIndex()
+	l.once.Do(func() { l.err = l.load() })
+	if l.err != nil {
+		panic(l.err)
+	}
+	return l
 }
 
 // operation returns the operation of e, parsing its document on first use.

@@ -18,8 +18,7 @@ func TestLazyOperationsEqualWholeDocument(t *testing.T) {
 	t.Parallel()
 	var full loaded
 	require.NoError(t, full.load(false))
-	var l lite
-	require.NoError(t, l.load())
+	l := newLite(t)
 	assert.Len(t, l.ops, len(full.ops), "the index maps every path's Action")
 	assert.Equal(t, full.cat, l.cat)
 	assert.Equal(t, full.wire, l.wire)
@@ -52,6 +51,16 @@ var ignoreUnexported = cmp.FilterPath(func(p cmp.Path) bool {
 	return ok && !token.IsExported(sf.Name())
 }, cmp.Ignore())
 
+// newLite returns state of its own, loaded as the get functions load theirs.
+func newLite(t *testing.T) *lite {
+	t.Helper()
+	l := &lite{}
+	require.NoError(t, l.loadIndex())
+	require.NoError(t, l.loadSites())
+	require.NoError(t, l.load())
+	return l
+}
+
 func marshal(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.MarshalIndent(v, "", " ")
@@ -63,8 +72,7 @@ func marshal(t *testing.T, v any) string {
 // holds its own path (with "/" only for the anchors it aliases) and no unrelated component.
 func TestLazyParsesOnlyWhatIsAsked(t *testing.T) {
 	t.Parallel()
-	var l lite
-	require.NoError(t, l.load())
+	l := newLite(t)
 	e := l.ops["QueryAccountBalance"]
 	require.NotNil(t, e)
 	l.operation(e)

@@ -149,7 +149,7 @@ func Operations() []*Operation {
 // first call for an Action parses that operation alone (with the components it refers to), not
 // the whole document.
 func OperationFor(action string) (*Operation, bool) {
-	l := getLite()
+	l := getLite() // the catalogue, which every operation's codes are checked against
 	e, ok := l.ops[action]
 	if !ok {
 		return nil, false
