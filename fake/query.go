@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bsskit/bsskit/fake/internal/store"
@@ -19,14 +20,16 @@ const (
 	fallbackMaxPage = 300
 )
 
-var maxPageSize = func() int {
+// maxPageSize is read on first use, not at package initialisation: a binary that imports fake
+// and never serves a query does not parse the spec.
+var maxPageSize = sync.OnceValue(func() int {
 	if op, ok := spec.OperationFor(spec.ActionQueryAvailableInstances); ok {
 		if p, ok := op.Param("PageSize"); ok && p.MaxPageSize > 0 {
 			return p.MaxPageSize
 		}
 	}
 	return fallbackMaxPage
-}()
+})
 
 // instanceQuery is a valid QueryAvailableInstances request: its filters and its page.
 type instanceQuery struct {
@@ -108,7 +111,7 @@ func (s *Server) queryAvailableInstances(ex *exchange) {
 	if v := p.Get("PageSize"); v != "" {
 		q.pageSize, _ = strconv.Atoi(v)
 	}
-	q.pageSize = min(q.pageSize, maxPageSize)
+	q.pageSize = min(q.pageSize, maxPageSize())
 
 	var page []store.Record
 	var total int

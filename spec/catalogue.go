@@ -97,7 +97,7 @@ func (d ErrorDef) AppliesTo(action string) bool {
 // order.
 func ErrorsFor(action string) []ErrorDef {
 	var out []ErrorDef
-	for _, d := range get().cat.defs {
+	for _, d := range getLite().cat.defs {
 		if d.AppliesTo(action) {
 			out = append(out, d)
 		}
@@ -125,11 +125,11 @@ type Catalogue struct {
 }
 
 // Errors returns every catalogued error, in document order. The slice is a copy.
-func Errors() []ErrorDef { return append([]ErrorDef(nil), get().cat.defs...) }
+func Errors() []ErrorDef { return append([]ErrorDef(nil), getLite().cat.defs...) }
 
 // Lookup returns the catalogue entry of code.
 func Lookup(code Code) (ErrorDef, bool) {
-	c := get().cat
+	c := getLite().cat
 	i, ok := c.byCode[code]
 	if !ok {
 		return ErrorDef{}, false

@@ -33,7 +33,13 @@ type Operation struct {
 	// ReadOnly says the operation spends and changes nothing (x-bss-operation-type read, or one of
 	// the hand-written read operations).
 	ReadOnly bool
+
+	item *openapi3.PathItem // the path item parsed, its references resolved
 }
+
+// PathItem returns the path item of the document the operation was parsed from (its POST, GET and
+// their responses), references resolved. It is shared: treat it as read-only.
+func (o *Operation) PathItem() *openapi3.PathItem { return o.item }
 
 // Param is one named parameter of the operation.
 type Param struct {
@@ -119,16 +125,36 @@ type Location struct {
 }
 
 // CreateInstance returns the parsed operation. The value is shared: treat it as read-only.
-func CreateInstance() *Operation { return get().op }
+func CreateInstance() *Operation { return getLite().root.op }
 
 // Operations returns every operation of the document, one per Action, CreateInstance first. The
-// values are shared: treat them as read-only.
-func Operations() []*Operation { return append([]*Operation(nil), get().ops...) }
+// values are shared ([OperationFor] returns the same): treat them as read-only. It parses the whole
+// document; [OperationFor] parses only the operation asked for.
+func Operations() []*Operation {
+	full, l := get(), getLite()
+	out := make([]*Operation, len(full.ops))
+	for i, op := range full.ops {
+		e, ok := l.ops[op.Action]
+		if !ok {
+			panic(fmt.Sprintf("spec: the index of the document lacks %s", op.Action))
+		}
+		// An operation not asked for yet takes the whole document's; one asked for keeps its own.
+		e.once.Do(func() { e.op = op })
+		out[i] = l.operation(e)
+	}
+	return out
+}
 
-// OperationFor returns the operation that serves an Action, or false if the document has none.
+// OperationFor returns the operation that serves an Action, or false if the document has none. The
+// first call for an Action parses that operation alone (with the components it refers to), not
+// the whole document.
 func OperationFor(action string) (*Operation, bool) {
-	op, ok := get().byAction[action]
-	return op, ok
+	l := getLite() // the catalogue, which every operation's codes are checked against
+	e, ok := l.ops[action]
+	if !ok {
+		return nil, false
+	}
+	return l.operation(e), true
 }
 
 // parseOperations parses every path of the document: "/" first, then the others sorted.
@@ -174,7 +200,7 @@ func parseOperationAt(doc *openapi3.T, path string, cat *Catalogue) (*Operation,
 		return nil, fmt.Errorf("spec: the document has no POST %s", path)
 	}
 	post := item.Post
-	op := &Operation{Path: path}
+	op := &Operation{Path: path, item: item}
 	for _, m := range []string{http.MethodPost, http.MethodGet} {
 		if item.GetOperation(m) != nil {
 			op.Methods = append(op.Methods, m)

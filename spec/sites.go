@@ -27,14 +27,14 @@ const (
 )
 
 // Sites returns the sites of the document, domestic first. The slice is a copy.
-func Sites() []Site { return append([]Site(nil), get().sites...) }
+func Sites() []Site { return append([]Site(nil), getSites()...) }
 
 // SiteByHost returns the site whose host is host (a port, if any, is ignored; case-insensitive).
 func SiteByHost(host string) (Site, bool) {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		host = host[:i]
 	}
-	for _, s := range get().sites {
+	for _, s := range getSites() {
 		if strings.EqualFold(s.Host, host) {
 			return s, true
 		}
@@ -44,7 +44,7 @@ func SiteByHost(host string) (Site, bool) {
 
 // SiteByName returns the site called name.
 func SiteByName(name string) (Site, bool) {
-	for _, s := range get().sites {
+	for _, s := range getSites() {
 		if s.Name == name {
 			return s, true
 		}
@@ -54,6 +54,11 @@ func SiteByName(name string) (Site, bool) {
 
 func parseSites(doc *openapi3.T) ([]Site, error) {
 	raw, ok := doc.Extensions["x-bss-sites"]
+	return parseSitesValue(raw, ok)
+}
+
+// parseSitesValue parses the decoded x-bss-sites extension (ok: the document has one).
+func parseSitesValue(raw any, ok bool) ([]Site, error) {
 	if !ok {
 		return nil, fmt.Errorf("spec: the document has no x-bss-sites")
 	}
@@ -75,7 +80,7 @@ func parseSites(doc *openapi3.T) ([]Site, error) {
 // SiteByProductType returns the site a ProductType belongs to by its suffix ("_cn" domestic,
 // "_intl" international), or false for a type of no particular site.
 func SiteByProductType(productType string) (Site, bool) {
-	for _, s := range get().sites {
+	for _, s := range getSites() {
 		if strings.HasSuffix(productType, s.ProductTypeSuffix) {
 			return s, true
 		}

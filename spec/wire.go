@@ -27,12 +27,12 @@ func (f Format) String() string {
 
 // MediaType returns the format's media type, the key of its content in the document's responses
 // ("application/json" or "text/xml").
-func (f Format) MediaType() string { return get().wire.media[f] }
+func (f Format) MediaType() string { return getLite().wire.media[f] }
 
 // ContentType returns the exact Content-Type header the service sends with an answer in this
 // format, from the document's x-bss-content-type ("text/xml;charset=utf-8": darabonba-openapi parses
 // an XML error only under exactly that).
-func (f Format) ContentType() string { return get().wire.contentType[f] }
+func (f Format) ContentType() string { return getLite().wire.contentType[f] }
 
 // ResponseFormat returns the format of the answer to a request whose Format parameter is format
 // (empty when absent) and whose Accept header is accept, by the rule of the Format parameter's
@@ -40,7 +40,7 @@ func (f Format) ContentType() string { return get().wire.contentType[f] }
 // decides. A Format value outside the document's (which the request check refuses) decides as if
 // absent, so even that refusal is answered in a format the client can read.
 func ResponseFormat(format, accept string) Format {
-	w := &get().wire
+	w := &getLite().wire
 	for f, v := range w.values {
 		if format != "" && strings.EqualFold(format, v) {
 			return Format(f)

@@ -21,15 +21,23 @@ type Spec struct {
 
 // Compile compiles the rules of op and the responses of its path in doc ("/" when op.Path is empty).
 func Compile(doc *openapi3.T, op *spec.Operation) (*Spec, error) {
-	v, err := compileValidator(op)
-	if err != nil {
-		return nil, fmt.Errorf("check: request rules: %w", err)
-	}
 	path := op.Path
 	if path == "" {
 		path = "/"
 	}
-	r, err := compileRespRules(doc, path)
+	return compile(op, path, doc.Paths.Value(path))
+}
+
+// compileOwn compiles the rules of op and the responses of the path item it was parsed from: the
+// shared rules need no whole document ([spec.OperationFor] parses one operation alone).
+func compileOwn(op *spec.Operation) (*Spec, error) { return compile(op, op.Path, op.PathItem()) }
+
+func compile(op *spec.Operation, path string, item *openapi3.PathItem) (*Spec, error) {
+	v, err := compileValidator(op)
+	if err != nil {
+		return nil, fmt.Errorf("check: request rules: %w", err)
+	}
+	r, err := compileRespRules(item, path)
 	if err != nil {
 		return nil, fmt.Errorf("check: responses: %w", err)
 	}
@@ -43,9 +51,9 @@ var shared struct {
 }
 
 // Shared returns the rules of the embedded spec, compiled on first use: the spec is immutable, so
-// one compilation serves the whole process.
+// one compilation serves the whole process. It parses CreateInstance alone, not the whole document.
 func Shared() (*Spec, error) {
-	shared.once.Do(func() { shared.s, shared.err = Compile(spec.Doc(), spec.CreateInstance()) })
+	shared.once.Do(func() { shared.s, shared.err = compileOwn(spec.CreateInstance()) })
 	return shared.s, shared.err
 }
 
@@ -77,7 +85,7 @@ func SharedFor(action string) (*Spec, error) {
 	}
 	c := e.(*compiled)
 	c.once.Do(func() {
-		if c.s, c.err = Compile(spec.Doc(), c.op); c.err != nil {
+		if c.s, c.err = compileOwn(c.op); c.err != nil {
 			c.err = fmt.Errorf("check: %s: %w", action, c.err)
 		}
 	})

@@ -55,8 +55,7 @@ type propNode struct {
 	node *schemaNode
 }
 
-func compileRespRules(doc *openapi3.T, path string) (*respRules, error) {
-	item := doc.Paths.Value(path)
+func compileRespRules(item *openapi3.PathItem, path string) (*respRules, error) {
 	if item == nil || item.Post == nil || item.Post.Responses == nil {
 		return nil, fmt.Errorf("the document has no responses for POST %s", path)
 	}
