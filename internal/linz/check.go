@@ -12,7 +12,7 @@ import (
 
 // CheckOptions configure [Check].
 type CheckOptions struct {
-	// Timeout bounds the search of each partition (default 20s); a partition that runs out is
+	// Timeout bounds the search of each partition (default 10s); a partition that runs out is
 	// reported as undecided, never as passing.
 	Timeout time.Duration
 	// VisualizeTo is the HTML file porcupine's visualisation of the failing partitions is written
@@ -126,7 +126,7 @@ func formatOps(ops, core []porcupine.Operation) string {
 // Check checks a history partition by partition (see [Input.Key]) against [Model].
 func Check(history []porcupine.Operation, opts CheckOptions) Verdict {
 	if opts.Timeout <= 0 {
-		opts.Timeout = 20 * time.Second
+		opts.Timeout = 10 * time.Second
 	}
 	if opts.MaxVisualized <= 0 {
 		opts.MaxVisualized = 12
@@ -139,6 +139,7 @@ func Check(history []porcupine.Operation, opts CheckOptions) Verdict {
 	v := Verdict{Partitions: len(byKey), Ops: len(history)}
 	for k, ops := range byKey {
 		slices.SortStableFunc(ops, func(a, b porcupine.Operation) int { return cmp.Compare(a.Call, b.Call) })
+		ops = collapseUnknown(ops)
 		res := porcupine.CheckOperationsTimeout(Model, ops, opts.Timeout)
 		switch res {
 		case porcupine.Illegal:
@@ -194,7 +195,9 @@ func visualize(parts []Partition, opts CheckOptions) string {
 const maxMinimize = 1000
 
 // minimal shrinks a failing partition to a counterexample: the shortest failing prefix by call
-// time found by bisection, then every operation left out that the rest still fails without.
+// time found by bisection, then every operation left out that the rest still fails without,
+// except the first acknowledgement of each order (an ORDER.OPEND alone fails too, but a reader
+// wants to see which order it should have been).
 // Nil: the partition is too large, or shrinking ran out of time.
 func minimal(ops []porcupine.Operation, timeout time.Duration) []porcupine.Operation {
 	if len(ops) > maxMinimize {
@@ -218,9 +221,54 @@ func minimal(ops []porcupine.Operation, timeout time.Duration) []porcupine.Opera
 		if time.Now().After(deadline) {
 			return nil
 		}
+		if acknowledges(cur, i) {
+			continue // keep the facts a reader needs: the order this counterexample is about
+		}
 		if next := slices.Delete(slices.Clone(cur), i, i+1); fails(next) {
 			cur = next
 		}
 	}
 	return cur
+}
+
+// collapseUnknown keeps, of the CreateInstance calls of one ClientToken whose outcome is unknown,
+// only the one invoked first, and drops it too when the token's order was acknowledged before
+// that call. Nothing a history can show is lost: every unknown call of a token has the same
+// effect (the token's one order) at any time after its call, so the first one can take it
+// whenever a later one could; and once the order exists, another call of its token changes
+// nothing. Without this, k unknown calls (a store down for a second gives hundreds) are 2^k
+// orders for the search to try. ops are sorted by call time.
+func collapseUnknown(ops []porcupine.Operation) []porcupine.Operation {
+	acked := map[string]int64{} // token -> earliest return of a success
+	for _, op := range ops {
+		in, out := op.Input.(Input), op.Output.(Output)
+		if in.Kind == Create && out.Result == OK {
+			if t, ok := acked[in.Token]; !ok || op.Return < t {
+				acked[in.Token] = op.Return
+			}
+		}
+	}
+	seen := map[string]bool{}
+	return slices.DeleteFunc(ops, func(op porcupine.Operation) bool {
+		in, out := op.Input.(Input), op.Output.(Output)
+		if in.Kind != Create || out.Result != Unknown {
+			return false
+		}
+		if t, ok := acked[in.Token]; ok && t < op.Call || seen[in.Token] {
+			return true
+		}
+		seen[in.Token] = true
+		return false
+	})
+}
+
+// acknowledges reports whether ops[i] is the first success of its ClientToken in ops.
+func acknowledges(ops []porcupine.Operation, i int) bool {
+	in, out := ops[i].Input.(Input), ops[i].Output.(Output)
+	if in.Kind != Create || out.Result != OK {
+		return false
+	}
+	return !slices.ContainsFunc(ops[:i], func(op porcupine.Operation) bool {
+		return op.Input.(Input).Kind == Create && op.Input.(Input).Token == in.Token && op.Output.(Output).Result == OK
+	})
 }

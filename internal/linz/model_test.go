@@ -122,6 +122,13 @@ func TestCheck(t *testing.T) {
 			op(1, 20, 30, query, listed("i7")),
 			op(1, 40, 50, query, listed("i7", "i8")),
 		}, false},
+		{"of a token's unknown calls, the first one may have placed its order", []porcupine.Operation{
+			op(0, 30, never, create("t1"), unknown),
+			op(1, 0, never, create("t1"), unknown),
+			op(2, 10, 20, query, listed("i7")),
+		}, true},
+		{"unknown calls of one token place one order", manyUnknown(40, listed("i7", "i8")), false},
+		{"a read during forty unknown calls of one token", manyUnknown(40, listed("i7")), true},
 		{"GetOrderDetail finds an acknowledged order", []porcupine.Operation{
 			op(0, 0, 10, create("t1"), ok("o1", "i1")),
 			op(1, 20, 30, Input{Kind: GetOrder, OrderID: "o1"}, Output{Result: OK}),
@@ -230,4 +237,13 @@ func TestMinimal(t *testing.T) {
 func (in Input) withoutDefaults() Input {
 	in.Account, in.Product = "", ""
 	return in
+}
+
+// manyUnknown is n concurrent calls of one token with unknown outcomes and a read at the end.
+func manyUnknown(n int, read Output) []porcupine.Operation {
+	var ops []porcupine.Operation
+	for i := range n {
+		ops = append(ops, op(i%8, int64(i), never, create("t1"), unknown))
+	}
+	return append(ops, op(9, 100, 110, query, read))
 }
