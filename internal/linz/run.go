@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -73,8 +74,8 @@ type Report struct {
 	Faults  []Fault
 	// Counts are the operations by "Kind result" ("CreateInstance ok", "QueryAvailableInstances unknown").
 	Counts map[string]int
-	// Unavailable are the latencies of the answers with HTTP 503, sorted.
-	Unavailable []time.Duration
+	// Unavailable are the answers with HTTP 503: when each was invoked and how long it took.
+	Unavailable []Sample
 	// Recovery is, for each Redis fault, the time from its end to the first successful
 	// CreateInstance invoked after it (-1: none).
 	Recovery []time.Duration
@@ -100,6 +101,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer c.stop()
 	args := []string{"--catalog", cfg.Catalog, "--accounts", accFile, "--provisioning-delay", "1h", "--log-level", "warn"}
 	if !cfg.NoStore {
+		if _, err := exec.LookPath("redis-server"); err != nil {
+			return nil, errors.New("redis-server is not installed (apt-get install redis-server): the faults need a real one")
+		}
 		redisDir := filepath.Join(cfg.Dir, "redis")
 		if err := os.MkdirAll(redisDir, 0o755); err != nil {
 			return nil, err
@@ -145,7 +149,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	faults, ferr := c.inject(ctx, w.hist, logf)
 	wg.Wait()
 	rep := &Report{History: w.hist, Elapsed: time.Since(start), Faults: faults, Counts: w.counts, Unavailable: w.unavailable}
-	slices.Sort(rep.Unavailable)
 	rep.Recovery = recovery(w.hist, faults)
 	return rep, ferr
 }
@@ -225,18 +228,22 @@ type workload struct {
 	mu          sync.Mutex      // guards acked, counts, unavailable
 	acked       map[int][]Input // account index -> the orders acknowledged (Product, OpensOnce, OrderID)
 	counts      map[string]int
-	unavailable []time.Duration
+	unavailable []Sample
 }
+
+// Sample is one operation's invoke time (since the history started) and latency.
+type Sample struct{ At, Latency time.Duration }
 
 // record runs one operation and records it.
 func (w *workload) record(client int, in Input, do func() Output) Output {
 	id := w.hist.Invoke(client, in)
+	at := time.Duration(w.hist.now())
 	out := do()
 	took := w.hist.Return(id, out)
 	w.mu.Lock()
 	w.counts[in.Kind.String()+" "+out.Result.String()]++
 	if out.HTTPStatus == http.StatusServiceUnavailable {
-		w.unavailable = append(w.unavailable, took)
+		w.unavailable = append(w.unavailable, Sample{at, took})
 	}
 	w.mu.Unlock()
 	return out
@@ -355,7 +362,9 @@ func (c *cluster) stop() {
 		}
 	}
 	if c.redis != nil {
-		_ = c.redis.Signal(syscall.SIGCONT)
+		if pid := c.redis.Pid(); pid > 0 {
+			_ = syscall.Kill(pid, syscall.SIGCONT)
+		}
 		c.redis.Stop()
 	}
 }
@@ -399,9 +408,10 @@ func (c *cluster) inject(ctx context.Context, h *History, logf func(string, ...a
 			err = c.startReplica(r)
 		case "redis pause":
 			fault.Target = "redis"
-			err = c.redis.Signal(syscall.SIGSTOP)
+			pid := c.redis.Pid()
+			err = syscall.Kill(pid, syscall.SIGSTOP)
 			sleepCtx(ctx, f.Down)
-			err = errors.Join(err, c.redis.Signal(syscall.SIGCONT))
+			err = errors.Join(err, syscall.Kill(pid, syscall.SIGCONT))
 		case "redis kill":
 			fault.Target = "redis"
 			c.redis.Stop() // SIGKILL
@@ -459,9 +469,22 @@ func (r *Report) Summary() string {
 	for _, f := range r.Faults {
 		fmt.Fprintf(&b, "  fault: %s of %s at %v for %v\n", f.Kind, f.Target, f.Start.Round(time.Millisecond), (f.End - f.Start).Round(time.Millisecond))
 	}
-	if n := len(r.Unavailable); n > 0 {
-		fmt.Fprintf(&b, "  503 answers: %d, latency p50 %v, p99 %v, max %v\n", n,
-			r.Unavailable[n/2].Round(time.Millisecond), r.Unavailable[n*99/100].Round(time.Millisecond), r.Unavailable[n-1].Round(time.Millisecond))
+	byFault := map[string][]time.Duration{}
+	for _, s := range r.Unavailable {
+		k := "outside the faults"
+		for _, f := range r.Faults {
+			if s.At >= f.Start && s.At <= f.End {
+				k = "during a " + f.Kind
+			}
+		}
+		byFault[k] = append(byFault[k], s.Latency)
+	}
+	for _, k := range slices.Sorted(maps.Keys(byFault)) {
+		l := byFault[k]
+		slices.Sort(l)
+		n := len(l)
+		fmt.Fprintf(&b, "  503 answers %s: %d, latency p50 %v, p99 %v, max %v\n", k, n,
+			l[n/2].Round(time.Millisecond), l[n*99/100].Round(time.Millisecond), l[n-1].Round(time.Millisecond))
 	}
 	for i, d := range r.Recovery {
 		fmt.Fprintf(&b, "  redis fault %d: first successful order %v after it ended\n", i+1, d.Round(time.Millisecond))

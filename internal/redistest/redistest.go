@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -131,24 +130,9 @@ func (s *Server) Kill(t testing.TB) {
 // Restart starts redis-server again on the same port and directory after [Server.Kill].
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	if err := s.Relaunch(); err != nil {
+	if err := s.start(); err != nil {
 		t.Fatalf("redistest: restart: %v", err)
 	}
-}
-
-// Relaunch is Restart for a goroutine other than the test's (after [Server.Stop], which is a kill
-// -9): it returns what went wrong.
-func (s *Server) Relaunch() error { return s.start() }
-
-// Signal sends sig to redis-server: syscall.SIGSTOP pauses it (connections stay open, nothing is
-// answered), syscall.SIGCONT resumes it. Not running: an error.
-func (s *Server) Signal(sig os.Signal) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return errors.New("redis-server is not running")
-	}
-	return s.cmd.Process.Signal(sig)
 }
 
 // Stop stops redis-server (SIGKILL: the tests own its data) and waits for it; idempotent.
@@ -162,3 +146,18 @@ func (s *Server) Stop() {
 		_ = cmd.Wait()
 	}
 }
+
+// Pid is redis-server's process ID (0: not running), for a test that pauses it with SIGSTOP and
+// resumes it with SIGCONT.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// Relaunch is Restart for a goroutine other than the test's, after [Server.Stop] (a kill -9):
+// redis-server again on the same port and directory, or what went wrong.
+func (s *Server) Relaunch() error { return s.start() }
