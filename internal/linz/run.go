@@ -387,6 +387,7 @@ func (c *cluster) inject(ctx context.Context, h *History, logf func(string, ...a
 	}
 	var done []Fault
 	var errs []error
+	kills := 0 // replica kills so far: each kills the next replica
 	for i, kind := range kinds {
 		at := c.cfg.Duration * time.Duration(i+1) / time.Duration(len(kinds)+1)
 		sleepCtx(ctx, at-time.Duration(h.now()))
@@ -397,7 +398,8 @@ func (c *cluster) inject(ctx context.Context, h *History, logf func(string, ...a
 		var err error
 		switch kind {
 		case "replica kill":
-			r := i % len(c.addrs)
+			r := kills % len(c.addrs)
+			kills++
 			fault.Target = fmt.Sprintf("replica %d", r)
 			c.mu.Lock()
 			p := c.replicas[r]
@@ -471,10 +473,10 @@ func (r *Report) Summary() string {
 	}
 	byFault := map[string][]time.Duration{}
 	for _, s := range r.Unavailable {
-		k := "outside the faults"
+		k := "otherwise"
 		for _, f := range r.Faults {
-			if s.At >= f.Start && s.At <= f.End {
-				k = "during a " + f.Kind
+			if s.At >= f.Start && s.At <= f.End+time.Second {
+				k = "during a " + f.Kind + " or the second after"
 			}
 		}
 		byFault[k] = append(byFault[k], s.Latency)
