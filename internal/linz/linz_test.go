@@ -107,9 +107,7 @@ func TestReplicasLinearizable(t *testing.T) {
 func TestBrokenSetupFails(t *testing.T) {
 	t.Parallel()
 	cfg := envConfig(t)
-	cfg.NoStore = true
-	cfg.Duration = 2 * time.Second
-	cfg.Faults = Faults{}
+	cfg.NoStore, cfg.Clients, cfg.Duration, cfg.Faults = true, 4, 2*time.Second, Faults{}
 	rep, err := Run(context.Background(), cfg)
 	require.NoError(t, err)
 	html := filepath.Join(t.TempDir(), "broken.html")
@@ -131,4 +129,21 @@ func TestBrokenSetupFails(t *testing.T) {
 	page, err := os.ReadFile(html)
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "replica ")
+}
+
+// TestOneServerLinearizable is the control: the same workload against one bsskit serve on its own
+// memory (one process, one lock) passes the check, so what fails the replicas is them, not the
+// model.
+func TestOneServerLinearizable(t *testing.T) {
+	t.Parallel()
+	cfg := envConfig(t)
+	cfg.NoStore, cfg.Replicas, cfg.Clients, cfg.Duration, cfg.Faults = true, 1, 4, 3*time.Second, Faults{}
+	rep, err := Run(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Log(rep.Summary())
+	assert.Positive(t, rep.Counts["CreateInstance opened"], "the opens-once product was never refused: no race to check")
+	assert.Positive(t, rep.Counts["clock/advance ok"])
+	v := Check(rep.History.Operations(), CheckOptions{VisualizeTo: visualization(t)})
+	require.True(t, v.OK(), "%s", v)
+	assert.Greater(t, v.Partitions, 10)
 }
