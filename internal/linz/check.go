@@ -41,6 +41,8 @@ type Verdict struct {
 	Undecided  []Partition // the search ran out of time
 	// Visualization is the HTML file written, or the error writing it.
 	Visualization string
+	// Took is how long the check took.
+	Took time.Duration
 }
 
 // OK reports whether every partition is linearizable.
@@ -60,7 +62,7 @@ func (v Verdict) FailedKeys() []string {
 // is, and the smallest failing partition operation by operation.
 func (v Verdict) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "linearizability: %d operations in %d partitions", v.Ops, v.Partitions)
+	fmt.Fprintf(&b, "linearizability: %d operations in %d partitions, checked in %v", v.Ops, v.Partitions, v.Took.Round(time.Millisecond))
 	if v.OK() {
 		b.WriteString(": every partition is linearizable")
 		return b.String()
@@ -124,19 +126,21 @@ func formatOps(ops, core []porcupine.Operation) string {
 }
 
 // Check checks a history partition by partition (see [Input.Key]) against [Model].
-func Check(history []porcupine.Operation, opts CheckOptions) Verdict {
+func Check(history []porcupine.Operation, opts CheckOptions) (v Verdict) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
 	if opts.MaxVisualized <= 0 {
 		opts.MaxVisualized = 12
 	}
+	start := time.Now()
+	defer func() { v.Took = time.Since(start) }()
 	byKey := map[string][]porcupine.Operation{}
 	for _, op := range history {
 		k := op.Input.(Input).Key()
 		byKey[k] = append(byKey[k], op)
 	}
-	v := Verdict{Partitions: len(byKey), Ops: len(history)}
+	v = Verdict{Partitions: len(byKey), Ops: len(history)}
 	for k, ops := range byKey {
 		slices.SortStableFunc(ops, func(a, b porcupine.Operation) int { return cmp.Compare(a.Call, b.Call) })
 		ops = collapseUnknown(ops)

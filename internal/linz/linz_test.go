@@ -97,8 +97,8 @@ func TestReplicasLinearizable(t *testing.T) {
 	assert.Positive(t, rep.Counts["CreateInstance opened"], "the opens-once product was never refused: no race to check")
 
 	v := Check(rep.History.Operations(), CheckOptions{VisualizeTo: visualization(t)})
-	t.Log(v.Partitions, "partitions")
 	require.True(t, v.OK(), "%s", v)
+	t.Log(v)
 }
 
 // TestBrokenSetupFails: three replicas with no shared store (each its own memory) are not one
