@@ -3,6 +3,7 @@ package linz
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,19 @@ type Verdict struct {
 	Visualization string
 	// Took is how long the check took.
 	Took time.Duration
+	// Kinds counts the partitions by kind (the product, or "clock"): how many, how many fail.
+	Kinds map[string]KindCount
+}
+
+// KindCount is how many partitions of a kind there are and how many of them fail.
+type KindCount struct{ Partitions, Failed int }
+
+// kindOf is the kind of a partition key: its product, or the key itself.
+func kindOf(key string) string {
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[i+1:]
+	}
+	return key
 }
 
 // OK reports whether every partition is linearizable.
@@ -68,6 +82,9 @@ func (v Verdict) String() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, ": %d not linearizable, %d undecided (search timed out)\n", len(v.Failed), len(v.Undecided))
+	for _, k := range slices.Sorted(maps.Keys(v.Kinds)) {
+		fmt.Fprintf(&b, "  %s: %d of %d partitions fail\n", k, v.Kinds[k].Failed, v.Kinds[k].Partitions)
+	}
 	for _, p := range append(slices.Clone(v.Failed), v.Undecided...) {
 		fmt.Fprintf(&b, "  %-40s %4d ops  %s\n", p.Key, len(p.Ops), p.Result)
 	}
@@ -140,14 +157,20 @@ func Check(history []porcupine.Operation, opts CheckOptions) (v Verdict) {
 		k := op.Input.(Input).Key()
 		byKey[k] = append(byKey[k], op)
 	}
-	v = Verdict{Partitions: len(byKey), Ops: len(history)}
+	v = Verdict{Partitions: len(byKey), Ops: len(history), Kinds: map[string]KindCount{}}
 	for k, ops := range byKey {
+		kc := v.Kinds[kindOf(k)]
+		kc.Partitions++
+		v.Kinds[kindOf(k)] = kc
 		slices.SortStableFunc(ops, func(a, b porcupine.Operation) int { return cmp.Compare(a.Call, b.Call) })
 		ops = collapseUnknown(ops)
 		res := porcupine.CheckOperationsTimeout(Model, ops, opts.Timeout)
 		switch res {
 		case porcupine.Illegal:
 			v.Failed = append(v.Failed, Partition{Key: k, Ops: ops, Result: res})
+			kc := v.Kinds[kindOf(k)]
+			kc.Failed++
+			v.Kinds[kindOf(k)] = kc
 		case porcupine.Unknown:
 			v.Undecided = append(v.Undecided, Partition{Key: k, Ops: ops, Result: res})
 		}

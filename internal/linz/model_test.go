@@ -185,6 +185,7 @@ func TestCheckReport(t *testing.T) {
 	assert.Equal(t, "B/sas", v.Failed[0].Key, "smallest first")
 	msg := v.String()
 	assert.Contains(t, msg, "2 not linearizable")
+	assert.Contains(t, msg, "sas: 2 of 3 partitions fail")
 	assert.Contains(t, msg, "visualisation: "+html)
 	assert.Contains(t, msg, "smallest failing partition B/sas (2 operations")
 	assert.Contains(t, msg, "replica 0: CreateInstance sas token t2 -> order o3 instance i3")

@@ -473,10 +473,10 @@ func (r *Report) Summary() string {
 	}
 	byFault := map[string][]time.Duration{}
 	for _, s := range r.Unavailable {
-		k := "otherwise"
+		k := "away from the faults"
 		for _, f := range r.Faults {
-			if s.At >= f.Start && s.At <= f.End+time.Second {
-				k = "during a " + f.Kind + " or the second after"
+			if s.At >= f.Start-time.Second && s.At <= f.End+time.Second {
+				k = "around a " + f.Kind + " (invoked from 1 s before it to 1 s after)"
 			}
 		}
 		byFault[k] = append(byFault[k], s.Latency)
