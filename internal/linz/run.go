@@ -411,6 +411,10 @@ func (c *cluster) inject(ctx context.Context, h *History, logf func(string, ...a
 		case "redis pause":
 			fault.Target = "redis"
 			pid := c.redis.Pid()
+			if pid <= 0 { // kill(0, ...) would stop this process's whole group
+				err = errors.New("redis-server is not running")
+				break
+			}
 			err = syscall.Kill(pid, syscall.SIGSTOP)
 			sleepCtx(ctx, f.Down)
 			err = errors.Join(err, syscall.Kill(pid, syscall.SIGCONT))
