@@ -29,11 +29,14 @@ const (
 var kindNames = [...]string{Create: "CreateInstance", Query: "QueryAvailableInstances", GetOrder: "GetOrderDetail",
 	Advance: "clock/advance", Probe: "probe status"}
 
-func (k Kind) String() string {
-	if int(k) < len(kindNames) && kindNames[k] != "" {
-		return kindNames[k]
+func (k Kind) String() string { return enumName(kindNames[:], k, "Kind") }
+
+// enumName is the name of v in names, or TYPE(v) for a value without one.
+func enumName[T ~uint8](names []string, v T, typ string) string {
+	if int(v) < len(names) && names[v] != "" {
+		return names[v]
 	}
-	return fmt.Sprintf("Kind(%d)", k)
+	return fmt.Sprintf("%s(%d)", typ, v)
 }
 
 // Input is an operation as it was invoked.
@@ -78,12 +81,7 @@ const (
 
 var resultNames = [...]string{OK: "ok", Opened: "opened", NotFound: "not found", Failed: "failed", Unknown: "unknown"}
 
-func (r Result) String() string {
-	if int(r) < len(resultNames) && resultNames[r] != "" {
-		return resultNames[r]
-	}
-	return fmt.Sprintf("Result(%d)", r)
-}
+func (r Result) String() string { return enumName(resultNames[:], r, "Result") }
 
 // Output is how an operation returned.
 type Output struct {
