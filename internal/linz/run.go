@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,8 +38,11 @@ type Config struct {
 	NoStore bool
 	// Clients is how many clients send operations at once (default 8).
 	Clients int
-	// Duration is how long the clients run (default 4s).
+	// Duration is how long the clients run (default 4s), and at least Settle past the last fault.
 	Duration time.Duration
+	// Settle is how long the clients go on after the last fault ended (default 1.5s), so that
+	// every fault is followed by service.
+	Settle time.Duration
 	// Epoch is how long a group of three accounts is in use before the next takes over, so that
 	// fresh accounts race for their opens-once product all through the run (default 500ms).
 	Epoch time.Duration
@@ -92,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	accounts := makeAccounts(int(cfg.Duration/cfg.Epoch+2)*accountsPerEpoch + 1)
+	accounts := makeAccounts(epochs(cfg)*accountsPerEpoch + 1)
 	accFile := filepath.Join(cfg.Dir, "accounts.yaml")
 	if err := writeAccounts(accFile, accounts); err != nil {
 		return nil, err
@@ -130,6 +134,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	w := &workload{cfg: cfg, accounts: accounts, probe: probe, probeAcct: probeAcct, hist: NewHistory(),
 		acked: map[int][]Input{}, counts: map[string]int{}}
 	start := time.Now()
+	w.deadline.Store(start.Add(cfg.Duration).UnixNano())
 	var wg sync.WaitGroup
 	for i := range cfg.Clients {
 		cc := &caller{http: cl.http, urls: cl.urls, nonce: fmt.Sprintf("c%d-%d", i, time.Now().UnixNano()), timeout: cfg.Timeout}
@@ -147,6 +152,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	})
 	faults, ferr := c.inject(ctx, w.hist, logf)
+	if settled := time.Now().Add(cfg.Settle).UnixNano(); settled > w.deadline.Load() {
+		w.deadline.Store(settled)
+	}
 	wg.Wait()
 	rep := &Report{History: w.hist, Elapsed: time.Since(start), Faults: faults, Counts: w.counts, Unavailable: w.unavailable}
 	rep.Recovery = recovery(w.hist, faults)
@@ -171,6 +179,9 @@ func (cfg *Config) defaults() {
 	}
 	if cfg.Faults.Down <= 0 {
 		cfg.Faults.Down = time.Second
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = 1500 * time.Millisecond
 	}
 }
 
@@ -224,6 +235,7 @@ type workload struct {
 	probe     string
 	probeAcct account
 	hist      *History
+	deadline  atomic.Int64 // the clients stop at this time (Unix ns)
 
 	mu          sync.Mutex      // guards acked, counts, unavailable
 	acked       map[int][]Input // account index -> the orders acknowledged (Product, OpensOnce, OrderID)
@@ -249,15 +261,20 @@ func (w *workload) record(client int, in Input, do func() Output) Output {
 	return out
 }
 
+// epochs is how many groups of accounts a run may use: one per Epoch of the run, and of the
+// longest it may get past Duration (a fault that outlasts its slot, then Settle).
+func epochs(cfg Config) int {
+	f := cfg.Faults
+	longest := cfg.Duration + cfg.Settle + time.Duration(f.ReplicaKills+f.RedisPauses+f.RedisKills)*(f.Down+2*time.Second)
+	return int(longest/cfg.Epoch) + 1
+}
+
 // client sends random operations until the run's time is up.
 func (w *workload) client(ctx context.Context, id int, cl *caller, rng *rand.Rand) {
 	start := time.Now()
-	for ctx.Err() == nil {
-		elapsed := time.Since(start)
-		if elapsed >= w.cfg.Duration {
-			return
-		}
-		ai := int(elapsed/w.cfg.Epoch)*accountsPerEpoch + rng.IntN(accountsPerEpoch)
+	last := len(w.accounts)/accountsPerEpoch - 1 // the probe's account is after the groups
+	for ctx.Err() == nil && time.Now().UnixNano() < w.deadline.Load() {
+		ai := min(int(time.Since(start)/w.cfg.Epoch), last)*accountsPerEpoch + rng.IntN(accountsPerEpoch)
 		acct := w.accounts[ai]
 		in := Input{Replica: rng.IntN(w.cfg.Replicas), Account: acct.ID}
 		var params url.Values
