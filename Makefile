@@ -112,10 +112,11 @@ soak: ## bounded soak of a bsskit serve built from the repo: loopback, faults on
 LINZ_DURATION ?= 60s
 LINZ_FAULTS   ?= 3
 LINZ_CLIENTS  ?= 8
+LINZ_DOWN     ?= 1s
 LINZ_BIN      ?=
 
-linz: ## 3 replicas + redis-server under faults, the history checked with porcupine (LINZ_DURATION=60s LINZ_FAULTS=3 LINZ_CLIENTS=8 LINZ_BIN=path)
+linz: ## 3 replicas + redis-server under faults, the history checked with porcupine (LINZ_DURATION=60s LINZ_FAULTS=3 LINZ_DOWN=1s LINZ_CLIENTS=8 LINZ_BIN=path)
 	@mkdir -p tmp/linz
-	BSSKIT_LINZ_DURATION=$(LINZ_DURATION) BSSKIT_LINZ_FAULTS=$(LINZ_FAULTS) BSSKIT_LINZ_CLIENTS=$(LINZ_CLIENTS) \
+	BSSKIT_LINZ_DURATION=$(LINZ_DURATION) BSSKIT_LINZ_FAULTS=$(LINZ_FAULTS) BSSKIT_LINZ_CLIENTS=$(LINZ_CLIENTS) BSSKIT_LINZ_DOWN=$(LINZ_DOWN) \
 	  BSSKIT_LINZ_BIN=$(LINZ_BIN) BSSKIT_LINZ_OUT=$(CURDIR)/tmp/linz \
 	  $(GO) test -count=1 -timeout 30m -run '^TestReplicasLinearizable$$' -v ./internal/linz/

@@ -22,6 +22,7 @@ import (
 //	BSSKIT_LINZ_DURATION  how long the clients run (default 5s)
 //	BSSKIT_LINZ_CLIENTS   how many clients (default 8)
 //	BSSKIT_LINZ_FAULTS    how many faults of each kind, 1 s each (default 1, 500 ms each)
+//	BSSKIT_LINZ_DOWN      how long each fault lasts
 //	BSSKIT_LINZ_OUT       where the visualisation of a failure goes (default: the system's temp dir)
 func envConfig(t *testing.T) Config {
 	t.Helper()
@@ -40,6 +41,11 @@ func envConfig(t *testing.T) Config {
 		n, err := strconv.Atoi(v)
 		require.NoError(t, err, "BSSKIT_LINZ_FAULTS")
 		cfg.Faults = Faults{ReplicaKills: n, RedisPauses: n, RedisKills: n, Down: time.Second}
+	}
+	if v := os.Getenv("BSSKIT_LINZ_DOWN"); v != "" {
+		d, err := time.ParseDuration(v)
+		require.NoError(t, err, "BSSKIT_LINZ_DOWN")
+		cfg.Faults.Down = d
 	}
 	cfg.Bin = bsskitBin(t)
 	cfg.Catalog = filepath.Join("..", "..", "testdata", "catalogs", "sites.yaml")
