@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -134,7 +135,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	w := &workload{cfg: cfg, accounts: accounts, probe: probe, probeAcct: probeAcct, hist: NewHistory(),
 		acked: map[int][]Input{}, counts: map[string]int{}}
 	start := time.Now()
-	w.deadline.Store(start.Add(cfg.Duration).UnixNano())
+	w.deadline.Store(math.MaxInt64) // until the faults are over
 	var wg sync.WaitGroup
 	for i := range cfg.Clients {
 		cc := &caller{http: cl.http, urls: cl.urls, nonce: fmt.Sprintf("c%d-%d", i, time.Now().UnixNano()), timeout: cfg.Timeout}
@@ -152,9 +153,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	})
 	faults, ferr := c.inject(ctx, w.hist, logf)
-	if settled := time.Now().Add(cfg.Settle).UnixNano(); settled > w.deadline.Load() {
-		w.deadline.Store(settled)
-	}
+	w.deadline.Store(max(start.Add(cfg.Duration).UnixNano(), time.Now().Add(cfg.Settle).UnixNano()))
 	wg.Wait()
 	rep := &Report{History: w.hist, Elapsed: time.Since(start), Faults: faults, Counts: w.counts, Unavailable: w.unavailable}
 	rep.Recovery = recovery(w.hist, faults)
