@@ -90,12 +90,15 @@ func (c *caller) advance(ctx context.Context, r int) Output {
 	return Output{Result: Failed, HTTPStatus: resp.StatusCode, Code: strings.TrimSpace(string(raw))}
 }
 
+// codeRefused is the Code of a call whose connection was refused: the replica was down.
+const codeRefused = "connection refused"
+
 // transportOutput classifies a call that got no answer: refused before it was sent (no effect)
 // or cut off after (unknown).
 func transportOutput(err error) Output {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
-		return Output{Result: Failed, Code: "connection refused"}
+		return Output{Result: Failed, Code: codeRefused}
 	}
 	msg := err.Error()
 	if errors.Is(err, context.DeadlineExceeded) {

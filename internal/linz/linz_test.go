@@ -101,6 +101,7 @@ func TestReplicasLinearizable(t *testing.T) {
 	}
 	assert.Positive(t, rep.Counts["CreateInstance ok"])
 	assert.Positive(t, rep.Counts["CreateInstance opened"], "the opens-once product was never refused: no race to check")
+	assert.Empty(t, rep.Unexpected, "operations refused: what they would have shown is not checked")
 
 	v := Check(rep.History.Operations(), CheckOptions{VisualizeTo: visualization(t)})
 	require.True(t, v.OK(), "%s", v)
@@ -149,6 +150,7 @@ func TestOneServerLinearizable(t *testing.T) {
 	t.Log(rep.Summary())
 	assert.Positive(t, rep.Counts["CreateInstance opened"], "the opens-once product was never refused: no race to check")
 	assert.Positive(t, rep.Counts["clock/advance ok"])
+	assert.Empty(t, rep.Unexpected, "operations refused: what they would have shown is not checked")
 	v := Check(rep.History.Operations(), CheckOptions{VisualizeTo: visualization(t)})
 	require.True(t, v.OK(), "%s", v)
 	assert.Greater(t, v.Partitions, 10)

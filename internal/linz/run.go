@@ -81,6 +81,10 @@ type Report struct {
 	Counts map[string]int
 	// Unavailable are the answers with HTTP 503: when each was invoked and how long it took.
 	Unavailable []Sample
+	// Unexpected counts the answers that refused an operation (a 4xx, a body-channel error other
+	// than ORDER.OPEND) by "Kind status code": none is expected, and one that refused everything
+	// (a signature error, say) would leave the check nothing to check.
+	Unexpected map[string]int
 	// Recovery is, for each Redis fault, the time from its end to the first successful
 	// CreateInstance invoked after it (-1: none).
 	Recovery []time.Duration
@@ -133,7 +137,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 
 	w := &workload{cfg: cfg, accounts: accounts, probe: probe, probeAcct: probeAcct, hist: NewHistory(),
-		acked: map[int][]Input{}, counts: map[string]int{}}
+		acked: map[int][]Input{}, counts: map[string]int{}, unexpected: map[string]int{}}
 	start := time.Now()
 	w.deadline.Store(math.MaxInt64) // until the faults are over
 	var wg sync.WaitGroup
@@ -155,7 +159,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	faults, ferr := c.inject(ctx, w.hist, logf)
 	w.deadline.Store(max(start.Add(cfg.Duration).UnixNano(), time.Now().Add(cfg.Settle).UnixNano()))
 	wg.Wait()
-	rep := &Report{History: w.hist, Elapsed: time.Since(start), Faults: faults, Counts: w.counts, Unavailable: w.unavailable}
+	rep := &Report{History: w.hist, Elapsed: time.Since(start), Faults: faults, Counts: w.counts, Unavailable: w.unavailable, Unexpected: w.unexpected}
 	rep.Recovery = recovery(w.hist, faults)
 	return rep, ferr
 }
@@ -240,6 +244,7 @@ type workload struct {
 	acked       map[int][]Input // account index -> the orders acknowledged (Product, OpensOnce, OrderID)
 	counts      map[string]int
 	unavailable []Sample
+	unexpected  map[string]int
 }
 
 // Sample is one operation's invoke time (since the history started) and latency.
@@ -253,6 +258,9 @@ func (w *workload) record(client int, in Input, do func() Output) Output {
 	took := w.hist.Return(id, out)
 	w.mu.Lock()
 	w.counts[in.Kind.String()+" "+out.Result.String()]++
+	if out.Result == Failed && out.Code != codeRefused {
+		w.unexpected[fmt.Sprintf("%s %d %s", in.Kind, out.HTTPStatus, out.Code)]++
+	}
 	if out.HTTPStatus == http.StatusServiceUnavailable {
 		w.unavailable = append(w.unavailable, Sample{at, took})
 	}
@@ -490,6 +498,9 @@ func (r *Report) Summary() string {
 	}
 	for _, f := range r.Faults {
 		fmt.Fprintf(&b, "  fault: %s of %s at %v for %v\n", f.Kind, f.Target, f.Start.Round(time.Millisecond), (f.End - f.Start).Round(time.Millisecond))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Unexpected)) {
+		fmt.Fprintf(&b, "  unexpected answer %s: %d\n", k, r.Unexpected[k])
 	}
 	byFault := map[string][]time.Duration{}
 	for _, s := range r.Unavailable {
