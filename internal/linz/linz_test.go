@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,10 +65,34 @@ func bsskitBin(t *testing.T) string {
 	if bin := os.Getenv("BSSKIT_LINZ_BIN"); bin != "" {
 		return bin
 	}
-	bin := filepath.Join(t.TempDir(), "bsskit")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/bsskit/bsskit/cmd/bsskit").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin, err := built()
+	require.NoError(t, err)
 	return bin
+}
+
+// buildDir holds the binary [built] makes, removed by TestMain.
+var buildDir string
+
+// built builds bsskit from this tree once for every test of the package.
+var built = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "bsskit-linz-")
+	if err != nil {
+		return "", err
+	}
+	buildDir = dir
+	bin := filepath.Join(dir, "bsskit")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/bsskit/bsskit/cmd/bsskit").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v: %s", err, out)
+	}
+	return bin, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
 }
 
 // visualization is where a failing run's HTML goes: kept after the test, so the message can name it.
