@@ -76,7 +76,7 @@ bench-load: $(PRISM) $(WIREMOCK_JAR) ## bsskit serve vs Prism vs WireMock vs bar
 	@echo "== the mix: 1 CreateInstance to 10 QueryAvailableInstances, bsskit vs the bare server =="
 	.tools/bench/benchload -bsskit .tools/bench/bsskit -targets bsskit,bare -queries 10 -million 0 $(BENCHLOAD_FLAGS)
 
-.PHONY: mutants contract
+.PHONY: mutants contract node-example
 
 mutants: ## contract suite vs the unmodified fake and every mutant fake: prints the kill rate (must be 100%)
 	$(GO) run ./cmd/killrate -signature v1
@@ -89,6 +89,16 @@ contract: ## contract suite against ENDPOINT, or against a fresh `bsskit serve` 
 	    for i in $$(seq 50); do grep -q listening .tools/contract-serve.log && break; sleep 0.1; done; \
 	    url=$$(grep -o 'http://127.0.0.1:[0-9]*' .tools/contract-serve.log | head -1); \
 	    .tools/bsskit contract --endpoint $$url $(CONTRACT_FLAGS); rc=$$?; kill $$pid; exit $$rc; }; fi
+
+# The Node.js example (issue 23): both official Node.js clients against a bsskit serve built here.
+# npm ci installs exactly package-lock.json; --ignore-scripts skips @alicloud/openapi-core's
+# postinstall, which only installs TypeScript on Node 10 and 12.
+node-example: ## examples/node: npm ci and node --test (both Node.js SDKs against bsskit serve; needs Node.js 20+ and npm)
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "node-example: skipped: node and npm not found (install Node.js 20+ to run examples/node)"; exit 0; fi; \
+	mkdir -p .tools/node-example && $(GO) build -o .tools/node-example/bsskit ./cmd/bsskit && \
+	cd examples/node && npm ci --no-audit --no-fund --ignore-scripts && \
+	BSSKIT_BIN=$(CURDIR)/.tools/node-example/bsskit node --test
 
 # Fuzzing and soak (issue 8): scripts/fuzz.sh runs every fuzz target of every package. make test
 # uses an execution-count budget, which cannot hit Go 1.26's fuzz-deadline flake.

@@ -2,6 +2,8 @@ package docs_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -74,7 +76,7 @@ func TestGoSnippetFileImports(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			src, err := goSnippetFile(block{index: 3, lang: "go", line: 40, text: tt.text}, "/r/README.md")
+			src, err := goSnippetFile(block{file: "README.md", index: 3, lang: "go", line: 40, text: tt.text}, "/r/README.md")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +95,94 @@ func TestGoSnippetFileImports(t *testing.T) {
 			}
 		})
 	}
+	src, err := goSnippetFile(block{file: "docs/go-tests.md", index: 2, lang: "go", line: 7, text: "_ = 1"}, "/r/docs/go-tests.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(src, "func TestGoTestsSnippet2(t *testing.T) {\n//line /r/docs/go-tests.md:7\n") {
+		t.Errorf("a docs page's snippet is not named after its page:\n%s", src)
+	}
 	if _, err := goSnippetFile(block{lang: "go", text: "x := 1", marker: "bogus"}, "README.md"); err == nil {
 		t.Error("an unknown snippet marker is accepted")
+	}
+}
+
+func TestSlugify(t *testing.T) {
+	t.Parallel()
+	for heading, want := range map[string]string{
+		"Is my client safe?": "is-my-client-safe",
+		"Replicas sharing Redis (`bsskit serve --store`, issue 16)": "replicas-sharing-redis-bsskit-serve---store-issue-16",
+		"Two sites, two error channels, payment state":              "two-sites-two-error-channels-payment-state",
+		"x-bss-errors_and Ünïcode":                                  "x-bss-errors_and-ünïcode",
+	} {
+		if got := slugify(heading); got != want {
+			t.Errorf("slugify(%q) = %q, want %q", heading, got, want)
+		}
+	}
+}
+
+func TestCheckLinks(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "docs", "a.md"), "# A\n## Same\n## Same\n")
+	writeFile(t, filepath.Join(root, "README.md"), strings.Join([]string{
+		"# Top",
+		"[ok](docs/a.md) [ok](docs/a.md#same-1) [ok](#top) [web](https://example.com/x) [dir](docs)",
+		"[gone](docs/b.md)",
+		"[no heading](docs/a.md#same-2)",
+		"[outside](../x.md)",
+		"`[in code](nowhere.md)`",
+		"```",
+		"[in a block](nowhere.md)",
+		"```",
+		"[ref]: docs/missing.md",
+	}, "\n"))
+	problems, links := checkLinks(root, "README.md")
+	if links != 8 {
+		t.Errorf("checked %d relative links, want 8", links)
+	}
+	want := []string{`README.md:3: link "docs/b.md"`, `README.md:4: link "docs/a.md#same-2"`, `README.md:5: link "../x.md"`, `README.md:10: link "docs/missing.md"`}
+	if len(problems) != len(want) {
+		t.Fatalf("problems %q, want %d starting %q", problems, len(want), want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(problems[i], w) {
+			t.Errorf("problem %d = %q, want it to start %q", i, problems[i], w)
+		}
+	}
+}
+
+func TestSplitBlocks(t *testing.T) {
+	t.Parallel()
+	page := strings.Join([]string{
+		"intro",
+		"```` ```yaml ```` is a code span, not a fence",
+		"<!-- snippet: run -->",
+		"```go",
+		"x := 1",
+		"```",
+		"````sh",
+		"echo a",
+		"````",
+		"```go",
+		"y := 2",
+		"```",
+	}, "\n")
+	got := splitBlocks(t, "docs/x.md", page)
+	want := []block{
+		{file: "docs/x.md", index: 1, lang: "go", line: 5, text: "x := 1", marker: "run"},
+		{file: "docs/x.md", index: 1, lang: "sh", line: 8, text: "echo a"},
+		{file: "docs/x.md", index: 2, lang: "go", line: 11, text: "y := 2"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d blocks %+v, want %+v", len(got), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("block %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }
