@@ -5,7 +5,7 @@ SPECTRAL_VERSION := 6.16.3
 SPECTRAL  := .tools/spectral/node_modules/.bin/spectral
 FUZZTIME  ?= 30s
 
-.PHONY: help run test generate check-generated lint bench bench-load fuzz fuzz-short soak build spec check-spec
+.PHONY: help run test generate check-generated lint bench bench-load fuzz fuzz-short soak build spec check-spec linz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -133,3 +133,17 @@ fuzz-short: ## smoke run: every fuzz target for $(FUZZ_SHORT) executions each (p
 soak: ## bounded soak of a bsskit serve built from the repo: loopback, faults on, $(SOAK_DURATION) (SOAK_DURATION=10m)
 	$(GO) build -o bin/bsskit ./cmd/bsskit
 	$(GO) run ./cmd/soak -bin bin/bsskit -duration $(SOAK_DURATION) $(SOAK_FLAGS)
+
+# Linearizability check (issue 24, docs/replicas.md): the test of `make test`, longer. A failure
+# names the HTML visualisation it wrote under tmp/linz/. LINZ_BIN=path checks another build.
+LINZ_DURATION ?= 60s
+LINZ_FAULTS   ?= 3
+LINZ_CLIENTS  ?= 8
+LINZ_DOWN     ?= 1s
+LINZ_BIN      ?=
+
+linz: ## 3 replicas + redis-server under faults, the history checked with porcupine (LINZ_DURATION=60s LINZ_FAULTS=3 LINZ_DOWN=1s LINZ_CLIENTS=8 LINZ_BIN=path)
+	@mkdir -p tmp/linz
+	BSSKIT_LINZ_DURATION=$(LINZ_DURATION) BSSKIT_LINZ_FAULTS=$(LINZ_FAULTS) BSSKIT_LINZ_CLIENTS=$(LINZ_CLIENTS) BSSKIT_LINZ_DOWN=$(LINZ_DOWN) \
+	  BSSKIT_LINZ_BIN=$(LINZ_BIN) BSSKIT_LINZ_OUT=$(CURDIR)/tmp/linz \
+	  $(GO) test -count=1 -timeout 30m -run '^TestReplicasLinearizable$$' -v ./internal/linz/

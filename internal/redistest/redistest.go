@@ -199,3 +199,18 @@ func (s *Server) Stop() {
 		_ = cmd.Wait()
 	}
 }
+
+// Pid is redis-server's process ID (0: not running), for a test that pauses it with SIGSTOP and
+// resumes it with SIGCONT.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// Relaunch is Restart for a goroutine other than the test's, after [Server.Stop] (a kill -9):
+// redis-server again on the same port and directory, or what went wrong.
+func (s *Server) Relaunch() error { return s.start() }
