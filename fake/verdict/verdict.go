@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -33,7 +32,8 @@ const (
 	VerdictDuplicateOrder = "duplicate-order"
 	// VerdictRetriedNonRetryable: it repeated a request with the same parameters after an answer
 	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false). The same request sent
-	// to the other site (the answers' HostId differ), as NotApplicable asks, is a move, not a repeat.
+	// to the other site ([journal.Entry.Site] differs), as NotApplicable asks, is a move, not a
+	// repeat, whatever the answers (a success answer names no site).
 	VerdictRetriedNonRetryable = "retried-non-retryable"
 	// VerdictNoBackoff: it retried a retryable (throttling) or 5xx answer sooner than
 	// [Thresholds.MinBackoff] after it.
@@ -207,19 +207,6 @@ func Judge(entries []journal.Entry, th Thresholds) []Finding {
 	return out
 }
 
-// hostIDPattern finds the HostId of an answer, in JSON or XML.
-var hostIDPattern = regexp.MustCompile(`"HostId"\s*:\s*"([^"]*)"|<HostId>([^<]*)</HostId>`)
-
-// answerHost returns the HostId of e's answer: the host of the site the request reached, "" when
-// the answer has none.
-func answerHost(e *journal.Entry) string {
-	m := hostIDPattern.FindStringSubmatch(e.ResponseBody)
-	if m == nil {
-		return ""
-	}
-	return m[1] + m[2]
-}
-
 // readSeqs returns, per access key, the journal numbers of its read calls (QueryAvailableInstances,
 // GetOrderDetail), in order: how a caller looks for an order it placed.
 func readSeqs(entries []journal.Entry) map[string][]uint64 {
@@ -240,8 +227,8 @@ func judgeGroup(g []*journal.Entry, th Thresholds, reads []uint64) []Finding {
 		prev, e := g[i-1], g[i]
 		switch classify(prev) {
 		case classFinal:
-			if ps, es := answerHost(prev), answerHost(e); ps != "" && es != "" && ps != es {
-				break // the other site: NotApplicable told the caller to move there (sites.go)
+			if movedSite(prev, e) {
+				break // NotApplicable told the caller to move there: a move, not a repeat
 			}
 			out = append(out, Finding{Name: VerdictRetriedNonRetryable, Severity: SeverityError, Seqs: []uint64{prev.Seq, e.Seq},
 				Message: fmt.Sprintf("repeated the request after %s (HTTP %d), which no retry can change", prev.Code, prev.Status)})
@@ -358,6 +345,13 @@ func judgeTokens(entries []journal.Entry) []Finding {
 		}
 	}
 	return out
+}
+
+// movedSite reports whether e reached the other site than prev, its earlier sending, as the
+// journal recorded each (journal.Entry.Site): the same request on another site is a move, not a
+// repeat, whatever either answer says. An entry with no site recorded moved nowhere.
+func movedSite(prev, e *journal.Entry) bool {
+	return prev.Site != "" && e.Site != "" && prev.Site != e.Site
 }
 
 func hasOrder(g []*journal.Entry) bool {

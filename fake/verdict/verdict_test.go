@@ -11,6 +11,7 @@ import (
 
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/fake/verdict"
+	"github.com/bsskit/bsskit/spec"
 )
 
 var vt0 = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -56,8 +57,11 @@ func read(e *journal.Entry) {
 	e.Reads = map[string]string{"QueryAvailableInstances": "instances", "GetOrderDetail": "orders"}[e.Action]
 }
 
-// host sets the answer's HostId: the site the request reached.
-func host(h string) func(*journal.Entry) {
+// at sets the site the request reached, as the fake's request path records it.
+func at(site string) func(*journal.Entry) { return func(e *journal.Entry) { e.Site = site } }
+
+// hostID sets an answer body naming a HostId, which the judge must not read the site from.
+func hostID(h string) func(*journal.Entry) {
 	return func(e *journal.Entry) {
 		e.ResponseBody = `{"RequestId":"r","HostId":"` + h + `","Code":"` + e.Code + `"}`
 	}
@@ -136,13 +140,26 @@ func TestJudge(t *testing.T) {
 			ent(2, 200, poll("i1"), 400, throttled, read), ent(3, 400, poll("i1"), 400, throttled, read),
 			ent(4, 600, poll("i1"), 400, throttled, read), ent(5, 800, poll("i1"), 400, throttled, read)),
 			verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictRetryStorm, []uint64{2, 3, 4, 5}}}},
-		{"NotApplicable, then the same request on the other site", []journal.Entry{
-			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
-			ent(2, 10, order("a"), 200, ok, placed("o1"), host("business.ap-southeast-1.aliyuncs.com")),
+		{"NotApplicable, then the same request and token on the other site, a success", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 200, ok, placed("o1"), at(spec.SiteInternational)),
+		}, verdict.Thresholds{}, nil},
+		{"a move to the other site whatever the answer, then a repeat there", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+			ent(2, 10, order("a"), 400, "InvalidParameter", at(spec.SiteInternational)),
+			ent(3, 20, order("a"), 400, "InvalidParameter", at(spec.SiteInternational)),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{2, 3}}}},
+		{"Account.NotExists on the international site, back to the domestic one", []journal.Entry{
+			ent(1, 0, poll("i1"), 400, "Account.NotExists", read, at(spec.SiteInternational)),
+			ent(2, 10, poll("i1"), 200, ok, read, at(spec.SiteDomestic)),
 		}, verdict.Thresholds{}, nil},
 		{"NotApplicable, then the same request on the same site", []journal.Entry{
-			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
-			ent(2, 10, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+			ent(2, 10, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"answers' HostIds are not the site the journal recorded", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.ap-southeast-1.aliyuncs.com")),
 		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
 		{"retried a non-retryable code", []journal.Entry{
 			ent(1, 0, order("a"), 400, "InvalidParameter"),
