@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
@@ -62,4 +64,36 @@ func TestAdminVerdicts(t *testing.T) {
 	require.Len(t, got.Findings, 1)
 	assert.Equal(t, verdict.VerdictRetriedNonRetryable, got.Findings[0].Name)
 	assert.Equal(t, []uint64{1, 2}, got.Findings[0].Seqs)
+}
+
+// TestContractRunLeavesNoVerdicts: the contract suite's requests are wrong on purpose and say so in
+// their User-Agent; after a clean run GET /__admin/verdicts is empty, while the same requests
+// without the suite's User-Agent are judged (they repeat non-retryable answers, among others).
+func TestContractRunLeavesNoVerdicts(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(7))
+	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(7))
+	require.NoError(t, err)
+	require.True(t, rep.OK(), "%v", rep.Findings())
+
+	a := do(t, srv, http.MethodGet, "/__admin/verdicts", "", nil)
+	require.Equal(t, http.StatusOK, a.Status)
+	var got struct {
+		Findings []verdict.Finding `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(a.Raw), &got))
+	assert.Empty(t, got.Findings)
+
+	j := srv.Journal()
+	require.NotEmpty(t, j)
+	for i := range j {
+		require.Contains(t, j[i].Header.Get("User-Agent"), contract.UserAgentProduct+"/", "request %d", j[i].Seq)
+		j[i].Header = j[i].Header.Clone()
+		j[i].Header.Del("User-Agent")
+	}
+	names := map[string]bool{}
+	for _, f := range verdict.Judge(j, verdict.Thresholds{}) {
+		names[f.Name] = true
+	}
+	assert.True(t, names[verdict.VerdictRetriedNonRetryable], "the same requests without the suite's User-Agent: %v", names)
 }

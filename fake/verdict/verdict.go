@@ -180,9 +180,11 @@ func fingerprint(e *journal.Entry) string {
 
 // Judge returns the findings about the caller that sent the journal's requests (oldest first, as
 // fake.Server.Journal returns them), with th's thresholds (zero fields take their defaults).
-// Findings come in journal order of their first request.
+// Findings come in journal order of their first request. The contract suite's requests (a
+// User-Agent with the token "bsskit-contract/") are left out: they are wrong on purpose.
 func Judge(entries []journal.Entry, th Thresholds) []Finding {
 	th = th.WithDefaults()
+	entries = withoutContract(entries)
 	var out []Finding
 	groups := map[string][]*journal.Entry{}
 	var order []string
@@ -205,6 +207,47 @@ func Judge(entries []journal.Entry, th Thresholds) []Finding {
 	out = append(out, judgeTokens(entries)...)
 	slices.SortStableFunc(out, func(a, b Finding) int { return int(a.Seqs[0]) - int(b.Seqs[0]) })
 	return out
+}
+
+// contractAgent is the User-Agent token of the contract suite's requests: contract.UserAgentProduct
+// "/" version (a test holds the two equal; the fake does not import the oracle for a constant).
+const contractAgent = "bsskit-contract/"
+
+// fromContract reports whether the contract suite sent e: a User-Agent of its header has the
+// suite's token, alone or after an SDK's agent. It is the one rule that leaves requests out of
+// the verdicts.
+func fromContract(e *journal.Entry) bool {
+	for k, vs := range e.Header {
+		if !strings.EqualFold(k, "User-Agent") {
+			continue
+		}
+		for _, v := range vs {
+			if strings.Contains(v, contractAgent) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withoutContract returns entries without the contract suite's requests (fromContract): entries
+// itself when it has none.
+func withoutContract(entries []journal.Entry) []journal.Entry {
+	var kept []journal.Entry
+	for i := range entries {
+		switch {
+		case fromContract(&entries[i]):
+			if kept == nil {
+				kept = append(make([]journal.Entry, 0, len(entries)), entries[:i]...)
+			}
+		case kept != nil:
+			kept = append(kept, entries[i])
+		}
+	}
+	if kept == nil {
+		return entries
+	}
+	return kept
 }
 
 // readSeqs returns, per access key, the journal numbers of its read calls (QueryAvailableInstances,
