@@ -13,7 +13,9 @@ import (
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/fake/verdict"
+	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -96,4 +98,31 @@ func TestContractRunLeavesNoVerdicts(t *testing.T) {
 		names[f.Name] = true
 	}
 	assert.True(t, names[verdict.VerdictRetriedNonRetryable], "the same requests without the suite's User-Agent: %v", names)
+}
+
+// TestSDKDefaultTimeoutIsATimeout: the old Go SDK with its default read timeout (10 s) gives up on
+// a hung request after 10 s and a bit; with the default thresholds that is no finding (the bound
+// is above every official SDK's default), while a configured bound of 10 s still finds it.
+func TestSDKDefaultTimeoutIsATimeout(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "stuck", Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
+	out := sdkcall.Call(context.Background(), sdkcall.ACS, srv.Endpoint(), sdkcall.Credentials{AccessKeyID: "ak", AccessKeySecret: "unverified"},
+		sdkcall.Request{ProductCode: "rtc", SubscriptionType: "PayAsYouGo", ClientToken: "tok-hang"}) // ReadTimeout 0: the SDK's default
+	require.False(t, out.OK, "%+v", out)
+	var j []journal.Entry
+	eventually(t, func() bool { j = srv.Journal(); return len(j) == 1 && j[0].Note != "" }, "the hang never ended in the journal")
+	require.Contains(t, j[0].Note, "the client gave up after")
+	assert.GreaterOrEqual(t, j[0].Held, 10*time.Second)
+	t.Logf("held %s", j[0].Held)
+	failing := func(th verdict.Thresholds) []string { // the one other finding, gave-up-on-retryable, is info
+		var names []string
+		for _, f := range verdict.Judge(j, th) {
+			if f.Failing() {
+				names = append(names, f.Name)
+			}
+		}
+		return names
+	}
+	assert.Empty(t, failing(verdict.Thresholds{}))
+	assert.Equal(t, []string{verdict.VerdictNoTimeout}, failing(verdict.Thresholds{HangBound: 10 * time.Second}))
 }

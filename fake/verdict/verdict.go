@@ -5,7 +5,33 @@
 //	verdict.Assert(t, srv.Journal(), verdict.Thresholds{})
 //
 // It names no Action: whether a request places an order or reads one back is what the fake's
-// operation table wrote into the entry ([journal.Entry.Places], [journal.Entry.Reads]).
+// operation table wrote into the entry ([journal.Entry.Places], [journal.Entry.Reads]). Nor does
+// it read answer bodies for the site a request reached: the fake recorded it
+// ([journal.Entry.Site]), and the same request sent to the other site is a move, not a repeat.
+// The contract suite's requests (a User-Agent with the token "bsskit-contract/", the contract
+// package's UserAgentProduct) are wrong on purpose: [Judge] leaves them out.
+//
+// # The hang bound
+//
+// [VerdictNoTimeout] must never condemn a caller that keeps an official SDK's default timeout.
+// The defaults, read in the SDKs' sources:
+//
+//   - github.com/aliyun/alibaba-cloud-sdk-go (the old Go SDK, v1.63.107, sdk/client.go): read
+//     timeout 10 s, which is http.Client.Timeout for the whole exchange, connect 5 s (within it);
+//     its per-API table has no BssOpenApi entry. A hung request is given up after 10 s (measured:
+//     10.004 s in the journal).
+//   - github.com/alibabacloud-go/darabonba-openapi/v2 (v2.1.13, over tea v1.3.13's dara): no
+//     default; without Config.ReadTimeout the http.Client has no timeout and waits for ever. Such
+//     a caller is rightly judged: it has no timeout.
+//   - Node.js, @alicloud/pop-core 1.8.0 and @alicloud/bssopenapi20171214 4.1.1 (over
+//     @alicloud/openapi-core 1.0.8 and @darabonba/typescript 1.0.5): both leave the timeouts to
+//     httpx 2.3.3, whose default is 3 s for connect and for read.
+//
+// The largest default is 10 s. The bound could be 10 s with a measurement slack, but the fake's
+// hang limit in a sweep is the bound itself, and a hang limit of 10 s races a 10 s timeout: the
+// fake may break the answer off first and report no timeout. So [DefaultHangBound] is a bound
+// above the largest default, 15 s: a 10 s timeout fires well before it, even on a loaded machine,
+// and a caller without a timeout is still held until it and judged.
 package verdict
 
 import (
@@ -90,16 +116,22 @@ type Thresholds struct {
 	MinBackoff time.Duration `json:"minBackoff,omitempty"`
 	// MaxRetries is the most retries of one request in a row (default 10).
 	MaxRetries int `json:"maxRetries,omitempty"`
-	// HangBound is how long a caller may hold a hung request (default 10s).
+	// HangBound is how long a caller may hold a hung request (default 15s, above every official
+	// SDK's default timeout: see the package documentation).
 	HangBound time.Duration `json:"hangBound,omitempty"`
 	// FailGaveUp makes gave-up-on-retryable a SeverityError finding.
 	FailGaveUp bool `json:"failGaveUp,omitempty"`
 }
 
-// DefaultThresholds returns the defaults: 100ms, 10 retries, 10s.
+// DefaultThresholds returns the defaults: 100ms, 10 retries, 15s.
 func DefaultThresholds() Thresholds {
-	return Thresholds{MinBackoff: 100 * time.Millisecond, MaxRetries: 10, HangBound: 10 * time.Second}
+	return Thresholds{MinBackoff: 100 * time.Millisecond, MaxRetries: 10, HangBound: DefaultHangBound}
 }
+
+// DefaultHangBound is the default [Thresholds.HangBound]: above the largest default timeout of the
+// official SDKs (10 s, the old Go SDK's), so that a caller keeping its SDK's default is never
+// judged no-timeout, with room for a loaded machine. See the package documentation.
+const DefaultHangBound = 15 * time.Second
 
 // WithDefaults returns th with every zero field set to its default.
 func (th Thresholds) WithDefaults() Thresholds {

@@ -197,9 +197,25 @@ func TestJudge(t *testing.T) {
 		{"retry storm", storm(4), verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictRetryStorm, []uint64{1, 2, 3, 4}}, {verdict.VerdictGaveUpOnRetryable, []uint64{4}}}},
 		{"retries within the bound", storm(3), verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictGaveUpOnRetryable, []uint64{3}}}},
 		{"no timeout: held past the bound", []journal.Entry{
-			ent(1, 0, order("a"), 0, "", fault("hang"), held(11*time.Second, "the client gave up after 11s")),
-			ent(2, 11000, order("a"), 200, ok, placed("o1")),
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(16*time.Second, "the client gave up after 16s")),
+			ent(2, 16000, order("a"), 200, ok, placed("o1")),
 		}, verdict.Thresholds{}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
+		{"the old Go SDK's default read timeout (10 s), as measured", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(10004*time.Millisecond, "the client gave up after 10.004s")),
+			ent(2, 10010, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, nil},
+		{"a 10 s timeout on a loaded machine", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(12*time.Second, "the client gave up after 12s")),
+			ent(2, 12000, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, nil},
+		{"no timeout (darabonba without ReadTimeout): held until the default hang limit", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(15*time.Second, "the client held a hung request for 15s without timing out: it has no timeout")),
+			ent(2, 15000, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
+		{"a configured bound below the SDK's default", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(10004*time.Millisecond, "the client gave up after 10.004s")),
+			ent(2, 10010, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{HangBound: 10 * time.Second}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
 		{"no timeout: the fake's hang limit ended it", []journal.Entry{
 			ent(1, 0, order("a"), 0, "", fault("hang"), held(2*time.Second, "the client held a hung request for 2s without timing out: it has no timeout")),
 			ent(2, 2000, order("a"), 200, ok, placed("o1")),
