@@ -4,7 +4,7 @@
 // gateway's error shape, RequestId rules, the negative cases the spec and its error catalogue imply,
 // idempotency, and property-based requests generated from the spec.
 //
-//	target := contract.Target{URL: srv.URL(), Client: srv.Client()}
+//	target := contract.Target{URL: srv.URL(), Client: http.DefaultClient}
 //	report, err := contract.Check(ctx, target, contract.WithSeed(1))
 //	if err == nil && !report.OK() {
 //		report.WriteText(os.Stderr) // findings grouped by check, with the redacted exchanges

@@ -139,6 +139,9 @@ func repoRoot(t *testing.T) string {
 // declared in it gets this import.
 var snippetImports = map[string]string{
 	"fake":       "github.com/bsskit/bsskit/fake",
+	"faults":     "github.com/bsskit/bsskit/fake/faults",
+	"sweep":      "github.com/bsskit/bsskit/fake/sweep",
+	"verdict":    "github.com/bsskit/bsskit/fake/verdict",
 	"spec":       "github.com/bsskit/bsskit/spec",
 	"contract":   "github.com/bsskit/bsskit/contract",
 	"caller":     "github.com/bsskit/bsskit/examples/caller",

@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -46,10 +45,6 @@ type AccessKey struct {
 	ID     string `json:"id" yaml:"id"`
 	Secret string `json:"-" yaml:"secret"`
 }
-
-// DefaultAccountID is the UID of the account that answers for every caller when no accounts are
-// configured. It may act for itself and for [DefaultOwnerIDs].
-const DefaultAccountID = "1000000000000001"
 
 // DefaultOwnerIDs are the owners the default account may act for, as a reseller would.
 var defaultOwnerIDs = []string{"2000000000000001", "2000000000000002"}
@@ -136,19 +131,6 @@ func ParseAccounts(data []byte) ([]Account, error) {
 		return nil, fmt.Errorf("accounts: %w", yamldoc.Join(errs))
 	}
 	return f.Accounts, nil
-}
-
-// LoadAccounts reads an accounts file.
-func LoadAccounts(path string) ([]Account, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("fake: %w", err)
-	}
-	accts, err := ParseAccounts(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return accts, nil
 }
 
 var ownerID = regexp.MustCompile(`^[1-9][0-9]{15}$`)

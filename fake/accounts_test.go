@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,7 +43,9 @@ func TestParseAccounts(t *testing.T) {
 // Several key pairs, each mapped to an account, from the file `bsskit serve --accounts` reads.
 func TestAccountsFile(t *testing.T) {
 	t.Parallel()
-	accts, err := fake.LoadAccounts("../testdata/accounts/team.yaml")
+	data, err := os.ReadFile("../testdata/accounts/team.yaml")
+	require.NoError(t, err)
+	accts, err := fake.ParseAccounts(data)
 	require.NoError(t, err)
 	srv := fake.NewServer(t, fake.WithAccounts(accts...))
 	ctx := context.Background()

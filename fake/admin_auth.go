@@ -3,28 +3,12 @@ package fake
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/bsskit/bsskit/internal/loopback"
 )
-
-// ErrAdminTokenRequired is returned by [Server.Start] and [Server.Serve] for an address that is not
-// loopback when no admin token is set ([WithAdminToken]): anyone who can reach the port could
-// otherwise read the journal and reset the fake.
-var ErrAdminTokenRequired = errors.New("fake: listening on a non-loopback address requires an admin token (WithAdminToken, bsskit serve --admin-token or $BSSKIT_ADMIN_TOKEN)")
-
-// AdminTokenHeader is the header that carries the admin token, as an alternative to
-// "Authorization: Bearer <token>".
-const AdminTokenHeader = "X-Bsskit-Admin-Token"
-
-// WithAdminToken requires every /__admin/ request to carry token, as "Authorization: Bearer
-// <token>" or in the X-Bsskit-Admin-Token header (compared in constant time). It is required to
-// listen on an address that is not loopback; on loopback it is optional. The token never appears in
-// logs, the journal or error messages.
-func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
 
 // checkBind refuses a non-loopback address without an admin token.
 func (s *Server) checkBind(addr string) error {

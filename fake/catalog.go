@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,17 +220,4 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %w", yamldoc.Join(errs))
 	}
 	return &c, nil
-}
-
-// LoadCatalog reads a catalogue file (YAML or JSON); errors name the file.
-func LoadCatalog(path string) (*Catalog, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("fake: %w", err)
-	}
-	c, err := ParseCatalog(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return c, nil
 }

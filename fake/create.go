@@ -36,7 +36,7 @@ func (s *Server) createInstance(ex *exchange) {
 	ex.succeed(&order, replayed)
 }
 
-// explain tells a developer why the fake answered a business error it decided ([Entry.Reason]):
+// explain tells a developer why the fake answered a business error it decided ([journal.Entry.Reason]):
 // in the debug log and, for a server made with [NewServer], in the test log.
 func (s *Server) explain(ex *exchange) {
 	if ex.entry.Reason == "" {

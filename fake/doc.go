@@ -32,30 +32,52 @@
 // [Server.Handler] to mount it in a server of your own. [Server.Close] is idempotent and waits for
 // requests in flight, also when called twice at once.
 //
-// State is reachable without a client: [Server.Orders], [Server.Journal] (each [Entry] with its
-// ProductCode and ClientToken, secrets redacted), [Server.RequestCount], [Server.Reset],
-// [Server.SetCatalog]. The same views are served as JSON under /__admin/ (see README).
+// State is reachable without a client: [Server.Orders], [Server.Journal] (each journal.Entry with its
+// ProductCode and ClientToken, secrets redacted), [Server.Reset], [Server.SetCatalog]. The same
+// views are served as JSON under /__admin/ (GET /__admin/ lists them, from the one route table that
+// also routes them: admin_index.go).
 //
-// Failures are injected with fault rules ([Rule]), from Go ([Server.Inject], or the one-line helpers
-// [Server.FailNext], [Server.FailNextN], [Server.FailAlways] and [Server.FaultNext], which fail the
-// test on a bad rule), from scenario files ([ParseScenario], [WithScenario]) or the admin API.
-// [Server.AssertRulesUsed] checks at the end that every rule mattered.
+// Failures are injected with fault rules (package faults), from Go ([Server.Faults], the one way:
+// [Faults.Add], which on a [NewServer] fake also fails the test on a bad rule), from scenario files
+// (faults.LoadScenario, [WithScenario]) or the admin API. [Faults.AssertUsed] checks at the end
+// that every rule mattered.
 //
 //	srv.Faults().Add(faults.FailNextN(2, spec.CodeServiceUnavailable)) // the next two calls: 503
-//	srv.Faults().Add(faults.FaultNext(faults.FaultReset))                // then a TCP reset
+//	srv.Faults().Add(faults.FaultNext(faults.FaultReset))              // then a TCP reset
 //	// ... run the code under test ...
 //	srv.Faults().AssertUsed(t)
 //
-// The fake also judges the caller: [Server.Verdicts] (and [Judge] for any journal) names what it
-// did wrong, such as buying twice after a lost answer or hammering a throttled API, with the
-// requests that prove it, and [Server.AssertVerdicts] fails a test on them. [Sweep] runs a test body
-// once per failure case of a matrix derived from the error catalogue and the faults
-// ([SweepCases]), each against a fresh fake, and fails the cases whose outcome is wrong:
+// The caller is judged by package verdict (verdict.Judge on [Server.Journal]: buying twice after
+// a lost answer, hammering a throttled API, with the requests that prove it), and package sweep
+// runs a test body once per failure case of a matrix derived from the error catalogue and the
+// faults, each against a fresh fake, and fails the cases whose outcome is wrong:
 //
-//	fake.Sweep(t, fake.SweepConfig{}, func(t *testing.T, s *fake.Server) error {
+//	sweep.Sweep(t, sweep.Config{}, func(t *testing.T, s *fake.Server) error {
 //		return buy(t.Context(), s.Endpoint()) // the code under test: nil when it bought
 //	})
 //
-// Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId, and
-// [WithClock] with a [ManualClock] fixes every timestamp.
+// # Rooms
+//
+// The fake is this package (the facade: [Server], [New], [NewServer], the options in options.go;
+// the request path in handler.go; one file per Action) and the packages under it, each with one
+// concern: faults (the rule language, scenario files with line:column errors, and the one rule
+// engine, over a Counters interface a store implements), journal (the journal's Entry), verdict
+// (judging a journal: pure functions of entries, which imports nothing of the server) and sweep
+// (the failure sweep, over this package). Files people write (scenarios, catalogues, accounts) are
+// read by internal/yamldoc.
+//
+// An Action is described once, in the operation table (dispatch.go): its handler, the kind of
+// order it places and the state it reads back. Dispatch, the fault stage (faults.Match's places
+// and reads), the journal (journal.Entry's Places and Reads) and through it the verdicts and the
+// sweep consult the table, never an Action's name. A new Action touches:
+//
+//   - spec/bssopenapi.yaml (its parameters, errors and responses; then make generate);
+//   - one handler file here, such as renew.go, next to create.go, query.go and orders.go;
+//   - one entry in the table in dispatch.go;
+//   - where it needs state of its own, one store method, implemented by each store backend.
+//
+// A read-only Action is the handler and the entry.
+//
+// Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId and
+// every draw of a fault rule, and [WithClock] with a [ManualClock] fixes every timestamp.
 package fake

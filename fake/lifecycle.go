@@ -11,32 +11,6 @@ import (
 // read compares them with the clock, so a [ManualClock] moves the state exactly when it is
 // advanced, and a restart from the state file finds the same state at the same time.
 
-// DefaultProvisioningDelay is how long a new instance stays Creating when neither the product
-// ([Product.ProvisioningDelay]) nor [WithProvisioningDelay] says otherwise.
-const DefaultProvisioningDelay = 3 * time.Second
-
-// DefaultRefundDelay is how long the instance of a refunded duplicate order stays Creating before it
-// disappears, unless [WithRefundDelay] says otherwise.
-const DefaultRefundDelay = 2 * time.Minute
-
-// Instance statuses QueryAvailableInstances reports.
-const (
-	// StatusCreating is an instance whose order is placed but which is not provisioned yet.
-	StatusCreating = "Creating"
-	// StatusNormal is a provisioned instance.
-	StatusNormal = "Normal"
-)
-
-// Order payment statuses GetOrderDetail reports.
-const (
-	// PaymentUnpaid is a Subscription order inside its payment delay ([WithPaymentDelay]).
-	PaymentUnpaid = "Unpaid"
-	// PaymentPaid is a paid order.
-	PaymentPaid = "Paid"
-	// PaymentCancelled is a refunded duplicate order once refunded.
-	PaymentCancelled = "Cancelled"
-)
-
 // lifecycleConfig holds the lifecycle options; zero durations mean the defaults (set flags tell a
 // zero given on purpose).
 type lifecycleConfig struct {
@@ -45,26 +19,6 @@ type lifecycleConfig struct {
 	payment         time.Duration
 	refund          time.Duration
 	refundSet       bool
-}
-
-// WithProvisioningDelay sets how long a new instance stays Creating before it is Normal, on the
-// fake's clock, for products whose catalogue entry sets no [Product.ProvisioningDelay] (default
-// [DefaultProvisioningDelay]; 0 makes instances Normal at once).
-func WithProvisioningDelay(d time.Duration) Option {
-	return func(o *config) { o.life.provisioning, o.life.provisioningSet = max(d, 0), true }
-}
-
-// WithPaymentDelay sets how long a Subscription order stays Unpaid before it is Paid, on the fake's
-// clock (default 0: paid at once, as CreateInstance pays automatically). PayAsYouGo orders are
-// always paid at once.
-func WithPaymentDelay(d time.Duration) Option {
-	return func(o *config) { o.life.payment = max(d, 0) }
-}
-
-// WithRefundDelay sets how long the instance of a refunded duplicate ([faults.Outcome.Refund]) stays
-// Creating before it disappears and its order shows Cancelled (default [DefaultRefundDelay]).
-func WithRefundDelay(d time.Duration) Option {
-	return func(o *config) { o.life.refund, o.life.refundSet = max(d, 0), true }
 }
 
 // scheduleLocked fixes the order's lifecycle times when it is placed: when its instance is Normal,

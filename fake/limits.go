@@ -66,13 +66,6 @@ func DefaultLimits() Limits {
 	}
 }
 
-// WithLimits sets the server's limits; zero fields keep their defaults (see [Limits]).
-func WithLimits(l Limits) Option {
-	return func(o *config) {
-		o.limits = l
-	}
-}
-
 // resolved fills zero fields with the defaults.
 func (l Limits) resolved() Limits {
 	d := DefaultLimits()

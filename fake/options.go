@@ -2,12 +2,14 @@ package fake
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 )
 
-// Option configures a [Server].
+// Option configures a [Server]. Every option is in this file; the comment on each field of config
+// names the file that uses it.
 type Option func(*config)
 
 type config struct {
@@ -132,3 +134,89 @@ func WithScenario(sc *faults.Scenario) Option {
 		}
 	}
 }
+
+// WithSite puts every account configured before it on the site (spec.SiteDomestic,
+// spec.SiteInternational): the sweep's site cases use it on bsskit sweep's accounts.
+func WithSite(site string) Option {
+	return func(o *config) {
+		for i := range o.accounts {
+			o.accounts[i].Site = site
+		}
+	}
+}
+
+// WithAdminToken requires every /__admin/ request to carry token, as "Authorization: Bearer
+// <token>" or in the X-Bsskit-Admin-Token header (compared in constant time). It is required to
+// listen on an address that is not loopback; on loopback it is optional. The token never appears in
+// logs, the journal or error messages.
+func WithAdminToken(token string) Option { return func(o *config) { o.adminToken = token } }
+
+// WithProvisioningDelay sets how long a new instance stays Creating before it is Normal, on the
+// fake's clock, for products whose catalogue entry sets no [Product.ProvisioningDelay] (default
+// [DefaultProvisioningDelay]; 0 makes instances Normal at once).
+func WithProvisioningDelay(d time.Duration) Option {
+	return func(o *config) { o.life.provisioning, o.life.provisioningSet = max(d, 0), true }
+}
+
+// WithPaymentDelay sets how long a Subscription order stays Unpaid before it is Paid, on the fake's
+// clock (default 0: paid at once, as CreateInstance pays automatically). PayAsYouGo orders are
+// always paid at once.
+func WithPaymentDelay(d time.Duration) Option {
+	return func(o *config) { o.life.payment = max(d, 0) }
+}
+
+// WithRefundDelay sets how long the instance of a refunded duplicate ([faults.Outcome.Refund]) stays
+// Creating before it disappears and its order shows Cancelled (default [DefaultRefundDelay]).
+func WithRefundDelay(d time.Duration) Option {
+	return func(o *config) { o.life.refund, o.life.refundSet = max(d, 0), true }
+}
+
+// WithLimits sets the server's limits; zero fields keep their defaults (see [Limits]).
+func WithLimits(l Limits) Option {
+	return func(o *config) {
+		o.limits = l
+	}
+}
+
+// WithStore makes the server one replica of an environment whose state lives in Redis, so that
+// several servers (bsskit serve --store) behind a load balancer behave as one fake. url is a Redis
+// URL as github.com/redis/go-redis/v9 reads it: redis://[[user]:password@]host:port/db, or
+// rediss:// for TLS. env names the environment: its keys start with "bsskit:ENV:", so environments
+// sharing one Redis database do not see each other ("" is "default").
+//
+// Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
+// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
+// rules and their counters (a rule added through any replica applies on all and counts every
+// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
+// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
+// but are not reproducible across replicas). A store that cannot be reached makes calls answer
+// ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
+func WithStore(url, env string) Option {
+	return func(o *config) { o.store, o.storeEnv = url, env }
+}
+
+// WithInternationalAddr sets the address [Server.Start] listens on for the international site
+// (default "127.0.0.1:0", a free loopback port).
+func WithInternationalAddr(addr string) Option { return func(o *config) { o.intlAddr = addr } }
+
+// WithStateFile keeps the orders and ClientToken records in the file at path, so that a restart,
+// even after a crash or kill -9, loses no acknowledged order and a replayed ClientToken still gets
+// its OrderId. The file is loaded by [New] and created if absent; every new order is written and
+// fsynced before its answer is sent, and a reset (admin API or [Server.Reset]) rewrites it empty.
+//
+// The file is JSON lines, each "CRC32 JSON" with a sequence number. [New] refuses a damaged file
+// with an [ErrStateCorrupt] that names the line; [WithStateRepair] drops a torn last line (a write
+// cut short by a crash) instead. Only one server may use a state file at a time.
+func WithStateFile(path string) Option { return func(o *config) { o.stateFile = path } }
+
+// WithStateRepair lets [New] truncate a torn or damaged last line of the state file ([WithStateFile])
+// and start, instead of refusing. Damage before the last line is still refused.
+func WithStateRepair() Option { return func(o *config) { o.stateRepair = true } }
+
+// WithHangLimit bounds how long a [faults.FaultHang] holds a request whose client does not give up
+// (default 30 seconds; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
+// for [faults.FaultEmpty], and says in the journal's [journal.Entry.Note] (and, for [NewServer], the test log)
+// that the client has no timeout. A client whose timeout is longer than the bound sees the broken
+// answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
+// also kept under half the time left before the test's deadline (go test -timeout).
+func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.limit = d } }

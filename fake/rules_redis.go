@@ -255,9 +255,6 @@ func (s *Server) editRules(edit func(list []*ruleState, next int) ([]faults.Rule
 	return fmt.Errorf("fake: shared store: the rules kept changing under this replica; try again")
 }
 
-// ErrStore is wrapped by the errors of a shared store ([WithStore]) that cannot be reached.
-var ErrStore = errors.New("fake: shared store unavailable")
-
 func storeError(err error) error {
 	if err == nil {
 		return nil

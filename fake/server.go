@@ -389,9 +389,6 @@ func (s *Server) Endpoint() string {
 // whether or not the server was started; [Server.Close] releases requests hung by a fault rule.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Client returns an HTTP client for the server (a plain client: the fake serves plain HTTP).
-func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
-
 // Seed returns the seed of the server's random choices (see [WithSeed]).
 func (s *Server) Seed() uint64 { return s.seed }
 

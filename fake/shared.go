@@ -13,23 +13,6 @@ import (
 	"github.com/bsskit/bsskit/spec"
 )
 
-// WithStore makes the server one replica of an environment whose state lives in Redis, so that
-// several servers (bsskit serve --store) behind a load balancer behave as one fake. url is a Redis
-// URL as github.com/redis/go-redis/v9 reads it: redis://[[user]:password@]host:port/db, or
-// rediss:// for TLS. env names the environment: its keys start with "bsskit:ENV:", so environments
-// sharing one Redis database do not see each other ("" is "default").
-//
-// Shared are the orders and ClientTokens (a ClientToken places one order whichever replica each
-// retry reaches), the signature nonces (a nonce seen by one replica is refused by all), the fault
-// rules and their counters (a rule added through any replica applies on all and counts every
-// replica's calls), the journal, the request counter and [Server.Reset]. Per replica stay the
-// catalogue, the accounts, the clock and the seed's random stream (IDs stay unique through Redis
-// but are not reproducible across replicas). A store that cannot be reached makes calls answer
-// ServiceUnavailable (HTTP 503, the real error shape) until it is back. Not with [WithStateFile].
-func WithStore(url, env string) Option {
-	return func(o *config) { o.store, o.storeEnv = url, env }
-}
-
 // openShared connects the server to its shared store, if it has one; called by New.
 func (s *Server) openShared() error {
 	if s.cfg.store == "" {

@@ -22,10 +22,6 @@ var (
 	siteInternational, _ = spec.SiteByName(spec.SiteInternational)
 )
 
-// WithInternationalAddr sets the address [Server.Start] listens on for the international site
-// (default "127.0.0.1:0", a free loopback port).
-func WithInternationalAddr(addr string) Option { return func(o *config) { o.intlAddr = addr } }
-
 // InternationalEndpoint returns "host:port" of the international site
 // (business.ap-southeast-1.aliyuncs.com), or "" before [Server.Start] and for a server served with
 // [Server.Serve] or mounted with [Server.Handler] (there, a Host header naming the international
@@ -37,14 +33,6 @@ func (s *Server) InternationalEndpoint() string {
 		return ""
 	}
 	return s.intlListener.Addr().String()
-}
-
-// InternationalURL returns "http://" + [Server.InternationalEndpoint], or "" when there is none.
-func (s *Server) InternationalURL() string {
-	if ep := s.InternationalEndpoint(); ep != "" {
-		return "http://" + ep
-	}
-	return ""
 }
 
 // siteOf returns the site a request came to and where it arrived (journal.Entry.Endpoint): the

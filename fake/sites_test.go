@@ -103,7 +103,6 @@ func TestTwoSitesServeOneState(t *testing.T) {
 	srv := siteServer(t)
 	require.NotEmpty(t, srv.InternationalEndpoint())
 	assert.NotEqual(t, srv.Endpoint(), srv.InternationalEndpoint())
-	assert.Equal(t, "http://"+srv.InternationalEndpoint(), srv.InternationalURL())
 	_, health := adminDo(t, srv, http.MethodGet, "/__admin/health", "")
 	assert.Equal(t, srv.InternationalEndpoint(), health["internationalEndpoint"])
 	endpoints := map[string]string{spec.SiteDomestic: srv.Endpoint(), spec.SiteInternational: srv.InternationalEndpoint()}

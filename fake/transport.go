@@ -26,14 +26,6 @@ const (
 // go test's default 10-minute deadline.
 const defaultHangLimit = 30 * time.Second
 
-// WithHangLimit bounds how long a [FaultHang] holds a request whose client does not give up
-// (default 30 seconds; d <= 0 keeps it). Past the bound the fake breaks the answer off, as
-// for [FaultEmpty], and says in the journal's [Entry.Note] (and, for [NewServer], the test log)
-// that the client has no timeout. A client whose timeout is longer than the bound sees the broken
-// answer instead of its timeout: raise the bound for such a client. For [NewServer] the bound is
-// also kept under half the time left before the test's deadline (go test -timeout).
-func WithHangLimit(d time.Duration) Option { return func(o *config) { o.hang.limit = d } }
-
 // hangConfig is what bounds and reports a hang: WithHangLimit, and for NewServer the test's deadline
 // and log.
 type hangConfig struct {

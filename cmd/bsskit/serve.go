@@ -65,7 +65,7 @@ func parseServeFlags(args []string, w io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.intlAddr, "intl-addr", "127.0.0.1:0", "listen address of the international site (business.ap-southeast-1.aliyuncs.com); the default picks a free port")
 	fs.StringVar(&c.catalog, "catalog", "", "product catalogue file (YAML or JSON); default: the built-in catalogue")
 	fs.StringVar(&c.accounts, "accounts", "", "accounts file (YAML or JSON): callers, their access keys and secrets, owners, STS and bearer tokens")
-	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/scenario.schema.json); its seed applies unless --seed is given")
+	fs.StringVar(&c.scenario, "scenario", "", "fault scenario file (YAML, see fake/faults/scenario.schema.json); its seed applies unless --seed is given")
 	fs.StringVar(&c.accessKeyID, "access-key-id", os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), "access key ID to accept (default $ALIBABA_CLOUD_ACCESS_KEY_ID); with a secret, signatures are verified")
 	fs.StringVar(&c.secret, "access-key-secret", "", "access key secret (default $ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
@@ -166,14 +166,14 @@ func (c *serveConfig) options(log *slog.Logger) ([]fake.Option, error) {
 		opts = append(opts, fake.WithStore(c.store, c.storeEnv))
 	}
 	if c.accounts != "" {
-		accts, err := fake.LoadAccounts(c.accounts)
+		accts, err := loadFile(c.accounts, fake.ParseAccounts)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, fake.WithAccounts(accts...))
 	}
 	if c.catalog != "" {
-		cat, err := fake.LoadCatalog(c.catalog)
+		cat, err := loadFile(c.catalog, fake.ParseCatalog)
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +242,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// on every interface.
 	url, note := reachableURL(srv.URL())
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi listening on %s (%s, seed %d)\n", url, auth, srv.Seed())
-	intlURL, _ := reachableURL(srv.InternationalURL())
+	intlURL, _ := reachableURL("http://" + srv.InternationalEndpoint())
 	fmt.Fprintf(stdout, "bsskit fake BssOpenApi international site (%s) listening on %s\n", spec.Sites()[1].Host, intlURL)
 	if note != "" {
 		fmt.Fprintf(stdout, "bsskit serve: %s\n", note)
@@ -295,4 +295,18 @@ type redisLog struct{ log *slog.Logger }
 
 func (l redisLog) Printf(_ context.Context, format string, v ...any) {
 	l.log.Warn("redis client", "msg", fmt.Sprintf(format, v...))
+}
+
+// loadFile reads a file people write and parses it; errors name the file.
+func loadFile[T any](path string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("fake: %w", err)
+	}
+	v, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/sweep"
 	"github.com/bsskit/bsskit/fake/verdict"
 )
 
@@ -38,7 +39,7 @@ meets its expectation with no failing verdict, 1 otherwise, 2 on a usage error.`
 
 // sweepFlags is the parsed command line of bsskit sweep.
 type sweepFlags struct {
-	cfg     fake.SweepConfig
+	cfg     sweep.Config
 	report  string
 	out     string
 	timeout time.Duration
@@ -46,7 +47,7 @@ type sweepFlags struct {
 }
 
 // expectFlags collects --expect NAME=RESULT:ORDERS.
-type expectFlags map[string]fake.Expect
+type expectFlags map[string]sweep.Expect
 
 func (e expectFlags) String() string { return "" }
 
@@ -54,11 +55,11 @@ func (e expectFlags) Set(v string) error {
 	name, rest, ok := strings.Cut(v, "=")
 	res, n, ok2 := strings.Cut(rest, ":")
 	orders, err := strconv.Atoi(n)
-	r := fake.Result(res)
-	if !ok || !ok2 || err != nil || orders < 0 || (r != fake.ResultSuccess && r != fake.ResultFailure && r != fake.ResultEither) {
+	r := sweep.Result(res)
+	if !ok || !ok2 || err != nil || orders < 0 || (r != sweep.ResultSuccess && r != sweep.ResultFailure && r != sweep.ResultEither) {
 		return fmt.Errorf("%q: want NAME=success|failure|either:ORDERS, such as after-commit/hang=either:1", v)
 	}
-	e[name] = fake.Expect{Result: r, Orders: orders}
+	e[name] = sweep.Expect{Result: r, Orders: orders}
 	return nil
 }
 
@@ -101,7 +102,7 @@ func thresholdFlags(fs *flag.FlagSet, th *verdict.Thresholds) {
 
 // sweepCase is one case's line of the report.
 type sweepCase struct {
-	fake.CaseResult
+	sweep.CaseResult
 	ExitStatus int    `json:"exitStatus"`
 	Output     string `json:"output,omitempty"`
 }
@@ -121,7 +122,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f.cfg.Options = []fake.Option{fake.WithCredentials(ak, secret)}
 	exits := map[string]sweepCase{}
 	start := time.Now()
-	results, err := fake.RunSweep(ctx, f.cfg, func(ctx context.Context, c fake.SweepCase, s *fake.Server) error {
+	results, err := sweep.RunSweep(ctx, f.cfg, func(ctx context.Context, c sweep.Case, s *fake.Server) error {
 		sc, err := runCommand(ctx, f, s, ak, secret)
 		exits[c.Name] = sc
 		return err
@@ -176,9 +177,10 @@ func runCommand(ctx context.Context, f *sweepFlags, s *fake.Server, ak, secret s
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, f.command[0], f.command[1:]...)
+	intlURL := "http://" + s.InternationalEndpoint()
 	cmd.Env = append(os.Environ(),
 		"BSSKIT_ENDPOINT="+s.Endpoint(), "BSSKIT_URL="+s.URL(),
-		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL="+s.InternationalURL(),
+		"BSSKIT_INTL_ENDPOINT="+s.InternationalEndpoint(), "BSSKIT_INTL_URL="+intlURL,
 		"ALIBABA_CLOUD_ACCESS_KEY_ID="+ak, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+secret)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
@@ -214,7 +216,7 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func expectString(e fake.Expect) string { return fmt.Sprintf("%s, %d order(s)", e.Result, e.Orders) }
+func expectString(e sweep.Expect) string { return fmt.Sprintf("%s, %d order(s)", e.Result, e.Orders) }
 
 func writeSweepText(w io.Writer, cases []sweepCase) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -246,8 +248,8 @@ func writeSweepText(w io.Writer, cases []sweepCase) error {
 func writeSweepJSON(w io.Writer, cases []sweepCase, passed int, took time.Duration) error {
 	type jsonCase struct {
 		Name       string            `json:"name"`
-		Expect     fake.Expect       `json:"expect"`
-		Result     fake.Result       `json:"result"`
+		Expect     sweep.Expect      `json:"expect"`
+		Result     sweep.Result      `json:"result"`
 		ExitStatus int               `json:"exitStatus"`
 		Orders     int               `json:"orders"`
 		Findings   []string          `json:"findings"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bsskit/bsskit/examples/caller"
 	"github.com/bsskit/bsskit/fake"
+	"github.com/bsskit/bsskit/fake/sweep"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,8 +27,8 @@ func target(s *fake.Server) caller.Target {
 
 // sweepConfig is the configuration of every sweep here: signatures verified, and a hang bound of
 // 2s so that a caller without a timeout costs 2s per hang case, not 10.
-func sweepConfig() fake.SweepConfig {
-	return fake.SweepConfig{
+func sweepConfig() sweep.Config {
+	return sweep.Config{
 		Thresholds: verdict.Thresholds{HangBound: 2 * time.Second},
 		Options:    []fake.Option{fake.WithCredentials(testAK, testSecret)},
 	}
@@ -38,10 +39,10 @@ func sweepConfig() fake.SweepConfig {
 func TestCarefulCallerPassesTheSweep(t *testing.T) {
 	t.Parallel()
 	p := caller.Careful()
-	results := fake.Sweep(t, sweepConfig(), func(t *testing.T, s *fake.Server) error {
+	results := sweep.Sweep(t, sweepConfig(), func(t *testing.T, s *fake.Server) error {
 		return p.Buy(t.Context(), target(s))
 	})
-	require.Len(t, results, len(fake.SweepCases()))
+	require.Len(t, results, len(sweep.Cases()))
 	for _, r := range results {
 		assert.Empty(t, r.FindingNames(), r.Name)
 	}
@@ -51,7 +52,7 @@ func TestCarefulCallerPassesTheSweep(t *testing.T) {
 // returns the failing verdicts' names over all cases and the cases that failed.
 func runSweep(t *testing.T, p caller.Policy) (verdicts []string, failed []string) {
 	t.Helper()
-	results, err := fake.RunSweep(t.Context(), sweepConfig(), func(ctx context.Context, _ fake.SweepCase, s *fake.Server) error {
+	results, err := sweep.RunSweep(t.Context(), sweepConfig(), func(ctx context.Context, _ sweep.Case, s *fake.Server) error {
 		return p.Buy(ctx, target(s))
 	})
 	require.NoError(t, err)
@@ -97,9 +98,9 @@ func TestFlawedCallersAreCaughtByTheirVerdict(t *testing.T) {
 // (docs/performance.md): every case of the matrix against a fresh fake, sequentially.
 func BenchmarkSweepCareful(b *testing.B) {
 	p := caller.Careful()
-	cfg := fake.SweepConfig{Options: []fake.Option{fake.WithCredentials(testAK, testSecret)}}
+	cfg := sweep.Config{Options: []fake.Option{fake.WithCredentials(testAK, testSecret)}}
 	for b.Loop() {
-		results, err := fake.RunSweep(context.Background(), cfg, func(ctx context.Context, _ fake.SweepCase, s *fake.Server) error {
+		results, err := sweep.RunSweep(context.Background(), cfg, func(ctx context.Context, _ sweep.Case, s *fake.Server) error {
 			return p.Buy(ctx, target(s))
 		})
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/bsskit/bsskit/examples/caller"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/journal"
+	"github.com/bsskit/bsskit/fake/sweep"
 )
 
 // calls returns the journal's calls of one action, oldest first.
@@ -84,7 +85,7 @@ func TestCarefulCallerConfirmsLikeRealCallers(t *testing.T) {
 			}
 		},
 	}
-	results := fake.Sweep(t, cfg, func(t *testing.T, s *fake.Server) error {
+	results := sweep.Sweep(t, cfg, func(t *testing.T, s *fake.Server) error {
 		err := p.Buy(t.Context(), target(s))
 		name := strings.TrimPrefix(t.Name(), "TestCarefulCallerConfirmsLikeRealCallers/")
 		check, ok := checks[name]

@@ -1,4 +1,16 @@
-package fake
+// Package sweep is the failure sweep: it runs the code under test once per failure case of a
+// matrix derived from the error catalogue, the faults, the sites and the lifecycle ([Cases]), each
+// against a fresh fake, and fails the cases whose outcome is wrong: the caller's result, the
+// number of orders, or a verdict on its journal (package verdict).
+//
+//	sweep.Sweep(t, sweep.Config{}, func(t *testing.T, s *fake.Server) error {
+//		return buy(t.Context(), s.Endpoint()) // the code under test: nil when it bought
+//	})
+//
+// [Expect] and [Result] live here, not in package faults: they are what a sweep case expects of a
+// caller, not part of a fault rule. The cases name no Action: their rules select the calls that
+// buy ([faults.Match.Places]) or the polls ([faults.Match.Reads]).
+package sweep
 
 import (
 	"context"
@@ -8,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/spec"
@@ -32,24 +45,24 @@ type Expect struct {
 	Orders int `json:"orders"`
 }
 
-// SweepCase is one failure a sweep puts the caller through: rules on a fresh fake and the outcome
+// Case is one failure a sweep puts the caller through: rules on a fresh fake and the outcome
 // expected of a careful caller.
-type SweepCase struct {
+type Case struct {
 	// Name identifies the case, such as "retryable/Throttling.User" or "after-commit/hang".
 	Name string `json:"name"`
 	// Description says what the fake does in this case.
 	Description string `json:"description"`
 	// Rules are installed on the case's fake.
 	Rules []faults.Rule `json:"-"`
-	// Options are added to the case's server options after [SweepConfig.Options]: the account's
+	// Options are added to the case's server options after [Config.Options]: the account's
 	// site, the lifecycle's delays.
-	Options []Option `json:"-"`
+	Options []fake.Option `json:"-"`
 	// Expect is the expected outcome.
 	Expect Expect `json:"expect"`
 }
 
-// SweepCases derives the failure matrix from the error catalogue (spec.Errors: retryability,
-// status, layer), the fault list ([Faults]), the sites (spec.Sites) and the lifecycle: the clean
+// Cases derives the failure matrix from the error catalogue (spec.Errors: retryability,
+// status, layer), the fault list (faults.All), the sites (spec.Sites) and the lifecycle: the clean
 // case; every retryable code once; a burst and an outage of every throttling code; one
 // non-retryable code of each (layer, status) class; a business error in the HTTP 200 channel
 // (Success false); every transport fault; every fault and 5xx code after the order was committed;
@@ -64,17 +77,17 @@ type SweepCase struct {
 // would, were the first order merely slow, buy twice; so the expected outcome is a failure and the
 // one refunded order. An instance that stays Creating past the caller's wait is a failure too, with
 // no second order.
-func SweepCases() []SweepCase {
+func Cases() []Case {
 	once := func(o faults.Outcome, times int) []faults.Rule {
 		return []faults.Rule{{Match: faults.Match{Places: faults.Exact("purchase")}, Times: times, Outcome: &o}}
 	}
-	cases := []SweepCase{{Name: "clean", Description: "no failure", Expect: Expect{ResultSuccess, 1}}}
+	cases := []Case{{Name: "clean", Description: "no failure", Expect: Expect{ResultSuccess, 1}}}
 	defs := spec.Errors()
 	for _, d := range defs {
 		if !d.Retryable {
 			continue
 		}
-		cases = append(cases, SweepCase{Name: "retryable/" + string(d.Code),
+		cases = append(cases, Case{Name: "retryable/" + string(d.Code),
 			Description: fmt.Sprintf("the first call answers %s (HTTP %d)", d.Code, d.HTTPStatus),
 			Rules:       once(faults.Outcome{Error: d.Code}, 1), Expect: Expect{ResultSuccess, 1}})
 	}
@@ -83,10 +96,10 @@ func SweepCases() []SweepCase {
 			continue
 		}
 		cases = append(cases,
-			SweepCase{Name: "burst/" + string(d.Code),
+			Case{Name: "burst/" + string(d.Code),
 				Description: fmt.Sprintf("the first 3 calls answer %s", d.Code),
 				Rules:       once(faults.Outcome{Error: d.Code}, 3), Expect: Expect{ResultSuccess, 1}},
-			SweepCase{Name: "outage/" + string(d.Code),
+			Case{Name: "outage/" + string(d.Code),
 				Description: fmt.Sprintf("every call answers %s: the caller must give up in time", d.Code),
 				Rules:       once(faults.Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
 	}
@@ -104,12 +117,12 @@ func SweepCases() []SweepCase {
 		if body == nil && d.Layer == spec.LayerBusiness {
 			body = &defs[i]
 		}
-		cases = append(cases, SweepCase{Name: "final/" + string(d.Code),
+		cases = append(cases, Case{Name: "final/" + string(d.Code),
 			Description: fmt.Sprintf("every call answers %s (HTTP %d), which no retry changes", d.Code, d.HTTPStatus),
 			Rules:       once(faults.Outcome{Error: d.Code}, 0), Expect: Expect{ResultFailure, 0}})
 	}
 	if body != nil && !seen[class{spec.LayerBusiness, 200}] {
-		cases = append(cases, SweepCase{Name: "body-channel/" + string(body.Code),
+		cases = append(cases, Case{Name: "body-channel/" + string(body.Code),
 			Description: fmt.Sprintf("every call answers HTTP 200 with Success false and Code %s", body.Code),
 			Rules:       once(faults.Outcome{Error: body.Code, Status: 200}, 0), Expect: Expect{ResultFailure, 0}})
 	}
@@ -120,20 +133,20 @@ func SweepCases() []SweepCase {
 			exp.Result = ResultEither
 			desc += " after the order was committed"
 		}
-		cases = append(cases, SweepCase{Name: "fault/" + string(f), Description: desc,
+		cases = append(cases, Case{Name: "fault/" + string(f), Description: desc,
 			Rules: once(faults.Outcome{Fault: f}, 1), Expect: exp})
 	}
 	for _, f := range faults.All() {
 		if f.Commits() {
 			continue // already after commit
 		}
-		cases = append(cases, SweepCase{Name: "after-commit/" + string(f),
+		cases = append(cases, Case{Name: "after-commit/" + string(f),
 			Description: fmt.Sprintf("the first call places the order, then gets the transport fault %s", f),
 			Rules:       once(faults.Outcome{Fault: f, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
 	}
 	for _, d := range defs {
 		if d.Retryable && d.HTTPStatus >= 500 {
-			cases = append(cases, SweepCase{Name: "after-commit/" + string(d.Code),
+			cases = append(cases, Case{Name: "after-commit/" + string(d.Code),
 				Description: fmt.Sprintf("the first call places the order, then answers %s (HTTP %d)", d.Code, d.HTTPStatus),
 				Rules:       once(faults.Outcome{Error: d.Code, AfterCommit: true}, 1), Expect: Expect{ResultEither, 1}})
 		}
@@ -141,18 +154,18 @@ func SweepCases() []SweepCase {
 	cases = append(cases, siteCases()...)
 	refund := faults.Outcome{Refund: true}
 	cases = append(cases,
-		SweepCase{Name: "lifecycle/refunded-duplicate",
-			Description: fmt.Sprintf("the order is accepted, then refunded as a duplicate: its instance stays %s for %s, then disappears", StatusCreating, sweepRefundDelay),
-			Rules:       once(refund, 1), Options: []Option{WithRefundDelay(sweepRefundDelay)}, Expect: Expect{ResultFailure, 1}},
-		SweepCase{Name: "lifecycle/slow-provisioning",
-			Description: fmt.Sprintf("the instance stays %s for %s, past any caller's wait", StatusCreating, sweepSlowProvisioning),
-			Options:     []Option{WithProvisioningDelay(sweepSlowProvisioning)}, Expect: Expect{ResultFailure, 1}})
+		Case{Name: "lifecycle/refunded-duplicate",
+			Description: fmt.Sprintf("the order is accepted, then refunded as a duplicate: its instance stays %s for %s, then disappears", fake.StatusCreating, sweepRefundDelay),
+			Rules:       once(refund, 1), Options: []fake.Option{fake.WithRefundDelay(sweepRefundDelay)}, Expect: Expect{ResultFailure, 1}},
+		Case{Name: "lifecycle/slow-provisioning",
+			Description: fmt.Sprintf("the instance stays %s for %s, past any caller's wait", fake.StatusCreating, sweepSlowProvisioning),
+			Options:     []fake.Option{fake.WithProvisioningDelay(sweepSlowProvisioning)}, Expect: Expect{ResultFailure, 1}})
 	for _, d := range defs {
 		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
 			continue
 		}
 		o := faults.Outcome{Error: d.Code}
-		cases = append(cases, SweepCase{Name: "read/" + string(d.Code),
+		cases = append(cases, Case{Name: "read/" + string(d.Code),
 			Description: fmt.Sprintf("the first 3 QueryAvailableInstances polls answer %s", d.Code),
 			Rules:       []faults.Rule{{Match: faults.Match{Reads: faults.Exact("instances")}, Times: 3, Outcome: &o}},
 			Expect:      Expect{ResultSuccess, 1}})
@@ -161,7 +174,7 @@ func SweepCases() []SweepCase {
 }
 
 // The lifecycle of a sweep case: instances are Normal after sweepProvisioning (unless
-// SweepConfig.Options say otherwise), a refunded duplicate disappears after sweepRefundDelay, and a
+// Config.Options say otherwise), a refunded duplicate disappears after sweepRefundDelay, and a
 // slow instance stays Creating for sweepSlowProvisioning.
 const (
 	sweepProvisioning     = 100 * time.Millisecond
@@ -172,33 +185,22 @@ const (
 // siteCases returns a case per site other than the domestic one: the account belongs to that site,
 // so the domestic endpoint answers NotApplicable; the caller switches endpoint and ProductType and
 // buys once there.
-func siteCases() []SweepCase {
-	var out []SweepCase
+func siteCases() []Case {
+	var out []Case
 	for _, site := range spec.Sites() {
 		if site.Name == spec.SiteDomestic {
 			continue
 		}
-		out = append(out, SweepCase{Name: "site/" + site.Name + "-account",
+		out = append(out, Case{Name: "site/" + site.Name + "-account",
 			Description: fmt.Sprintf("the account belongs to the %s site (%s): the domestic endpoint answers NotApplicable", site.Name, site.Host),
-			Options:     []Option{accountsOnSite(site.Name)}, Expect: Expect{ResultSuccess, 1}})
+			Options:     []fake.Option{fake.WithSite(site.Name)}, Expect: Expect{ResultSuccess, 1}})
 	}
 	return out
 }
 
-// accountsOnSite moves every configured account to the site. The sweep's fakes have accounts
-// (bsskit sweep's credentials, or [SweepConfig.Options]); without any, every caller is the
-// domestic default account and the case finds the caller's order on the domestic site.
-func accountsOnSite(site string) Option {
-	return func(o *config) {
-		for i := range o.accounts {
-			o.accounts[i].Site = site
-		}
-	}
-}
-
-// SweepConfig configures [Sweep] and [RunSweep]. The zero value runs every case with the default
+// Config configures [Sweep] and [RunSweep]. The zero value runs every case with the default
 // thresholds.
-type SweepConfig struct {
+type Config struct {
 	// Cases, when set, is an RE2 expression: only cases whose name contains a match run.
 	Cases string
 	// Expect overrides the expected outcome of cases by name.
@@ -207,7 +209,7 @@ type SweepConfig struct {
 	Thresholds verdict.Thresholds
 	// Options are added to every case's server options (credentials, catalogue...). Instances
 	// are Normal 100ms after their order unless an option here says otherwise.
-	Options []Option
+	Options []fake.Option
 }
 
 // CaseResult is how a caller fared in one sweep case.
@@ -253,21 +255,21 @@ func containsString(ss []string, s string) bool {
 }
 
 // selectCases returns the cases cfg selects, with overrides applied.
-func (cfg *SweepConfig) selectCases() ([]SweepCase, error) {
+func (cfg *Config) selectCases() ([]Case, error) {
 	var re *regexp.Regexp
 	if cfg.Cases != "" {
 		var err error
 		if re, err = regexp.Compile(cfg.Cases); err != nil {
-			return nil, fmt.Errorf("fake: sweep cases %q: %w", cfg.Cases, err)
+			return nil, fmt.Errorf("sweep cases %q: %w", cfg.Cases, err)
 		}
 	}
-	all := SweepCases()
+	all := Cases()
 	for name := range cfg.Expect {
 		if !containsCase(all, name) {
-			return nil, fmt.Errorf("fake: sweep expect: no case %q", name)
+			return nil, fmt.Errorf("sweep expect: no case %q", name)
 		}
 	}
-	var out []SweepCase
+	var out []Case
 	for _, c := range all {
 		if re != nil && !re.MatchString(c.Name) {
 			continue
@@ -278,12 +280,12 @@ func (cfg *SweepConfig) selectCases() ([]SweepCase, error) {
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("fake: sweep cases %q select no case", cfg.Cases)
+		return nil, fmt.Errorf("sweep cases %q select no case", cfg.Cases)
 	}
 	return out, nil
 }
 
-func containsCase(cs []SweepCase, name string) bool {
+func containsCase(cs []Case, name string) bool {
 	for _, c := range cs {
 		if c.Name == name {
 			return true
@@ -292,17 +294,17 @@ func containsCase(cs []SweepCase, name string) bool {
 	return false
 }
 
-func (cfg *SweepConfig) options(c SweepCase) []Option {
+func (cfg *Config) options(c Case) []fake.Option {
 	th := cfg.Thresholds.WithDefaults()
-	opts := append([]Option{WithThresholds(th), WithHangLimit(th.HangBound), WithProvisioningDelay(sweepProvisioning)}, cfg.Options...)
+	opts := append([]fake.Option{fake.WithThresholds(th), fake.WithHangLimit(th.HangBound), fake.WithProvisioningDelay(sweepProvisioning)}, cfg.Options...)
 	opts = append(opts, c.Options...)
-	return append(opts, WithRules(c.Rules...))
+	return append(opts, fake.WithRules(c.Rules...))
 }
 
 // judgeCase compares what happened on s with the case's expectation.
-func judgeCase(c SweepCase, s *Server, callerErr error, took time.Duration) CaseResult {
+func judgeCase(c Case, s *fake.Server, th verdict.Thresholds, callerErr error, took time.Duration) CaseResult {
 	r := CaseResult{Name: c.Name, Expect: c.Expect, Result: ResultSuccess, Orders: len(s.Orders()),
-		Findings: verdict.Judge(s.Journal(), s.cfg.thresholds), Duration: took}
+		Findings: verdict.Judge(s.Journal(), th), Duration: took}
 	if r.Findings == nil {
 		r.Findings = []verdict.Finding{}
 	}
@@ -328,7 +330,7 @@ func judgeCase(c SweepCase, s *Server, callerErr error, took time.Duration) Case
 // orders or a verdict is wrong. body runs the code under test against s (s.Endpoint, s.URL) and
 // returns the error the code reported, nil for a successful purchase; it must not call t.Parallel
 // (the cases run one after the other, and Sweep returns their results). A bad cfg fails t.
-func Sweep(t *testing.T, cfg SweepConfig, body func(t *testing.T, s *Server) error) []CaseResult {
+func Sweep(t *testing.T, cfg Config, body func(t *testing.T, s *fake.Server) error) []CaseResult {
 	t.Helper()
 	cases, err := cfg.selectCases()
 	if err != nil {
@@ -337,12 +339,12 @@ func Sweep(t *testing.T, cfg SweepConfig, body func(t *testing.T, s *Server) err
 	results := make([]CaseResult, 0, len(cases))
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			s := NewServer(t, cfg.options(c)...)
+			s := fake.NewServer(t, cfg.options(c)...)
 			start := time.Now()
 			callerErr := body(t, s)
 			took := time.Since(start)
 			s.Close() // every hung request ended and amended in the journal
-			r := judgeCase(c, s, callerErr, took)
+			r := judgeCase(c, s, cfg.Thresholds.WithDefaults(), callerErr, took)
 			for _, p := range r.Problems {
 				t.Errorf("sweep %s (%s): %s", c.Name, c.Description, p)
 			}
@@ -355,7 +357,7 @@ func Sweep(t *testing.T, cfg SweepConfig, body func(t *testing.T, s *Server) err
 // RunSweep is [Sweep] outside a test: it runs run once per case against a fresh fake on a loopback
 // port and returns each case's result. run returns the error the code under test reported. The
 // error is for a bad cfg or a fake that did not start.
-func RunSweep(ctx context.Context, cfg SweepConfig, run func(ctx context.Context, c SweepCase, s *Server) error) ([]CaseResult, error) {
+func RunSweep(ctx context.Context, cfg Config, run func(ctx context.Context, c Case, s *fake.Server) error) ([]CaseResult, error) {
 	cases, err := cfg.selectCases()
 	if err != nil {
 		return nil, err
@@ -365,7 +367,7 @@ func RunSweep(ctx context.Context, cfg SweepConfig, run func(ctx context.Context
 		if err := ctx.Err(); err != nil {
 			return results, err
 		}
-		s, err := New(cfg.options(c)...)
+		s, err := fake.New(cfg.options(c)...)
 		if err != nil {
 			return results, err
 		}
@@ -376,7 +378,7 @@ func RunSweep(ctx context.Context, cfg SweepConfig, run func(ctx context.Context
 		callerErr := run(ctx, c, s)
 		took := time.Since(start)
 		s.Close()
-		results = append(results, judgeCase(c, s, callerErr, took))
+		results = append(results, judgeCase(c, s, cfg.Thresholds.WithDefaults(), callerErr, took))
 	}
 	return results, nil
 }

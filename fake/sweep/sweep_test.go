@@ -1,4 +1,4 @@
-package fake_test
+package sweep_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/sweep"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -20,20 +21,20 @@ import (
 // the expectations the issue sets; names are unique.
 func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 	t.Parallel()
-	byName := map[string]fake.SweepCase{}
-	for _, c := range fake.SweepCases() {
+	byName := map[string]sweep.Case{}
+	for _, c := range sweep.Cases() {
 		_, dup := byName[c.Name]
 		require.False(t, dup, "case %s twice", c.Name)
 		byName[c.Name] = c
 		assert.NotEmpty(t, c.Description, c.Name)
 	}
-	assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, byName["clean"].Expect)
+	assert.Equal(t, sweep.Expect{Result: sweep.ResultSuccess, Orders: 1}, byName["clean"].Expect)
 	classes := map[string]int{}
 	for _, d := range spec.Errors() {
 		if d.Retryable {
 			c, ok := byName["retryable/"+string(d.Code)]
 			require.True(t, ok, "retryable code %s has no case", d.Code)
-			assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+			assert.Equal(t, sweep.Expect{Result: sweep.ResultSuccess, Orders: 1}, c.Expect)
 			continue
 		}
 		classes[fmt.Sprint(d.Layer, d.HTTPStatus)]++
@@ -42,7 +43,7 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 	for name, c := range byName {
 		if strings.HasPrefix(name, "final/") {
 			finals++
-			assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 0}, c.Expect)
+			assert.Equal(t, sweep.Expect{Result: sweep.ResultFailure, Orders: 0}, c.Expect)
 		}
 	}
 	assert.Equal(t, len(classes), finals, "one final case per class")
@@ -51,10 +52,10 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 		require.True(t, ok, "fault %s has no case", f)
 		assert.Equal(t, 1, c.Expect.Orders)
 		if ac, ok := byName["after-commit/"+string(f)]; ok {
-			assert.Equal(t, fake.Expect{Result: fake.ResultEither, Orders: 1}, ac.Expect)
+			assert.Equal(t, sweep.Expect{Result: sweep.ResultEither, Orders: 1}, ac.Expect)
 			assert.True(t, ac.Rules[0].Outcome.AfterCommit)
 		} else {
-			assert.Equal(t, fake.ResultEither, c.Expect.Result, "%s commits, so its fault case is the after-commit case", f)
+			assert.Equal(t, sweep.ResultEither, c.Expect.Result, "%s commits, so its fault case is the after-commit case", f)
 		}
 	}
 	assert.Contains(t, byName, "burst/Throttling.User")
@@ -68,19 +69,19 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 			continue
 		}
 		require.True(t, ok, "site %s has no case", site.Name)
-		assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+		assert.Equal(t, sweep.Expect{Result: sweep.ResultSuccess, Orders: 1}, c.Expect)
 		assert.NotEmpty(t, c.Options)
 	}
-	assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 1}, byName["lifecycle/refunded-duplicate"].Expect)
+	assert.Equal(t, sweep.Expect{Result: sweep.ResultFailure, Orders: 1}, byName["lifecycle/refunded-duplicate"].Expect)
 	assert.True(t, byName["lifecycle/refunded-duplicate"].Rules[0].Outcome.Refund)
-	assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 1}, byName["lifecycle/slow-provisioning"].Expect)
+	assert.Equal(t, sweep.Expect{Result: sweep.ResultFailure, Orders: 1}, byName["lifecycle/slow-provisioning"].Expect)
 	for _, d := range spec.Errors() {
 		if !d.Retryable || !strings.Contains(string(d.Code), "Throttling") {
 			continue
 		}
 		c, ok := byName["read/"+string(d.Code)]
 		require.True(t, ok, "throttling code %s has no read case", d.Code)
-		assert.Equal(t, fake.Expect{Result: fake.ResultSuccess, Orders: 1}, c.Expect)
+		assert.Equal(t, sweep.Expect{Result: sweep.ResultSuccess, Orders: 1}, c.Expect)
 		assert.Equal(t, "instances", c.Rules[0].Match.Reads.Exact, "the polls: the Action that reads instances back")
 	}
 	// The HTTP 200 channel (Success false) is swept: by a body-channel code of the catalogue, or by a
@@ -93,7 +94,7 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 		o := c.Rules[0].Outcome
 		if def, _ := spec.Lookup(o.Error); o.Status == 200 || def.HTTPStatus == 200 {
 			bodyChannel++
-			assert.Equal(t, fake.Expect{Result: fake.ResultFailure, Orders: 0}, c.Expect, name)
+			assert.Equal(t, sweep.Expect{Result: sweep.ResultFailure, Orders: 0}, c.Expect, name)
 		}
 	}
 	assert.Equal(t, 1, bodyChannel, "one non-retryable case in the HTTP 200 channel")
@@ -103,10 +104,10 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 func TestRunSweepConfig(t *testing.T) {
 	t.Parallel()
 	var ran []string
-	results, err := fake.RunSweep(t.Context(), fake.SweepConfig{
+	results, err := sweep.RunSweep(t.Context(), sweep.Config{
 		Cases:  "^(clean|final/NotApplicable)$",
-		Expect: map[string]fake.Expect{"clean": {Result: fake.ResultFailure, Orders: 0}},
-	}, func(_ context.Context, c fake.SweepCase, s *fake.Server) error {
+		Expect: map[string]sweep.Expect{"clean": {Result: sweep.ResultFailure, Orders: 0}},
+	}, func(_ context.Context, c sweep.Case, s *fake.Server) error {
 		ran = append(ran, c.Name)
 		return errors.New("the caller did nothing")
 	})
@@ -115,27 +116,27 @@ func TestRunSweepConfig(t *testing.T) {
 	require.Len(t, results, 2)
 	for _, r := range results {
 		assert.True(t, r.Passed(), "%s: %v", r.Name, r.Problems)
-		assert.Equal(t, fake.ResultFailure, r.Result)
+		assert.Equal(t, sweep.ResultFailure, r.Result)
 		assert.Equal(t, "the caller did nothing", r.Error)
 	}
 
-	results, err = fake.RunSweep(t.Context(), fake.SweepConfig{Cases: "^clean$"},
-		func(context.Context, fake.SweepCase, *fake.Server) error { return nil })
+	results, err = sweep.RunSweep(t.Context(), sweep.Config{Cases: "^clean$"},
+		func(context.Context, sweep.Case, *fake.Server) error { return nil })
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	assert.Equal(t, []string{"0 orders exist, want 1"}, results[0].Problems, "a caller that says success without ordering")
 
 	for _, tt := range []struct {
 		name string
-		cfg  fake.SweepConfig
+		cfg  sweep.Config
 		want string
 	}{
-		{"bad regexp", fake.SweepConfig{Cases: "("}, "sweep cases"},
-		{"no case", fake.SweepConfig{Cases: "^nothing$"}, "select no case"},
-		{"unknown override", fake.SweepConfig{Expect: map[string]fake.Expect{"nope": {}}}, `no case "nope"`},
+		{"bad regexp", sweep.Config{Cases: "("}, "sweep cases"},
+		{"no case", sweep.Config{Cases: "^nothing$"}, "select no case"},
+		{"unknown override", sweep.Config{Expect: map[string]sweep.Expect{"nope": {}}}, `no case "nope"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := fake.RunSweep(t.Context(), tt.cfg, func(context.Context, fake.SweepCase, *fake.Server) error {
+			_, err := sweep.RunSweep(t.Context(), tt.cfg, func(context.Context, sweep.Case, *fake.Server) error {
 				t.Fatal("ran a case")
 				return nil
 			})
@@ -145,9 +146,9 @@ func TestRunSweepConfig(t *testing.T) {
 	}
 }
 
-// ExampleSweepCases prints the start of the failure matrix the sweep derives from the catalogue.
-func ExampleSweepCases() {
-	for _, c := range fake.SweepCases()[:4] {
+// ExampleCases prints the start of the failure matrix the sweep derives from the catalogue.
+func ExampleCases() {
+	for _, c := range sweep.Cases()[:4] {
 		fmt.Printf("%s: %s; expect %s with %d order(s)\n", c.Name, c.Description, c.Expect.Result, c.Expect.Orders)
 	}
 	// Output:
@@ -158,8 +159,8 @@ func ExampleSweepCases() {
 }
 
 // The cases of the sites and the lifecycle, and the read call a caller confirms its purchase with.
-func ExampleSweepCases_lifecycle() {
-	for _, c := range fake.SweepCases() {
+func ExampleCases_lifecycle() {
+	for _, c := range sweep.Cases() {
 		if strings.HasPrefix(c.Name, "site/") || strings.HasPrefix(c.Name, "lifecycle/") || c.Name == "read/Throttling.User" {
 			fmt.Printf("%s: %s; expect %s with %d order(s)\n", c.Name, c.Description, c.Expect.Result, c.Expect.Orders)
 		}
