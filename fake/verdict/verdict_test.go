@@ -3,6 +3,7 @@ package verdict_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -224,6 +225,19 @@ func TestJudge(t *testing.T) {
 			ent(1, 0, order("a"), 0, "", fault("hang"), held(9*time.Second, "the client gave up after 9s")),
 			ent(2, 9000, order("a"), 200, ok, placed("o1")),
 		}, verdict.Thresholds{}, nil},
+		// The contract suite's requests (User-Agent token bsskit-contract/, alone or after an SDK's
+		// agent) are wrong on purpose: left out, while the same requests from anyone else are judged.
+		{"the contract suite", repeated("bsskit-contract/devel", 1), verdict.Thresholds{}, nil},
+		{"the contract suite after an SDK's agent", repeated("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107 bsskit-contract/1.4.0", 1), verdict.Thresholds{}, nil},
+		{"the contract suite, a lower-case header key", repeated("", 1, func(e *journal.Entry) {
+			e.Header = http.Header{"user-agent": {"bsskit-contract/devel"}}
+		}), verdict.Thresholds{}, nil},
+		{"an SDK's agent", repeated("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107", 1), verdict.Thresholds{},
+			[]want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"the suite's product name without a version is not its token", repeated("bsskit-contract", 1), verdict.Thresholds{},
+			[]want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"a caller between the suite's requests", slices.Concat(repeated("bsskit-contract/devel", 1), repeated("my-app/2", 3), repeated("bsskit-contract/devel", 5)),
+			verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{3, 4}}}},
 		{"token reused for another order", []journal.Entry{
 			ent(1, 0, order("a"), 200, ok, placed("o1")),
 			ent(2, 10, order("a", "Parameter.2.Code", "BillType", "Parameter.2.Value", "traffic"), 200, ok, replayed("o1")),
@@ -267,51 +281,16 @@ func TestJudgeFailGaveUp(t *testing.T) {
 	assert.Equal(t, verdict.SeverityError, fs[0].Severity)
 }
 
-// TestJudgeLeavesOutTheContractSuite: requests whose User-Agent has the contract suite's token
-// (bsskit-contract/VERSION, alone or after an SDK's agent) are the suite's deliberately wrong
-// requests, not a caller's: the judge leaves them out, and judges the same requests under any
-// other User-Agent, and a caller's requests between the suite's.
-func TestJudgeLeavesOutTheContractSuite(t *testing.T) {
-	t.Parallel()
-	agent := func(ua string) func(*journal.Entry) {
-		return func(e *journal.Entry) { e.Header = http.Header{"User-Agent": {ua}} }
-	}
-	bad := func(ua string, seq uint64) []journal.Entry { // a repeat after InvalidParameter
-		return []journal.Entry{
-			ent(seq, int(seq)*10, order("a"), 400, "InvalidParameter", agent(ua)),
-			ent(seq+1, int(seq)*10+5, order("a"), 400, "InvalidParameter", agent(ua)),
-		}
-	}
-	tests := []struct {
-		name    string
-		entries []journal.Entry
-		want    []want
-	}{
-		{"the suite", bad("bsskit-contract/devel", 1), nil},
-		{"the suite after an SDK's agent", bad("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107 bsskit-contract/1.4.0", 1), nil},
-		{"a lower-case header key", func() []journal.Entry {
-			es := bad("", 1)
-			for i := range es {
-				es[i].Header = http.Header{"user-agent": {"bsskit-contract/devel"}}
-			}
-			return es
-		}(), nil},
-		{"an SDK", bad("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107", 1), []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
-		{"the product name without a version is not the token", bad("bsskit-contract", 1), []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
-		{"no User-Agent", bad("", 1), []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
-		{"a caller between the suite's requests", append(append(bad("bsskit-contract/devel", 1), bad("my-app/2", 3)...), bad("bsskit-contract/devel", 5)...),
-			[]want{{verdict.VerdictRetriedNonRetryable, []uint64{3, 4}}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var got []want
-			for _, f := range verdict.Judge(tt.entries, verdict.Thresholds{}) {
-				got = append(got, want{f.Name, f.Seqs})
-			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{})); diff != "" {
-				t.Errorf("Judge (-want +got):\n%s", diff)
-			}
-		})
+// agent sets the request's User-Agent.
+func agent(ua string) func(*journal.Entry) {
+	return func(e *journal.Entry) { e.Header = http.Header{"User-Agent": {ua}} }
+}
+
+// repeated is a request sent twice, from seq on, after InvalidParameter, with User-Agent ua.
+func repeated(ua string, seq uint64, mod ...func(*journal.Entry)) []journal.Entry {
+	mod = append([]func(*journal.Entry){agent(ua)}, mod...)
+	return []journal.Entry{
+		ent(seq, int(seq)*10, order("a"), 400, "InvalidParameter", mod...),
+		ent(seq+1, int(seq)*10+5, order("a"), 400, "InvalidParameter", mod...),
 	}
 }
