@@ -67,7 +67,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAdmin(w, r)
 		return
 	}
-	ex = &exchange{s: s, w: w, r: r, site: s.siteOf(r)}
+	ex = &exchange{s: s, w: w, r: r}
+	ex.site, ex.entry.Endpoint = s.siteOf(r) // sites.go
+	ex.entry.Site = ex.site.Name
 	s.number(ex)
 	ex.entry.Time = s.clock.Now()
 	ex.entry.Method, ex.entry.Path, ex.entry.rawQuery, ex.entry.header = r.Method, r.URL.Path, r.URL.RawQuery, r.Header

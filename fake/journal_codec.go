@@ -46,7 +46,7 @@ func appendRawEntry(dst []byte, e *rawEntry) []byte {
 	dst = binary.AppendUvarint(dst, uint64(e.Status))
 	for _, s := range []string{e.Method, e.Path, e.rawQuery, string(e.body), e.Action, e.Version, e.Format,
 		e.AccessKeyID, e.ProductCode, e.ClientToken, e.Code, e.RequestID, string(e.respBody), e.OrderID,
-		e.Rule, e.Fault, e.Note} {
+		e.Rule, e.Fault, e.Note, e.Site, e.Endpoint} {
 		str(s)
 	}
 	hdr(e.header)
@@ -107,7 +107,7 @@ func decodeRawEntry(b []byte) (rawEntry, error) {
 	var body, respBody string
 	for _, p := range []*string{&e.Method, &e.Path, &e.rawQuery, &body, &e.Action, &e.Version, &e.Format,
 		&e.AccessKeyID, &e.ProductCode, &e.ClientToken, &e.Code, &e.RequestID, &respBody, &e.OrderID,
-		&e.Rule, &e.Fault, &e.Note} {
+		&e.Rule, &e.Fault, &e.Note, &e.Site, &e.Endpoint} {
 		*p = str()
 	}
 	e.body, e.respBody = []byte(body), []byte(respBody)

@@ -29,7 +29,9 @@ func (s *Server) recovered(w http.ResponseWriter, r *http.Request, ex *exchange,
 		return
 	}
 	if ex == nil {
-		ex = &exchange{s: s, w: w, r: r, site: s.siteOf(r)}
+		ex = &exchange{s: s, w: w, r: r}
+		ex.site, ex.entry.Endpoint = s.siteOf(r)
+		ex.entry.Site = ex.site.Name
 		s.number(ex)
 	}
 	if ex.req == nil {

@@ -35,28 +35,36 @@ func (s *Server) InternationalEndpoint() string {
 	return s.intlListener.Addr().String()
 }
 
-// siteOf returns the site a request came to: the site whose real host the Host header names, else
-// the international site for a request that reached the international listener, else domestic.
-func (s *Server) siteOf(r *http.Request) spec.Site {
+// siteOf returns the site a request came to and where it arrived (journal.Entry.Endpoint): the
+// site whose real host the Host header names (and that host), else the site of the listener that
+// accepted the connection (and its address), else domestic (and "").
+func (s *Server) siteOf(r *http.Request) (spec.Site, string) {
 	if site, ok := spec.SiteByHost(r.Host); ok {
-		return site
+		return site, r.Host
 	}
-	if r.Context().Value(intlConnKey{}) != nil {
-		return siteInternational
+	if a, ok := r.Context().Value(arrivalKey{}).(*arrival); ok {
+		return a.site, a.endpoint
 	}
-	return siteDomestic
+	return siteDomestic, ""
 }
 
-// intlConnKey marks the context of a connection accepted on the international listener.
-type intlConnKey struct{}
+// arrival is where a connection was accepted: the listener's site and the local address.
+type arrival struct {
+	site     spec.Site
+	endpoint string
+}
 
-// connContext is the http.Server's ConnContext: it tells, once per connection, whether the
-// connection came to the international listener.
+// arrivalKey marks the context of a connection accepted on one of the fake's listeners.
+type arrivalKey struct{}
+
+// connContext is the http.Server's ConnContext: it tells, once per connection, which listener
+// (site and address) the connection came to.
 func (s *Server) connContext(ctx context.Context, c net.Conn) context.Context {
-	if s.siteOfLocalAddr(c.LocalAddr()).Name == spec.SiteInternational {
-		return context.WithValue(ctx, intlConnKey{}, true)
+	addr := c.LocalAddr()
+	if addr == nil {
+		return ctx
 	}
-	return ctx
+	return context.WithValue(ctx, arrivalKey{}, &arrival{site: s.siteOfLocalAddr(addr), endpoint: addr.String()})
 }
 
 // siteOfLocalAddr returns the site of the listener a connection was accepted on.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/journal"
+	"github.com/bsskit/bsskit/fake/verdict"
 	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -156,6 +157,35 @@ func TestTwoSitesServeOneState(t *testing.T) {
 	}
 }
 
+// TestSiteSwitchIsNotARetry: a careful caller whose international account gets NotApplicable from
+// the domestic listener sends the same request, with the same ClientToken, to the international
+// listener, as the error asks. The journal records the site and the listener of each request, and
+// the judge finds nothing: the move is not a retry of a non-retryable answer, though the success
+// answer names no HostId.
+func TestSiteSwitchIsNotARetry(t *testing.T) {
+	t.Parallel()
+	for i, c := range sdkcall.Clients() {
+		t.Run(string(c), func(t *testing.T) {
+			t.Parallel()
+			srv := siteServer(t)
+			req := sdkcall.Request{ProductCode: "rtc", SubscriptionType: "PayAsYouGo", ClientToken: tfToken(i), ReadTimeout: 10 * time.Second}
+			out := sdkcall.Call(context.Background(), c, srv.Endpoint(), intlCreds, req)
+			require.Equal(t, string(spec.CodeNotApplicable), out.ErrCode, "%+v", out)
+			out = sdkcall.Call(context.Background(), c, srv.InternationalEndpoint(), intlCreds, req)
+			require.True(t, out.Success, "%+v", out)
+			var got [][2]string
+			for _, e := range srv.Journal() {
+				got = append(got, [2]string{e.Site, e.Endpoint})
+			}
+			assert.Equal(t, [][2]string{
+				{spec.SiteDomestic, srv.Endpoint()},
+				{spec.SiteInternational, srv.InternationalEndpoint()},
+			}, got)
+			assert.Empty(t, verdict.Judge(srv.Journal(), verdict.Thresholds{}))
+		})
+	}
+}
+
 // A proxy that forwards the real host names reaches the site its Host header names, whatever
 // address it connects to; any other Host keeps the listener's site.
 func TestHostHeaderRoutesToTheSite(t *testing.T) {
@@ -169,12 +199,13 @@ func TestHostHeaderRoutesToTheSite(t *testing.T) {
 		name, endpoint, host string
 		wantStatus           int
 		wantHostID           string
+		wantSite, wantVia    string // the journal's Site and Endpoint
 	}{
-		{"real domestic host on the international listener", srv.InternationalEndpoint(), domesticHost, 200, ""},
-		{"real international host on the domestic listener", srv.Endpoint(), intlHost + ":443", 400, intlHost},
-		{"real international host, upper case", srv.Endpoint(), strings.ToUpper(intlHost), 400, intlHost},
-		{"loopback host on the international listener", srv.InternationalEndpoint(), "", 400, intlHost},
-		{"loopback host on the domestic listener", srv.Endpoint(), "", 200, ""},
+		{"real domestic host on the international listener", srv.InternationalEndpoint(), domesticHost, 200, "", spec.SiteDomestic, domesticHost},
+		{"real international host on the domestic listener", srv.Endpoint(), intlHost + ":443", 400, intlHost, spec.SiteInternational, intlHost + ":443"},
+		{"real international host, upper case", srv.Endpoint(), strings.ToUpper(intlHost), 400, intlHost, spec.SiteInternational, strings.ToUpper(intlHost)},
+		{"loopback host on the international listener", srv.InternationalEndpoint(), "", 400, intlHost, spec.SiteInternational, srv.InternationalEndpoint()},
+		{"loopback host on the domestic listener", srv.Endpoint(), "", 200, "", spec.SiteDomestic, srv.Endpoint()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,6 +226,9 @@ func TestHostHeaderRoutesToTheSite(t *testing.T) {
 				assert.Equal(t, string(spec.CodeNotApplicable), m["Code"])
 				assert.Equal(t, tt.wantHostID, m["HostId"])
 			}
+			e, _ := lastAnswer(t, srv)
+			assert.Equal(t, tt.wantSite, e.Site)
+			assert.Equal(t, tt.wantVia, e.Endpoint)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -9,9 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/fake/faults"
+	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/fake/verdict"
+	"github.com/bsskit/bsskit/internal/sdkcall"
 	"github.com/bsskit/bsskit/spec"
 )
 
@@ -62,4 +66,63 @@ func TestAdminVerdicts(t *testing.T) {
 	require.Len(t, got.Findings, 1)
 	assert.Equal(t, verdict.VerdictRetriedNonRetryable, got.Findings[0].Name)
 	assert.Equal(t, []uint64{1, 2}, got.Findings[0].Seqs)
+}
+
+// TestContractRunLeavesNoVerdicts: the contract suite's requests are wrong on purpose and say so in
+// their User-Agent; after a clean run GET /__admin/verdicts is empty, while the same requests
+// without the suite's User-Agent are judged (they repeat non-retryable answers, among others).
+func TestContractRunLeavesNoVerdicts(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(7))
+	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(7))
+	require.NoError(t, err)
+	require.True(t, rep.OK(), "%v", rep.Findings())
+
+	a := do(t, srv, http.MethodGet, "/__admin/verdicts", "", nil)
+	require.Equal(t, http.StatusOK, a.Status)
+	var got struct {
+		Findings []verdict.Finding `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(a.Raw), &got))
+	assert.Empty(t, got.Findings)
+
+	j := srv.Journal()
+	require.NotEmpty(t, j)
+	for i := range j {
+		require.Contains(t, j[i].Header.Get("User-Agent"), contract.UserAgentProduct+"/", "request %d", j[i].Seq)
+		j[i].Header = j[i].Header.Clone()
+		j[i].Header.Del("User-Agent")
+	}
+	names := map[string]bool{}
+	for _, f := range verdict.Judge(j, verdict.Thresholds{}) {
+		names[f.Name] = true
+	}
+	assert.True(t, names[verdict.VerdictRetriedNonRetryable], "the same requests without the suite's User-Agent: %v", names)
+}
+
+// TestSDKDefaultTimeoutIsATimeout: the old Go SDK with its default read timeout (10 s) gives up on
+// a hung request after 10 s and a bit; with the default thresholds that is no finding (the bound
+// is above every official SDK's default), while a configured bound of 10 s still finds it.
+func TestSDKDefaultTimeoutIsATimeout(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "stuck", Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
+	out := sdkcall.Call(context.Background(), sdkcall.ACS, srv.Endpoint(), sdkcall.Credentials{AccessKeyID: "ak", AccessKeySecret: "unverified"},
+		sdkcall.Request{ProductCode: "rtc", SubscriptionType: "PayAsYouGo", ClientToken: "tok-hang"}) // ReadTimeout 0: the SDK's default
+	require.False(t, out.OK, "%+v", out)
+	var j []journal.Entry
+	eventually(t, func() bool { j = srv.Journal(); return len(j) == 1 && j[0].Note != "" }, "the hang never ended in the journal")
+	require.Contains(t, j[0].Note, "the client gave up after")
+	assert.GreaterOrEqual(t, j[0].Held, 10*time.Second)
+	t.Logf("held %s", j[0].Held)
+	failing := func(th verdict.Thresholds) []string { // the one other finding, gave-up-on-retryable, is info
+		var names []string
+		for _, f := range verdict.Judge(j, th) {
+			if f.Failing() {
+				names = append(names, f.Name)
+			}
+		}
+		return names
+	}
+	assert.Empty(t, failing(verdict.Thresholds{}))
+	assert.Equal(t, []string{verdict.VerdictNoTimeout}, failing(verdict.Thresholds{HangBound: 10 * time.Second}))
 }

@@ -30,6 +30,15 @@ type Entry struct {
 	Action  string `json:"action,omitempty"`
 	Version string `json:"version,omitempty"`
 	Format  string `json:"format"`
+	// Site is the site the request reached, by its spec.Site name ("domestic" or
+	// "international"): the site whose real host its Host header names, else the site of the
+	// listener it arrived on. The verdicts tell a move to the other site from a repeat by it.
+	Site string `json:"site,omitempty"`
+	// Endpoint is where the request arrived: its Host header when that names a real site's host
+	// (Host routing, as through a proxy that forwards the real names), else the address of the
+	// listener that accepted its connection ("127.0.0.1:43121", fake.Server.Endpoint or
+	// fake.Server.InternationalEndpoint); "" when neither is known (a handler called directly).
+	Endpoint string `json:"endpoint,omitempty"`
 	// AccessKeyID is the caller's access key ID, if any.
 	AccessKeyID string `json:"accessKeyId,omitempty"`
 	// ProductCode and ClientToken are the request's parameters of those names, as sent ("" when

@@ -5,14 +5,39 @@
 //	verdict.Assert(t, srv.Journal(), verdict.Thresholds{})
 //
 // It names no Action: whether a request places an order or reads one back is what the fake's
-// operation table wrote into the entry ([journal.Entry.Places], [journal.Entry.Reads]).
+// operation table wrote into the entry ([journal.Entry.Places], [journal.Entry.Reads]). Nor does
+// it read answer bodies for the site a request reached: the fake recorded it
+// ([journal.Entry.Site]), and the same request sent to the other site is a move, not a repeat.
+// The contract suite's requests (a User-Agent with the token "bsskit-contract/", the contract
+// package's UserAgentProduct) are wrong on purpose: [Judge] leaves them out.
+//
+// # The hang bound
+//
+// [VerdictNoTimeout] must never condemn a caller that keeps an official SDK's default timeout.
+// The defaults, read in the SDKs' sources:
+//
+//   - github.com/aliyun/alibaba-cloud-sdk-go (the old Go SDK, v1.63.107, sdk/client.go): read
+//     timeout 10 s, which is http.Client.Timeout for the whole exchange, connect 5 s (within it);
+//     its per-API table has no BssOpenApi entry. A hung request is given up after 10 s (measured:
+//     10.004 s in the journal).
+//   - github.com/alibabacloud-go/darabonba-openapi/v2 (v2.1.13, over tea v1.3.13's dara): no
+//     default; without Config.ReadTimeout the http.Client has no timeout and waits for ever. Such
+//     a caller is rightly judged: it has no timeout.
+//   - Node.js, @alicloud/pop-core 1.8.0 and @alicloud/bssopenapi20171214 4.1.1 (over
+//     @alicloud/openapi-core 1.0.8 and @darabonba/typescript 1.0.5): both leave the timeouts to
+//     httpx 2.3.3, whose default is 3 s for connect and for read.
+//
+// The largest default is 10 s. The bound could be 10 s with a measurement slack, but the fake's
+// hang limit in a sweep is the bound itself, and a hang limit of 10 s races a 10 s timeout: the
+// fake may break the answer off first and report no timeout. So [DefaultHangBound] is a bound
+// above the largest default, 15 s: a 10 s timeout fires well before it, even on a loaded machine,
+// and a caller without a timeout is still held until it and judged.
 package verdict
 
 import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -33,7 +58,8 @@ const (
 	VerdictDuplicateOrder = "duplicate-order"
 	// VerdictRetriedNonRetryable: it repeated a request with the same parameters after an answer
 	// the catalogue marks as not retryable (spec.ErrorDef.Retryable false). The same request sent
-	// to the other site (the answers' HostId differ), as NotApplicable asks, is a move, not a repeat.
+	// to the other site ([journal.Entry.Site] differs), as NotApplicable asks, is a move, not a
+	// repeat, whatever the answers (a success answer names no site).
 	VerdictRetriedNonRetryable = "retried-non-retryable"
 	// VerdictNoBackoff: it retried a retryable (throttling) or 5xx answer sooner than
 	// [Thresholds.MinBackoff] after it.
@@ -90,16 +116,22 @@ type Thresholds struct {
 	MinBackoff time.Duration `json:"minBackoff,omitempty"`
 	// MaxRetries is the most retries of one request in a row (default 10).
 	MaxRetries int `json:"maxRetries,omitempty"`
-	// HangBound is how long a caller may hold a hung request (default 10s).
+	// HangBound is how long a caller may hold a hung request (default 15s, above every official
+	// SDK's default timeout: see the package documentation).
 	HangBound time.Duration `json:"hangBound,omitempty"`
 	// FailGaveUp makes gave-up-on-retryable a SeverityError finding.
 	FailGaveUp bool `json:"failGaveUp,omitempty"`
 }
 
-// DefaultThresholds returns the defaults: 100ms, 10 retries, 10s.
+// DefaultThresholds returns the defaults: 100ms, 10 retries, 15s.
 func DefaultThresholds() Thresholds {
-	return Thresholds{MinBackoff: 100 * time.Millisecond, MaxRetries: 10, HangBound: 10 * time.Second}
+	return Thresholds{MinBackoff: 100 * time.Millisecond, MaxRetries: 10, HangBound: DefaultHangBound}
 }
+
+// DefaultHangBound is the default [Thresholds.HangBound]: above the largest default timeout of the
+// official SDKs (10 s, the old Go SDK's), so that a caller keeping its SDK's default is never
+// judged no-timeout, with room for a loaded machine. See the package documentation.
+const DefaultHangBound = 15 * time.Second
 
 // WithDefaults returns th with every zero field set to its default.
 func (th Thresholds) WithDefaults() Thresholds {
@@ -180,9 +212,11 @@ func fingerprint(e *journal.Entry) string {
 
 // Judge returns the findings about the caller that sent the journal's requests (oldest first, as
 // fake.Server.Journal returns them), with th's thresholds (zero fields take their defaults).
-// Findings come in journal order of their first request.
+// Findings come in journal order of their first request. The contract suite's requests (a
+// User-Agent with the token "bsskit-contract/") are left out: they are wrong on purpose.
 func Judge(entries []journal.Entry, th Thresholds) []Finding {
 	th = th.WithDefaults()
+	entries = withoutContract(entries)
 	var out []Finding
 	groups := map[string][]*journal.Entry{}
 	var order []string
@@ -207,17 +241,45 @@ func Judge(entries []journal.Entry, th Thresholds) []Finding {
 	return out
 }
 
-// hostIDPattern finds the HostId of an answer, in JSON or XML.
-var hostIDPattern = regexp.MustCompile(`"HostId"\s*:\s*"([^"]*)"|<HostId>([^<]*)</HostId>`)
+// contractAgent is the User-Agent token of the contract suite's requests: contract.UserAgentProduct
+// "/" version (a test holds the two equal; the fake does not import the oracle for a constant).
+const contractAgent = "bsskit-contract/"
 
-// answerHost returns the HostId of e's answer: the host of the site the request reached, "" when
-// the answer has none.
-func answerHost(e *journal.Entry) string {
-	m := hostIDPattern.FindStringSubmatch(e.ResponseBody)
-	if m == nil {
-		return ""
+// fromContract reports whether the contract suite sent e: a User-Agent of its header has the
+// suite's token, alone or after an SDK's agent. It is the one rule that leaves requests out of
+// the verdicts.
+func fromContract(e *journal.Entry) bool {
+	for k, vs := range e.Header {
+		if !strings.EqualFold(k, "User-Agent") {
+			continue
+		}
+		for _, v := range vs {
+			if strings.Contains(v, contractAgent) {
+				return true
+			}
+		}
 	}
-	return m[1] + m[2]
+	return false
+}
+
+// withoutContract returns entries without the contract suite's requests (fromContract): entries
+// itself when it has none.
+func withoutContract(entries []journal.Entry) []journal.Entry {
+	var kept []journal.Entry
+	for i := range entries {
+		switch {
+		case fromContract(&entries[i]):
+			if kept == nil {
+				kept = append(make([]journal.Entry, 0, len(entries)), entries[:i]...)
+			}
+		case kept != nil:
+			kept = append(kept, entries[i])
+		}
+	}
+	if kept == nil {
+		return entries
+	}
+	return kept
 }
 
 // readSeqs returns, per access key, the journal numbers of its read calls (QueryAvailableInstances,
@@ -240,8 +302,8 @@ func judgeGroup(g []*journal.Entry, th Thresholds, reads []uint64) []Finding {
 		prev, e := g[i-1], g[i]
 		switch classify(prev) {
 		case classFinal:
-			if ps, es := answerHost(prev), answerHost(e); ps != "" && es != "" && ps != es {
-				break // the other site: NotApplicable told the caller to move there (sites.go)
+			if movedSite(prev, e) {
+				break // NotApplicable told the caller to move there: a move, not a repeat
 			}
 			out = append(out, Finding{Name: VerdictRetriedNonRetryable, Severity: SeverityError, Seqs: []uint64{prev.Seq, e.Seq},
 				Message: fmt.Sprintf("repeated the request after %s (HTTP %d), which no retry can change", prev.Code, prev.Status)})
@@ -358,6 +420,13 @@ func judgeTokens(entries []journal.Entry) []Finding {
 		}
 	}
 	return out
+}
+
+// movedSite reports whether e reached the other site than prev, its earlier sending, as the
+// journal recorded each (journal.Entry.Site): the same request on another site is a move, not a
+// repeat, whatever either answer says. An entry with no site recorded moved nowhere.
+func movedSite(prev, e *journal.Entry) bool {
+	return prev.Site != "" && e.Site != "" && prev.Site != e.Site
 }
 
 func hasOrder(g []*journal.Entry) bool {

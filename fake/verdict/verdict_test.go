@@ -1,7 +1,9 @@
 package verdict_test
 
 import (
+	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/bsskit/bsskit/fake/journal"
 	"github.com/bsskit/bsskit/fake/verdict"
+	"github.com/bsskit/bsskit/spec"
 )
 
 var vt0 = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -56,8 +59,11 @@ func read(e *journal.Entry) {
 	e.Reads = map[string]string{"QueryAvailableInstances": "instances", "GetOrderDetail": "orders"}[e.Action]
 }
 
-// host sets the answer's HostId: the site the request reached.
-func host(h string) func(*journal.Entry) {
+// at sets the site the request reached, as the fake's request path records it.
+func at(site string) func(*journal.Entry) { return func(e *journal.Entry) { e.Site = site } }
+
+// hostID sets an answer body naming a HostId, which the judge must not read the site from.
+func hostID(h string) func(*journal.Entry) {
 	return func(e *journal.Entry) {
 		e.ResponseBody = `{"RequestId":"r","HostId":"` + h + `","Code":"` + e.Code + `"}`
 	}
@@ -136,13 +142,26 @@ func TestJudge(t *testing.T) {
 			ent(2, 200, poll("i1"), 400, throttled, read), ent(3, 400, poll("i1"), 400, throttled, read),
 			ent(4, 600, poll("i1"), 400, throttled, read), ent(5, 800, poll("i1"), 400, throttled, read)),
 			verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictRetryStorm, []uint64{2, 3, 4, 5}}}},
-		{"NotApplicable, then the same request on the other site", []journal.Entry{
-			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
-			ent(2, 10, order("a"), 200, ok, placed("o1"), host("business.ap-southeast-1.aliyuncs.com")),
+		{"NotApplicable, then the same request and token on the other site, a success", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 200, ok, placed("o1"), at(spec.SiteInternational)),
+		}, verdict.Thresholds{}, nil},
+		{"a move to the other site whatever the answer, then a repeat there", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+			ent(2, 10, order("a"), 400, "InvalidParameter", at(spec.SiteInternational)),
+			ent(3, 20, order("a"), 400, "InvalidParameter", at(spec.SiteInternational)),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{2, 3}}}},
+		{"Account.NotExists on the international site, back to the domestic one", []journal.Entry{
+			ent(1, 0, poll("i1"), 400, "Account.NotExists", read, at(spec.SiteInternational)),
+			ent(2, 10, poll("i1"), 200, ok, read, at(spec.SiteDomestic)),
 		}, verdict.Thresholds{}, nil},
 		{"NotApplicable, then the same request on the same site", []journal.Entry{
-			ent(1, 0, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
-			ent(2, 10, order("a"), 400, "NotApplicable", host("business.aliyuncs.com")),
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+			ent(2, 10, order("a"), 400, "NotApplicable", at(spec.SiteDomestic)),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"answers' HostIds are not the site the journal recorded", []journal.Entry{
+			ent(1, 0, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.aliyuncs.com")),
+			ent(2, 10, order("a"), 400, "NotApplicable", at(spec.SiteDomestic), hostID("business.ap-southeast-1.aliyuncs.com")),
 		}, verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
 		{"retried a non-retryable code", []journal.Entry{
 			ent(1, 0, order("a"), 400, "InvalidParameter"),
@@ -179,9 +198,25 @@ func TestJudge(t *testing.T) {
 		{"retry storm", storm(4), verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictRetryStorm, []uint64{1, 2, 3, 4}}, {verdict.VerdictGaveUpOnRetryable, []uint64{4}}}},
 		{"retries within the bound", storm(3), verdict.Thresholds{MaxRetries: 2}, []want{{verdict.VerdictGaveUpOnRetryable, []uint64{3}}}},
 		{"no timeout: held past the bound", []journal.Entry{
-			ent(1, 0, order("a"), 0, "", fault("hang"), held(11*time.Second, "the client gave up after 11s")),
-			ent(2, 11000, order("a"), 200, ok, placed("o1")),
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(16*time.Second, "the client gave up after 16s")),
+			ent(2, 16000, order("a"), 200, ok, placed("o1")),
 		}, verdict.Thresholds{}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
+		{"the old Go SDK's default read timeout (10 s), as measured", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(10004*time.Millisecond, "the client gave up after 10.004s")),
+			ent(2, 10010, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, nil},
+		{"a 10 s timeout on a loaded machine", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(12*time.Second, "the client gave up after 12s")),
+			ent(2, 12000, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, nil},
+		{"no timeout (darabonba without ReadTimeout): held until the default hang limit", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(15*time.Second, "the client held a hung request for 15s without timing out: it has no timeout")),
+			ent(2, 15000, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
+		{"a configured bound below the SDK's default", []journal.Entry{
+			ent(1, 0, order("a"), 0, "", fault("hang"), held(10004*time.Millisecond, "the client gave up after 10.004s")),
+			ent(2, 10010, order("a"), 200, ok, placed("o1")),
+		}, verdict.Thresholds{HangBound: 10 * time.Second}, []want{{verdict.VerdictNoTimeout, []uint64{1}}}},
 		{"no timeout: the fake's hang limit ended it", []journal.Entry{
 			ent(1, 0, order("a"), 0, "", fault("hang"), held(2*time.Second, "the client held a hung request for 2s without timing out: it has no timeout")),
 			ent(2, 2000, order("a"), 200, ok, placed("o1")),
@@ -190,6 +225,19 @@ func TestJudge(t *testing.T) {
 			ent(1, 0, order("a"), 0, "", fault("hang"), held(9*time.Second, "the client gave up after 9s")),
 			ent(2, 9000, order("a"), 200, ok, placed("o1")),
 		}, verdict.Thresholds{}, nil},
+		// The contract suite's requests (User-Agent token bsskit-contract/, alone or after an SDK's
+		// agent) are wrong on purpose: left out, while the same requests from anyone else are judged.
+		{"the contract suite", repeated("bsskit-contract/devel", 1), verdict.Thresholds{}, nil},
+		{"the contract suite after an SDK's agent", repeated("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107 bsskit-contract/1.4.0", 1), verdict.Thresholds{}, nil},
+		{"the contract suite, a lower-case header key", repeated("", 1, func(e *journal.Entry) {
+			e.Header = http.Header{"user-agent": {"bsskit-contract/devel"}}
+		}), verdict.Thresholds{}, nil},
+		{"an SDK's agent", repeated("AlibabaCloud (linux; amd64) Golang/1.26 Core/1.63.107", 1), verdict.Thresholds{},
+			[]want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"the suite's product name without a version is not its token", repeated("bsskit-contract", 1), verdict.Thresholds{},
+			[]want{{verdict.VerdictRetriedNonRetryable, []uint64{1, 2}}}},
+		{"a caller between the suite's requests", slices.Concat(repeated("bsskit-contract/devel", 1), repeated("my-app/2", 3), repeated("bsskit-contract/devel", 5)),
+			verdict.Thresholds{}, []want{{verdict.VerdictRetriedNonRetryable, []uint64{3, 4}}}},
 		{"token reused for another order", []journal.Entry{
 			ent(1, 0, order("a"), 200, ok, placed("o1")),
 			ent(2, 10, order("a", "Parameter.2.Code", "BillType", "Parameter.2.Value", "traffic"), 200, ok, replayed("o1")),
@@ -231,4 +279,18 @@ func TestJudgeFailGaveUp(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.True(t, fs[0].Failing())
 	assert.Equal(t, verdict.SeverityError, fs[0].Severity)
+}
+
+// agent sets the request's User-Agent.
+func agent(ua string) func(*journal.Entry) {
+	return func(e *journal.Entry) { e.Header = http.Header{"User-Agent": {ua}} }
+}
+
+// repeated is a request sent twice, from seq on, after InvalidParameter, with User-Agent ua.
+func repeated(ua string, seq uint64, mod ...func(*journal.Entry)) []journal.Entry {
+	mod = append([]func(*journal.Entry){agent(ua)}, mod...)
+	return []journal.Entry{
+		ent(seq, int(seq)*10, order("a"), 400, "InvalidParameter", mod...),
+		ent(seq+1, int(seq)*10+5, order("a"), 400, "InvalidParameter", mod...),
+	}
 }
