@@ -242,7 +242,7 @@ func BenchmarkServeStartup(b *testing.B) {
 // not grow with the number of operations in use.
 func BenchmarkDispatch(b *testing.B) {
 	for _, n := range []int{3, 100} {
-		for _, action := range []string{spec.Action, spec.ActionQueryAvailableInstances} {
+		for _, action := range []string{spec.ActionCreateInstance, spec.ActionQueryAvailableInstances} {
 			b.Run(fmt.Sprintf("ops=%d/action=%s", n, action), func(b *testing.B) {
 				srv, err := fake.New()
 				if err != nil {
@@ -256,7 +256,7 @@ func BenchmarkDispatch(b *testing.B) {
 					if used == n {
 						break
 					}
-					if n == 3 && op.Action != spec.Action && op.Action != spec.ActionQueryAvailableInstances && op.Action != spec.ActionGetOrderDetail {
+					if n == 3 && op.Action != spec.ActionCreateInstance && op.Action != spec.ActionQueryAvailableInstances && op.Action != spec.ActionGetOrderDetail {
 						continue
 					}
 					used++
@@ -268,7 +268,7 @@ func BenchmarkDispatch(b *testing.B) {
 					b.Fatalf("used %d operations, want %d", used, n)
 				}
 				q := url.Values{"Action": {action}, "Version": {spec.Version}, "Format": {"JSON"}, "ProductCode": {"rtc"}}
-				if action == spec.Action {
+				if action == spec.ActionCreateInstance {
 					q.Set("SubscriptionType", "PayAsYouGo")
 					q.Set("Parameter.1.Code", "ServiceType")
 					q.Set("Parameter.1.Value", "universal")
