@@ -5,7 +5,7 @@ SPECTRAL_VERSION := 6.16.3
 SPECTRAL  := .tools/spectral/node_modules/.bin/spectral
 FUZZTIME  ?= 30s
 
-.PHONY: help run test generate check-generated lint bench bench-load fuzz fuzz-short soak build
+.PHONY: help run test generate check-generated lint bench bench-load fuzz fuzz-short soak build spec check-spec
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -24,6 +24,17 @@ test: ## go vet, go test -race, the generated-code drift check and short fuzz ru
 
 generate: ## regenerate spec/codes.gen.go and generated/ from spec/bssopenapi.yaml
 	$(GO) generate ./spec/ ./generated/
+
+# The API metadata (api-docs.json) is read, never committed: CI has the shared copy beside the clone.
+METADATA ?= ../shared/reference/metadata/bssopenapi-2017-12-14.api-docs.json
+
+spec: ## regenerate spec/bssopenapi.yaml from spec/overlay.yaml and METADATA=path/to/api-docs.json, then make generate
+	$(GO) run ./cmd/specgen -metadata $(METADATA) -overlay spec/overlay.yaml -out spec/bssopenapi.yaml
+	$(MAKE) --no-print-directory generate
+
+check-spec: ## fail when spec/bssopenapi.yaml differs from what `make spec` writes (skipped without METADATA)
+	@if [ -f "$(METADATA)" ]; then $(GO) run ./cmd/specgen -metadata $(METADATA) -overlay spec/overlay.yaml -out spec/bssopenapi.yaml -check && echo "spec: no drift from $(METADATA)"; \
+	else echo "check-spec: skipped, no API metadata at $(METADATA)"; fi
 
 check-generated: generate ## fail when the committed generated code differs from what `make generate` writes
 	@git diff --exit-code -- spec/codes.gen.go generated/ || \

@@ -260,8 +260,9 @@ func (r *runner) plan() []*caseDef {
 	cases = append(cases, r.authCases()...)
 	cases = append(cases, r.businessCases()...)
 	cases = append(cases, r.orderCases()...)
-	cases = append(cases, r.siteCases()...) // cases_site.go
-	cases = append(cases, r.readCases()...) // cases_read.go: after the orders, so there is something to read
+	cases = append(cases, r.stateCases()...) // cases_state.go
+	cases = append(cases, r.siteCases()...)  // cases_site.go
+	cases = append(cases, r.readCases()...)  // cases_read.go: after the orders, so there is something to read
 	cases = append(cases, r.generatedCases()...)
 	return cases
 }
@@ -375,27 +376,11 @@ func (r *runner) businessCases() []*caseDef {
 			v.Set("Parameter."+n+".Value", "1")
 			return v, true
 		}),
-		withCatalog("invalid-config-code", "a valid order whose module value is not one the module allows", spec.CodeInvalidConfigCode, func(p Product) (url.Values, bool) {
-			if p.catalog == nil {
-				return nil, false
+		withCatalog("invalid-config-code", "a valid order whose module value is not one the module allows (a product that reports it on the HTTP channel)", spec.CodeInvalidConfigCode, func(p Product) (url.Values, bool) {
+			if p.catalog == nil || p.catalog.CommodityChannel {
+				return nil, false // cases_state.go: business/commodity-invalid-component
 			}
-			for _, m := range p.catalog.Modules {
-				if len(m.Values) == 0 {
-					continue
-				}
-				// The valid order with only this module's value broken: the other modules,
-				// required ones included, keep their valid values.
-				v := p.orderParams()
-				if n, ok := moduleIndex(v, m.Code); ok {
-					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
-				} else {
-					n := strconv.Itoa(nextIndex(v))
-					v.Set("Parameter."+n+".Code", m.Code)
-					v.Set("Parameter."+n+".Value", "bsskit-no-such-value")
-				}
-				return v, true
-			}
-			return nil, false
+			return brokenModuleValue(p) // cases_state.go
 		}),
 		withCatalog("invalid-owner", "a valid order for OwnerId 9999999999999999, an owner the caller may not act for", spec.CodeInvalidOwner, func(p Product) (url.Values, bool) {
 			v := p.orderParams()
@@ -460,10 +445,7 @@ func nextIndex(v url.Values) int {
 
 func (r *runner) orderCases() []*caseDef {
 	var cases []*caseDef
-	first := Product{}
-	if len(r.products) > 0 {
-		first = r.products[0]
-	}
+	first, none := r.orderProduct() // catalog.go: a product that does not open once
 	for _, shape := range []struct {
 		method, format string
 		form           bool
@@ -493,8 +475,8 @@ func (r *runner) orderCases() []*caseDef {
 			},
 		})
 	}
-	for i, p := range r.products {
-		if i == 0 {
+	for _, p := range r.repeatable() {
+		if p.Code == first.Code {
 			continue
 		}
 		p := p
@@ -554,5 +536,10 @@ func (r *runner) orderCases() []*caseDef {
 			},
 		},
 	)
+	if none != "" && len(r.products) > 0 {
+		for _, c := range cases {
+			c.notApplicable = none
+		}
+	}
 	return cases
 }

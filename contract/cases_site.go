@@ -15,10 +15,7 @@ const CheckSite CheckName = "site"
 
 // siteCases returns the case of the two sites.
 func (r *runner) siteCases() []*caseDef {
-	first := Product{}
-	if len(r.products) > 0 {
-		first = r.products[0]
-	}
+	first, none := r.orderProduct() // catalog.go
 	sites := spec.Sites()
 	d := &caseDef{
 		name: "sites/wrong-then-right", orders: 3,
@@ -31,6 +28,8 @@ func (r *runner) siteCases() []*caseDef {
 		d.notApplicable = "only against a loopback fake: the site is chosen with the Host header, and the account's site of a real endpoint is unknown"
 	case len(sites) < 2:
 		d.notApplicable = "the spec documents fewer than two sites"
+	case none != "" && len(r.products) > 0:
+		d.notApplicable = none
 	}
 	d.run = func(c *caseRun) {
 		domestic, intl := sites[0], sites[1]

@@ -93,7 +93,7 @@ func Checks() []CheckInfo {
 		{CheckReadPaging, "QueryAvailableInstances pages: none longer than PageSize, TotalCount the same on every page, no instance twice, pages add up to TotalCount"},
 		{CheckReadFilter, "every instance QueryAvailableInstances lists matches the filter sent; InstanceIDs lists only those"},
 		{CheckReadAfterCreate, "on loopback fakes: a new instance is listed with the ordered fields, goes Creating to Normal, and GetOrderDetail returns its order"},
-	}, siteChecks()...)
+	}, append(siteChecks(), stateChecks()...)...)
 }
 
 // answer is a decoded response body.
@@ -315,6 +315,9 @@ func (r *runner) responseChecks(ex *Exchange, p *prepared, a *answer, caseName s
 		}
 	}
 	out = append(out, callerChecks(ex.Response.Status, p, a)...)
+	if isReadAction(p.action) && a.err == nil && ex.Response.Status == http.StatusOK {
+		out = append(out, timeChecks(a)...) // cases_read.go
+	}
 	return out
 }
 

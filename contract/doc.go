@@ -37,11 +37,41 @@
 //
 // QueryAvailableInstances and GetOrderDetail spend nothing, so their cases run in full against any
 // endpoint, staging and production included: the negative cases their spec entries imply, the
-// schema of every answer, paging (no page longer than PageSize, one TotalCount, no instance twice)
-// and filters (every instance listed matches; InstanceIDs lists only those). On a loopback fake with
-// the admin API, read/after-create orders once and follows the instance from Creating to Normal
-// (POST /__admin/clock/advance) and reads its order ([CheckReadPaging], [CheckReadFilter],
-// [CheckReadAfterCreate]).
+// schema of every answer, and the read checks. Every QueryAvailableInstances answer keeps the
+// paging rule: PageNum and PageSize as asked (PageSize capped at x-bss-max-page-size), at most
+// PageSize instances, TotalCount >= (PageNum-1) x PageSize + listed, equal on a short page. The
+// paging walk takes its PageSize from the first TotalCount and reads to a short or empty page, and
+// its pages list exactly the instances of one request with a PageSize of at least TotalCount. Each
+// filter lists exactly the matching instances of the whole list, with their TotalCount (0 where
+// nothing matches); InstanceIDs naming k instances held and one unknown lists exactly the k. Every
+// non-empty time field is YYYY-MM-DDThh:mm:ssZ and a subscription ends after it is created
+// ([CheckReadPaging], [CheckReadFilter], [CheckReadTime]). On a loopback fake with the admin API,
+// read/after-create orders once (a subscription with AutoRenewal when one is sold) and follows the
+// instance from Creating to Normal (POST /__admin/clock/advance), with the product, billing,
+// ProductType, renewal status, duration and unit ordered, and its order with the catalogue's price;
+// GetOrderDetail of the run's first order answers that order, not the newest; reads sent to the
+// international site for the fake's domestic account answer Account.NotExists with that site's
+// HostId ([CheckReadAfterCreate], [CheckReadOrdered], [CheckReadSite]).
+//
+// # The catalogue
+//
+// What no request can ask comes from the catalogue: a fake's GET /__admin/catalog, or [WithCatalog]
+// with a file in the format of `bsskit serve --catalog` ([ParseCatalog]; bsskit contract
+// --catalog FILE) against staging. A product that opens once is ordered by no case but
+// business/opens-once/CODE: once (success, or the opened code when the account held it before the
+// run), then with a new ClientToken, which must answer ORDER.OPEND or Has.effect.suit ending in
+// ": <instanceId>" of that instance ([CheckOpensOnce]). A product that validates on the commodity
+// channel gets business/commodity-invalid-component: a module value it does not sell answers
+// COMMODITY.INVALID_COMPONENT on the body channel (HTTP 200, Success false, a Message, HostId and
+// Recommend). A ProductType of the international site ordered on the domestic one answers
+// NotApplicable; valid orders use a ProductType of the domestic site.
+//
+// # Identifying the suite's traffic
+//
+// Every request the suite sends, to the API and to a fake's admin API, has the User-Agent
+// [UserAgent], "bsskit-contract/VERSION" ([UserAgentProduct]). Its requests are wrong on purpose;
+// a server that judges its callers leaves out requests with that token, so that a contract run is
+// not taken for a careless caller.
 //
 // # Money
 //

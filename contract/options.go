@@ -54,6 +54,8 @@ type config struct {
 	RunID string
 	// AdminToken is sent to a fake's admin API (see [WithAdminToken]).
 	AdminToken string
+	// Catalog, when set, replaces a fake's GET /__admin/catalog (see [WithCatalog]).
+	Catalog *Catalog
 
 	err error // the first usage error of an option
 }
@@ -220,6 +222,11 @@ type catalogProduct struct {
 	PeriodMultiple    int             `json:"periodMultiple"`
 	InstanceIDPrefix  string          `json:"instanceIdPrefix"`
 	Modules           []catalogModule `json:"modules"`
+	// The state-produced errors and prices (catalog.go).
+	CommodityChannel bool    `json:"commodityChannel"`
+	OpensOnce        bool    `json:"opensOnce"`
+	OpenedCode       string  `json:"openedCode"`
+	MonthlyPrice     float64 `json:"monthlyPrice"`
 }
 
 // catalogModule is a configurable module of a product: Parameter.n.Code and its allowed values.
@@ -266,8 +273,8 @@ func validOrderParams(p *catalogProduct) url.Values {
 		}
 		v.Set("Period", strconv.Itoa(period))
 	}
-	if len(p.ProductTypes) > 0 {
-		v.Set("ProductType", p.ProductTypes[0])
+	if pt := domesticProductType(p.ProductTypes); pt != "" {
+		v.Set("ProductType", pt) // catalog.go: the suite orders on the domestic site
 	}
 	for i, m := range p.Modules {
 		val := "1"

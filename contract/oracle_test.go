@@ -216,7 +216,7 @@ func TestProductsFromCatalog(t *testing.T) {
 	t.Parallel()
 	cat := &catalogAnswer{Products: []catalogProduct{
 		{Code: "ecs", NotApplicable: true},
-		{Code: "sas", SubscriptionTypes: []string{"Subscription"}, PeriodMultiple: 12, ProductTypes: []string{"sas_intl"},
+		{Code: "sas", SubscriptionTypes: []string{"Subscription"}, PeriodMultiple: 12, ProductTypes: []string{"sas_intl", "sas"},
 			Modules: []catalogModule{{Code: "Version", Values: []string{"level2", "level3"}, Required: true}, {Code: "Bandwidth"}}},
 		{Code: "rtc"},
 		{Code: ""}, // no code: ignored
@@ -231,7 +231,8 @@ func TestProductsFromCatalog(t *testing.T) {
 	}
 	assert.Equal(t, []string{"sas", "rtc"}, codes)
 	want := url.Values{
-		"SubscriptionType": {"Subscription"}, "Period": {"12"}, "ProductType": {"sas_intl"},
+		// The suite orders on the domestic site: the first ProductType that is not the other site's.
+		"SubscriptionType": {"Subscription"}, "Period": {"12"}, "ProductType": {"sas"},
 		"Parameter.1.Code": {"Version"}, "Parameter.1.Value": {"level2"},
 		"Parameter.2.Code": {"Bandwidth"}, "Parameter.2.Value": {"1"},
 	}

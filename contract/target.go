@@ -182,7 +182,7 @@ func prepare(t *Target, base *url.URL, rq *request, now time.Time) (*prepared, e
 		path = "/"
 	}
 	header := http.Header{}
-	header.Set("User-Agent", "bsskit-contract/1")
+	header.Set("User-Agent", UserAgent()) // useragent.go
 	if rq.action != "" {
 		header.Set("x-acs-action", rq.action)
 	}

@@ -10,19 +10,310 @@ import (
 
 // Defines values for Action.
 const (
-	ActionCreateInstance          Action = "CreateInstance"
-	ActionGetOrderDetail          Action = "GetOrderDetail"
-	ActionQueryAvailableInstances Action = "QueryAvailableInstances"
+	ActionAddAccountRelation                                    Action = "AddAccountRelation"
+	ActionAllocateCostUnitResource                              Action = "AllocateCostUnitResource"
+	ActionApplyInvoice                                          Action = "ApplyInvoice"
+	ActionCancelOrder                                           Action = "CancelOrder"
+	ActionChangeResellerConsumeAmount                           Action = "ChangeResellerConsumeAmount"
+	ActionConfirmRelation                                       Action = "ConfirmRelation"
+	ActionConvertChargeType                                     Action = "ConvertChargeType"
+	ActionCreateAgAccount                                       Action = "CreateAgAccount"
+	ActionCreateCostUnit                                        Action = "CreateCostUnit"
+	ActionCreateInstance                                        Action = "CreateInstance"
+	ActionCreateResellerUserQuota                               Action = "CreateResellerUserQuota"
+	ActionCreateResourcePackage                                 Action = "CreateResourcePackage"
+	ActionCreateSavingsPlansInstance                            Action = "CreateSavingsPlansInstance"
+	ActionDeleteCostUnit                                        Action = "DeleteCostUnit"
+	ActionDescribeCostBudgetsSummary                            Action = "DescribeCostBudgetsSummary"
+	ActionDescribeInstanceAmortizedCostByAmortizationPeriod     Action = "DescribeInstanceAmortizedCostByAmortizationPeriod"
+	ActionDescribeInstanceAmortizedCostByAmortizationPeriodDate Action = "DescribeInstanceAmortizedCostByAmortizationPeriodDate"
+	ActionDescribeInstanceAmortizedCostByConsumePeriod          Action = "DescribeInstanceAmortizedCostByConsumePeriod"
+	ActionDescribeInstanceBill                                  Action = "DescribeInstanceBill"
+	ActionDescribePricingModule                                 Action = "DescribePricingModule"
+	ActionDescribeProductAmortizedCostByAmortizationPeriod      Action = "DescribeProductAmortizedCostByAmortizationPeriod"
+	ActionDescribeProductAmortizedCostByConsumePeriod           Action = "DescribeProductAmortizedCostByConsumePeriod"
+	ActionDescribeResourceCoverageDetail                        Action = "DescribeResourceCoverageDetail"
+	ActionDescribeResourceCoverageTotal                         Action = "DescribeResourceCoverageTotal"
+	ActionDescribeResourcePackageProduct                        Action = "DescribeResourcePackageProduct"
+	ActionDescribeResourceUsageDetail                           Action = "DescribeResourceUsageDetail"
+	ActionDescribeResourceUsageTotal                            Action = "DescribeResourceUsageTotal"
+	ActionDescribeSavingsPlansCoverageDetail                    Action = "DescribeSavingsPlansCoverageDetail"
+	ActionDescribeSavingsPlansCoverageTotal                     Action = "DescribeSavingsPlansCoverageTotal"
+	ActionDescribeSavingsPlansUsageDetail                       Action = "DescribeSavingsPlansUsageDetail"
+	ActionDescribeSavingsPlansUsageTotal                        Action = "DescribeSavingsPlansUsageTotal"
+	ActionDescribeSplitItemBill                                 Action = "DescribeSplitItemBill"
+	ActionEnableBillGeneration                                  Action = "EnableBillGeneration"
+	ActionGetAccountRelation                                    Action = "GetAccountRelation"
+	ActionGetCustomerAccountInfo                                Action = "GetCustomerAccountInfo"
+	ActionGetCustomerList                                       Action = "GetCustomerList"
+	ActionGetOrderDetail                                        Action = "GetOrderDetail"
+	ActionGetPayAsYouGoPrice                                    Action = "GetPayAsYouGoPrice"
+	ActionGetResourcePackagePrice                               Action = "GetResourcePackagePrice"
+	ActionGetSubscriptionPrice                                  Action = "GetSubscriptionPrice"
+	ActionInquiryPriceRefundInstance                            Action = "InquiryPriceRefundInstance"
+	ActionModifyAccountRelation                                 Action = "ModifyAccountRelation"
+	ActionModifyCostUnit                                        Action = "ModifyCostUnit"
+	ActionModifyInstance                                        Action = "ModifyInstance"
+	ActionQueryAccountBalance                                   Action = "QueryAccountBalance"
+	ActionQueryAccountBill                                      Action = "QueryAccountBill"
+	ActionQueryAccountTransactionDetails                        Action = "QueryAccountTransactionDetails"
+	ActionQueryAccountTransactions                              Action = "QueryAccountTransactions"
+	ActionQueryAvailableInstances                               Action = "QueryAvailableInstances"
+	ActionQueryBill                                             Action = "QueryBill"
+	ActionQueryBillOverview                                     Action = "QueryBillOverview"
+	ActionQueryBillToOSSSubscription                            Action = "QueryBillToOSSSubscription"
+	ActionQueryCashCoupons                                      Action = "QueryCashCoupons"
+	ActionQueryCommodityList                                    Action = "QueryCommodityList"
+	ActionQueryCostUnit                                         Action = "QueryCostUnit"
+	ActionQueryCostUnitResource                                 Action = "QueryCostUnitResource"
+	ActionQueryCustomerAddressList                              Action = "QueryCustomerAddressList"
+	ActionQueryDPUtilizationDetail                              Action = "QueryDPUtilizationDetail"
+	ActionQueryEvaluateList                                     Action = "QueryEvaluateList"
+	ActionQueryFinancialAccountInfo                             Action = "QueryFinancialAccountInfo"
+	ActionQueryInstanceBill                                     Action = "QueryInstanceBill"
+	ActionQueryInstanceByTag                                    Action = "QueryInstanceByTag"
+	ActionQueryInstanceGaapCost                                 Action = "QueryInstanceGaapCost"
+	ActionQueryInvoicingCustomerList                            Action = "QueryInvoicingCustomerList"
+	ActionQueryOrders                                           Action = "QueryOrders"
+	ActionQueryPermissionList                                   Action = "QueryPermissionList"
+	ActionQueryPrepaidCards                                     Action = "QueryPrepaidCards"
+	ActionQueryPriceEntityList                                  Action = "QueryPriceEntityList"
+	ActionQueryProductList                                      Action = "QueryProductList"
+	ActionQueryRIUtilizationDetail                              Action = "QueryRIUtilizationDetail"
+	ActionQueryRedeem                                           Action = "QueryRedeem"
+	ActionQueryRelationList                                     Action = "QueryRelationList"
+	ActionQueryResellerAvailableQuota                           Action = "QueryResellerAvailableQuota"
+	ActionQueryResellerUserAlarmThreshold                       Action = "QueryResellerUserAlarmThreshold"
+	ActionQueryResourcePackageInstances                         Action = "QueryResourcePackageInstances"
+	ActionQuerySavingsPlansDeductLog                            Action = "QuerySavingsPlansDeductLog"
+	ActionQuerySavingsPlansDiscount                             Action = "QuerySavingsPlansDiscount"
+	ActionQuerySavingsPlansInstance                             Action = "QuerySavingsPlansInstance"
+	ActionQuerySettleBill                                       Action = "QuerySettleBill"
+	ActionQuerySkuPriceList                                     Action = "QuerySkuPriceList"
+	ActionQuerySplitItemBill                                    Action = "QuerySplitItemBill"
+	ActionQueryUserOmsData                                      Action = "QueryUserOmsData"
+	ActionRefundInstance                                        Action = "RefundInstance"
+	ActionReleaseInstance                                       Action = "ReleaseInstance"
+	ActionRelieveAccountRelation                                Action = "RelieveAccountRelation"
+	ActionRenewChangeInstance                                   Action = "RenewChangeInstance"
+	ActionRenewInstance                                         Action = "RenewInstance"
+	ActionRenewResourcePackage                                  Action = "RenewResourcePackage"
+	ActionSaveUserCredit                                        Action = "SaveUserCredit"
+	ActionSetAllExpirationDay                                   Action = "SetAllExpirationDay"
+	ActionSetCreditLabelAction                                  Action = "SetCreditLabelAction"
+	ActionSetRenewal                                            Action = "SetRenewal"
+	ActionSetResellerUserAlarmThreshold                         Action = "SetResellerUserAlarmThreshold"
+	ActionSetResellerUserQuota                                  Action = "SetResellerUserQuota"
+	ActionSetResellerUserStatus                                 Action = "SetResellerUserStatus"
+	ActionSubscribeBillToOSS                                    Action = "SubscribeBillToOSS"
+	ActionTagResources                                          Action = "TagResources"
+	ActionUnsubscribeBillToOSS                                  Action = "UnsubscribeBillToOSS"
+	ActionUntagResources                                        Action = "UntagResources"
+	ActionUpgradeResourcePackage                                Action = "UpgradeResourcePackage"
 )
 
 // Valid indicates whether the value is a known member of the Action enum.
 func (e Action) Valid() bool {
 	switch e {
+	case ActionAddAccountRelation:
+		return true
+	case ActionAllocateCostUnitResource:
+		return true
+	case ActionApplyInvoice:
+		return true
+	case ActionCancelOrder:
+		return true
+	case ActionChangeResellerConsumeAmount:
+		return true
+	case ActionConfirmRelation:
+		return true
+	case ActionConvertChargeType:
+		return true
+	case ActionCreateAgAccount:
+		return true
+	case ActionCreateCostUnit:
+		return true
 	case ActionCreateInstance:
+		return true
+	case ActionCreateResellerUserQuota:
+		return true
+	case ActionCreateResourcePackage:
+		return true
+	case ActionCreateSavingsPlansInstance:
+		return true
+	case ActionDeleteCostUnit:
+		return true
+	case ActionDescribeCostBudgetsSummary:
+		return true
+	case ActionDescribeInstanceAmortizedCostByAmortizationPeriod:
+		return true
+	case ActionDescribeInstanceAmortizedCostByAmortizationPeriodDate:
+		return true
+	case ActionDescribeInstanceAmortizedCostByConsumePeriod:
+		return true
+	case ActionDescribeInstanceBill:
+		return true
+	case ActionDescribePricingModule:
+		return true
+	case ActionDescribeProductAmortizedCostByAmortizationPeriod:
+		return true
+	case ActionDescribeProductAmortizedCostByConsumePeriod:
+		return true
+	case ActionDescribeResourceCoverageDetail:
+		return true
+	case ActionDescribeResourceCoverageTotal:
+		return true
+	case ActionDescribeResourcePackageProduct:
+		return true
+	case ActionDescribeResourceUsageDetail:
+		return true
+	case ActionDescribeResourceUsageTotal:
+		return true
+	case ActionDescribeSavingsPlansCoverageDetail:
+		return true
+	case ActionDescribeSavingsPlansCoverageTotal:
+		return true
+	case ActionDescribeSavingsPlansUsageDetail:
+		return true
+	case ActionDescribeSavingsPlansUsageTotal:
+		return true
+	case ActionDescribeSplitItemBill:
+		return true
+	case ActionEnableBillGeneration:
+		return true
+	case ActionGetAccountRelation:
+		return true
+	case ActionGetCustomerAccountInfo:
+		return true
+	case ActionGetCustomerList:
 		return true
 	case ActionGetOrderDetail:
 		return true
+	case ActionGetPayAsYouGoPrice:
+		return true
+	case ActionGetResourcePackagePrice:
+		return true
+	case ActionGetSubscriptionPrice:
+		return true
+	case ActionInquiryPriceRefundInstance:
+		return true
+	case ActionModifyAccountRelation:
+		return true
+	case ActionModifyCostUnit:
+		return true
+	case ActionModifyInstance:
+		return true
+	case ActionQueryAccountBalance:
+		return true
+	case ActionQueryAccountBill:
+		return true
+	case ActionQueryAccountTransactionDetails:
+		return true
+	case ActionQueryAccountTransactions:
+		return true
 	case ActionQueryAvailableInstances:
+		return true
+	case ActionQueryBill:
+		return true
+	case ActionQueryBillOverview:
+		return true
+	case ActionQueryBillToOSSSubscription:
+		return true
+	case ActionQueryCashCoupons:
+		return true
+	case ActionQueryCommodityList:
+		return true
+	case ActionQueryCostUnit:
+		return true
+	case ActionQueryCostUnitResource:
+		return true
+	case ActionQueryCustomerAddressList:
+		return true
+	case ActionQueryDPUtilizationDetail:
+		return true
+	case ActionQueryEvaluateList:
+		return true
+	case ActionQueryFinancialAccountInfo:
+		return true
+	case ActionQueryInstanceBill:
+		return true
+	case ActionQueryInstanceByTag:
+		return true
+	case ActionQueryInstanceGaapCost:
+		return true
+	case ActionQueryInvoicingCustomerList:
+		return true
+	case ActionQueryOrders:
+		return true
+	case ActionQueryPermissionList:
+		return true
+	case ActionQueryPrepaidCards:
+		return true
+	case ActionQueryPriceEntityList:
+		return true
+	case ActionQueryProductList:
+		return true
+	case ActionQueryRIUtilizationDetail:
+		return true
+	case ActionQueryRedeem:
+		return true
+	case ActionQueryRelationList:
+		return true
+	case ActionQueryResellerAvailableQuota:
+		return true
+	case ActionQueryResellerUserAlarmThreshold:
+		return true
+	case ActionQueryResourcePackageInstances:
+		return true
+	case ActionQuerySavingsPlansDeductLog:
+		return true
+	case ActionQuerySavingsPlansDiscount:
+		return true
+	case ActionQuerySavingsPlansInstance:
+		return true
+	case ActionQuerySettleBill:
+		return true
+	case ActionQuerySkuPriceList:
+		return true
+	case ActionQuerySplitItemBill:
+		return true
+	case ActionQueryUserOmsData:
+		return true
+	case ActionRefundInstance:
+		return true
+	case ActionReleaseInstance:
+		return true
+	case ActionRelieveAccountRelation:
+		return true
+	case ActionRenewChangeInstance:
+		return true
+	case ActionRenewInstance:
+		return true
+	case ActionRenewResourcePackage:
+		return true
+	case ActionSaveUserCredit:
+		return true
+	case ActionSetAllExpirationDay:
+		return true
+	case ActionSetCreditLabelAction:
+		return true
+	case ActionSetRenewal:
+		return true
+	case ActionSetResellerUserAlarmThreshold:
+		return true
+	case ActionSetResellerUserQuota:
+		return true
+	case ActionSetResellerUserStatus:
+		return true
+	case ActionSubscribeBillToOSS:
+		return true
+	case ActionTagResources:
+		return true
+	case ActionUnsubscribeBillToOSS:
+		return true
+	case ActionUntagResources:
+		return true
+	case ActionUpgradeResourcePackage:
 		return true
 	default:
 		return false
@@ -266,8 +557,545 @@ func (e Version) Valid() bool {
 	}
 }
 
+// Defines values for CreateSavingsPlansInstanceGetParamsPayMode.
+const (
+	CreateSavingsPlansInstanceGetParamsPayModeHalf  CreateSavingsPlansInstanceGetParamsPayMode = "half"
+	CreateSavingsPlansInstanceGetParamsPayModeTotal CreateSavingsPlansInstanceGetParamsPayMode = "total"
+	CreateSavingsPlansInstanceGetParamsPayModeZero  CreateSavingsPlansInstanceGetParamsPayMode = "zero"
+)
+
+// Valid indicates whether the value is a known member of the CreateSavingsPlansInstanceGetParamsPayMode enum.
+func (e CreateSavingsPlansInstanceGetParamsPayMode) Valid() bool {
+	switch e {
+	case CreateSavingsPlansInstanceGetParamsPayModeHalf:
+		return true
+	case CreateSavingsPlansInstanceGetParamsPayModeTotal:
+		return true
+	case CreateSavingsPlansInstanceGetParamsPayModeZero:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSavingsPlansInstanceGetParamsPricingCycle.
+const (
+	CreateSavingsPlansInstanceGetParamsPricingCycleMonth CreateSavingsPlansInstanceGetParamsPricingCycle = "Month"
+	CreateSavingsPlansInstanceGetParamsPricingCycleYear  CreateSavingsPlansInstanceGetParamsPricingCycle = "Year"
+)
+
+// Valid indicates whether the value is a known member of the CreateSavingsPlansInstanceGetParamsPricingCycle enum.
+func (e CreateSavingsPlansInstanceGetParamsPricingCycle) Valid() bool {
+	switch e {
+	case CreateSavingsPlansInstanceGetParamsPricingCycleMonth:
+		return true
+	case CreateSavingsPlansInstanceGetParamsPricingCycleYear:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSavingsPlansInstanceParamsPayMode.
+const (
+	CreateSavingsPlansInstanceParamsPayModeHalf  CreateSavingsPlansInstanceParamsPayMode = "half"
+	CreateSavingsPlansInstanceParamsPayModeTotal CreateSavingsPlansInstanceParamsPayMode = "total"
+	CreateSavingsPlansInstanceParamsPayModeZero  CreateSavingsPlansInstanceParamsPayMode = "zero"
+)
+
+// Valid indicates whether the value is a known member of the CreateSavingsPlansInstanceParamsPayMode enum.
+func (e CreateSavingsPlansInstanceParamsPayMode) Valid() bool {
+	switch e {
+	case CreateSavingsPlansInstanceParamsPayModeHalf:
+		return true
+	case CreateSavingsPlansInstanceParamsPayModeTotal:
+		return true
+	case CreateSavingsPlansInstanceParamsPayModeZero:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSavingsPlansInstanceParamsPricingCycle.
+const (
+	CreateSavingsPlansInstanceParamsPricingCycleMonth CreateSavingsPlansInstanceParamsPricingCycle = "Month"
+	CreateSavingsPlansInstanceParamsPricingCycleYear  CreateSavingsPlansInstanceParamsPricingCycle = "Year"
+)
+
+// Valid indicates whether the value is a known member of the CreateSavingsPlansInstanceParamsPricingCycle enum.
+func (e CreateSavingsPlansInstanceParamsPricingCycle) Valid() bool {
+	switch e {
+	case CreateSavingsPlansInstanceParamsPricingCycleMonth:
+		return true
+	case CreateSavingsPlansInstanceParamsPricingCycleYear:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ModifyInstanceGetParamsSubscriptionType.
+const (
+	ModifyInstanceGetParamsSubscriptionTypePayAsYouGo   ModifyInstanceGetParamsSubscriptionType = "PayAsYouGo"
+	ModifyInstanceGetParamsSubscriptionTypeSubscription ModifyInstanceGetParamsSubscriptionType = "Subscription"
+)
+
+// Valid indicates whether the value is a known member of the ModifyInstanceGetParamsSubscriptionType enum.
+func (e ModifyInstanceGetParamsSubscriptionType) Valid() bool {
+	switch e {
+	case ModifyInstanceGetParamsSubscriptionTypePayAsYouGo:
+		return true
+	case ModifyInstanceGetParamsSubscriptionTypeSubscription:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ModifyInstanceGetParamsModifyType.
+const (
+	ModifyInstanceGetParamsModifyTypeDowngrade ModifyInstanceGetParamsModifyType = "Downgrade"
+	ModifyInstanceGetParamsModifyTypeUpgrade   ModifyInstanceGetParamsModifyType = "Upgrade"
+)
+
+// Valid indicates whether the value is a known member of the ModifyInstanceGetParamsModifyType enum.
+func (e ModifyInstanceGetParamsModifyType) Valid() bool {
+	switch e {
+	case ModifyInstanceGetParamsModifyTypeDowngrade:
+		return true
+	case ModifyInstanceGetParamsModifyTypeUpgrade:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ModifyInstanceParamsSubscriptionType.
+const (
+	ModifyInstanceParamsSubscriptionTypePayAsYouGo   ModifyInstanceParamsSubscriptionType = "PayAsYouGo"
+	ModifyInstanceParamsSubscriptionTypeSubscription ModifyInstanceParamsSubscriptionType = "Subscription"
+)
+
+// Valid indicates whether the value is a known member of the ModifyInstanceParamsSubscriptionType enum.
+func (e ModifyInstanceParamsSubscriptionType) Valid() bool {
+	switch e {
+	case ModifyInstanceParamsSubscriptionTypePayAsYouGo:
+		return true
+	case ModifyInstanceParamsSubscriptionTypeSubscription:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ModifyInstanceParamsModifyType.
+const (
+	ModifyInstanceParamsModifyTypeDowngrade ModifyInstanceParamsModifyType = "Downgrade"
+	ModifyInstanceParamsModifyTypeUpgrade   ModifyInstanceParamsModifyType = "Upgrade"
+)
+
+// Valid indicates whether the value is a known member of the ModifyInstanceParamsModifyType enum.
+func (e ModifyInstanceParamsModifyType) Valid() bool {
+	switch e {
+	case ModifyInstanceParamsModifyTypeDowngrade:
+		return true
+	case ModifyInstanceParamsModifyTypeUpgrade:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsGetParamsTransactionType.
+const (
+	QueryAccountTransactionsGetParamsTransactionTypeAdjust        QueryAccountTransactionsGetParamsTransactionType = "Adjust"
+	QueryAccountTransactionsGetParamsTransactionTypeConsumption   QueryAccountTransactionsGetParamsTransactionType = "Consumption"
+	QueryAccountTransactionsGetParamsTransactionTypePayFailRefund QueryAccountTransactionsGetParamsTransactionType = "Pay_Fail_Refund"
+	QueryAccountTransactionsGetParamsTransactionTypePayment       QueryAccountTransactionsGetParamsTransactionType = "Payment"
+	QueryAccountTransactionsGetParamsTransactionTypeRefund        QueryAccountTransactionsGetParamsTransactionType = "Refund"
+	QueryAccountTransactionsGetParamsTransactionTypeTransfer      QueryAccountTransactionsGetParamsTransactionType = "Transfer"
+	QueryAccountTransactionsGetParamsTransactionTypeWithdraw      QueryAccountTransactionsGetParamsTransactionType = "Withdraw"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsGetParamsTransactionType enum.
+func (e QueryAccountTransactionsGetParamsTransactionType) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsGetParamsTransactionTypeAdjust:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypeConsumption:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypePayFailRefund:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypePayment:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypeRefund:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypeTransfer:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionTypeWithdraw:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsGetParamsTransactionFlow.
+const (
+	QueryAccountTransactionsGetParamsTransactionFlowExpense QueryAccountTransactionsGetParamsTransactionFlow = "Expense"
+	QueryAccountTransactionsGetParamsTransactionFlowIncome  QueryAccountTransactionsGetParamsTransactionFlow = "Income"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsGetParamsTransactionFlow enum.
+func (e QueryAccountTransactionsGetParamsTransactionFlow) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsGetParamsTransactionFlowExpense:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionFlowIncome:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsGetParamsTransactionChannel.
+const (
+	QueryAccountTransactionsGetParamsTransactionChannelAccountBalance          QueryAccountTransactionsGetParamsTransactionChannel = "AccountBalance"
+	QueryAccountTransactionsGetParamsTransactionChannelAlipay                  QueryAccountTransactionsGetParamsTransactionChannel = "Alipay"
+	QueryAccountTransactionsGetParamsTransactionChannelAntCreditPay            QueryAccountTransactionsGetParamsTransactionChannel = "AntCreditPay"
+	QueryAccountTransactionsGetParamsTransactionChannelApplePay                QueryAccountTransactionsGetParamsTransactionChannel = "ApplePay"
+	QueryAccountTransactionsGetParamsTransactionChannelBankTransfer            QueryAccountTransactionsGetParamsTransactionChannel = "BankTransfer"
+	QueryAccountTransactionsGetParamsTransactionChannelCreditCard              QueryAccountTransactionsGetParamsTransactionChannel = "CreditCard"
+	QueryAccountTransactionsGetParamsTransactionChannelHuaxiaBankCInstallment  QueryAccountTransactionsGetParamsTransactionChannel = "HuaxiaBankCInstallment"
+	QueryAccountTransactionsGetParamsTransactionChannelMyBankCredit            QueryAccountTransactionsGetParamsTransactionChannel = "MyBankCredit"
+	QueryAccountTransactionsGetParamsTransactionChannelOfflineRemittance       QueryAccountTransactionsGetParamsTransactionChannel = "OfflineRemittance"
+	QueryAccountTransactionsGetParamsTransactionChannelRegularBankCreditRefund QueryAccountTransactionsGetParamsTransactionChannel = "RegularBankCreditRefund"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsGetParamsTransactionChannel enum.
+func (e QueryAccountTransactionsGetParamsTransactionChannel) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsGetParamsTransactionChannelAccountBalance:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelAlipay:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelAntCreditPay:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelApplePay:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelBankTransfer:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelCreditCard:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelHuaxiaBankCInstallment:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelMyBankCredit:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelOfflineRemittance:
+		return true
+	case QueryAccountTransactionsGetParamsTransactionChannelRegularBankCreditRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsParamsTransactionType.
+const (
+	QueryAccountTransactionsParamsTransactionTypeAdjust        QueryAccountTransactionsParamsTransactionType = "Adjust"
+	QueryAccountTransactionsParamsTransactionTypeConsumption   QueryAccountTransactionsParamsTransactionType = "Consumption"
+	QueryAccountTransactionsParamsTransactionTypePayFailRefund QueryAccountTransactionsParamsTransactionType = "Pay_Fail_Refund"
+	QueryAccountTransactionsParamsTransactionTypePayment       QueryAccountTransactionsParamsTransactionType = "Payment"
+	QueryAccountTransactionsParamsTransactionTypeRefund        QueryAccountTransactionsParamsTransactionType = "Refund"
+	QueryAccountTransactionsParamsTransactionTypeTransfer      QueryAccountTransactionsParamsTransactionType = "Transfer"
+	QueryAccountTransactionsParamsTransactionTypeWithdraw      QueryAccountTransactionsParamsTransactionType = "Withdraw"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsParamsTransactionType enum.
+func (e QueryAccountTransactionsParamsTransactionType) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsParamsTransactionTypeAdjust:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypeConsumption:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypePayFailRefund:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypePayment:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypeRefund:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypeTransfer:
+		return true
+	case QueryAccountTransactionsParamsTransactionTypeWithdraw:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsParamsTransactionFlow.
+const (
+	QueryAccountTransactionsParamsTransactionFlowExpense QueryAccountTransactionsParamsTransactionFlow = "Expense"
+	QueryAccountTransactionsParamsTransactionFlowIncome  QueryAccountTransactionsParamsTransactionFlow = "Income"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsParamsTransactionFlow enum.
+func (e QueryAccountTransactionsParamsTransactionFlow) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsParamsTransactionFlowExpense:
+		return true
+	case QueryAccountTransactionsParamsTransactionFlowIncome:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for QueryAccountTransactionsParamsTransactionChannel.
+const (
+	QueryAccountTransactionsParamsTransactionChannelAccountBalance          QueryAccountTransactionsParamsTransactionChannel = "AccountBalance"
+	QueryAccountTransactionsParamsTransactionChannelAlipay                  QueryAccountTransactionsParamsTransactionChannel = "Alipay"
+	QueryAccountTransactionsParamsTransactionChannelAntCreditPay            QueryAccountTransactionsParamsTransactionChannel = "AntCreditPay"
+	QueryAccountTransactionsParamsTransactionChannelApplePay                QueryAccountTransactionsParamsTransactionChannel = "ApplePay"
+	QueryAccountTransactionsParamsTransactionChannelBankTransfer            QueryAccountTransactionsParamsTransactionChannel = "BankTransfer"
+	QueryAccountTransactionsParamsTransactionChannelCreditCard              QueryAccountTransactionsParamsTransactionChannel = "CreditCard"
+	QueryAccountTransactionsParamsTransactionChannelHuaxiaBankCInstallment  QueryAccountTransactionsParamsTransactionChannel = "HuaxiaBankCInstallment"
+	QueryAccountTransactionsParamsTransactionChannelMyBankCredit            QueryAccountTransactionsParamsTransactionChannel = "MyBankCredit"
+	QueryAccountTransactionsParamsTransactionChannelOfflineRemittance       QueryAccountTransactionsParamsTransactionChannel = "OfflineRemittance"
+	QueryAccountTransactionsParamsTransactionChannelRegularBankCreditRefund QueryAccountTransactionsParamsTransactionChannel = "RegularBankCreditRefund"
+)
+
+// Valid indicates whether the value is a known member of the QueryAccountTransactionsParamsTransactionChannel enum.
+func (e QueryAccountTransactionsParamsTransactionChannel) Valid() bool {
+	switch e {
+	case QueryAccountTransactionsParamsTransactionChannelAccountBalance:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelAlipay:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelAntCreditPay:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelApplePay:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelBankTransfer:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelCreditCard:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelHuaxiaBankCInstallment:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelMyBankCredit:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelOfflineRemittance:
+		return true
+	case QueryAccountTransactionsParamsTransactionChannelRegularBankCreditRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefundInstanceGetParamsImmediatelyRelease.
+const (
+	RefundInstanceGetParamsImmediatelyReleaseN0 RefundInstanceGetParamsImmediatelyRelease = "0"
+	RefundInstanceGetParamsImmediatelyReleaseN1 RefundInstanceGetParamsImmediatelyRelease = "1"
+)
+
+// Valid indicates whether the value is a known member of the RefundInstanceGetParamsImmediatelyRelease enum.
+func (e RefundInstanceGetParamsImmediatelyRelease) Valid() bool {
+	switch e {
+	case RefundInstanceGetParamsImmediatelyReleaseN0:
+		return true
+	case RefundInstanceGetParamsImmediatelyReleaseN1:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefundInstanceParamsImmediatelyRelease.
+const (
+	RefundInstanceParamsImmediatelyReleaseN0 RefundInstanceParamsImmediatelyRelease = "0"
+	RefundInstanceParamsImmediatelyReleaseN1 RefundInstanceParamsImmediatelyRelease = "1"
+)
+
+// Valid indicates whether the value is a known member of the RefundInstanceParamsImmediatelyRelease enum.
+func (e RefundInstanceParamsImmediatelyRelease) Valid() bool {
+	switch e {
+	case RefundInstanceParamsImmediatelyReleaseN0:
+		return true
+	case RefundInstanceParamsImmediatelyReleaseN1:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReleaseInstanceParamsSubscriptionType.
+const (
+	ReleaseInstanceParamsSubscriptionTypePayAsYouGo ReleaseInstanceParamsSubscriptionType = "PayAsYouGo"
+)
+
+// Valid indicates whether the value is a known member of the ReleaseInstanceParamsSubscriptionType enum.
+func (e ReleaseInstanceParamsSubscriptionType) Valid() bool {
+	switch e {
+	case ReleaseInstanceParamsSubscriptionTypePayAsYouGo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalGetParamsSubscriptionType.
+const (
+	SetRenewalGetParamsSubscriptionTypePayAsYouGo   SetRenewalGetParamsSubscriptionType = "PayAsYouGo"
+	SetRenewalGetParamsSubscriptionTypeSubscription SetRenewalGetParamsSubscriptionType = "Subscription"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalGetParamsSubscriptionType enum.
+func (e SetRenewalGetParamsSubscriptionType) Valid() bool {
+	switch e {
+	case SetRenewalGetParamsSubscriptionTypePayAsYouGo:
+		return true
+	case SetRenewalGetParamsSubscriptionTypeSubscription:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalGetParamsRenewalPeriodUnit.
+const (
+	SetRenewalGetParamsRenewalPeriodUnitM SetRenewalGetParamsRenewalPeriodUnit = "M"
+	SetRenewalGetParamsRenewalPeriodUnitY SetRenewalGetParamsRenewalPeriodUnit = "Y"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalGetParamsRenewalPeriodUnit enum.
+func (e SetRenewalGetParamsRenewalPeriodUnit) Valid() bool {
+	switch e {
+	case SetRenewalGetParamsRenewalPeriodUnitM:
+		return true
+	case SetRenewalGetParamsRenewalPeriodUnitY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalGetParamsRenewalStatus.
+const (
+	SetRenewalGetParamsRenewalStatusAutoRenewal   SetRenewalGetParamsRenewalStatus = "AutoRenewal"
+	SetRenewalGetParamsRenewalStatusManualRenewal SetRenewalGetParamsRenewalStatus = "ManualRenewal"
+	SetRenewalGetParamsRenewalStatusNotRenewal    SetRenewalGetParamsRenewalStatus = "NotRenewal"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalGetParamsRenewalStatus enum.
+func (e SetRenewalGetParamsRenewalStatus) Valid() bool {
+	switch e {
+	case SetRenewalGetParamsRenewalStatusAutoRenewal:
+		return true
+	case SetRenewalGetParamsRenewalStatusManualRenewal:
+		return true
+	case SetRenewalGetParamsRenewalStatusNotRenewal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalParamsSubscriptionType.
+const (
+	SetRenewalParamsSubscriptionTypePayAsYouGo   SetRenewalParamsSubscriptionType = "PayAsYouGo"
+	SetRenewalParamsSubscriptionTypeSubscription SetRenewalParamsSubscriptionType = "Subscription"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalParamsSubscriptionType enum.
+func (e SetRenewalParamsSubscriptionType) Valid() bool {
+	switch e {
+	case SetRenewalParamsSubscriptionTypePayAsYouGo:
+		return true
+	case SetRenewalParamsSubscriptionTypeSubscription:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalParamsRenewalPeriodUnit.
+const (
+	SetRenewalParamsRenewalPeriodUnitM SetRenewalParamsRenewalPeriodUnit = "M"
+	SetRenewalParamsRenewalPeriodUnitY SetRenewalParamsRenewalPeriodUnit = "Y"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalParamsRenewalPeriodUnit enum.
+func (e SetRenewalParamsRenewalPeriodUnit) Valid() bool {
+	switch e {
+	case SetRenewalParamsRenewalPeriodUnitM:
+		return true
+	case SetRenewalParamsRenewalPeriodUnitY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SetRenewalParamsRenewalStatus.
+const (
+	SetRenewalParamsRenewalStatusAutoRenewal   SetRenewalParamsRenewalStatus = "AutoRenewal"
+	SetRenewalParamsRenewalStatusManualRenewal SetRenewalParamsRenewalStatus = "ManualRenewal"
+	SetRenewalParamsRenewalStatusNotRenewal    SetRenewalParamsRenewalStatus = "NotRenewal"
+)
+
+// Valid indicates whether the value is a known member of the SetRenewalParamsRenewalStatus enum.
+func (e SetRenewalParamsRenewalStatus) Valid() bool {
+	switch e {
+	case SetRenewalParamsRenewalStatusAutoRenewal:
+		return true
+	case SetRenewalParamsRenewalStatusManualRenewal:
+		return true
+	case SetRenewalParamsRenewalStatusNotRenewal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Action The API name; each operation's x-bss-action names the one it serves.
 type Action string
+
+// AddAccountRelationResponse The answer of AddAccountRelation; XML root `<AddAccountRelationResponse>`.
+type AddAccountRelationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId     *string `json:"HostId,omitempty"`
+		RelationId *int64  `json:"RelationId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// AllocateCostUnitResourceResponse The answer of AllocateCostUnitResource; XML root `<AllocateCostUnitResourceResponse>`.
+type AllocateCostUnitResourceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		IsSuccess    *bool  `json:"IsSuccess,omitempty"`
+		ToUnitId     *int64 `json:"ToUnitId,omitempty"`
+		ToUnitUserId *int64 `json:"ToUnitUserId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ApplyInvoiceResponse The answer of ApplyInvoice; XML root `<ApplyInvoiceResponse>`.
+type ApplyInvoiceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		InvoiceApplyId *int64 `json:"InvoiceApplyId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
 
 // AvailableInstance One instance, with the old SDK's field names (struct_instance.go). Times are RFC 3339 UTC.
 type AvailableInstance struct {
@@ -385,6 +1213,78 @@ type BusinessErrorResponse struct {
 	Success bool `json:"Success"`
 }
 
+// CancelOrderResponse The answer of CancelOrder; XML root `<CancelOrderResponse>`.
+type CancelOrderResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ChangeResellerConsumeAmountResponse The answer of ChangeResellerConsumeAmount; XML root `<ChangeResellerConsumeAmountResponse>`.
+type ChangeResellerConsumeAmountResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *string `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ConfirmRelationResponse The answer of ConfirmRelation; XML root `<ConfirmRelationResponse>`.
+type ConfirmRelationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ConvertChargeTypeResponse The answer of ConvertChargeType; XML root `<ConvertChargeTypeResponse>`.
+type ConvertChargeTypeResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		OrderId *string `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// CreateAgAccountResponse The answer of CreateAgAccount; XML root `<CreateAgAccountResponse>`.
+type CreateAgAccountResponse struct {
+	AgRelationDto *struct {
+		Mpk              *string `json:"Mpk,omitempty"`
+		Pk               *string `json:"Pk,omitempty"`
+		RamAdminRoleName *string `json:"RamAdminRoleName,omitempty"`
+		Type             *string `json:"Type,omitempty"`
+	} `json:"AgRelationDto,omitempty"`
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// CreateCostUnitResponse The answer of CreateCostUnit; XML root `<CreateCostUnitResponse>`.
+type CreateCostUnitResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CostUnitDtoList *[]struct {
+			OwnerUid     *int64  `json:"OwnerUid,omitempty"`
+			ParentUnitId *int64  `json:"ParentUnitId,omitempty"`
+			UnitId       *int64  `json:"UnitId,omitempty"`
+			UnitName     *string `json:"UnitName,omitempty"`
+		} `json:"CostUnitDtoList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // CreateInstanceData The created order and instance.
 type CreateInstanceData struct {
 	// InstanceId The ID of the instance created by the order.
@@ -444,6 +1344,865 @@ type CreateInstanceResponse struct {
 	Success bool `json:"Success"`
 }
 
+// CreateResellerUserQuotaResponse The answer of CreateResellerUserQuota; XML root `<CreateResellerUserQuotaResponse>`.
+type CreateResellerUserQuotaResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// CreateResourcePackageResponse The answer of CreateResourcePackage; XML root `<CreateResourcePackageResponse>`.
+type CreateResourcePackageResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		InstanceId *string `json:"InstanceId,omitempty"`
+		OrderId    *int64  `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	OrderId   *int64  `json:"OrderId,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// CreateSavingsPlansInstanceResponse The answer of CreateSavingsPlansInstance; XML root `<CreateSavingsPlansInstanceResponse>`.
+type CreateSavingsPlansInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		OrderId *int64 `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DeleteCostUnitResponse The answer of DeleteCostUnit; XML root `<DeleteCostUnitResponse>`.
+type DeleteCostUnitResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		IsSuccess *bool  `json:"IsSuccess,omitempty"`
+		OwnerUid  *int64 `json:"OwnerUid,omitempty"`
+		UnitId    *int64 `json:"UnitId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeCostBudgetsSummaryResponse The answer of DescribeCostBudgetsSummary; XML root `<DescribeCostBudgetsSummaryResponse>`.
+type DescribeCostBudgetsSummaryResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+		Items  *[]struct {
+			Budget           *map[string]interface{} `json:"Budget,omitempty"`
+			BudgetName       *string                 `json:"BudgetName,omitempty"`
+			BudgetStatus     *string                 `json:"BudgetStatus,omitempty"`
+			BudgetType       *string                 `json:"BudgetType,omitempty"`
+			CalculatedValues *map[string]interface{} `json:"CalculatedValues,omitempty"`
+			ConsumePeriod    *map[string]interface{} `json:"ConsumePeriod,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodDateResponse The answer of DescribeInstanceAmortizedCostByAmortizationPeriodDate; XML root `<DescribeInstanceAmortizedCostByAmortizationPeriodDateResponse>`.
+type DescribeInstanceAmortizedCostByAmortizationPeriodDateResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *[]struct {
+			AfterDiscountAmount                        *float64 `json:"AfterDiscountAmount,omitempty"`
+			AmortizationPeriod                         *string  `json:"AmortizationPeriod,omitempty"`
+			AmortizationStatus                         *string  `json:"AmortizationStatus,omitempty"`
+			BillAccountID                              *int64   `json:"BillAccountID,omitempty"`
+			BillAccountName                            *string  `json:"BillAccountName,omitempty"`
+			BillOwnerID                                *int64   `json:"BillOwnerID,omitempty"`
+			BillOwnerName                              *string  `json:"BillOwnerName,omitempty"`
+			BizType                                    *string  `json:"BizType,omitempty"`
+			ConsumePeriod                              *string  `json:"ConsumePeriod,omitempty"`
+			CostUnit                                   *string  `json:"CostUnit,omitempty"`
+			CostUnitCode                               *string  `json:"CostUnitCode,omitempty"`
+			CurrentAmortizationAfterDiscountAmount     *float64 `json:"CurrentAmortizationAfterDiscountAmount,omitempty"`
+			CurrentAmortizationDeductedByCashCoupons   *float64 `json:"CurrentAmortizationDeductedByCashCoupons,omitempty"`
+			CurrentAmortizationDeductedByCoupons       *float64 `json:"CurrentAmortizationDeductedByCoupons,omitempty"`
+			CurrentAmortizationDeductedByPrepaidCard   *float64 `json:"CurrentAmortizationDeductedByPrepaidCard,omitempty"`
+			CurrentAmortizationExpenditureAmount       *float64 `json:"CurrentAmortizationExpenditureAmount,omitempty"`
+			CurrentAmortizationInvoiceDiscount         *float64 `json:"CurrentAmortizationInvoiceDiscount,omitempty"`
+			CurrentAmortizationPretaxAmount            *float64 `json:"CurrentAmortizationPretaxAmount,omitempty"`
+			CurrentAmortizationPretaxGrossAmount       *float64 `json:"CurrentAmortizationPretaxGrossAmount,omitempty"`
+			CurrentAmortizationRoundDownDiscount       *float64 `json:"CurrentAmortizationRoundDownDiscount,omitempty"`
+			DeductedByCashCoupons                      *float64 `json:"DeductedByCashCoupons,omitempty"`
+			DeductedByCoupons                          *float64 `json:"DeductedByCoupons,omitempty"`
+			DeductedByPrepaidCard                      *float64 `json:"DeductedByPrepaidCard,omitempty"`
+			ExpenditureAmount                          *float64 `json:"ExpenditureAmount,omitempty"`
+			InstanceID                                 *string  `json:"InstanceID,omitempty"`
+			InternetIP                                 *string  `json:"InternetIP,omitempty"`
+			IntranetIP                                 *string  `json:"IntranetIP,omitempty"`
+			InvoiceDiscount                            *float64 `json:"InvoiceDiscount,omitempty"`
+			PretaxAmount                               *float64 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount                          *float64 `json:"PretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedAfterDiscountAmount     *float64 `json:"PreviouslyAmortizedAfterDiscountAmount,omitempty"`
+			PreviouslyAmortizedDeductedByCashCoupons   *float64 `json:"PreviouslyAmortizedDeductedByCashCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByCoupons       *float64 `json:"PreviouslyAmortizedDeductedByCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByPrepaidCard   *float64 `json:"PreviouslyAmortizedDeductedByPrepaidCard,omitempty"`
+			PreviouslyAmortizedExpenditureAmount       *float64 `json:"PreviouslyAmortizedExpenditureAmount,omitempty"`
+			PreviouslyAmortizedInvoiceDiscount         *float64 `json:"PreviouslyAmortizedInvoiceDiscount,omitempty"`
+			PreviouslyAmortizedPretaxAmount            *float64 `json:"PreviouslyAmortizedPretaxAmount,omitempty"`
+			PreviouslyAmortizedPretaxGrossAmount       *float64 `json:"PreviouslyAmortizedPretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedRoundDownDiscount       *float64 `json:"PreviouslyAmortizedRoundDownDiscount,omitempty"`
+			ProductCode                                *string  `json:"ProductCode,omitempty"`
+			ProductDetail                              *string  `json:"ProductDetail,omitempty"`
+			ProductDetailCode                          *string  `json:"ProductDetailCode,omitempty"`
+			ProductName                                *string  `json:"ProductName,omitempty"`
+			Region                                     *string  `json:"Region,omitempty"`
+			RemainingAmortizationAfterDiscountAmount   *float64 `json:"RemainingAmortizationAfterDiscountAmount,omitempty"`
+			RemainingAmortizationDeductedByCashCoupons *float64 `json:"RemainingAmortizationDeductedByCashCoupons,omitempty"`
+			RemainingAmortizationDeductedByCoupons     *float64 `json:"RemainingAmortizationDeductedByCoupons,omitempty"`
+			RemainingAmortizationDeductedByPrepaidCard *float64 `json:"RemainingAmortizationDeductedByPrepaidCard,omitempty"`
+			RemainingAmortizationExpenditureAmount     *float64 `json:"RemainingAmortizationExpenditureAmount,omitempty"`
+			RemainingAmortizationInvoiceDiscount       *float64 `json:"RemainingAmortizationInvoiceDiscount,omitempty"`
+			RemainingAmortizationPretaxAmount          *float64 `json:"RemainingAmortizationPretaxAmount,omitempty"`
+			RemainingAmortizationPretaxGrossAmount     *float64 `json:"RemainingAmortizationPretaxGrossAmount,omitempty"`
+			RemainingAmortizationRoundDownDiscount     *float64 `json:"RemainingAmortizationRoundDownDiscount,omitempty"`
+			ResourceGroup                              *string  `json:"ResourceGroup,omitempty"`
+			RoundDownDiscount                          *float64 `json:"RoundDownDiscount,omitempty"`
+			SplitAccountName                           *string  `json:"SplitAccountName,omitempty"`
+			SplitItemID                                *string  `json:"SplitItemID,omitempty"`
+			SplitItemName                              *string  `json:"SplitItemName,omitempty"`
+			SplitProductDetail                         *string  `json:"SplitProductDetail,omitempty"`
+			SubscriptionType                           *string  `json:"SubscriptionType,omitempty"`
+			Tag                                        *string  `json:"Tag,omitempty"`
+			Zone                                       *string  `json:"Zone,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodResponse The answer of DescribeInstanceAmortizedCostByAmortizationPeriod; XML root `<DescribeInstanceAmortizedCostByAmortizationPeriodResponse>`.
+type DescribeInstanceAmortizedCostByAmortizationPeriodResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *[]struct {
+			AfterDiscountAmount                        *float64 `json:"AfterDiscountAmount,omitempty"`
+			AmortizationPeriod                         *string  `json:"AmortizationPeriod,omitempty"`
+			AmortizationStatus                         *string  `json:"AmortizationStatus,omitempty"`
+			BillAccountID                              *int64   `json:"BillAccountID,omitempty"`
+			BillAccountName                            *string  `json:"BillAccountName,omitempty"`
+			BillOwnerID                                *int64   `json:"BillOwnerID,omitempty"`
+			BillOwnerName                              *string  `json:"BillOwnerName,omitempty"`
+			BizType                                    *string  `json:"BizType,omitempty"`
+			ConsumePeriod                              *string  `json:"ConsumePeriod,omitempty"`
+			CostUnit                                   *string  `json:"CostUnit,omitempty"`
+			CostUnitCode                               *string  `json:"CostUnitCode,omitempty"`
+			CurrentAmortizationAfterDiscountAmount     *float64 `json:"CurrentAmortizationAfterDiscountAmount,omitempty"`
+			CurrentAmortizationDeductedByCashCoupons   *float64 `json:"CurrentAmortizationDeductedByCashCoupons,omitempty"`
+			CurrentAmortizationDeductedByCoupons       *float64 `json:"CurrentAmortizationDeductedByCoupons,omitempty"`
+			CurrentAmortizationDeductedByPrepaidCard   *float64 `json:"CurrentAmortizationDeductedByPrepaidCard,omitempty"`
+			CurrentAmortizationExpenditureAmount       *float64 `json:"CurrentAmortizationExpenditureAmount,omitempty"`
+			CurrentAmortizationInvoiceDiscount         *float64 `json:"CurrentAmortizationInvoiceDiscount,omitempty"`
+			CurrentAmortizationPretaxAmount            *float64 `json:"CurrentAmortizationPretaxAmount,omitempty"`
+			CurrentAmortizationPretaxGrossAmount       *float64 `json:"CurrentAmortizationPretaxGrossAmount,omitempty"`
+			CurrentAmortizationRoundDownDiscount       *float64 `json:"CurrentAmortizationRoundDownDiscount,omitempty"`
+			DeductedByCashCoupons                      *float64 `json:"DeductedByCashCoupons,omitempty"`
+			DeductedByCoupons                          *float64 `json:"DeductedByCoupons,omitempty"`
+			DeductedByPrepaidCard                      *float64 `json:"DeductedByPrepaidCard,omitempty"`
+			ExpenditureAmount                          *float64 `json:"ExpenditureAmount,omitempty"`
+			InstanceID                                 *string  `json:"InstanceID,omitempty"`
+			InternetIP                                 *string  `json:"InternetIP,omitempty"`
+			IntranetIP                                 *string  `json:"IntranetIP,omitempty"`
+			InvoiceDiscount                            *float64 `json:"InvoiceDiscount,omitempty"`
+			PretaxAmount                               *float64 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount                          *float64 `json:"PretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedAfterDiscountAmount     *float64 `json:"PreviouslyAmortizedAfterDiscountAmount,omitempty"`
+			PreviouslyAmortizedDeductedByCashCoupons   *float64 `json:"PreviouslyAmortizedDeductedByCashCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByCoupons       *float64 `json:"PreviouslyAmortizedDeductedByCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByPrepaidCard   *float64 `json:"PreviouslyAmortizedDeductedByPrepaidCard,omitempty"`
+			PreviouslyAmortizedExpenditureAmount       *float64 `json:"PreviouslyAmortizedExpenditureAmount,omitempty"`
+			PreviouslyAmortizedInvoiceDiscount         *float64 `json:"PreviouslyAmortizedInvoiceDiscount,omitempty"`
+			PreviouslyAmortizedPretaxAmount            *float64 `json:"PreviouslyAmortizedPretaxAmount,omitempty"`
+			PreviouslyAmortizedPretaxGrossAmount       *float64 `json:"PreviouslyAmortizedPretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedRoundDownDiscount       *float64 `json:"PreviouslyAmortizedRoundDownDiscount,omitempty"`
+			ProductCode                                *string  `json:"ProductCode,omitempty"`
+			ProductDetail                              *string  `json:"ProductDetail,omitempty"`
+			ProductDetailCode                          *string  `json:"ProductDetailCode,omitempty"`
+			ProductName                                *string  `json:"ProductName,omitempty"`
+			Region                                     *string  `json:"Region,omitempty"`
+			RemainingAmortizationAfterDiscountAmount   *float64 `json:"RemainingAmortizationAfterDiscountAmount,omitempty"`
+			RemainingAmortizationDeductedByCashCoupons *float64 `json:"RemainingAmortizationDeductedByCashCoupons,omitempty"`
+			RemainingAmortizationDeductedByCoupons     *float64 `json:"RemainingAmortizationDeductedByCoupons,omitempty"`
+			RemainingAmortizationDeductedByPrepaidCard *float64 `json:"RemainingAmortizationDeductedByPrepaidCard,omitempty"`
+			RemainingAmortizationExpenditureAmount     *float64 `json:"RemainingAmortizationExpenditureAmount,omitempty"`
+			RemainingAmortizationInvoiceDiscount       *float64 `json:"RemainingAmortizationInvoiceDiscount,omitempty"`
+			RemainingAmortizationPretaxAmount          *float64 `json:"RemainingAmortizationPretaxAmount,omitempty"`
+			RemainingAmortizationPretaxGrossAmount     *float64 `json:"RemainingAmortizationPretaxGrossAmount,omitempty"`
+			RemainingAmortizationRoundDownDiscount     *float64 `json:"RemainingAmortizationRoundDownDiscount,omitempty"`
+			ResourceGroup                              *string  `json:"ResourceGroup,omitempty"`
+			RoundDownDiscount                          *float64 `json:"RoundDownDiscount,omitempty"`
+			SplitAccountName                           *string  `json:"SplitAccountName,omitempty"`
+			SplitItemID                                *string  `json:"SplitItemID,omitempty"`
+			SplitItemName                              *string  `json:"SplitItemName,omitempty"`
+			SplitProductDetail                         *string  `json:"SplitProductDetail,omitempty"`
+			SubscriptionType                           *string  `json:"SubscriptionType,omitempty"`
+			Tag                                        *string  `json:"Tag,omitempty"`
+			Zone                                       *string  `json:"Zone,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByConsumePeriodResponse The answer of DescribeInstanceAmortizedCostByConsumePeriod; XML root `<DescribeInstanceAmortizedCostByConsumePeriodResponse>`.
+type DescribeInstanceAmortizedCostByConsumePeriodResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *[]struct {
+			AfterDiscountAmount                        *float64 `json:"AfterDiscountAmount,omitempty"`
+			AmortizationPeriod                         *string  `json:"AmortizationPeriod,omitempty"`
+			AmortizationStatus                         *string  `json:"AmortizationStatus,omitempty"`
+			BillAccountID                              *int64   `json:"BillAccountID,omitempty"`
+			BillAccountName                            *string  `json:"BillAccountName,omitempty"`
+			BillOwnerID                                *int64   `json:"BillOwnerID,omitempty"`
+			BillOwnerName                              *string  `json:"BillOwnerName,omitempty"`
+			BizType                                    *string  `json:"BizType,omitempty"`
+			ConsumePeriod                              *string  `json:"ConsumePeriod,omitempty"`
+			CostUnit                                   *string  `json:"CostUnit,omitempty"`
+			CostUnitCode                               *string  `json:"CostUnitCode,omitempty"`
+			CurrentAmortizationAfterDiscountAmount     *float64 `json:"CurrentAmortizationAfterDiscountAmount,omitempty"`
+			CurrentAmortizationDeductedByCashCoupons   *float64 `json:"CurrentAmortizationDeductedByCashCoupons,omitempty"`
+			CurrentAmortizationDeductedByCoupons       *float64 `json:"CurrentAmortizationDeductedByCoupons,omitempty"`
+			CurrentAmortizationDeductedByPrepaidCard   *float64 `json:"CurrentAmortizationDeductedByPrepaidCard,omitempty"`
+			CurrentAmortizationExpenditureAmount       *float64 `json:"CurrentAmortizationExpenditureAmount,omitempty"`
+			CurrentAmortizationInvoiceDiscount         *float64 `json:"CurrentAmortizationInvoiceDiscount,omitempty"`
+			CurrentAmortizationPretaxAmount            *float64 `json:"CurrentAmortizationPretaxAmount,omitempty"`
+			CurrentAmortizationPretaxGrossAmount       *float64 `json:"CurrentAmortizationPretaxGrossAmount,omitempty"`
+			CurrentAmortizationRoundDownDiscount       *float64 `json:"CurrentAmortizationRoundDownDiscount,omitempty"`
+			DeductedByCashCoupons                      *float64 `json:"DeductedByCashCoupons,omitempty"`
+			DeductedByCoupons                          *float64 `json:"DeductedByCoupons,omitempty"`
+			DeductedByPrepaidCard                      *float64 `json:"DeductedByPrepaidCard,omitempty"`
+			ExpenditureAmount                          *float64 `json:"ExpenditureAmount,omitempty"`
+			InstanceID                                 *string  `json:"InstanceID,omitempty"`
+			InternetIP                                 *string  `json:"InternetIP,omitempty"`
+			IntranetIP                                 *string  `json:"IntranetIP,omitempty"`
+			InvoiceDiscount                            *float64 `json:"InvoiceDiscount,omitempty"`
+			PretaxAmount                               *float64 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount                          *float64 `json:"PretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedAfterDiscountAmount     *float64 `json:"PreviouslyAmortizedAfterDiscountAmount,omitempty"`
+			PreviouslyAmortizedDeductedByCashCoupons   *float64 `json:"PreviouslyAmortizedDeductedByCashCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByCoupons       *float64 `json:"PreviouslyAmortizedDeductedByCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByPrepaidCard   *float64 `json:"PreviouslyAmortizedDeductedByPrepaidCard,omitempty"`
+			PreviouslyAmortizedExpenditureAmount       *float64 `json:"PreviouslyAmortizedExpenditureAmount,omitempty"`
+			PreviouslyAmortizedInvoiceDiscount         *float64 `json:"PreviouslyAmortizedInvoiceDiscount,omitempty"`
+			PreviouslyAmortizedPretaxAmount            *float64 `json:"PreviouslyAmortizedPretaxAmount,omitempty"`
+			PreviouslyAmortizedPretaxGrossAmount       *float64 `json:"PreviouslyAmortizedPretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedRoundDownDiscount       *float64 `json:"PreviouslyAmortizedRoundDownDiscount,omitempty"`
+			ProductCode                                *string  `json:"ProductCode,omitempty"`
+			ProductDetail                              *string  `json:"ProductDetail,omitempty"`
+			ProductDetailCode                          *string  `json:"ProductDetailCode,omitempty"`
+			ProductName                                *string  `json:"ProductName,omitempty"`
+			Region                                     *string  `json:"Region,omitempty"`
+			RemainingAmortizationAfterDiscountAmount   *float64 `json:"RemainingAmortizationAfterDiscountAmount,omitempty"`
+			RemainingAmortizationDeductedByCashCoupons *float64 `json:"RemainingAmortizationDeductedByCashCoupons,omitempty"`
+			RemainingAmortizationDeductedByCoupons     *float64 `json:"RemainingAmortizationDeductedByCoupons,omitempty"`
+			RemainingAmortizationDeductedByPrepaidCard *float64 `json:"RemainingAmortizationDeductedByPrepaidCard,omitempty"`
+			RemainingAmortizationExpenditureAmount     *float64 `json:"RemainingAmortizationExpenditureAmount,omitempty"`
+			RemainingAmortizationInvoiceDiscount       *float64 `json:"RemainingAmortizationInvoiceDiscount,omitempty"`
+			RemainingAmortizationPretaxAmount          *float64 `json:"RemainingAmortizationPretaxAmount,omitempty"`
+			RemainingAmortizationPretaxGrossAmount     *float64 `json:"RemainingAmortizationPretaxGrossAmount,omitempty"`
+			RemainingAmortizationRoundDownDiscount     *float64 `json:"RemainingAmortizationRoundDownDiscount,omitempty"`
+			ResourceGroup                              *string  `json:"ResourceGroup,omitempty"`
+			RoundDownDiscount                          *float64 `json:"RoundDownDiscount,omitempty"`
+			SplitAccountName                           *string  `json:"SplitAccountName,omitempty"`
+			SplitItemID                                *string  `json:"SplitItemID,omitempty"`
+			SplitItemName                              *string  `json:"SplitItemName,omitempty"`
+			SplitProductDetail                         *string  `json:"SplitProductDetail,omitempty"`
+			SubscriptionType                           *string  `json:"SubscriptionType,omitempty"`
+			Tag                                        *string  `json:"Tag,omitempty"`
+			Zone                                       *string  `json:"Zone,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeInstanceBillResponse The answer of DescribeInstanceBill; XML root `<DescribeInstanceBillResponse>`.
+type DescribeInstanceBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *[]struct {
+			AfterDiscountAmount       *float32 `json:"AfterDiscountAmount,omitempty"`
+			BillAccountID             *string  `json:"BillAccountID,omitempty"`
+			BillAccountName           *string  `json:"BillAccountName,omitempty"`
+			BillingDate               *string  `json:"BillingDate,omitempty"`
+			BillingItem               *string  `json:"BillingItem,omitempty"`
+			BillingItemCode           *string  `json:"BillingItemCode,omitempty"`
+			BillingType               *string  `json:"BillingType,omitempty"`
+			BizType                   *string  `json:"BizType,omitempty"`
+			CommodityCode             *string  `json:"CommodityCode,omitempty"`
+			CostUnit                  *string  `json:"CostUnit,omitempty"`
+			Currency                  *string  `json:"Currency,omitempty"`
+			DeductedByCoupons         *float32 `json:"DeductedByCoupons,omitempty"`
+			DeductedByResourcePackage *string  `json:"DeductedByResourcePackage,omitempty"`
+			InstanceConfig            *string  `json:"InstanceConfig,omitempty"`
+			InstanceID                *string  `json:"InstanceID,omitempty"`
+			InstanceSpec              *string  `json:"InstanceSpec,omitempty"`
+			InternetIP                *string  `json:"InternetIP,omitempty"`
+			IntranetIP                *string  `json:"IntranetIP,omitempty"`
+			InvoiceDiscount           *float32 `json:"InvoiceDiscount,omitempty"`
+			Item                      *string  `json:"Item,omitempty"`
+			ItemName                  *string  `json:"ItemName,omitempty"`
+			ListPrice                 *string  `json:"ListPrice,omitempty"`
+			ListPriceUnit             *string  `json:"ListPriceUnit,omitempty"`
+			NickName                  *string  `json:"NickName,omitempty"`
+			OwnerID                   *string  `json:"OwnerID,omitempty"`
+			PipCode                   *string  `json:"PipCode,omitempty"`
+			PretaxAmount              *float32 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount         *float32 `json:"PretaxGrossAmount,omitempty"`
+			ProductCode               *string  `json:"ProductCode,omitempty"`
+			ProductDetail             *string  `json:"ProductDetail,omitempty"`
+			ProductName               *string  `json:"ProductName,omitempty"`
+			ProductType               *string  `json:"ProductType,omitempty"`
+			Region                    *string  `json:"Region,omitempty"`
+			ResourceGroup             *string  `json:"ResourceGroup,omitempty"`
+			ServicePeriod             *string  `json:"ServicePeriod,omitempty"`
+			ServicePeriodUnit         *string  `json:"ServicePeriodUnit,omitempty"`
+			SubscriptionType          *string  `json:"SubscriptionType,omitempty"`
+			Tag                       *string  `json:"Tag,omitempty"`
+			Usage                     *string  `json:"Usage,omitempty"`
+			UsageUnit                 *string  `json:"UsageUnit,omitempty"`
+			Zone                      *string  `json:"Zone,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribePricingModuleResponse The answer of DescribePricingModule; XML root `<DescribePricingModuleResponse>`.
+type DescribePricingModuleResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AttributeList *struct {
+			Attribute *[]struct {
+				Code   *string `json:"Code,omitempty"`
+				Name   *string `json:"Name,omitempty"`
+				Unit   *string `json:"Unit,omitempty"`
+				Values *struct {
+					AttributeValue *[]struct {
+						Name   *string `json:"Name,omitempty"`
+						Remark *string `json:"Remark,omitempty"`
+						Type   *string `json:"Type,omitempty"`
+						Value  *string `json:"Value,omitempty"`
+					} `json:"AttributeValue,omitempty"`
+				} `json:"Values,omitempty"`
+			} `json:"Attribute,omitempty"`
+		} `json:"AttributeList,omitempty"`
+		ModuleList *struct {
+			Module *[]struct {
+				ConfigList *struct {
+					ConfigList *[]string `json:"ConfigList,omitempty"`
+				} `json:"ConfigList,omitempty"`
+				Currency   *string `json:"Currency,omitempty"`
+				ModuleCode *string `json:"ModuleCode,omitempty"`
+				ModuleName *string `json:"ModuleName,omitempty"`
+				PriceType  *string `json:"PriceType,omitempty"`
+			} `json:"Module,omitempty"`
+		} `json:"ModuleList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeProductAmortizedCostByAmortizationPeriodResponse The answer of DescribeProductAmortizedCostByAmortizationPeriod; XML root `<DescribeProductAmortizedCostByAmortizationPeriodResponse>`.
+type DescribeProductAmortizedCostByAmortizationPeriodResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *[]struct {
+			AfterDiscountAmount                        *float64 `json:"AfterDiscountAmount,omitempty"`
+			AmortizationPeriod                         *string  `json:"AmortizationPeriod,omitempty"`
+			AmortizationStatus                         *string  `json:"AmortizationStatus,omitempty"`
+			BillAccountID                              *int64   `json:"BillAccountID,omitempty"`
+			BillAccountName                            *string  `json:"BillAccountName,omitempty"`
+			BillOwnerID                                *int64   `json:"BillOwnerID,omitempty"`
+			BillOwnerName                              *string  `json:"BillOwnerName,omitempty"`
+			BizType                                    *string  `json:"BizType,omitempty"`
+			ConsumePeriod                              *string  `json:"ConsumePeriod,omitempty"`
+			CurrentAmortizationAfterDiscountAmount     *float64 `json:"CurrentAmortizationAfterDiscountAmount,omitempty"`
+			CurrentAmortizationDeductedByCashCoupons   *float64 `json:"CurrentAmortizationDeductedByCashCoupons,omitempty"`
+			CurrentAmortizationDeductedByCoupons       *float64 `json:"CurrentAmortizationDeductedByCoupons,omitempty"`
+			CurrentAmortizationDeductedByPrepaidCard   *float64 `json:"CurrentAmortizationDeductedByPrepaidCard,omitempty"`
+			CurrentAmortizationExpenditureAmount       *float64 `json:"CurrentAmortizationExpenditureAmount,omitempty"`
+			CurrentAmortizationInvoiceDiscount         *float64 `json:"CurrentAmortizationInvoiceDiscount,omitempty"`
+			CurrentAmortizationPretaxAmount            *float64 `json:"CurrentAmortizationPretaxAmount,omitempty"`
+			CurrentAmortizationPretaxGrossAmount       *float64 `json:"CurrentAmortizationPretaxGrossAmount,omitempty"`
+			CurrentAmortizationRoundDownDiscount       *float64 `json:"CurrentAmortizationRoundDownDiscount,omitempty"`
+			DeductedByCashCoupons                      *float64 `json:"DeductedByCashCoupons,omitempty"`
+			DeductedByCoupons                          *float64 `json:"DeductedByCoupons,omitempty"`
+			DeductedByPrepaidCard                      *float64 `json:"DeductedByPrepaidCard,omitempty"`
+			ExpenditureAmount                          *float64 `json:"ExpenditureAmount,omitempty"`
+			InvoiceDiscount                            *float64 `json:"InvoiceDiscount,omitempty"`
+			PretaxAmount                               *float64 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount                          *float64 `json:"PretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedAfterDiscountAmount     *float64 `json:"PreviouslyAmortizedAfterDiscountAmount,omitempty"`
+			PreviouslyAmortizedDeductedByCashCoupons   *float64 `json:"PreviouslyAmortizedDeductedByCashCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByCoupons       *float64 `json:"PreviouslyAmortizedDeductedByCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByPrepaidCard   *float64 `json:"PreviouslyAmortizedDeductedByPrepaidCard,omitempty"`
+			PreviouslyAmortizedExpenditureAmount       *float64 `json:"PreviouslyAmortizedExpenditureAmount,omitempty"`
+			PreviouslyAmortizedInvoiceDiscount         *float64 `json:"PreviouslyAmortizedInvoiceDiscount,omitempty"`
+			PreviouslyAmortizedPretaxAmount            *float64 `json:"PreviouslyAmortizedPretaxAmount,omitempty"`
+			PreviouslyAmortizedPretaxGrossAmount       *float64 `json:"PreviouslyAmortizedPretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedRoundDownDiscount       *float64 `json:"PreviouslyAmortizedRoundDownDiscount,omitempty"`
+			ProductCode                                *string  `json:"ProductCode,omitempty"`
+			ProductDetail                              *string  `json:"ProductDetail,omitempty"`
+			ProductDetailCode                          *string  `json:"ProductDetailCode,omitempty"`
+			ProductName                                *string  `json:"ProductName,omitempty"`
+			RemainingAmortizationAfterDiscountAmount   *float64 `json:"RemainingAmortizationAfterDiscountAmount,omitempty"`
+			RemainingAmortizationDeductedByCashCoupons *float64 `json:"RemainingAmortizationDeductedByCashCoupons,omitempty"`
+			RemainingAmortizationDeductedByCoupons     *float64 `json:"RemainingAmortizationDeductedByCoupons,omitempty"`
+			RemainingAmortizationDeductedByPrepaidCard *float64 `json:"RemainingAmortizationDeductedByPrepaidCard,omitempty"`
+			RemainingAmortizationExpenditureAmount     *float64 `json:"RemainingAmortizationExpenditureAmount,omitempty"`
+			RemainingAmortizationInvoiceDiscount       *float64 `json:"RemainingAmortizationInvoiceDiscount,omitempty"`
+			RemainingAmortizationPretaxAmount          *float64 `json:"RemainingAmortizationPretaxAmount,omitempty"`
+			RemainingAmortizationPretaxGrossAmount     *float64 `json:"RemainingAmortizationPretaxGrossAmount,omitempty"`
+			RemainingAmortizationRoundDownDiscount     *float64 `json:"RemainingAmortizationRoundDownDiscount,omitempty"`
+			RoundDownDiscount                          *float64 `json:"RoundDownDiscount,omitempty"`
+			SubscriptionType                           *string  `json:"SubscriptionType,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeProductAmortizedCostByConsumePeriodResponse The answer of DescribeProductAmortizedCostByConsumePeriod; XML root `<DescribeProductAmortizedCostByConsumePeriodResponse>`.
+type DescribeProductAmortizedCostByConsumePeriodResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *[]struct {
+			AfterDiscountAmount                        *float64 `json:"AfterDiscountAmount,omitempty"`
+			AmortizationPeriod                         *string  `json:"AmortizationPeriod,omitempty"`
+			AmortizationStatus                         *string  `json:"AmortizationStatus,omitempty"`
+			BillAccountID                              *int64   `json:"BillAccountID,omitempty"`
+			BillAccountName                            *string  `json:"BillAccountName,omitempty"`
+			BillOwnerID                                *int64   `json:"BillOwnerID,omitempty"`
+			BillOwnerName                              *string  `json:"BillOwnerName,omitempty"`
+			BizType                                    *string  `json:"BizType,omitempty"`
+			ConsumePeriod                              *string  `json:"ConsumePeriod,omitempty"`
+			CurrentAmortizationAfterDiscountAmount     *float64 `json:"CurrentAmortizationAfterDiscountAmount,omitempty"`
+			CurrentAmortizationDeductedByCashCoupons   *float64 `json:"CurrentAmortizationDeductedByCashCoupons,omitempty"`
+			CurrentAmortizationDeductedByCoupons       *float64 `json:"CurrentAmortizationDeductedByCoupons,omitempty"`
+			CurrentAmortizationDeductedByPrepaidCard   *float64 `json:"CurrentAmortizationDeductedByPrepaidCard,omitempty"`
+			CurrentAmortizationExpenditureAmount       *float64 `json:"CurrentAmortizationExpenditureAmount,omitempty"`
+			CurrentAmortizationInvoiceDiscount         *float64 `json:"CurrentAmortizationInvoiceDiscount,omitempty"`
+			CurrentAmortizationPretaxAmount            *float64 `json:"CurrentAmortizationPretaxAmount,omitempty"`
+			CurrentAmortizationPretaxGrossAmount       *float64 `json:"CurrentAmortizationPretaxGrossAmount,omitempty"`
+			CurrentAmortizationRoundDownDiscount       *float64 `json:"CurrentAmortizationRoundDownDiscount,omitempty"`
+			DeductedByCashCoupons                      *float64 `json:"DeductedByCashCoupons,omitempty"`
+			DeductedByCoupons                          *float64 `json:"DeductedByCoupons,omitempty"`
+			DeductedByPrepaidCard                      *float64 `json:"DeductedByPrepaidCard,omitempty"`
+			ExpenditureAmount                          *float64 `json:"ExpenditureAmount,omitempty"`
+			InvoiceDiscount                            *float64 `json:"InvoiceDiscount,omitempty"`
+			PretaxAmount                               *float64 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount                          *float64 `json:"PretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedAfterDiscountAmount     *float64 `json:"PreviouslyAmortizedAfterDiscountAmount,omitempty"`
+			PreviouslyAmortizedDeductedByCashCoupons   *float64 `json:"PreviouslyAmortizedDeductedByCashCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByCoupons       *float64 `json:"PreviouslyAmortizedDeductedByCoupons,omitempty"`
+			PreviouslyAmortizedDeductedByPrepaidCard   *float64 `json:"PreviouslyAmortizedDeductedByPrepaidCard,omitempty"`
+			PreviouslyAmortizedExpenditureAmount       *float64 `json:"PreviouslyAmortizedExpenditureAmount,omitempty"`
+			PreviouslyAmortizedInvoiceDiscount         *float64 `json:"PreviouslyAmortizedInvoiceDiscount,omitempty"`
+			PreviouslyAmortizedPretaxAmount            *float64 `json:"PreviouslyAmortizedPretaxAmount,omitempty"`
+			PreviouslyAmortizedPretaxGrossAmount       *float64 `json:"PreviouslyAmortizedPretaxGrossAmount,omitempty"`
+			PreviouslyAmortizedRoundDownDiscount       *float64 `json:"PreviouslyAmortizedRoundDownDiscount,omitempty"`
+			ProductCode                                *string  `json:"ProductCode,omitempty"`
+			ProductDetail                              *string  `json:"ProductDetail,omitempty"`
+			ProductDetailCode                          *string  `json:"ProductDetailCode,omitempty"`
+			ProductName                                *string  `json:"ProductName,omitempty"`
+			RemainingAmortizationAfterDiscountAmount   *float64 `json:"RemainingAmortizationAfterDiscountAmount,omitempty"`
+			RemainingAmortizationDeductedByCashCoupons *float64 `json:"RemainingAmortizationDeductedByCashCoupons,omitempty"`
+			RemainingAmortizationDeductedByCoupons     *float64 `json:"RemainingAmortizationDeductedByCoupons,omitempty"`
+			RemainingAmortizationDeductedByPrepaidCard *float64 `json:"RemainingAmortizationDeductedByPrepaidCard,omitempty"`
+			RemainingAmortizationExpenditureAmount     *float64 `json:"RemainingAmortizationExpenditureAmount,omitempty"`
+			RemainingAmortizationInvoiceDiscount       *float64 `json:"RemainingAmortizationInvoiceDiscount,omitempty"`
+			RemainingAmortizationPretaxAmount          *float64 `json:"RemainingAmortizationPretaxAmount,omitempty"`
+			RemainingAmortizationPretaxGrossAmount     *float64 `json:"RemainingAmortizationPretaxGrossAmount,omitempty"`
+			RemainingAmortizationRoundDownDiscount     *float64 `json:"RemainingAmortizationRoundDownDiscount,omitempty"`
+			RoundDownDiscount                          *float64 `json:"RoundDownDiscount,omitempty"`
+			SubscriptionType                           *string  `json:"SubscriptionType,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeResourceCoverageDetailResponse The answer of DescribeResourceCoverageDetail; XML root `<DescribeResourceCoverageDetailResponse>`.
+type DescribeResourceCoverageDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			CapacityUnit       *string  `json:"CapacityUnit,omitempty"`
+			CommodityCode      *string  `json:"CommodityCode,omitempty"`
+			CommodityName      *string  `json:"CommodityName,omitempty"`
+			CoveragePercentage *float32 `json:"CoveragePercentage,omitempty"`
+			Currency           *string  `json:"Currency,omitempty"`
+			DeductQuantity     *float32 `json:"DeductQuantity,omitempty"`
+			EndTime            *string  `json:"EndTime,omitempty"`
+			InstanceId         *string  `json:"InstanceId,omitempty"`
+			InstanceSpec       *string  `json:"InstanceSpec,omitempty"`
+			PaymentAmount      *float32 `json:"PaymentAmount,omitempty"`
+			ProductCode        *string  `json:"ProductCode,omitempty"`
+			ProductName        *string  `json:"ProductName,omitempty"`
+			Region             *string  `json:"Region,omitempty"`
+			RegionNo           *string  `json:"RegionNo,omitempty"`
+			StartTime          *string  `json:"StartTime,omitempty"`
+			TotalQuantity      *float32 `json:"TotalQuantity,omitempty"`
+			UserId             *string  `json:"UserId,omitempty"`
+			UserName           *string  `json:"UserName,omitempty"`
+			Zone               *string  `json:"Zone,omitempty"`
+			ZoneName           *string  `json:"ZoneName,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeResourceCoverageTotalResponse The answer of DescribeResourceCoverageTotal; XML root `<DescribeResourceCoverageTotalResponse>`.
+type DescribeResourceCoverageTotalResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PeriodCoverage *[]struct {
+			CoveragePercentage *float32 `json:"CoveragePercentage,omitempty"`
+			Period             *string  `json:"Period,omitempty"`
+		} `json:"PeriodCoverage,omitempty"`
+		TotalCoverage *struct {
+			CapacityUnit       *string  `json:"CapacityUnit,omitempty"`
+			CoveragePercentage *float32 `json:"CoveragePercentage,omitempty"`
+			DeductQuantity     *float32 `json:"DeductQuantity,omitempty"`
+			TotalQuantity      *float32 `json:"TotalQuantity,omitempty"`
+		} `json:"TotalCoverage,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeResourcePackageProductResponse The answer of DescribeResourcePackageProduct; XML root `<DescribeResourcePackageProductResponse>`.
+type DescribeResourcePackageProductResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		ResourcePackages *struct {
+			ResourcePackage *[]struct {
+				Name         *string `json:"Name,omitempty"`
+				PackageTypes *struct {
+					PackageType *[]struct {
+						Code       *string `json:"Code,omitempty"`
+						Name       *string `json:"Name,omitempty"`
+						Properties *struct {
+							Property *[]struct {
+								Name  *string `json:"Name,omitempty"`
+								Value *string `json:"Value,omitempty"`
+							} `json:"Property,omitempty"`
+						} `json:"Properties,omitempty"`
+						Specifications *struct {
+							Specification *[]struct {
+								AvailableDurations *struct {
+									AvailableDuration *[]struct {
+										Name  *string `json:"Name,omitempty"`
+										Unit  *string `json:"Unit,omitempty"`
+										Value *int32  `json:"Value,omitempty"`
+									} `json:"AvailableDuration,omitempty"`
+								} `json:"AvailableDurations,omitempty"`
+								Name  *string `json:"Name,omitempty"`
+								Value *string `json:"Value,omitempty"`
+							} `json:"Specification,omitempty"`
+						} `json:"Specifications,omitempty"`
+					} `json:"PackageType,omitempty"`
+				} `json:"PackageTypes,omitempty"`
+				ProductCode *string `json:"ProductCode,omitempty"`
+				ProductType *string `json:"ProductType,omitempty"`
+			} `json:"ResourcePackage,omitempty"`
+		} `json:"ResourcePackages,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	OrderId   *int64  `json:"OrderId,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeResourceUsageDetailResponse The answer of DescribeResourceUsageDetail; XML root `<DescribeResourceUsageDetailResponse>`.
+type DescribeResourceUsageDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			CapacityUnit       *string  `json:"CapacityUnit,omitempty"`
+			Currency           *string  `json:"Currency,omitempty"`
+			DeductQuantity     *float32 `json:"DeductQuantity,omitempty"`
+			EndTime            *string  `json:"EndTime,omitempty"`
+			ImageType          *string  `json:"ImageType,omitempty"`
+			InstanceSpec       *string  `json:"InstanceSpec,omitempty"`
+			PostpaidCost       *string  `json:"PostpaidCost,omitempty"`
+			PotentialSavedCost *string  `json:"PotentialSavedCost,omitempty"`
+			Quantity           *int64   `json:"Quantity,omitempty"`
+			Region             *string  `json:"Region,omitempty"`
+			RegionNo           *string  `json:"RegionNo,omitempty"`
+			ReservationCost    *string  `json:"ReservationCost,omitempty"`
+			ResourceInstanceId *string  `json:"ResourceInstanceId,omitempty"`
+			SavedCost          *string  `json:"SavedCost,omitempty"`
+			StartTime          *string  `json:"StartTime,omitempty"`
+			Status             *string  `json:"Status,omitempty"`
+			StatusName         *string  `json:"StatusName,omitempty"`
+			TotalQuantity      *float32 `json:"TotalQuantity,omitempty"`
+			UsagePercentage    *float32 `json:"UsagePercentage,omitempty"`
+			UserId             *string  `json:"UserId,omitempty"`
+			UserName           *string  `json:"UserName,omitempty"`
+			Zone               *string  `json:"Zone,omitempty"`
+			ZoneName           *string  `json:"ZoneName,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeResourceUsageTotalResponse The answer of DescribeResourceUsageTotal; XML root `<DescribeResourceUsageTotalResponse>`.
+type DescribeResourceUsageTotalResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PeriodCoverage *[]struct {
+			Period          *string  `json:"Period,omitempty"`
+			UsagePercentage *float32 `json:"UsagePercentage,omitempty"`
+		} `json:"PeriodCoverage,omitempty"`
+		TotalUsage *struct {
+			PostpaidCost       *float32 `json:"PostpaidCost,omitempty"`
+			PotentialSavedCost *float32 `json:"PotentialSavedCost,omitempty"`
+			ReservationCost    *float32 `json:"ReservationCost,omitempty"`
+			SavedCost          *float32 `json:"SavedCost,omitempty"`
+			UsagePercentage    *float32 `json:"UsagePercentage,omitempty"`
+		} `json:"TotalUsage,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageDetailResponse The answer of DescribeSavingsPlansCoverageDetail; XML root `<DescribeSavingsPlansCoverageDetailResponse>`.
+type DescribeSavingsPlansCoverageDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			CoveragePercentage *float32 `json:"CoveragePercentage,omitempty"`
+			Currency           *string  `json:"Currency,omitempty"`
+			DeductAmount       *float32 `json:"DeductAmount,omitempty"`
+			EndPeriod          *string  `json:"EndPeriod,omitempty"`
+			InstanceId         *string  `json:"InstanceId,omitempty"`
+			InstanceSpec       *string  `json:"InstanceSpec,omitempty"`
+			OwnerId            *int64   `json:"OwnerId,omitempty"`
+			PostpaidCost       *float32 `json:"PostpaidCost,omitempty"`
+			Region             *string  `json:"Region,omitempty"`
+			StartPeriod        *string  `json:"StartPeriod,omitempty"`
+			TotalAmount        *float32 `json:"TotalAmount,omitempty"`
+			UserId             *int64   `json:"UserId,omitempty"`
+			UserName           *string  `json:"UserName,omitempty"`
+		} `json:"Items,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageTotalResponse The answer of DescribeSavingsPlansCoverageTotal; XML root `<DescribeSavingsPlansCoverageTotalResponse>`.
+type DescribeSavingsPlansCoverageTotalResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PeriodCoverage *[]struct {
+			Percentage *float32 `json:"Percentage,omitempty"`
+			Period     *string  `json:"Period,omitempty"`
+		} `json:"PeriodCoverage,omitempty"`
+		TotalCoverage *struct {
+			CoveragePercentage *float32 `json:"CoveragePercentage,omitempty"`
+			DeductAmount       *float32 `json:"DeductAmount,omitempty"`
+		} `json:"TotalCoverage,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeSavingsPlansUsageDetailResponse The answer of DescribeSavingsPlansUsageDetail; XML root `<DescribeSavingsPlansUsageDetailResponse>`.
+type DescribeSavingsPlansUsageDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			Currency        *string  `json:"Currency,omitempty"`
+			DeductValue     *float32 `json:"DeductValue,omitempty"`
+			EndPeriod       *string  `json:"EndPeriod,omitempty"`
+			InstanceId      *string  `json:"InstanceId,omitempty"`
+			PoolValue       *float32 `json:"PoolValue,omitempty"`
+			PostpaidCost    *float32 `json:"PostpaidCost,omitempty"`
+			SavedCost       *float32 `json:"SavedCost,omitempty"`
+			StartPeriod     *string  `json:"StartPeriod,omitempty"`
+			Status          *string  `json:"Status,omitempty"`
+			Type            *string  `json:"Type,omitempty"`
+			UsagePercentage *float32 `json:"UsagePercentage,omitempty"`
+			UserId          *int64   `json:"UserId,omitempty"`
+			UserName        *string  `json:"UserName,omitempty"`
+		} `json:"Items,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeSavingsPlansUsageTotalResponse The answer of DescribeSavingsPlansUsageTotal; XML root `<DescribeSavingsPlansUsageTotalResponse>`.
+type DescribeSavingsPlansUsageTotalResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PeriodCoverage *[]struct {
+			Percentage *float32 `json:"Percentage,omitempty"`
+			Period     *string  `json:"Period,omitempty"`
+		} `json:"PeriodCoverage,omitempty"`
+		TotalUsage *struct {
+			PoolValue       *float32 `json:"PoolValue,omitempty"`
+			PostpaidCost    *float32 `json:"PostpaidCost,omitempty"`
+			SavedCost       *float32 `json:"SavedCost,omitempty"`
+			UsagePercentage *float32 `json:"UsagePercentage,omitempty"`
+		} `json:"TotalUsage,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// DescribeSplitItemBillResponse The answer of DescribeSplitItemBill; XML root `<DescribeSplitItemBillResponse>`.
+type DescribeSplitItemBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *[]struct {
+			AfterDiscountAmount       *float32 `json:"AfterDiscountAmount,omitempty"`
+			BillAccountID             *string  `json:"BillAccountID,omitempty"`
+			BillAccountName           *string  `json:"BillAccountName,omitempty"`
+			BillingDate               *string  `json:"BillingDate,omitempty"`
+			BillingItem               *string  `json:"BillingItem,omitempty"`
+			BillingItemCode           *string  `json:"BillingItemCode,omitempty"`
+			BillingType               *string  `json:"BillingType,omitempty"`
+			BizType                   *string  `json:"BizType,omitempty"`
+			CommodityCode             *string  `json:"CommodityCode,omitempty"`
+			CostUnit                  *string  `json:"CostUnit,omitempty"`
+			Currency                  *string  `json:"Currency,omitempty"`
+			DeductedByCoupons         *float32 `json:"DeductedByCoupons,omitempty"`
+			DeductedByResourcePackage *string  `json:"DeductedByResourcePackage,omitempty"`
+			InstanceConfig            *string  `json:"InstanceConfig,omitempty"`
+			InstanceID                *string  `json:"InstanceID,omitempty"`
+			InstanceSpec              *string  `json:"InstanceSpec,omitempty"`
+			InternetIP                *string  `json:"InternetIP,omitempty"`
+			IntranetIP                *string  `json:"IntranetIP,omitempty"`
+			InvoiceDiscount           *float32 `json:"InvoiceDiscount,omitempty"`
+			Item                      *string  `json:"Item,omitempty"`
+			ItemName                  *string  `json:"ItemName,omitempty"`
+			ListPrice                 *string  `json:"ListPrice,omitempty"`
+			ListPriceUnit             *string  `json:"ListPriceUnit,omitempty"`
+			NickName                  *string  `json:"NickName,omitempty"`
+			OwnerID                   *string  `json:"OwnerID,omitempty"`
+			PipCode                   *string  `json:"PipCode,omitempty"`
+			PretaxAmount              *float32 `json:"PretaxAmount,omitempty"`
+			PretaxGrossAmount         *float32 `json:"PretaxGrossAmount,omitempty"`
+			ProductCode               *string  `json:"ProductCode,omitempty"`
+			ProductDetail             *string  `json:"ProductDetail,omitempty"`
+			ProductName               *string  `json:"ProductName,omitempty"`
+			ProductType               *string  `json:"ProductType,omitempty"`
+			Region                    *string  `json:"Region,omitempty"`
+			ResourceGroup             *string  `json:"ResourceGroup,omitempty"`
+			ServicePeriod             *string  `json:"ServicePeriod,omitempty"`
+			ServicePeriodUnit         *string  `json:"ServicePeriodUnit,omitempty"`
+			SplitAccountID            *string  `json:"SplitAccountID,omitempty"`
+			SplitAccountName          *string  `json:"SplitAccountName,omitempty"`
+			SplitBillingCycle         *string  `json:"SplitBillingCycle,omitempty"`
+			SplitBillingDate          *string  `json:"SplitBillingDate,omitempty"`
+			SplitCommodityCode        *string  `json:"SplitCommodityCode,omitempty"`
+			SplitItemID               *string  `json:"SplitItemID,omitempty"`
+			SplitItemName             *string  `json:"SplitItemName,omitempty"`
+			SplitProductDetail        *string  `json:"SplitProductDetail,omitempty"`
+			SubscriptionType          *string  `json:"SubscriptionType,omitempty"`
+			Tag                       *string  `json:"Tag,omitempty"`
+			Usage                     *string  `json:"Usage,omitempty"`
+			UsageUnit                 *string  `json:"UsageUnit,omitempty"`
+			Zone                      *string  `json:"Zone,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// EnableBillGenerationResponse The answer of EnableBillGeneration; XML root `<EnableBillGenerationResponse>`.
+type EnableBillGenerationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Boolean *bool `json:"Boolean,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // ErrorResponse The gateway error shape: exactly these five fields, each always present and each a string (the
 // old SDK reads them with unchecked type assertions and panics on anything else). The XML form has
 // the root element `<Error>` and writes Recommend as a CDATA section.
@@ -455,6 +2214,51 @@ type ErrorResponse struct {
 	Message   string `json:"Message"`
 	Recommend string `json:"Recommend"`
 	RequestId string `json:"RequestId"`
+}
+
+// GetAccountRelationResponse The answer of GetAccountRelation; XML root `<GetAccountRelationResponse>`.
+type GetAccountRelationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		ChildUserId  *int64  `json:"ChildUserId,omitempty"`
+		EndTime      *int64  `json:"EndTime,omitempty"`
+		GmtModified  *int64  `json:"GmtModified,omitempty"`
+		Id           *int64  `json:"Id,omitempty"`
+		ParentUserId *int64  `json:"ParentUserId,omitempty"`
+		StartTime    *int64  `json:"StartTime,omitempty"`
+		Status       *string `json:"Status,omitempty"`
+		Type         *string `json:"Type,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// GetCustomerAccountInfoResponse The answer of GetCustomerAccountInfo; XML root `<GetCustomerAccountInfoResponse>`.
+type GetCustomerAccountInfoResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountType       *string `json:"AccountType,omitempty"`
+		CreditLimitStatus *string `json:"CreditLimitStatus,omitempty"`
+		HostingStatus     *string `json:"HostingStatus,omitempty"`
+		IsCertified       *bool   `json:"IsCertified,omitempty"`
+		LoginEmail        *string `json:"LoginEmail,omitempty"`
+		Mpk               *int64  `json:"Mpk,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// GetCustomerListResponse The answer of GetCustomerList; XML root `<GetCustomerListResponse>`.
+type GetCustomerListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		UidList *[]string `json:"UidList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
 }
 
 // GetOrderDetailData The order, as a one-element list (DataInGetOrderDetail in the old SDK).
@@ -493,9 +2297,137 @@ type GetOrderDetailResponse struct {
 	Success bool `json:"Success"`
 }
 
+// GetPayAsYouGoPriceResponse The answer of GetPayAsYouGoPrice; XML root `<GetPayAsYouGoPriceResponse>`.
+type GetPayAsYouGoPriceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Currency      *string `json:"Currency,omitempty"`
+		ModuleDetails *struct {
+			ModuleDetail *[]struct {
+				CostAfterDiscount *float32 `json:"CostAfterDiscount,omitempty"`
+				InvoiceDiscount   *float32 `json:"InvoiceDiscount,omitempty"`
+				ModuleCode        *string  `json:"ModuleCode,omitempty"`
+				OriginalCost      *float32 `json:"OriginalCost,omitempty"`
+				UnitPrice         *float32 `json:"UnitPrice,omitempty"`
+			} `json:"ModuleDetail,omitempty"`
+		} `json:"ModuleDetails,omitempty"`
+		PromotionDetails *struct {
+			PromotionDetail *[]struct {
+				PromotionDesc *string `json:"PromotionDesc,omitempty"`
+				PromotionId   *int64  `json:"PromotionId,omitempty"`
+				PromotionName *string `json:"PromotionName,omitempty"`
+			} `json:"PromotionDetail,omitempty"`
+		} `json:"PromotionDetails,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// GetResourcePackagePriceResponse The answer of GetResourcePackagePrice; XML root `<GetResourcePackagePriceResponse>`.
+type GetResourcePackagePriceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Currency      *string  `json:"Currency,omitempty"`
+		DiscountPrice *float32 `json:"DiscountPrice,omitempty"`
+		OriginalPrice *float32 `json:"OriginalPrice,omitempty"`
+		Promotions    *struct {
+			Promotion *[]struct {
+				Id   *int64  `json:"Id,omitempty"`
+				Name *string `json:"Name,omitempty"`
+			} `json:"Promotion,omitempty"`
+		} `json:"Promotions,omitempty"`
+		TradePrice *float32 `json:"TradePrice,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// GetSubscriptionPriceResponse The answer of GetSubscriptionPrice; XML root `<GetSubscriptionPriceResponse>`.
+type GetSubscriptionPriceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Currency      *string  `json:"Currency,omitempty"`
+		DiscountPrice *float32 `json:"DiscountPrice,omitempty"`
+		ModuleDetails *struct {
+			ModuleDetail *[]struct {
+				CostAfterDiscount *float32 `json:"CostAfterDiscount,omitempty"`
+				InvoiceDiscount   *float32 `json:"InvoiceDiscount,omitempty"`
+				ModuleCode        *string  `json:"ModuleCode,omitempty"`
+				OriginalCost      *float32 `json:"OriginalCost,omitempty"`
+				UnitPrice         *float32 `json:"UnitPrice,omitempty"`
+			} `json:"ModuleDetail,omitempty"`
+		} `json:"ModuleDetails,omitempty"`
+		OriginalPrice    *float32 `json:"OriginalPrice,omitempty"`
+		PromotionDetails *struct {
+			PromotionDetail *[]struct {
+				PromotionDesc *string `json:"PromotionDesc,omitempty"`
+				PromotionId   *int64  `json:"PromotionId,omitempty"`
+				PromotionName *string `json:"PromotionName,omitempty"`
+			} `json:"PromotionDetail,omitempty"`
+		} `json:"PromotionDetails,omitempty"`
+		Quantity   *int32   `json:"Quantity,omitempty"`
+		TradePrice *float32 `json:"TradePrice,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// InquiryPriceRefundInstanceResponse The answer of InquiryPriceRefundInstance; XML root `<InquiryPriceRefundInstanceResponse>`.
+type InquiryPriceRefundInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Currency     *string  `json:"Currency,omitempty"`
+		HostId       *string  `json:"HostId,omitempty"`
+		InstanceId   *string  `json:"InstanceId,omitempty"`
+		RefundAmount *float64 `json:"RefundAmount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // InstanceStatus The instance's life: Creating until provisioned, then Normal; the others are later states the
 // fake does not reach on its own.
 type InstanceStatus string
+
+// ModifyAccountRelationResponse The answer of ModifyAccountRelation; XML root `<ModifyAccountRelationResponse>`.
+type ModifyAccountRelationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ModifyCostUnitResponse The answer of ModifyCostUnit; XML root `<ModifyCostUnitResponse>`.
+type ModifyCostUnitResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *[]struct {
+		IsSuccess *bool  `json:"IsSuccess,omitempty"`
+		OwnerUid  *int64 `json:"OwnerUid,omitempty"`
+		UnitId    *int64 `json:"UnitId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ModifyInstanceResponse The answer of ModifyInstance; XML root `<ModifyInstanceResponse>`.
+type ModifyInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId  *string `json:"HostId,omitempty"`
+		OrderId *string `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
 
 // OrderDetail One order, with the old SDK's field names (struct_order.go); amounts are decimal strings.
 type OrderDetail struct {
@@ -596,6 +2528,119 @@ type OrderList struct {
 // PricingCycle The pricing cycle, 1 year, 2 month, 3 day.
 type PricingCycle int32
 
+// QueryAccountBalanceResponse The answer of QueryAccountBalance; XML root `<QueryAccountBalanceResponse>`.
+type QueryAccountBalanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AvailableAmount     *string `json:"AvailableAmount,omitempty"`
+		AvailableCashAmount *string `json:"AvailableCashAmount,omitempty"`
+		CreditAmount        *string `json:"CreditAmount,omitempty"`
+		Currency            *string `json:"Currency,omitempty"`
+		MybankCreditAmount  *string `json:"MybankCreditAmount,omitempty"`
+		QuotaLimit          *string `json:"QuotaLimit,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryAccountBillResponse The answer of QueryAccountBill; XML root `<QueryAccountBillResponse>`.
+type QueryAccountBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				BillAccountID     *string  `json:"BillAccountID,omitempty"`
+				BillAccountName   *string  `json:"BillAccountName,omitempty"`
+				BillingDate       *string  `json:"BillingDate,omitempty"`
+				BizType           *string  `json:"BizType,omitempty"`
+				CostUnit          *string  `json:"CostUnit,omitempty"`
+				Currency          *string  `json:"Currency,omitempty"`
+				DeductedByCoupons *float32 `json:"DeductedByCoupons,omitempty"`
+				InvoiceDiscount   *float32 `json:"InvoiceDiscount,omitempty"`
+				OwnerID           *string  `json:"OwnerID,omitempty"`
+				OwnerName         *string  `json:"OwnerName,omitempty"`
+				PipCode           *string  `json:"PipCode,omitempty"`
+				PretaxGrossAmount *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode       *string  `json:"ProductCode,omitempty"`
+				ProductName       *string  `json:"ProductName,omitempty"`
+				SubscriptionType  *string  `json:"SubscriptionType,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryAccountTransactionDetailsResponse The answer of QueryAccountTransactionDetails; XML root `<QueryAccountTransactionDetailsResponse>`.
+type QueryAccountTransactionDetailsResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountName             *string `json:"AccountName,omitempty"`
+		AccountTransactionsList *struct {
+			AccountTransactionsList *[]struct {
+				Amount               *string `json:"Amount,omitempty"`
+				Balance              *string `json:"Balance,omitempty"`
+				BillingCycle         *string `json:"BillingCycle,omitempty"`
+				FundType             *string `json:"FundType,omitempty"`
+				RecordID             *string `json:"RecordID,omitempty"`
+				Remarks              *string `json:"Remarks,omitempty"`
+				TransactionAccount   *string `json:"TransactionAccount,omitempty"`
+				TransactionChannel   *string `json:"TransactionChannel,omitempty"`
+				TransactionChannelSN *string `json:"TransactionChannelSN,omitempty"`
+				TransactionFlow      *string `json:"TransactionFlow,omitempty"`
+				TransactionNumber    *string `json:"TransactionNumber,omitempty"`
+				TransactionTime      *string `json:"TransactionTime,omitempty"`
+				TransactionType      *string `json:"TransactionType,omitempty"`
+			} `json:"AccountTransactionsList,omitempty"`
+		} `json:"AccountTransactionsList,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryAccountTransactionsResponse The answer of QueryAccountTransactions; XML root `<QueryAccountTransactionsResponse>`.
+type QueryAccountTransactionsResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountName             *string `json:"AccountName,omitempty"`
+		AccountTransactionsList *struct {
+			AccountTransactionsList *[]struct {
+				Amount               *string `json:"Amount,omitempty"`
+				Balance              *string `json:"Balance,omitempty"`
+				BillingCycle         *string `json:"BillingCycle,omitempty"`
+				FundType             *string `json:"FundType,omitempty"`
+				RecordID             *string `json:"RecordID,omitempty"`
+				Remarks              *string `json:"Remarks,omitempty"`
+				TransactionAccount   *string `json:"TransactionAccount,omitempty"`
+				TransactionChannel   *string `json:"TransactionChannel,omitempty"`
+				TransactionChannelSN *string `json:"TransactionChannelSN,omitempty"`
+				TransactionFlow      *string `json:"TransactionFlow,omitempty"`
+				TransactionNumber    *string `json:"TransactionNumber,omitempty"`
+				TransactionTime      *string `json:"TransactionTime,omitempty"`
+				TransactionType      *string `json:"TransactionType,omitempty"`
+			} `json:"AccountTransactionsList,omitempty"`
+		} `json:"AccountTransactionsList,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // QueryAvailableInstancesData One page. InstanceList is a JSON array; in XML every element of it is one `<InstanceList>` element
 // (unwrapped), which is how the old SDK's typed model (Data.InstanceList []Instance) decodes it.
 type QueryAvailableInstancesData struct {
@@ -631,11 +2676,1167 @@ type QueryAvailableInstancesResponse struct {
 	Success bool `json:"Success"`
 }
 
+// QueryBillOverviewResponse The answer of QueryBillOverview; XML root `<QueryBillOverviewResponse>`.
+type QueryBillOverviewResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				AdjustAmount      *float32 `json:"AdjustAmount,omitempty"`
+				AfterTaxAmount    *float32 `json:"AfterTaxAmount,omitempty"`
+				BillAccountID     *string  `json:"BillAccountID,omitempty"`
+				BillAccountName   *string  `json:"BillAccountName,omitempty"`
+				BizType           *string  `json:"BizType,omitempty"`
+				CashAmount        *float32 `json:"CashAmount,omitempty"`
+				CommodityCode     *string  `json:"CommodityCode,omitempty"`
+				Currency          *string  `json:"Currency,omitempty"`
+				DeductedByCoupons *float32 `json:"DeductedByCoupons,omitempty"`
+				InvoiceDiscount   *float32 `json:"InvoiceDiscount,omitempty"`
+				Item              *string  `json:"Item,omitempty"`
+				OutstandingAmount *float32 `json:"OutstandingAmount,omitempty"`
+				OwnerID           *string  `json:"OwnerID,omitempty"`
+				PaymentAmount     *float32 `json:"PaymentAmount,omitempty"`
+				PaymentCurrency   *string  `json:"PaymentCurrency,omitempty"`
+				PipCode           *string  `json:"PipCode,omitempty"`
+				PretaxAmount      *float32 `json:"PretaxAmount,omitempty"`
+				PretaxAmountLocal *float32 `json:"PretaxAmountLocal,omitempty"`
+				PretaxGrossAmount *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode       *string  `json:"ProductCode,omitempty"`
+				ProductDetail     *string  `json:"ProductDetail,omitempty"`
+				ProductName       *string  `json:"ProductName,omitempty"`
+				ProductType       *string  `json:"ProductType,omitempty"`
+				RoundDownDiscount *string  `json:"RoundDownDiscount,omitempty"`
+				SubscriptionType  *string  `json:"SubscriptionType,omitempty"`
+				Tax               *float32 `json:"Tax,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryBillResponse The answer of QueryBill; XML root `<QueryBillResponse>`.
+type QueryBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				AdjustAmount         *float32 `json:"AdjustAmount,omitempty"`
+				AfterTaxAmount       *float32 `json:"AfterTaxAmount,omitempty"`
+				CashAmount           *float32 `json:"CashAmount,omitempty"`
+				CommodityCode        *string  `json:"CommodityCode,omitempty"`
+				Currency             *string  `json:"Currency,omitempty"`
+				DeductedByCoupons    *float32 `json:"DeductedByCoupons,omitempty"`
+				InvoiceDiscount      *float32 `json:"InvoiceDiscount,omitempty"`
+				Item                 *string  `json:"Item,omitempty"`
+				OutstandingAmount    *float32 `json:"OutstandingAmount,omitempty"`
+				OwnerID              *string  `json:"OwnerID,omitempty"`
+				PaymentAmount        *float32 `json:"PaymentAmount,omitempty"`
+				PaymentCurrency      *string  `json:"PaymentCurrency,omitempty"`
+				PaymentTime          *string  `json:"PaymentTime,omitempty"`
+				PaymentTransactionID *string  `json:"PaymentTransactionID,omitempty"`
+				PipCode              *string  `json:"PipCode,omitempty"`
+				PretaxAmount         *float32 `json:"PretaxAmount,omitempty"`
+				PretaxAmountLocal    *float32 `json:"PretaxAmountLocal,omitempty"`
+				PretaxGrossAmount    *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode          *string  `json:"ProductCode,omitempty"`
+				ProductDetail        *string  `json:"ProductDetail,omitempty"`
+				ProductName          *string  `json:"ProductName,omitempty"`
+				ProductType          *string  `json:"ProductType,omitempty"`
+				RecordID             *string  `json:"RecordID,omitempty"`
+				RoundDownDiscount    *string  `json:"RoundDownDiscount,omitempty"`
+				Status               *string  `json:"Status,omitempty"`
+				SubOrderId           *string  `json:"SubOrderId,omitempty"`
+				SubscriptionType     *string  `json:"SubscriptionType,omitempty"`
+				Tax                  *float32 `json:"Tax,omitempty"`
+				UsageEndTime         *string  `json:"UsageEndTime,omitempty"`
+				UsageStartTime       *string  `json:"UsageStartTime,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryBillToOSSSubscriptionResponse The answer of QueryBillToOSSSubscription; XML root `<QueryBillToOSSSubscriptionResponse>`.
+type QueryBillToOSSSubscriptionResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID   *string `json:"AccountID,omitempty"`
+		AccountName *string `json:"AccountName,omitempty"`
+		Items       *struct {
+			Item *[]struct {
+				BucketOwnerId     *int64  `json:"BucketOwnerId,omitempty"`
+				BucketPath        *string `json:"BucketPath,omitempty"`
+				RowLimitPerFile   *int32  `json:"RowLimitPerFile,omitempty"`
+				SubscribeBucket   *string `json:"SubscribeBucket,omitempty"`
+				SubscribeLanguage *string `json:"SubscribeLanguage,omitempty"`
+				SubscribeTime     *string `json:"SubscribeTime,omitempty"`
+				SubscribeType     *string `json:"SubscribeType,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryCashCouponsResponse The answer of QueryCashCoupons; XML root `<QueryCashCouponsResponse>`.
+type QueryCashCouponsResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CashCoupon *[]struct {
+			ApplicableProducts  *string `json:"ApplicableProducts,omitempty"`
+			ApplicableScenarios *string `json:"ApplicableScenarios,omitempty"`
+			Balance             *string `json:"Balance,omitempty"`
+			CashCouponId        *int64  `json:"CashCouponId,omitempty"`
+			CashCouponNo        *string `json:"CashCouponNo,omitempty"`
+			Description         *string `json:"Description,omitempty"`
+			EffectiveTime       *string `json:"EffectiveTime,omitempty"`
+			ExpiryTime          *string `json:"ExpiryTime,omitempty"`
+			GrantedTime         *string `json:"GrantedTime,omitempty"`
+			NominalValue        *string `json:"NominalValue,omitempty"`
+			Status              *string `json:"Status,omitempty"`
+		} `json:"CashCoupon,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryCommodityListResponse The answer of QueryCommodityList; XML root `<QueryCommodityListResponse>`.
+type QueryCommodityListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CommodityList *[]struct {
+			ChargeType    *string `json:"ChargeType,omitempty"`
+			CommodityCode *string `json:"CommodityCode,omitempty"`
+			CommodityName *string `json:"CommodityName,omitempty"`
+		} `json:"CommodityList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryCostUnitResourceResponse The answer of QueryCostUnitResource; XML root `<QueryCostUnitResourceResponse>`.
+type QueryCostUnitResourceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CostUnit *struct {
+			OwnerUid     *int64  `json:"OwnerUid,omitempty"`
+			ParentUnitId *int64  `json:"ParentUnitId,omitempty"`
+			UnitId       *int64  `json:"UnitId,omitempty"`
+			UnitName     *string `json:"UnitName,omitempty"`
+		} `json:"CostUnit,omitempty"`
+		CostUnitStatisInfo *struct {
+			ResourceCount           *int64 `json:"ResourceCount,omitempty"`
+			ResourceGroupCount      *int64 `json:"ResourceGroupCount,omitempty"`
+			SubUnitCount            *int64 `json:"SubUnitCount,omitempty"`
+			TotalResourceCount      *int64 `json:"TotalResourceCount,omitempty"`
+			TotalResourceGroupCount *int64 `json:"TotalResourceGroupCount,omitempty"`
+			TotalUserCount          *int64 `json:"TotalUserCount,omitempty"`
+			UserCount               *int64 `json:"UserCount,omitempty"`
+		} `json:"CostUnitStatisInfo,omitempty"`
+		PageNum                 *int32 `json:"PageNum,omitempty"`
+		PageSize                *int32 `json:"PageSize,omitempty"`
+		ResourceInstanceDtoList *[]struct {
+			ApportionCode    *string `json:"ApportionCode,omitempty"`
+			ApportionName    *string `json:"ApportionName,omitempty"`
+			CommodityCode    *string `json:"CommodityCode,omitempty"`
+			CommodityName    *string `json:"CommodityName,omitempty"`
+			PipCode          *string `json:"PipCode,omitempty"`
+			RelatedResources *string `json:"RelatedResources,omitempty"`
+			ResourceGroup    *string `json:"ResourceGroup,omitempty"`
+			ResourceId       *string `json:"ResourceId,omitempty"`
+			ResourceNick     *string `json:"ResourceNick,omitempty"`
+			ResourceSource   *string `json:"ResourceSource,omitempty"`
+			ResourceStatus   *string `json:"ResourceStatus,omitempty"`
+			ResourceTag      *string `json:"ResourceTag,omitempty"`
+			ResourceType     *string `json:"ResourceType,omitempty"`
+			ResourceUserId   *int64  `json:"ResourceUserId,omitempty"`
+			ResourceUserName *string `json:"ResourceUserName,omitempty"`
+		} `json:"ResourceInstanceDtoList,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryCostUnitResponse The answer of QueryCostUnit; XML root `<QueryCostUnitResponse>`.
+type QueryCostUnitResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CostUnitDtoList *[]struct {
+			OwnerUid     *int64  `json:"OwnerUid,omitempty"`
+			ParentUnitId *int64  `json:"ParentUnitId,omitempty"`
+			UnitId       *int64  `json:"UnitId,omitempty"`
+			UnitName     *string `json:"UnitName,omitempty"`
+		} `json:"CostUnitDtoList,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryCustomerAddressListResponse The answer of QueryCustomerAddressList; XML root `<QueryCustomerAddressListResponse>`.
+type QueryCustomerAddressListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CustomerInvoiceAddressList *struct {
+			CustomerInvoiceAddress *[]struct {
+				Addressee       *string `json:"Addressee,omitempty"`
+				BizType         *string `json:"BizType,omitempty"`
+				City            *string `json:"City,omitempty"`
+				County          *string `json:"County,omitempty"`
+				DeliveryAddress *string `json:"DeliveryAddress,omitempty"`
+				Id              *int64  `json:"Id,omitempty"`
+				Phone           *string `json:"Phone,omitempty"`
+				PostalCode      *string `json:"PostalCode,omitempty"`
+				Province        *string `json:"Province,omitempty"`
+				Street          *string `json:"Street,omitempty"`
+				UserId          *int64  `json:"UserId,omitempty"`
+				UserNick        *string `json:"UserNick,omitempty"`
+			} `json:"CustomerInvoiceAddress,omitempty"`
+		} `json:"CustomerInvoiceAddressList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryDPUtilizationDetailResponse The answer of QueryDPUtilizationDetail; XML root `<QueryDPUtilizationDetailResponse>`.
+type QueryDPUtilizationDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		DetailList *struct {
+			DetailList *[]struct {
+				DeductDate            *string  `json:"DeductDate,omitempty"`
+				DeductFactorTotal     *float32 `json:"DeductFactorTotal,omitempty"`
+				DeductHours           *float32 `json:"DeductHours,omitempty"`
+				DeductMeasure         *float32 `json:"DeductMeasure,omitempty"`
+				DeductQuantity        *float32 `json:"DeductQuantity,omitempty"`
+				DeductedCommodityCode *string  `json:"DeductedCommodityCode,omitempty"`
+				DeductedInstanceId    *string  `json:"DeductedInstanceId,omitempty"`
+				DeductedProductDetail *string  `json:"DeductedProductDetail,omitempty"`
+				InstanceId            *string  `json:"InstanceId,omitempty"`
+				InstanceSpec          *string  `json:"InstanceSpec,omitempty"`
+				Region                *string  `json:"Region,omitempty"`
+				ResCode               *string  `json:"ResCode,omitempty"`
+				ShareUid              *int64   `json:"ShareUid,omitempty"`
+				Uid                   *int64   `json:"Uid,omitempty"`
+			} `json:"DetailList,omitempty"`
+		} `json:"DetailList,omitempty"`
+		NextToken *string `json:"NextToken,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryEvaluateListResponse The answer of QueryEvaluateList; XML root `<QueryEvaluateListResponse>`.
+type QueryEvaluateListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		EvaluateList *struct {
+			Evaluate *[]struct {
+				BillCycle          *string `json:"BillCycle,omitempty"`
+				BillId             *int64  `json:"BillId,omitempty"`
+				BizTime            *string `json:"BizTime,omitempty"`
+				BizType            *string `json:"BizType,omitempty"`
+				CanInvoiceAmount   *int64  `json:"CanInvoiceAmount,omitempty"`
+				GmtCreate          *string `json:"GmtCreate,omitempty"`
+				GmtModified        *string `json:"GmtModified,omitempty"`
+				Id                 *int64  `json:"Id,omitempty"`
+				InvoicedAmount     *int64  `json:"InvoicedAmount,omitempty"`
+				ItemId             *int64  `json:"ItemId,omitempty"`
+				Name               *string `json:"Name,omitempty"`
+				OffsetAcceptAmount *int64  `json:"OffsetAcceptAmount,omitempty"`
+				OffsetCostAmount   *int64  `json:"OffsetCostAmount,omitempty"`
+				OpId               *string `json:"OpId,omitempty"`
+				OriginalAmount     *int64  `json:"OriginalAmount,omitempty"`
+				OutBizId           *string `json:"OutBizId,omitempty"`
+				PresentAmount      *int64  `json:"PresentAmount,omitempty"`
+				Status             *int32  `json:"Status,omitempty"`
+				Type               *int32  `json:"Type,omitempty"`
+				UserId             *int64  `json:"UserId,omitempty"`
+				UserNick           *string `json:"UserNick,omitempty"`
+			} `json:"Evaluate,omitempty"`
+		} `json:"EvaluateList,omitempty"`
+		HostId                      *string `json:"HostId,omitempty"`
+		PageNum                     *int32  `json:"PageNum,omitempty"`
+		PageSize                    *int32  `json:"PageSize,omitempty"`
+		TotalCount                  *int32  `json:"TotalCount,omitempty"`
+		TotalInvoiceAmount          *int64  `json:"TotalInvoiceAmount,omitempty"`
+		TotalUnAppliedInvoiceAmount *int64  `json:"TotalUnAppliedInvoiceAmount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryFinancialAccountInfoResponse The answer of QueryFinancialAccountInfo; XML root `<QueryFinancialAccountInfoResponse>`.
+type QueryFinancialAccountInfoResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountType        *string `json:"AccountType,omitempty"`
+		IsFinancialAccount *bool   `json:"IsFinancialAccount,omitempty"`
+		MemberGroupId      *int64  `json:"MemberGroupId,omitempty"`
+		MemberGroupName    *string `json:"MemberGroupName,omitempty"`
+		MemberNickName     *string `json:"MemberNickName,omitempty"`
+		UserName           *string `json:"UserName,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryInstanceBillResponse The answer of QueryInstanceBill; XML root `<QueryInstanceBillResponse>`.
+type QueryInstanceBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				BillingDate               *string  `json:"BillingDate,omitempty"`
+				BillingItem               *string  `json:"BillingItem,omitempty"`
+				BillingType               *string  `json:"BillingType,omitempty"`
+				CommodityCode             *string  `json:"CommodityCode,omitempty"`
+				CostUnit                  *string  `json:"CostUnit,omitempty"`
+				Currency                  *string  `json:"Currency,omitempty"`
+				DeductedByCoupons         *float32 `json:"DeductedByCoupons,omitempty"`
+				DeductedByResourcePackage *string  `json:"DeductedByResourcePackage,omitempty"`
+				InstanceConfig            *string  `json:"InstanceConfig,omitempty"`
+				InstanceID                *string  `json:"InstanceID,omitempty"`
+				InstanceSpec              *string  `json:"InstanceSpec,omitempty"`
+				InternetIP                *string  `json:"InternetIP,omitempty"`
+				IntranetIP                *string  `json:"IntranetIP,omitempty"`
+				InvoiceDiscount           *float32 `json:"InvoiceDiscount,omitempty"`
+				Item                      *string  `json:"Item,omitempty"`
+				ListPrice                 *string  `json:"ListPrice,omitempty"`
+				ListPriceUnit             *string  `json:"ListPriceUnit,omitempty"`
+				NickName                  *string  `json:"NickName,omitempty"`
+				OwnerID                   *string  `json:"OwnerID,omitempty"`
+				PipCode                   *string  `json:"PipCode,omitempty"`
+				PretaxAmount              *float32 `json:"PretaxAmount,omitempty"`
+				PretaxGrossAmount         *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode               *string  `json:"ProductCode,omitempty"`
+				ProductDetail             *string  `json:"ProductDetail,omitempty"`
+				ProductName               *string  `json:"ProductName,omitempty"`
+				ProductType               *string  `json:"ProductType,omitempty"`
+				Region                    *string  `json:"Region,omitempty"`
+				ResourceGroup             *string  `json:"ResourceGroup,omitempty"`
+				ServicePeriod             *string  `json:"ServicePeriod,omitempty"`
+				ServicePeriodUnit         *string  `json:"ServicePeriodUnit,omitempty"`
+				SubscriptionType          *string  `json:"SubscriptionType,omitempty"`
+				Tag                       *string  `json:"Tag,omitempty"`
+				Usage                     *string  `json:"Usage,omitempty"`
+				UsageUnit                 *string  `json:"UsageUnit,omitempty"`
+				Zone                      *string  `json:"Zone,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryInstanceByTagResponse The answer of QueryInstanceByTag; XML root `<QueryInstanceByTagResponse>`.
+type QueryInstanceByTagResponse struct {
+	Code        *string `json:"Code,omitempty"`
+	Message     *string `json:"Message,omitempty"`
+	NextToken   *string `json:"NextToken,omitempty"`
+	RequestId   string  `json:"RequestId"`
+	Success     *bool   `json:"Success,omitempty"`
+	TagResource *[]struct {
+		ResourceId   *string `json:"ResourceId,omitempty"`
+		ResourceType *string `json:"ResourceType,omitempty"`
+		Tag          *[]struct {
+			Key   *string `json:"Key,omitempty"`
+			Value *string `json:"Value,omitempty"`
+		} `json:"Tag,omitempty"`
+	} `json:"TagResource,omitempty"`
+}
+
+// QueryInstanceGaapCostResponse The answer of QueryInstanceGaapCost; XML root `<QueryInstanceGaapCostResponse>`.
+type QueryInstanceGaapCostResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId  *string `json:"HostId,omitempty"`
+		Modules *struct {
+			Module *[]struct {
+				AccountingUnit                   *string `json:"AccountingUnit,omitempty"`
+				BillType                         *string `json:"BillType,omitempty"`
+				BillingCycle                     *string `json:"BillingCycle,omitempty"`
+				Currency                         *string `json:"Currency,omitempty"`
+				DeductedByCashCoupons            *string `json:"DeductedByCashCoupons,omitempty"`
+				DeductedByCoupons                *string `json:"DeductedByCoupons,omitempty"`
+				DeductedByPrepaidCard            *string `json:"DeductedByPrepaidCard,omitempty"`
+				GaapDeductedByCashCoupons        *string `json:"GaapDeductedByCashCoupons,omitempty"`
+				GaapDeductedByCoupons            *string `json:"GaapDeductedByCoupons,omitempty"`
+				GaapDeductedByPrepaidCard        *string `json:"GaapDeductedByPrepaidCard,omitempty"`
+				GaapPaymentAmount                *string `json:"GaapPaymentAmount,omitempty"`
+				GaapPretaxAmount                 *string `json:"GaapPretaxAmount,omitempty"`
+				GaapPretaxAmountLocal            *string `json:"GaapPretaxAmountLocal,omitempty"`
+				GaapPretaxGrossAmount            *string `json:"GaapPretaxGrossAmount,omitempty"`
+				GaapPricingDiscount              *string `json:"GaapPricingDiscount,omitempty"`
+				InstanceID                       *string `json:"InstanceID,omitempty"`
+				MonthGaapDeductedByCashCoupons   *string `json:"MonthGaapDeductedByCashCoupons,omitempty"`
+				MonthGaapDeductedByCoupons       *string `json:"MonthGaapDeductedByCoupons,omitempty"`
+				MonthGaapDeductedByPrepaidCard   *string `json:"MonthGaapDeductedByPrepaidCard,omitempty"`
+				MonthGaapPaymentAmount           *string `json:"MonthGaapPaymentAmount,omitempty"`
+				MonthGaapPretaxAmount            *string `json:"MonthGaapPretaxAmount,omitempty"`
+				MonthGaapPretaxAmountLocal       *string `json:"MonthGaapPretaxAmountLocal,omitempty"`
+				MonthGaapPretaxGrossAmount       *string `json:"MonthGaapPretaxGrossAmount,omitempty"`
+				MonthGaapPricingDiscount         *string `json:"MonthGaapPricingDiscount,omitempty"`
+				OrderId                          *string `json:"OrderId,omitempty"`
+				OrderType                        *string `json:"OrderType,omitempty"`
+				OwnerID                          *string `json:"OwnerID,omitempty"`
+				PayTime                          *string `json:"PayTime,omitempty"`
+				PayerAccount                     *string `json:"PayerAccount,omitempty"`
+				PaymentAmount                    *string `json:"PaymentAmount,omitempty"`
+				PaymentCurrency                  *string `json:"PaymentCurrency,omitempty"`
+				PretaxAmount                     *string `json:"PretaxAmount,omitempty"`
+				PretaxAmountLocal                *string `json:"PretaxAmountLocal,omitempty"`
+				PretaxGrossAmount                *string `json:"PretaxGrossAmount,omitempty"`
+				PricingDiscount                  *string `json:"PricingDiscount,omitempty"`
+				ProductCode                      *string `json:"ProductCode,omitempty"`
+				ProductType                      *string `json:"ProductType,omitempty"`
+				Region                           *string `json:"Region,omitempty"`
+				ResourceGroup                    *string `json:"ResourceGroup,omitempty"`
+				SubOrderId                       *string `json:"SubOrderId,omitempty"`
+				SubscriptionType                 *string `json:"SubscriptionType,omitempty"`
+				Tag                              *string `json:"Tag,omitempty"`
+				UnallocatedDeductedByCashCoupons *string `json:"UnallocatedDeductedByCashCoupons,omitempty"`
+				UnallocatedDeductedByCoupons     *string `json:"UnallocatedDeductedByCoupons,omitempty"`
+				UnallocatedDeductedByPrepaidCard *string `json:"UnallocatedDeductedByPrepaidCard,omitempty"`
+				UnallocatedPaymentAmount         *string `json:"UnallocatedPaymentAmount,omitempty"`
+				UnallocatedPretaxAmount          *string `json:"UnallocatedPretaxAmount,omitempty"`
+				UnallocatedPretaxAmountLocal     *string `json:"UnallocatedPretaxAmountLocal,omitempty"`
+				UnallocatedPretaxGrossAmount     *string `json:"UnallocatedPretaxGrossAmount,omitempty"`
+				UnallocatedPricingDiscount       *string `json:"UnallocatedPricingDiscount,omitempty"`
+				UsageEndDate                     *string `json:"UsageEndDate,omitempty"`
+				UsageStartDate                   *string `json:"UsageStartDate,omitempty"`
+			} `json:"Module,omitempty"`
+		} `json:"Modules,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryInvoicingCustomerListResponse The answer of QueryInvoicingCustomerList; XML root `<QueryInvoicingCustomerListResponse>`.
+type QueryInvoicingCustomerListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		CustomerInvoiceList *struct {
+			CustomerInvoice *[]struct {
+				AdjustType              *int64  `json:"AdjustType,omitempty"`
+				Bank                    *string `json:"Bank,omitempty"`
+				BankNo                  *string `json:"BankNo,omitempty"`
+				CustomerType            *int64  `json:"CustomerType,omitempty"`
+				DefaultRemark           *string `json:"DefaultRemark,omitempty"`
+				EndCycle                *int64  `json:"EndCycle,omitempty"`
+				GmtCreate               *string `json:"GmtCreate,omitempty"`
+				Id                      *int64  `json:"Id,omitempty"`
+				InvoiceTitle            *string `json:"InvoiceTitle,omitempty"`
+				IssueType               *int64  `json:"IssueType,omitempty"`
+				OperatingLicenseAddress *string `json:"OperatingLicenseAddress,omitempty"`
+				OperatingLicensePhone   *string `json:"OperatingLicensePhone,omitempty"`
+				RegisterNo              *string `json:"RegisterNo,omitempty"`
+				StartCycle              *int64  `json:"StartCycle,omitempty"`
+				Status                  *int64  `json:"Status,omitempty"`
+				TaxationLicense         *string `json:"TaxationLicense,omitempty"`
+				TaxpayerType            *int64  `json:"TaxpayerType,omitempty"`
+				TitleChangeInstructions *string `json:"TitleChangeInstructions,omitempty"`
+				Type                    *int64  `json:"Type,omitempty"`
+				UserId                  *int64  `json:"UserId,omitempty"`
+				UserNick                *string `json:"UserNick,omitempty"`
+			} `json:"CustomerInvoice,omitempty"`
+		} `json:"CustomerInvoiceList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryOrdersResponse The answer of QueryOrders; XML root `<QueryOrdersResponse>`.
+type QueryOrdersResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostName  *string `json:"HostName,omitempty"`
+		OrderList *struct {
+			Order *[]struct {
+				AfterTaxAmount    *string `json:"AfterTaxAmount,omitempty"`
+				CommodityCode     *string `json:"CommodityCode,omitempty"`
+				CreateTime        *string `json:"CreateTime,omitempty"`
+				Currency          *string `json:"Currency,omitempty"`
+				OrderId           *string `json:"OrderId,omitempty"`
+				OrderType         *string `json:"OrderType,omitempty"`
+				PaymentCurrency   *string `json:"PaymentCurrency,omitempty"`
+				PaymentStatus     *string `json:"PaymentStatus,omitempty"`
+				PaymentTime       *string `json:"PaymentTime,omitempty"`
+				PretaxAmount      *string `json:"PretaxAmount,omitempty"`
+				PretaxAmountLocal *string `json:"PretaxAmountLocal,omitempty"`
+				PretaxGrossAmount *string `json:"PretaxGrossAmount,omitempty"`
+				ProductCode       *string `json:"ProductCode,omitempty"`
+				ProductType       *string `json:"ProductType,omitempty"`
+				RelatedOrderId    *string `json:"RelatedOrderId,omitempty"`
+				SubscriptionType  *string `json:"SubscriptionType,omitempty"`
+				Tax               *string `json:"Tax,omitempty"`
+			} `json:"Order,omitempty"`
+		} `json:"OrderList,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryPermissionListResponse The answer of QueryPermissionList; XML root `<QueryPermissionListResponse>`.
+type QueryPermissionListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		EndTime        *string `json:"EndTime,omitempty"`
+		MasterId       *int64  `json:"MasterId,omitempty"`
+		MemberId       *int64  `json:"MemberId,omitempty"`
+		PermissionList *[]struct {
+			EndTime        *string `json:"EndTime,omitempty"`
+			PermissionCode *string `json:"PermissionCode,omitempty"`
+			PermissionName *string `json:"PermissionName,omitempty"`
+			StartTime      *string `json:"StartTime,omitempty"`
+		} `json:"PermissionList,omitempty"`
+		RelationType *string `json:"RelationType,omitempty"`
+		SetupTime    *string `json:"SetupTime,omitempty"`
+		StartTime    *string `json:"StartTime,omitempty"`
+		State        *string `json:"State,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryPrepaidCardsResponse The answer of QueryPrepaidCards; XML root `<QueryPrepaidCardsResponse>`.
+type QueryPrepaidCardsResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PrepaidCard *[]struct {
+			ApplicableProducts  *string `json:"ApplicableProducts,omitempty"`
+			ApplicableScenarios *string `json:"ApplicableScenarios,omitempty"`
+			Balance             *string `json:"Balance,omitempty"`
+			EffectiveTime       *string `json:"EffectiveTime,omitempty"`
+			ExpiryTime          *string `json:"ExpiryTime,omitempty"`
+			GrantedTime         *string `json:"GrantedTime,omitempty"`
+			NominalValue        *string `json:"NominalValue,omitempty"`
+			PrepaidCardId       *int64  `json:"PrepaidCardId,omitempty"`
+			PrepaidCardNo       *string `json:"PrepaidCardNo,omitempty"`
+			Status              *string `json:"Status,omitempty"`
+		} `json:"PrepaidCard,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryPriceEntityListResponse The answer of QueryPriceEntityList; XML root `<QueryPriceEntityListResponse>`.
+type QueryPriceEntityListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PriceEntityInfoList *[]struct {
+			PriceEntityCode *string `json:"PriceEntityCode,omitempty"`
+			PriceEntityName *string `json:"PriceEntityName,omitempty"`
+			PriceFactorList *[]struct {
+				PriceFactorCode      *string   `json:"PriceFactorCode,omitempty"`
+				PriceFactorName      *string   `json:"PriceFactorName,omitempty"`
+				PriceFactorValueList *[]string `json:"PriceFactorValueList,omitempty"`
+			} `json:"PriceFactorList,omitempty"`
+		} `json:"PriceEntityInfoList,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryProductListResponse The answer of QueryProductList; XML root `<QueryProductListResponse>`.
+type QueryProductListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PageNum     *int32 `json:"PageNum,omitempty"`
+		PageSize    *int32 `json:"PageSize,omitempty"`
+		ProductList *struct {
+			Product *[]struct {
+				ProductCode      *string `json:"ProductCode,omitempty"`
+				ProductName      *string `json:"ProductName,omitempty"`
+				ProductType      *string `json:"ProductType,omitempty"`
+				SubscriptionType *string `json:"SubscriptionType,omitempty"`
+			} `json:"Product,omitempty"`
+		} `json:"ProductList,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryRIUtilizationDetailResponse The answer of QueryRIUtilizationDetail; XML root `<QueryRIUtilizationDetailResponse>`.
+type QueryRIUtilizationDetailResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		DetailList *struct {
+			DetailList *[]struct {
+				DeductDate            *string  `json:"DeductDate,omitempty"`
+				DeductFactorTotal     *float32 `json:"DeductFactorTotal,omitempty"`
+				DeductHours           *string  `json:"DeductHours,omitempty"`
+				DeductQuantity        *float32 `json:"DeductQuantity,omitempty"`
+				DeductedCommodityCode *string  `json:"DeductedCommodityCode,omitempty"`
+				DeductedInstanceId    *string  `json:"DeductedInstanceId,omitempty"`
+				DeductedProductDetail *string  `json:"DeductedProductDetail,omitempty"`
+				InstanceSpec          *string  `json:"InstanceSpec,omitempty"`
+				RIInstanceId          *string  `json:"RIInstanceId,omitempty"`
+			} `json:"DetailList,omitempty"`
+		} `json:"DetailList,omitempty"`
+		PageNum    *int64 `json:"PageNum,omitempty"`
+		PageSize   *int64 `json:"PageSize,omitempty"`
+		TotalCount *int64 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryRedeemResponse The answer of QueryRedeem; XML root `<QueryRedeemResponse>`.
+type QueryRedeemResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		PageNum  *int64 `json:"PageNum,omitempty"`
+		PageSize *int64 `json:"PageSize,omitempty"`
+		Redeem   *struct {
+			Redeem *[]struct {
+				ApplicableProducts *string `json:"ApplicableProducts,omitempty"`
+				Balance            *string `json:"Balance,omitempty"`
+				EffectiveTime      *string `json:"EffectiveTime,omitempty"`
+				ExpiryTime         *string `json:"ExpiryTime,omitempty"`
+				GrantedTime        *string `json:"GrantedTime,omitempty"`
+				NominalValue       *string `json:"NominalValue,omitempty"`
+				RedeemId           *string `json:"RedeemId,omitempty"`
+				RedeemNo           *string `json:"RedeemNo,omitempty"`
+				Specification      *string `json:"Specification,omitempty"`
+				Status             *string `json:"Status,omitempty"`
+			} `json:"Redeem,omitempty"`
+		} `json:"Redeem,omitempty"`
+		TotalCount *int64 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryRelationListResponse The answer of QueryRelationList; XML root `<QueryRelationListResponse>`.
+type QueryRelationListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		FinancialRelationInfoList *[]struct {
+			AccountId       *int64  `json:"AccountId,omitempty"`
+			AccountName     *string `json:"AccountName,omitempty"`
+			AccountNickName *string `json:"AccountNickName,omitempty"`
+			AccountType     *string `json:"AccountType,omitempty"`
+			EndTime         *string `json:"EndTime,omitempty"`
+			RelationId      *int64  `json:"RelationId,omitempty"`
+			RelationType    *string `json:"RelationType,omitempty"`
+			SetupTime       *string `json:"SetupTime,omitempty"`
+			StartTime       *string `json:"StartTime,omitempty"`
+			State           *string `json:"State,omitempty"`
+		} `json:"FinancialRelationInfoList,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryResellerAvailableQuotaResponse The answer of QueryResellerAvailableQuota; XML root `<QueryResellerAvailableQuotaResponse>`.
+type QueryResellerAvailableQuotaResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *string `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryResellerUserAlarmThresholdResponse The answer of QueryResellerUserAlarmThreshold; XML root `<QueryResellerUserAlarmThresholdResponse>`.
+type QueryResellerUserAlarmThresholdResponse struct {
+	Code  *string `json:"Code,omitempty"`
+	Count *int32  `json:"Count,omitempty"`
+	Data  *[]struct {
+		Denominator     *int32  `json:"Denominator,omitempty"`
+		Numerator       *int32  `json:"Numerator,omitempty"`
+		ThresholdAmount *string `json:"ThresholdAmount,omitempty"`
+		ThresholdType   *int32  `json:"ThresholdType,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryResourcePackageInstancesResponse The answer of QueryResourcePackageInstances; XML root `<QueryResourcePackageInstancesResponse>`.
+type QueryResourcePackageInstancesResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId    *string `json:"HostId,omitempty"`
+		Instances *struct {
+			Instance *[]struct {
+				ApplicableProducts *struct {
+					Product *[]string `json:"Product,omitempty"`
+				} `json:"ApplicableProducts,omitempty"`
+				CommodityCode       *string `json:"CommodityCode,omitempty"`
+				DeductType          *string `json:"DeductType,omitempty"`
+				EffectiveTime       *string `json:"EffectiveTime,omitempty"`
+				ExpiryTime          *string `json:"ExpiryTime,omitempty"`
+				InstanceId          *string `json:"InstanceId,omitempty"`
+				PackageType         *string `json:"PackageType,omitempty"`
+				Region              *string `json:"Region,omitempty"`
+				RemainingAmount     *string `json:"RemainingAmount,omitempty"`
+				RemainingAmountUnit *string `json:"RemainingAmountUnit,omitempty"`
+				Remark              *string `json:"Remark,omitempty"`
+				Status              *string `json:"Status,omitempty"`
+				TotalAmount         *string `json:"TotalAmount,omitempty"`
+				TotalAmountUnit     *string `json:"TotalAmountUnit,omitempty"`
+			} `json:"Instance,omitempty"`
+		} `json:"Instances,omitempty"`
+		PageNum    *string `json:"PageNum,omitempty"`
+		PageSize   *string `json:"PageSize,omitempty"`
+		TotalCount *string `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	Page      *int32  `json:"Page,omitempty"`
+	PageSize  *int32  `json:"PageSize,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+	Total     *int32  `json:"Total,omitempty"`
+}
+
+// QuerySavingsPlansDeductLogResponse The answer of QuerySavingsPlansDeductLog; XML root `<QuerySavingsPlansDeductLogResponse>`.
+type QuerySavingsPlansDeductLogResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			BillModule            *string `json:"BillModule,omitempty"`
+			BillingCycle          *string `json:"BillingCycle,omitempty"`
+			BillingOfficialPrice  *string `json:"BillingOfficialPrice,omitempty"`
+			DeductCommodity       *string `json:"DeductCommodity,omitempty"`
+			DeductFee             *string `json:"DeductFee,omitempty"`
+			DeductInstanceId      *string `json:"DeductInstanceId,omitempty"`
+			DeductRate            *string `json:"DeductRate,omitempty"`
+			DeductedOfficialPrice *string `json:"DeductedOfficialPrice,omitempty"`
+			DiscountRate          *string `json:"DiscountRate,omitempty"`
+			EndTime               *string `json:"EndTime,omitempty"`
+			InstanceId            *string `json:"InstanceId,omitempty"`
+			InstanceSpec          *string `json:"InstanceSpec,omitempty"`
+			InstanceTypeFamily    *string `json:"InstanceTypeFamily,omitempty"`
+			OwnerId               *int64  `json:"OwnerId,omitempty"`
+			Region                *string `json:"Region,omitempty"`
+			SavingsType           *string `json:"SavingsType,omitempty"`
+			StartTime             *string `json:"StartTime,omitempty"`
+			UserId                *int64  `json:"UserId,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QuerySavingsPlansDiscountResponse The answer of QuerySavingsPlansDiscount; XML root `<QuerySavingsPlansDiscountResponse>`.
+type QuerySavingsPlansDiscountResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+		Items  *[]struct {
+			CommodityName        *string `json:"CommodityName,omitempty"`
+			ContractDiscountRate *string `json:"ContractDiscountRate,omitempty"`
+			Cycle                *string `json:"Cycle,omitempty"`
+			DiscountRate         *string `json:"DiscountRate,omitempty"`
+			ModuleName           *string `json:"ModuleName,omitempty"`
+			PayMode              *string `json:"PayMode,omitempty"`
+			Region               *string `json:"Region,omitempty"`
+			RegionCode           *string `json:"RegionCode,omitempty"`
+			Spec                 *string `json:"Spec,omitempty"`
+			SpnType              *string `json:"SpnType,omitempty"`
+		} `json:"Items,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QuerySavingsPlansInstanceResponse The answer of QuerySavingsPlansInstance; XML root `<QuerySavingsPlansInstanceResponse>`.
+type QuerySavingsPlansInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		Items *[]struct {
+			AllocationStatus    *string `json:"AllocationStatus,omitempty"`
+			CommodityCode       *string `json:"CommodityCode,omitempty"`
+			Currency            *string `json:"Currency,omitempty"`
+			CurrentPoolValue    *string `json:"CurrentPoolValue,omitempty"`
+			Cycle               *string `json:"Cycle,omitempty"`
+			DeductCycleType     *string `json:"DeductCycleType,omitempty"`
+			EndTime             *string `json:"EndTime,omitempty"`
+			EndTimestamp        *int64  `json:"EndTimestamp,omitempty"`
+			InstanceFamily      *string `json:"InstanceFamily,omitempty"`
+			InstanceId          *string `json:"InstanceId,omitempty"`
+			LastBillTotalUsage  *string `json:"LastBillTotalUsage,omitempty"`
+			LastBillUtilization *string `json:"LastBillUtilization,omitempty"`
+			PayMode             *string `json:"PayMode,omitempty"`
+			PoolValue           *string `json:"PoolValue,omitempty"`
+			PrepayFee           *string `json:"PrepayFee,omitempty"`
+			Region              *string `json:"Region,omitempty"`
+			RestPoolValue       *string `json:"RestPoolValue,omitempty"`
+			SavingsType         *string `json:"SavingsType,omitempty"`
+			StartTime           *string `json:"StartTime,omitempty"`
+			StartTimestamp      *int64  `json:"StartTimestamp,omitempty"`
+			Status              *string `json:"Status,omitempty"`
+			Tags                *[]struct {
+				Key   *string `json:"Key,omitempty"`
+				Value *string `json:"Value,omitempty"`
+			} `json:"Tags,omitempty"`
+			TotalSave   *string `json:"TotalSave,omitempty"`
+			Utilization *string `json:"Utilization,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QuerySettleBillResponse The answer of QuerySettleBill; XML root `<QuerySettleBillResponse>`.
+type QuerySettleBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				AdjustAmount         *float32 `json:"AdjustAmount,omitempty"`
+				AfterTaxAmount       *float32 `json:"AfterTaxAmount,omitempty"`
+				BillAccountID        *string  `json:"BillAccountID,omitempty"`
+				BillAccountName      *string  `json:"BillAccountName,omitempty"`
+				BizType              *string  `json:"BizType,omitempty"`
+				CashAmount           *float32 `json:"CashAmount,omitempty"`
+				CommodityCode        *string  `json:"CommodityCode,omitempty"`
+				Currency             *string  `json:"Currency,omitempty"`
+				DeductedByCoupons    *float32 `json:"DeductedByCoupons,omitempty"`
+				InvoiceDiscount      *float32 `json:"InvoiceDiscount,omitempty"`
+				Item                 *string  `json:"Item,omitempty"`
+				OutstandingAmount    *float32 `json:"OutstandingAmount,omitempty"`
+				OwnerID              *string  `json:"OwnerID,omitempty"`
+				PaymentAmount        *float32 `json:"PaymentAmount,omitempty"`
+				PaymentCurrency      *string  `json:"PaymentCurrency,omitempty"`
+				PaymentTime          *string  `json:"PaymentTime,omitempty"`
+				PaymentTransactionID *string  `json:"PaymentTransactionID,omitempty"`
+				PipCode              *string  `json:"PipCode,omitempty"`
+				PretaxAmount         *float32 `json:"PretaxAmount,omitempty"`
+				PretaxAmountLocal    *float32 `json:"PretaxAmountLocal,omitempty"`
+				PretaxGrossAmount    *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode          *string  `json:"ProductCode,omitempty"`
+				ProductDetail        *string  `json:"ProductDetail,omitempty"`
+				ProductName          *string  `json:"ProductName,omitempty"`
+				ProductType          *string  `json:"ProductType,omitempty"`
+				RecordID             *string  `json:"RecordID,omitempty"`
+				RoundDownDiscount    *string  `json:"RoundDownDiscount,omitempty"`
+				Status               *string  `json:"Status,omitempty"`
+				SubOrderId           *string  `json:"SubOrderId,omitempty"`
+				SubscriptionType     *string  `json:"SubscriptionType,omitempty"`
+				Tax                  *float32 `json:"Tax,omitempty"`
+				UsageEndTime         *string  `json:"UsageEndTime,omitempty"`
+				UsageStartTime       *string  `json:"UsageStartTime,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+		MaxResults *int32  `json:"MaxResults,omitempty"`
+		NextToken  *string `json:"NextToken,omitempty"`
+		TotalCount *int32  `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QuerySkuPriceListResponse The answer of QuerySkuPriceList; XML root `<QuerySkuPriceListResponse>`.
+type QuerySkuPriceListResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		SkuPricePage *struct {
+			NextPageToken *string `json:"NextPageToken,omitempty"`
+			SkuPriceList  *[]struct {
+				CskuPriceList *[]struct {
+					CskuCode  *string `json:"CskuCode,omitempty"`
+					Currency  *string `json:"Currency,omitempty"`
+					Price     *string `json:"Price,omitempty"`
+					PriceMode *string `json:"PriceMode,omitempty"`
+					PriceType *string `json:"PriceType,omitempty"`
+					PriceUnit *string `json:"PriceUnit,omitempty"`
+					RangeList *[]struct {
+						FactorCode *string `json:"FactorCode,omitempty"`
+						Max        *string `json:"Max,omitempty"`
+						Min        *string `json:"Min,omitempty"`
+						Type       *string `json:"Type,omitempty"`
+					} `json:"RangeList,omitempty"`
+					UsageUnit *string `json:"UsageUnit,omitempty"`
+				} `json:"CskuPriceList,omitempty"`
+				SkuCode      *string            `json:"SkuCode,omitempty"`
+				SkuFactorMap *map[string]string `json:"SkuFactorMap,omitempty"`
+			} `json:"SkuPriceList,omitempty"`
+			TotalCount *int32 `json:"TotalCount,omitempty"`
+		} `json:"SkuPricePage,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QuerySplitItemBillResponse The answer of QuerySplitItemBill; XML root `<QuerySplitItemBillResponse>`.
+type QuerySplitItemBillResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		AccountID    *string `json:"AccountID,omitempty"`
+		AccountName  *string `json:"AccountName,omitempty"`
+		BillingCycle *string `json:"BillingCycle,omitempty"`
+		Items        *struct {
+			Item *[]struct {
+				BillingDate               *string  `json:"BillingDate,omitempty"`
+				BillingItem               *string  `json:"BillingItem,omitempty"`
+				BillingType               *string  `json:"BillingType,omitempty"`
+				CommodityCode             *string  `json:"CommodityCode,omitempty"`
+				CostUnit                  *string  `json:"CostUnit,omitempty"`
+				Currency                  *string  `json:"Currency,omitempty"`
+				DeductedByCoupons         *float32 `json:"DeductedByCoupons,omitempty"`
+				DeductedByResourcePackage *string  `json:"DeductedByResourcePackage,omitempty"`
+				InstanceConfig            *string  `json:"InstanceConfig,omitempty"`
+				InstanceID                *string  `json:"InstanceID,omitempty"`
+				InstanceSpec              *string  `json:"InstanceSpec,omitempty"`
+				InternetIP                *string  `json:"InternetIP,omitempty"`
+				IntranetIP                *string  `json:"IntranetIP,omitempty"`
+				InvoiceDiscount           *float32 `json:"InvoiceDiscount,omitempty"`
+				Item                      *string  `json:"Item,omitempty"`
+				ListPrice                 *string  `json:"ListPrice,omitempty"`
+				ListPriceUnit             *string  `json:"ListPriceUnit,omitempty"`
+				NickName                  *string  `json:"NickName,omitempty"`
+				OwnerID                   *string  `json:"OwnerID,omitempty"`
+				PipCode                   *string  `json:"PipCode,omitempty"`
+				PretaxAmount              *float32 `json:"PretaxAmount,omitempty"`
+				PretaxGrossAmount         *float32 `json:"PretaxGrossAmount,omitempty"`
+				ProductCode               *string  `json:"ProductCode,omitempty"`
+				ProductDetail             *string  `json:"ProductDetail,omitempty"`
+				ProductName               *string  `json:"ProductName,omitempty"`
+				ProductType               *string  `json:"ProductType,omitempty"`
+				Region                    *string  `json:"Region,omitempty"`
+				ResourceGroup             *string  `json:"ResourceGroup,omitempty"`
+				ServicePeriod             *string  `json:"ServicePeriod,omitempty"`
+				ServicePeriodUnit         *string  `json:"ServicePeriodUnit,omitempty"`
+				SplitAccountID            *string  `json:"SplitAccountID,omitempty"`
+				SplitAccountName          *string  `json:"SplitAccountName,omitempty"`
+				SplitBillingCycle         *string  `json:"SplitBillingCycle,omitempty"`
+				SplitCommodityCode        *string  `json:"SplitCommodityCode,omitempty"`
+				SplitItemID               *string  `json:"SplitItemID,omitempty"`
+				SplitItemName             *string  `json:"SplitItemName,omitempty"`
+				SplitProductDetail        *string  `json:"SplitProductDetail,omitempty"`
+				SubscriptionType          *string  `json:"SubscriptionType,omitempty"`
+				Tag                       *string  `json:"Tag,omitempty"`
+				Usage                     *string  `json:"Usage,omitempty"`
+				UsageUnit                 *string  `json:"UsageUnit,omitempty"`
+				Zone                      *string  `json:"Zone,omitempty"`
+			} `json:"Item,omitempty"`
+		} `json:"Items,omitempty"`
+		PageNum    *int32 `json:"PageNum,omitempty"`
+		PageSize   *int32 `json:"PageSize,omitempty"`
+		TotalCount *int32 `json:"TotalCount,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// QueryUserOmsDataResponse The answer of QueryUserOmsData; XML root `<QueryUserOmsDataResponse>`.
+type QueryUserOmsDataResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId  *string                   `json:"HostId,omitempty"`
+		Marker  *string                   `json:"Marker,omitempty"`
+		OmsData *[]map[string]interface{} `json:"OmsData,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// RefundInstanceResponse The answer of RefundInstance; XML root `<RefundInstanceResponse>`.
+type RefundInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId  *string `json:"HostId,omitempty"`
+		OrderId *int64  `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// ReleaseInstanceResponse The answer of ReleaseInstance; XML root `<ReleaseInstanceResponse>`.
+type ReleaseInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId        *string `json:"HostId,omitempty"`
+		ReleaseResult *bool   `json:"ReleaseResult,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// RelieveAccountRelationResponse The answer of RelieveAccountRelation; XML root `<RelieveAccountRelationResponse>`.
+type RelieveAccountRelationResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId *string `json:"HostId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// RenewChangeInstanceResponse The answer of RenewChangeInstance; XML root `<RenewChangeInstanceResponse>`.
+type RenewChangeInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		HostId  *string `json:"HostId,omitempty"`
+		OrderId *string `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// RenewInstanceResponse The answer of RenewInstance; XML root `<RenewInstanceResponse>`.
+type RenewInstanceResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		OrderId *string `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// RenewResourcePackageResponse The answer of RenewResourcePackage; XML root `<RenewResourcePackageResponse>`.
+type RenewResourcePackageResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		InstanceId *string `json:"InstanceId,omitempty"`
+		OrderId    *int64  `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	OrderId   *int64  `json:"OrderId,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // RenewStatus How an instance renews, as QueryAvailableInstances reports and filters it.
 type RenewStatus string
 
 // RenewalStatus How the instance renews.
 type RenewalStatus string
+
+// SaveUserCreditResponse The answer of SaveUserCredit; XML root `<SaveUserCreditResponse>`.
+type SaveUserCreditResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetAllExpirationDayResponse The answer of SetAllExpirationDay; XML root `<SetAllExpirationDayResponse>`.
+type SetAllExpirationDayResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetCreditLabelActionResponse The answer of SetCreditLabelAction; XML root `<SetCreditLabelActionResponse>`.
+type SetCreditLabelActionResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetRenewalResponse The answer of SetRenewal; XML root `<SetRenewalResponse>`.
+type SetRenewalResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetResellerUserAlarmThresholdResponse The answer of SetResellerUserAlarmThreshold; XML root `<SetResellerUserAlarmThresholdResponse>`.
+type SetResellerUserAlarmThresholdResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetResellerUserQuotaResponse The answer of SetResellerUserQuota; XML root `<SetResellerUserQuotaResponse>`.
+type SetResellerUserQuotaResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// SetResellerUserStatusResponse The answer of SetResellerUserStatus; XML root `<SetResellerUserStatusResponse>`.
+type SetResellerUserStatusResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
 
 // SignatureMethod The V1 signature method.
 type SignatureMethod string
@@ -646,11 +3847,58 @@ type SignatureType string
 // SignatureVersion The V1 signature version.
 type SignatureVersion string
 
+// SubscribeBillToOSSResponse The answer of SubscribeBillToOSS; XML root `<SubscribeBillToOSSResponse>`.
+type SubscribeBillToOSSResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // SubscriptionType The billing method.
 type SubscriptionType string
 
+// TagResourcesResponse The answer of TagResources; XML root `<TagResourcesResponse>`.
+type TagResourcesResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
 // UTCTime A UTC time, `YYYY-MM-DDThh:mm:ssZ` (RFC 3339).
 type UTCTime = string
+
+// UnsubscribeBillToOSSResponse The answer of UnsubscribeBillToOSS; XML root `<UnsubscribeBillToOSSResponse>`.
+type UnsubscribeBillToOSSResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// UntagResourcesResponse The answer of UntagResources; XML root `<UntagResourcesResponse>`.
+type UntagResourcesResponse struct {
+	Code      *string `json:"Code,omitempty"`
+	Data      *bool   `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
+
+// UpgradeResourcePackageResponse The answer of UpgradeResourcePackage; XML root `<UpgradeResourcePackageResponse>`.
+type UpgradeResourcePackageResponse struct {
+	Code *string `json:"Code,omitempty"`
+	Data *struct {
+		InstanceId *string `json:"InstanceId,omitempty"`
+		OrderId    *int64  `json:"OrderId,omitempty"`
+	} `json:"Data,omitempty"`
+	Message   *string `json:"Message,omitempty"`
+	OrderId   *int64  `json:"OrderId,omitempty"`
+	RequestId string  `json:"RequestId"`
+	Success   *bool   `json:"Success,omitempty"`
+}
 
 // Version The API version.
 type Version string
@@ -984,6 +4232,5212 @@ type CreateInstanceParams struct {
 	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
 }
 
+// AddAccountRelationGetParams defines parameters for AddAccountRelationGet.
+type AddAccountRelationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType string        `form:"RelationType" json:"RelationType"`
+	ParentUserId int64         `form:"ParentUserId" json:"ParentUserId"`
+	ChildNick    *string       `form:"ChildNick,omitempty" json:"ChildNick,omitempty"`
+	ChildUserId  int64         `form:"ChildUserId" json:"ChildUserId"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// AddAccountRelationParams defines parameters for AddAccountRelation.
+type AddAccountRelationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType string        `form:"RelationType" json:"RelationType"`
+	ParentUserId int64         `form:"ParentUserId" json:"ParentUserId"`
+	ChildNick    *string       `form:"ChildNick,omitempty" json:"ChildNick,omitempty"`
+	ChildUserId  int64         `form:"ChildUserId" json:"ChildUserId"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// AllocateCostUnitResourceParams defines parameters for AllocateCostUnitResource.
+type AllocateCostUnitResourceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version        *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	FromUnitUserId int64         `form:"FromUnitUserId" json:"FromUnitUserId"`
+	FromUnitId     int64         `form:"FromUnitId" json:"FromUnitId"`
+	ToUnitUserId   int64         `form:"ToUnitUserId" json:"ToUnitUserId"`
+	ToUnitId       int64         `form:"ToUnitId" json:"ToUnitId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ApplyInvoiceGetParams defines parameters for ApplyInvoiceGet.
+type ApplyInvoiceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InvoiceAmount   int64         `form:"InvoiceAmount" json:"InvoiceAmount"`
+	CustomerId      int64         `form:"CustomerId" json:"CustomerId"`
+	AddressId       int64         `form:"AddressId" json:"AddressId"`
+	InvoicingType   *int32        `form:"InvoicingType,omitempty" json:"InvoicingType,omitempty"`
+	ProcessWay      *int32        `form:"ProcessWay,omitempty" json:"ProcessWay,omitempty"`
+	ApplyUserNick   string        `form:"ApplyUserNick" json:"ApplyUserNick"`
+	InvoiceByAmount *bool         `form:"InvoiceByAmount,omitempty" json:"InvoiceByAmount,omitempty"`
+	UserRemark      *string       `form:"UserRemark,omitempty" json:"UserRemark,omitempty"`
+	Emails          *string       `form:"emails,omitempty" json:"emails,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ApplyInvoiceParams defines parameters for ApplyInvoice.
+type ApplyInvoiceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InvoiceAmount   int64         `form:"InvoiceAmount" json:"InvoiceAmount"`
+	CustomerId      int64         `form:"CustomerId" json:"CustomerId"`
+	AddressId       int64         `form:"AddressId" json:"AddressId"`
+	InvoicingType   *int32        `form:"InvoicingType,omitempty" json:"InvoicingType,omitempty"`
+	ProcessWay      *int32        `form:"ProcessWay,omitempty" json:"ProcessWay,omitempty"`
+	ApplyUserNick   string        `form:"ApplyUserNick" json:"ApplyUserNick"`
+	InvoiceByAmount *bool         `form:"InvoiceByAmount,omitempty" json:"InvoiceByAmount,omitempty"`
+	UserRemark      *string       `form:"UserRemark,omitempty" json:"UserRemark,omitempty"`
+	Emails          *string       `form:"emails,omitempty" json:"emails,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CancelOrderGetParams defines parameters for CancelOrderGet.
+type CancelOrderGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OrderId string        `form:"OrderId" json:"OrderId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CancelOrderParams defines parameters for CancelOrder.
+type CancelOrderParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OrderId string        `form:"OrderId" json:"OrderId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ChangeResellerConsumeAmountGetParams defines parameters for ChangeResellerConsumeAmountGet.
+type ChangeResellerConsumeAmountGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AdjustType   string        `form:"AdjustType" json:"AdjustType"`
+	Amount       string        `form:"Amount" json:"Amount"`
+	Currency     string        `form:"Currency" json:"Currency"`
+	BusinessType string        `form:"BusinessType" json:"BusinessType"`
+	Source       string        `form:"Source" json:"Source"`
+	OutBizId     string        `form:"OutBizId" json:"OutBizId"`
+	ExtendMap    *string       `form:"ExtendMap,omitempty" json:"ExtendMap,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ChangeResellerConsumeAmountParams defines parameters for ChangeResellerConsumeAmount.
+type ChangeResellerConsumeAmountParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AdjustType   string        `form:"AdjustType" json:"AdjustType"`
+	Amount       string        `form:"Amount" json:"Amount"`
+	Currency     string        `form:"Currency" json:"Currency"`
+	BusinessType string        `form:"BusinessType" json:"BusinessType"`
+	Source       string        `form:"Source" json:"Source"`
+	OutBizId     string        `form:"OutBizId" json:"OutBizId"`
+	ExtendMap    *string       `form:"ExtendMap,omitempty" json:"ExtendMap,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ConfirmRelationGetParams defines parameters for ConfirmRelationGet.
+type ConfirmRelationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	ParentUserId *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ConfirmCode  string        `form:"ConfirmCode" json:"ConfirmCode"`
+	ChildUserId  *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+	RelationId   *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ConfirmRelationParams defines parameters for ConfirmRelation.
+type ConfirmRelationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	ParentUserId *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ConfirmCode  string        `form:"ConfirmCode" json:"ConfirmCode"`
+	ChildUserId  *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+	RelationId   *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ConvertChargeTypeGetParams defines parameters for ConvertChargeTypeGet.
+type ConvertChargeTypeGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+	Period           *int32        `form:"Period,omitempty" json:"Period,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	InstanceId       string        `form:"InstanceId" json:"InstanceId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ConvertChargeTypeParams defines parameters for ConvertChargeType.
+type ConvertChargeTypeParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+	Period           *int32        `form:"Period,omitempty" json:"Period,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	InstanceId       string        `form:"InstanceId" json:"InstanceId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateAgAccountGetParams defines parameters for CreateAgAccountGet.
+type CreateAgAccountGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version        *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	LoginEmail     string        `form:"LoginEmail" json:"LoginEmail"`
+	AccountAttr    *string       `form:"AccountAttr,omitempty" json:"AccountAttr,omitempty"`
+	EnterpriseName *string       `form:"EnterpriseName,omitempty" json:"EnterpriseName,omitempty"`
+	FirstName      *string       `form:"FirstName,omitempty" json:"FirstName,omitempty"`
+	LastName       *string       `form:"LastName,omitempty" json:"LastName,omitempty"`
+	NationCode     *string       `form:"NationCode,omitempty" json:"NationCode,omitempty"`
+	ProvinceName   *string       `form:"ProvinceName,omitempty" json:"ProvinceName,omitempty"`
+	CityName       *string       `form:"CityName,omitempty" json:"CityName,omitempty"`
+	Postcode       *string       `form:"Postcode,omitempty" json:"Postcode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateAgAccountParams defines parameters for CreateAgAccount.
+type CreateAgAccountParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version        *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	LoginEmail     string        `form:"LoginEmail" json:"LoginEmail"`
+	AccountAttr    *string       `form:"AccountAttr,omitempty" json:"AccountAttr,omitempty"`
+	EnterpriseName *string       `form:"EnterpriseName,omitempty" json:"EnterpriseName,omitempty"`
+	FirstName      *string       `form:"FirstName,omitempty" json:"FirstName,omitempty"`
+	LastName       *string       `form:"LastName,omitempty" json:"LastName,omitempty"`
+	NationCode     *string       `form:"NationCode,omitempty" json:"NationCode,omitempty"`
+	ProvinceName   *string       `form:"ProvinceName,omitempty" json:"ProvinceName,omitempty"`
+	CityName       *string       `form:"CityName,omitempty" json:"CityName,omitempty"`
+	Postcode       *string       `form:"Postcode,omitempty" json:"Postcode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateCostUnitParams defines parameters for CreateCostUnit.
+type CreateCostUnitParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateResellerUserQuotaGetParams defines parameters for CreateResellerUserQuotaGet.
+type CreateResellerUserQuotaGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Amount   string        `form:"Amount" json:"Amount"`
+	Currency string        `form:"Currency" json:"Currency"`
+	OutBizId *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateResellerUserQuotaParams defines parameters for CreateResellerUserQuota.
+type CreateResellerUserQuotaParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Amount   string        `form:"Amount" json:"Amount"`
+	Currency string        `form:"Currency" json:"Currency"`
+	OutBizId *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateResourcePackageGetParams defines parameters for CreateResourcePackageGet.
+type CreateResourcePackageGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode   string        `form:"ProductCode" json:"ProductCode"`
+	PackageType   string        `form:"PackageType" json:"PackageType"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification string        `form:"Specification" json:"Specification"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  *string       `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateResourcePackageParams defines parameters for CreateResourcePackage.
+type CreateResourcePackageParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode   string        `form:"ProductCode" json:"ProductCode"`
+	PackageType   string        `form:"PackageType" json:"PackageType"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification string        `form:"Specification" json:"Specification"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  *string       `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateSavingsPlansInstanceGetParams defines parameters for CreateSavingsPlansInstanceGet.
+type CreateSavingsPlansInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery                                   `form:"Version,omitempty" json:"Version,omitempty"`
+	SpecType      *string                                         `form:"SpecType,omitempty" json:"SpecType,omitempty"`
+	PayMode       CreateSavingsPlansInstanceGetParamsPayMode      `form:"PayMode" json:"PayMode"`
+	Specification *string                                         `form:"Specification,omitempty" json:"Specification,omitempty"`
+	Type          string                                          `form:"Type" json:"Type"`
+	PoolValue     string                                          `form:"PoolValue" json:"PoolValue"`
+	Duration      string                                          `form:"Duration" json:"Duration"`
+	CommodityCode string                                          `form:"CommodityCode" json:"CommodityCode"`
+	PricingCycle  CreateSavingsPlansInstanceGetParamsPricingCycle `form:"PricingCycle" json:"PricingCycle"`
+	Region        *string                                         `form:"Region,omitempty" json:"Region,omitempty"`
+	EffectiveDate *string                                         `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	ExtendMap     *string                                         `form:"ExtendMap,omitempty" json:"ExtendMap,omitempty"`
+	AutoPay       *bool                                           `form:"AutoPay,omitempty" json:"AutoPay,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateSavingsPlansInstanceGetParamsPayMode defines parameters for CreateSavingsPlansInstanceGet.
+type CreateSavingsPlansInstanceGetParamsPayMode string
+
+// CreateSavingsPlansInstanceGetParamsPricingCycle defines parameters for CreateSavingsPlansInstanceGet.
+type CreateSavingsPlansInstanceGetParamsPricingCycle string
+
+// CreateSavingsPlansInstanceParams defines parameters for CreateSavingsPlansInstance.
+type CreateSavingsPlansInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery                                `form:"Version,omitempty" json:"Version,omitempty"`
+	SpecType      *string                                      `form:"SpecType,omitempty" json:"SpecType,omitempty"`
+	PayMode       CreateSavingsPlansInstanceParamsPayMode      `form:"PayMode" json:"PayMode"`
+	Specification *string                                      `form:"Specification,omitempty" json:"Specification,omitempty"`
+	Type          string                                       `form:"Type" json:"Type"`
+	PoolValue     string                                       `form:"PoolValue" json:"PoolValue"`
+	Duration      string                                       `form:"Duration" json:"Duration"`
+	CommodityCode string                                       `form:"CommodityCode" json:"CommodityCode"`
+	PricingCycle  CreateSavingsPlansInstanceParamsPricingCycle `form:"PricingCycle" json:"PricingCycle"`
+	Region        *string                                      `form:"Region,omitempty" json:"Region,omitempty"`
+	EffectiveDate *string                                      `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	ExtendMap     *string                                      `form:"ExtendMap,omitempty" json:"ExtendMap,omitempty"`
+	AutoPay       *bool                                        `form:"AutoPay,omitempty" json:"AutoPay,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// CreateSavingsPlansInstanceParamsPayMode defines parameters for CreateSavingsPlansInstance.
+type CreateSavingsPlansInstanceParamsPayMode string
+
+// CreateSavingsPlansInstanceParamsPricingCycle defines parameters for CreateSavingsPlansInstance.
+type CreateSavingsPlansInstanceParamsPricingCycle string
+
+// DeleteCostUnitParams defines parameters for DeleteCostUnit.
+type DeleteCostUnitParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OwnerUid int64         `form:"OwnerUid" json:"OwnerUid"`
+	UnitId   int64         `form:"UnitId" json:"UnitId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeCostBudgetsSummaryGetParams defines parameters for DescribeCostBudgetsSummaryGet.
+type DescribeCostBudgetsSummaryGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BudgetName   *string       `form:"BudgetName,omitempty" json:"BudgetName,omitempty"`
+	BudgetStatus *string       `form:"BudgetStatus,omitempty" json:"BudgetStatus,omitempty"`
+	BudgetType   *string       `form:"BudgetType,omitempty" json:"BudgetType,omitempty"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeCostBudgetsSummaryParams defines parameters for DescribeCostBudgetsSummary.
+type DescribeCostBudgetsSummaryParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BudgetName   *string       `form:"BudgetName,omitempty" json:"BudgetName,omitempty"`
+	BudgetStatus *string       `form:"BudgetStatus,omitempty" json:"BudgetStatus,omitempty"`
+	BudgetType   *string       `form:"BudgetType,omitempty" json:"BudgetType,omitempty"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodGetParams defines parameters for DescribeInstanceAmortizedCostByAmortizationPeriodGet.
+type DescribeInstanceAmortizedCostByAmortizationPeriodGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodParams defines parameters for DescribeInstanceAmortizedCostByAmortizationPeriod.
+type DescribeInstanceAmortizedCostByAmortizationPeriodParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodDateGetParams defines parameters for DescribeInstanceAmortizedCostByAmortizationPeriodDateGet.
+type DescribeInstanceAmortizedCostByAmortizationPeriodDateGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version               *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode           *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	AmortizationDateStart *string       `form:"AmortizationDateStart,omitempty" json:"AmortizationDateStart,omitempty"`
+	SubscriptionType      *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	CostUnitCode          *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken             *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	ProductDetail         *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	BillingCycle          *string       `form:"BillingCycle,omitempty" json:"BillingCycle,omitempty"`
+	AmortizationDateEnd   *string       `form:"AmortizationDateEnd,omitempty" json:"AmortizationDateEnd,omitempty"`
+	MaxResults            *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByAmortizationPeriodDateParams defines parameters for DescribeInstanceAmortizedCostByAmortizationPeriodDate.
+type DescribeInstanceAmortizedCostByAmortizationPeriodDateParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version               *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode           *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	AmortizationDateStart *string       `form:"AmortizationDateStart,omitempty" json:"AmortizationDateStart,omitempty"`
+	SubscriptionType      *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	CostUnitCode          *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken             *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	ProductDetail         *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	BillingCycle          *string       `form:"BillingCycle,omitempty" json:"BillingCycle,omitempty"`
+	AmortizationDateEnd   *string       `form:"AmortizationDateEnd,omitempty" json:"AmortizationDateEnd,omitempty"`
+	MaxResults            *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByConsumePeriodGetParams defines parameters for DescribeInstanceAmortizedCostByConsumePeriodGet.
+type DescribeInstanceAmortizedCostByConsumePeriodGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceAmortizedCostByConsumePeriodParams defines parameters for DescribeInstanceAmortizedCostByConsumePeriod.
+type DescribeInstanceAmortizedCostByConsumePeriodParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceBillGetParams defines parameters for DescribeInstanceBillGet.
+type DescribeInstanceBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsBillingItem    *bool         `form:"IsBillingItem,omitempty" json:"IsBillingItem,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	InstanceID       *string       `form:"InstanceID,omitempty" json:"InstanceID,omitempty"`
+	PipCode          *string       `form:"PipCode,omitempty" json:"PipCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeInstanceBillParams defines parameters for DescribeInstanceBill.
+type DescribeInstanceBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsBillingItem    *bool         `form:"IsBillingItem,omitempty" json:"IsBillingItem,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	InstanceID       *string       `form:"InstanceID,omitempty" json:"InstanceID,omitempty"`
+	PipCode          *string       `form:"PipCode,omitempty" json:"PipCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribePricingModuleGetParams defines parameters for DescribePricingModuleGet.
+type DescribePricingModuleGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribePricingModuleParams defines parameters for DescribePricingModule.
+type DescribePricingModuleParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeProductAmortizedCostByAmortizationPeriodGetParams defines parameters for DescribeProductAmortizedCostByAmortizationPeriodGet.
+type DescribeProductAmortizedCostByAmortizationPeriodGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeProductAmortizedCostByAmortizationPeriodParams defines parameters for DescribeProductAmortizedCostByAmortizationPeriod.
+type DescribeProductAmortizedCostByAmortizationPeriodParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeProductAmortizedCostByConsumePeriodGetParams defines parameters for DescribeProductAmortizedCostByConsumePeriodGet.
+type DescribeProductAmortizedCostByConsumePeriodGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeProductAmortizedCostByConsumePeriodParams defines parameters for DescribeProductAmortizedCostByConsumePeriod.
+type DescribeProductAmortizedCostByConsumePeriodParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductDetail    *string       `form:"ProductDetail,omitempty" json:"ProductDetail,omitempty"`
+	CostUnitCode     *string       `form:"CostUnitCode,omitempty" json:"CostUnitCode,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceCoverageDetailGetParams defines parameters for DescribeResourceCoverageDetailGet.
+type DescribeResourceCoverageDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceCoverageDetailParams defines parameters for DescribeResourceCoverageDetail.
+type DescribeResourceCoverageDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceCoverageTotalGetParams defines parameters for DescribeResourceCoverageTotalGet.
+type DescribeResourceCoverageTotalGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceCoverageTotalParams defines parameters for DescribeResourceCoverageTotal.
+type DescribeResourceCoverageTotalParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourcePackageProductGetParams defines parameters for DescribeResourcePackageProductGet.
+type DescribeResourcePackageProductGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourcePackageProductParams defines parameters for DescribeResourcePackageProduct.
+type DescribeResourcePackageProductParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceUsageDetailGetParams defines parameters for DescribeResourceUsageDetailGet.
+type DescribeResourceUsageDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceUsageDetailParams defines parameters for DescribeResourceUsageDetail.
+type DescribeResourceUsageDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	NextToken    *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults   *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceUsageTotalGetParams defines parameters for DescribeResourceUsageTotalGet.
+type DescribeResourceUsageTotalGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeResourceUsageTotalParams defines parameters for DescribeResourceUsageTotal.
+type DescribeResourceUsageTotalParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod  string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod    *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType   string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId  *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageDetailGetParams defines parameters for DescribeSavingsPlansCoverageDetailGet.
+type DescribeSavingsPlansCoverageDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	Token       *string       `form:"Token,omitempty" json:"Token,omitempty"`
+	MaxResults  *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageDetailParams defines parameters for DescribeSavingsPlansCoverageDetail.
+type DescribeSavingsPlansCoverageDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	Token       *string       `form:"Token,omitempty" json:"Token,omitempty"`
+	MaxResults  *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageTotalGetParams defines parameters for DescribeSavingsPlansCoverageTotalGet.
+type DescribeSavingsPlansCoverageTotalGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansCoverageTotalParams defines parameters for DescribeSavingsPlansCoverageTotal.
+type DescribeSavingsPlansCoverageTotalParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansUsageDetailGetParams defines parameters for DescribeSavingsPlansUsageDetailGet.
+type DescribeSavingsPlansUsageDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	Token       *string       `form:"Token,omitempty" json:"Token,omitempty"`
+	MaxResults  *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansUsageDetailParams defines parameters for DescribeSavingsPlansUsageDetail.
+type DescribeSavingsPlansUsageDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	Token       *string       `form:"Token,omitempty" json:"Token,omitempty"`
+	MaxResults  *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansUsageTotalGetParams defines parameters for DescribeSavingsPlansUsageTotalGet.
+type DescribeSavingsPlansUsageTotalGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSavingsPlansUsageTotalParams defines parameters for DescribeSavingsPlansUsageTotal.
+type DescribeSavingsPlansUsageTotalParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	StartPeriod string        `form:"StartPeriod" json:"StartPeriod"`
+	EndPeriod   *string       `form:"EndPeriod,omitempty" json:"EndPeriod,omitempty"`
+	PeriodType  string        `form:"PeriodType" json:"PeriodType"`
+	BillOwnerId *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSplitItemBillGetParams defines parameters for DescribeSplitItemBillGet.
+type DescribeSplitItemBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	InstanceID       *string       `form:"InstanceID,omitempty" json:"InstanceID,omitempty"`
+	SplitItemID      *string       `form:"SplitItemID,omitempty" json:"SplitItemID,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	PipCode          *string       `form:"PipCode,omitempty" json:"PipCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// DescribeSplitItemBillParams defines parameters for DescribeSplitItemBill.
+type DescribeSplitItemBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	NextToken        *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults       *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	InstanceID       *string       `form:"InstanceID,omitempty" json:"InstanceID,omitempty"`
+	SplitItemID      *string       `form:"SplitItemID,omitempty" json:"SplitItemID,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	PipCode          *string       `form:"PipCode,omitempty" json:"PipCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// EnableBillGenerationGetParams defines parameters for EnableBillGenerationGet.
+type EnableBillGenerationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// EnableBillGenerationParams defines parameters for EnableBillGeneration.
+type EnableBillGenerationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetAccountRelationGetParams defines parameters for GetAccountRelationGet.
+type GetAccountRelationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version    *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationId *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+	RequestId  *string       `form:"RequestId,omitempty" json:"RequestId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetAccountRelationParams defines parameters for GetAccountRelation.
+type GetAccountRelationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version    *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationId *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+	RequestId  *string       `form:"RequestId,omitempty" json:"RequestId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetCustomerAccountInfoGetParams defines parameters for GetCustomerAccountInfoGet.
+type GetCustomerAccountInfoGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetCustomerAccountInfoParams defines parameters for GetCustomerAccountInfo.
+type GetCustomerAccountInfoParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetCustomerListGetParams defines parameters for GetCustomerListGet.
+type GetCustomerListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetCustomerListParams defines parameters for GetCustomerList.
+type GetCustomerListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
 // GetOrderDetailGetParams defines parameters for GetOrderDetailGet.
 type GetOrderDetailGetParams struct {
 	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
@@ -1133,6 +9587,1680 @@ type GetOrderDetailParams struct {
 	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
 	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
 }
+
+// GetPayAsYouGoPriceGetParams defines parameters for GetPayAsYouGoPriceGet.
+type GetPayAsYouGoPriceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+	Region           *string       `form:"Region,omitempty" json:"Region,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetPayAsYouGoPriceParams defines parameters for GetPayAsYouGoPrice.
+type GetPayAsYouGoPriceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string        `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType string        `form:"SubscriptionType" json:"SubscriptionType"`
+	Region           *string       `form:"Region,omitempty" json:"Region,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetResourcePackagePriceGetParams defines parameters for GetResourcePackagePriceGet.
+type GetResourcePackagePriceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode   string        `form:"ProductCode" json:"ProductCode"`
+	PackageType   string        `form:"PackageType" json:"PackageType"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification string        `form:"Specification" json:"Specification"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  *string       `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+	OrderType     *string       `form:"OrderType,omitempty" json:"OrderType,omitempty"`
+	InstanceId    *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetResourcePackagePriceParams defines parameters for GetResourcePackagePrice.
+type GetResourcePackagePriceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode   string        `form:"ProductCode" json:"ProductCode"`
+	PackageType   string        `form:"PackageType" json:"PackageType"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification string        `form:"Specification" json:"Specification"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  *string       `form:"PricingCycle,omitempty" json:"PricingCycle,omitempty"`
+	OrderType     *string       `form:"OrderType,omitempty" json:"OrderType,omitempty"`
+	InstanceId    *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetSubscriptionPriceGetParams defines parameters for GetSubscriptionPriceGet.
+type GetSubscriptionPriceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version               *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ServicePeriodUnit     *string       `form:"ServicePeriodUnit,omitempty" json:"ServicePeriodUnit,omitempty"`
+	SubscriptionType      string        `form:"SubscriptionType" json:"SubscriptionType"`
+	ProductCode           string        `form:"ProductCode" json:"ProductCode"`
+	OrderType             string        `form:"OrderType" json:"OrderType"`
+	ServicePeriodQuantity *int32        `form:"ServicePeriodQuantity,omitempty" json:"ServicePeriodQuantity,omitempty"`
+	ProductType           *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	Region                *string       `form:"Region,omitempty" json:"Region,omitempty"`
+	InstanceId            *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	Quantity              *int32        `form:"Quantity,omitempty" json:"Quantity,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// GetSubscriptionPriceParams defines parameters for GetSubscriptionPrice.
+type GetSubscriptionPriceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version               *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ServicePeriodUnit     *string       `form:"ServicePeriodUnit,omitempty" json:"ServicePeriodUnit,omitempty"`
+	SubscriptionType      string        `form:"SubscriptionType" json:"SubscriptionType"`
+	ProductCode           string        `form:"ProductCode" json:"ProductCode"`
+	OrderType             string        `form:"OrderType" json:"OrderType"`
+	ServicePeriodQuantity *int32        `form:"ServicePeriodQuantity,omitempty" json:"ServicePeriodQuantity,omitempty"`
+	ProductType           *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	Region                *string       `form:"Region,omitempty" json:"Region,omitempty"`
+	InstanceId            *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	Quantity              *int32        `form:"Quantity,omitempty" json:"Quantity,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// InquiryPriceRefundInstanceGetParams defines parameters for InquiryPriceRefundInstanceGet.
+type InquiryPriceRefundInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ClientToken *string       `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ProductCode *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	InstanceId  *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	ProductType *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// InquiryPriceRefundInstanceParams defines parameters for InquiryPriceRefundInstance.
+type InquiryPriceRefundInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ClientToken *string       `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ProductCode *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	InstanceId  *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	ProductType *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyAccountRelationGetParams defines parameters for ModifyAccountRelationGet.
+type ModifyAccountRelationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version           *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType      *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	RelationOperation string        `form:"RelationOperation" json:"RelationOperation"`
+	ParentUserId      *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ChildNick         *string       `form:"ChildNick,omitempty" json:"ChildNick,omitempty"`
+	ChildUserId       *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId         string        `form:"RequestId" json:"RequestId"`
+	RelationId        *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyAccountRelationParams defines parameters for ModifyAccountRelation.
+type ModifyAccountRelationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version           *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType      *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	RelationOperation string        `form:"RelationOperation" json:"RelationOperation"`
+	ParentUserId      *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ChildNick         *string       `form:"ChildNick,omitempty" json:"ChildNick,omitempty"`
+	ChildUserId       *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId         string        `form:"RequestId" json:"RequestId"`
+	RelationId        *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyCostUnitParams defines parameters for ModifyCostUnit.
+type ModifyCostUnitParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyInstanceGetParams defines parameters for ModifyInstanceGet.
+type ModifyInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery                           `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string                                  `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string                                 `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType ModifyInstanceGetParamsSubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
+	ModifyType       ModifyInstanceGetParamsModifyType       `form:"ModifyType" json:"ModifyType"`
+	InstanceId       string                                  `form:"InstanceId" json:"InstanceId"`
+	ClientToken      *string                                 `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyInstanceGetParamsSubscriptionType defines parameters for ModifyInstanceGet.
+type ModifyInstanceGetParamsSubscriptionType string
+
+// ModifyInstanceGetParamsModifyType defines parameters for ModifyInstanceGet.
+type ModifyInstanceGetParamsModifyType string
+
+// ModifyInstanceParams defines parameters for ModifyInstance.
+type ModifyInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery                        `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string                               `form:"ProductCode" json:"ProductCode"`
+	ProductType      *string                              `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType ModifyInstanceParamsSubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
+	ModifyType       ModifyInstanceParamsModifyType       `form:"ModifyType" json:"ModifyType"`
+	InstanceId       string                               `form:"InstanceId" json:"InstanceId"`
+	ClientToken      *string                              `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ModifyInstanceParamsSubscriptionType defines parameters for ModifyInstance.
+type ModifyInstanceParamsSubscriptionType string
+
+// ModifyInstanceParamsModifyType defines parameters for ModifyInstance.
+type ModifyInstanceParamsModifyType string
+
+// QueryAccountBalanceGetParams defines parameters for QueryAccountBalanceGet.
+type QueryAccountBalanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountBalanceParams defines parameters for QueryAccountBalance.
+type QueryAccountBalanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountBillGetParams defines parameters for QueryAccountBillGet.
+type QueryAccountBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	OwnerID          *int64        `form:"OwnerID,omitempty" json:"OwnerID,omitempty"`
+	IsGroupByProduct *bool         `form:"IsGroupByProduct,omitempty" json:"IsGroupByProduct,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountBillParams defines parameters for QueryAccountBill.
+type QueryAccountBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	OwnerID          *int64        `form:"OwnerID,omitempty" json:"OwnerID,omitempty"`
+	IsGroupByProduct *bool         `form:"IsGroupByProduct,omitempty" json:"IsGroupByProduct,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountTransactionDetailsGetParams defines parameters for QueryAccountTransactionDetailsGet.
+type QueryAccountTransactionDetailsGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version              *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	TransactionNumber    *string       `form:"TransactionNumber,omitempty" json:"TransactionNumber,omitempty"`
+	RecordID             *string       `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+	TransactionChannelSN *string       `form:"TransactionChannelSN,omitempty" json:"TransactionChannelSN,omitempty"`
+	CreateTimeStart      *string       `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+	CreateTimeEnd        *string       `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	TransactionType      *string       `form:"TransactionType,omitempty" json:"TransactionType,omitempty"`
+	TransactionChannel   *string       `form:"TransactionChannel,omitempty" json:"TransactionChannel,omitempty"`
+	NextToken            *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults           *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountTransactionDetailsParams defines parameters for QueryAccountTransactionDetails.
+type QueryAccountTransactionDetailsParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version              *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	TransactionNumber    *string       `form:"TransactionNumber,omitempty" json:"TransactionNumber,omitempty"`
+	RecordID             *string       `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+	TransactionChannelSN *string       `form:"TransactionChannelSN,omitempty" json:"TransactionChannelSN,omitempty"`
+	CreateTimeStart      *string       `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+	CreateTimeEnd        *string       `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	TransactionType      *string       `form:"TransactionType,omitempty" json:"TransactionType,omitempty"`
+	TransactionChannel   *string       `form:"TransactionChannel,omitempty" json:"TransactionChannel,omitempty"`
+	NextToken            *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults           *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountTransactionsGetParams defines parameters for QueryAccountTransactionsGet.
+type QueryAccountTransactionsGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version              *VersionQuery                                        `form:"Version,omitempty" json:"Version,omitempty"`
+	TransactionNumber    *string                                              `form:"TransactionNumber,omitempty" json:"TransactionNumber,omitempty"`
+	RecordID             *string                                              `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+	TransactionChannelSN *string                                              `form:"TransactionChannelSN,omitempty" json:"TransactionChannelSN,omitempty"`
+	CreateTimeStart      *string                                              `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+	CreateTimeEnd        *string                                              `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	PageNum              *int32                                               `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize             *int32                                               `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	TransactionType      *QueryAccountTransactionsGetParamsTransactionType    `form:"TransactionType,omitempty" json:"TransactionType,omitempty"`
+	TransactionFlow      *QueryAccountTransactionsGetParamsTransactionFlow    `form:"TransactionFlow,omitempty" json:"TransactionFlow,omitempty"`
+	TransactionChannel   *QueryAccountTransactionsGetParamsTransactionChannel `form:"TransactionChannel,omitempty" json:"TransactionChannel,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountTransactionsGetParamsTransactionType defines parameters for QueryAccountTransactionsGet.
+type QueryAccountTransactionsGetParamsTransactionType string
+
+// QueryAccountTransactionsGetParamsTransactionFlow defines parameters for QueryAccountTransactionsGet.
+type QueryAccountTransactionsGetParamsTransactionFlow string
+
+// QueryAccountTransactionsGetParamsTransactionChannel defines parameters for QueryAccountTransactionsGet.
+type QueryAccountTransactionsGetParamsTransactionChannel string
+
+// QueryAccountTransactionsParams defines parameters for QueryAccountTransactions.
+type QueryAccountTransactionsParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version              *VersionQuery                                     `form:"Version,omitempty" json:"Version,omitempty"`
+	TransactionNumber    *string                                           `form:"TransactionNumber,omitempty" json:"TransactionNumber,omitempty"`
+	RecordID             *string                                           `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+	TransactionChannelSN *string                                           `form:"TransactionChannelSN,omitempty" json:"TransactionChannelSN,omitempty"`
+	CreateTimeStart      *string                                           `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+	CreateTimeEnd        *string                                           `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	PageNum              *int32                                            `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize             *int32                                            `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	TransactionType      *QueryAccountTransactionsParamsTransactionType    `form:"TransactionType,omitempty" json:"TransactionType,omitempty"`
+	TransactionFlow      *QueryAccountTransactionsParamsTransactionFlow    `form:"TransactionFlow,omitempty" json:"TransactionFlow,omitempty"`
+	TransactionChannel   *QueryAccountTransactionsParamsTransactionChannel `form:"TransactionChannel,omitempty" json:"TransactionChannel,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryAccountTransactionsParamsTransactionType defines parameters for QueryAccountTransactions.
+type QueryAccountTransactionsParamsTransactionType string
+
+// QueryAccountTransactionsParamsTransactionFlow defines parameters for QueryAccountTransactions.
+type QueryAccountTransactionsParamsTransactionFlow string
+
+// QueryAccountTransactionsParamsTransactionChannel defines parameters for QueryAccountTransactions.
+type QueryAccountTransactionsParamsTransactionChannel string
 
 // QueryAvailableInstancesGetParams defines parameters for QueryAvailableInstancesGet.
 type QueryAvailableInstancesGetParams struct {
@@ -1294,6 +11422,7730 @@ type QueryAvailableInstancesParams struct {
 	// PageSize Entries per page, 20 by default. The server caps it at 300 (x-bss-max-page-size): a larger value
 	// is accepted and the answer's PageSize says what was used.
 	PageSize *PageSize `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillGetParams defines parameters for QueryBillGet.
+type QueryBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle           string        `form:"BillingCycle" json:"BillingCycle"`
+	Type                   *string       `form:"Type,omitempty" json:"Type,omitempty"`
+	ProductCode            *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType            *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType       *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsHideZeroCharge       *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	IsDisplayLocalCurrency *bool         `form:"IsDisplayLocalCurrency,omitempty" json:"IsDisplayLocalCurrency,omitempty"`
+	PageNum                *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize               *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillOwnerId            *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillParams defines parameters for QueryBill.
+type QueryBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle           string        `form:"BillingCycle" json:"BillingCycle"`
+	Type                   *string       `form:"Type,omitempty" json:"Type,omitempty"`
+	ProductCode            *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType            *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType       *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsHideZeroCharge       *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	IsDisplayLocalCurrency *bool         `form:"IsDisplayLocalCurrency,omitempty" json:"IsDisplayLocalCurrency,omitempty"`
+	PageNum                *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize               *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillOwnerId            *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillOverviewGetParams defines parameters for QueryBillOverviewGet.
+type QueryBillOverviewGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillOverviewParams defines parameters for QueryBillOverview.
+type QueryBillOverviewParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillToOSSSubscriptionGetParams defines parameters for QueryBillToOSSSubscriptionGet.
+type QueryBillToOSSSubscriptionGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryBillToOSSSubscriptionParams defines parameters for QueryBillToOSSSubscription.
+type QueryBillToOSSSubscriptionParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCashCouponsGetParams defines parameters for QueryCashCouponsGet.
+type QueryCashCouponsGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCashCouponsParams defines parameters for QueryCashCoupons.
+type QueryCashCouponsParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCommodityListGetParams defines parameters for QueryCommodityListGet.
+type QueryCommodityListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+	Lang        *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCommodityListParams defines parameters for QueryCommodityList.
+type QueryCommodityListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+	Lang        *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCostUnitGetParams defines parameters for QueryCostUnitGet.
+type QueryCostUnitGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OwnerUid     int64         `form:"OwnerUid" json:"OwnerUid"`
+	ParentUnitId int64         `form:"ParentUnitId" json:"ParentUnitId"`
+	PageNum      *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize     *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCostUnitParams defines parameters for QueryCostUnit.
+type QueryCostUnitParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OwnerUid     int64         `form:"OwnerUid" json:"OwnerUid"`
+	ParentUnitId int64         `form:"ParentUnitId" json:"ParentUnitId"`
+	PageNum      *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize     *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCostUnitResourceGetParams defines parameters for QueryCostUnitResourceGet.
+type QueryCostUnitResourceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OwnerUid int64         `form:"OwnerUid" json:"OwnerUid"`
+	UnitId   int64         `form:"UnitId" json:"UnitId"`
+	PageNum  *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCostUnitResourceParams defines parameters for QueryCostUnitResource.
+type QueryCostUnitResourceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	OwnerUid int64         `form:"OwnerUid" json:"OwnerUid"`
+	UnitId   int64         `form:"UnitId" json:"UnitId"`
+	PageNum  *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCustomerAddressListGetParams defines parameters for QueryCustomerAddressListGet.
+type QueryCustomerAddressListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryCustomerAddressListParams defines parameters for QueryCustomerAddressList.
+type QueryCustomerAddressListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryDPUtilizationDetailGetParams defines parameters for QueryDPUtilizationDetailGet.
+type QueryDPUtilizationDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId         *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	InstanceSpec       *string       `form:"InstanceSpec,omitempty" json:"InstanceSpec,omitempty"`
+	CommodityCode      *string       `form:"CommodityCode,omitempty" json:"CommodityCode,omitempty"`
+	DeductedInstanceId *string       `form:"DeductedInstanceId,omitempty" json:"DeductedInstanceId,omitempty"`
+	StartTime          string        `form:"StartTime" json:"StartTime"`
+	EndTime            string        `form:"EndTime" json:"EndTime"`
+	LastToken          *string       `form:"LastToken,omitempty" json:"LastToken,omitempty"`
+	Limit              *int32        `form:"Limit,omitempty" json:"Limit,omitempty"`
+	IncludeShare       bool          `form:"IncludeShare" json:"IncludeShare"`
+	ProdCode           *string       `form:"ProdCode,omitempty" json:"ProdCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryDPUtilizationDetailParams defines parameters for QueryDPUtilizationDetail.
+type QueryDPUtilizationDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId         *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	InstanceSpec       *string       `form:"InstanceSpec,omitempty" json:"InstanceSpec,omitempty"`
+	CommodityCode      *string       `form:"CommodityCode,omitempty" json:"CommodityCode,omitempty"`
+	DeductedInstanceId *string       `form:"DeductedInstanceId,omitempty" json:"DeductedInstanceId,omitempty"`
+	StartTime          string        `form:"StartTime" json:"StartTime"`
+	EndTime            string        `form:"EndTime" json:"EndTime"`
+	LastToken          *string       `form:"LastToken,omitempty" json:"LastToken,omitempty"`
+	Limit              *int32        `form:"Limit,omitempty" json:"Limit,omitempty"`
+	IncludeShare       bool          `form:"IncludeShare" json:"IncludeShare"`
+	ProdCode           *string       `form:"ProdCode,omitempty" json:"ProdCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryEvaluateListGetParams defines parameters for QueryEvaluateListGet.
+type QueryEvaluateListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Type            *int32        `form:"Type,omitempty" json:"Type,omitempty"`
+	OutBizId        *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	StartAmount     *int64        `form:"StartAmount,omitempty" json:"StartAmount,omitempty"`
+	EndAmount       *int64        `form:"EndAmount,omitempty" json:"EndAmount,omitempty"`
+	StartBizTime    *string       `form:"StartBizTime,omitempty" json:"StartBizTime,omitempty"`
+	EndBizTime      *string       `form:"EndBizTime,omitempty" json:"EndBizTime,omitempty"`
+	SortType        *int32        `form:"SortType,omitempty" json:"SortType,omitempty"`
+	StartSearchTime *string       `form:"StartSearchTime,omitempty" json:"StartSearchTime,omitempty"`
+	EndSearchTime   *string       `form:"EndSearchTime,omitempty" json:"EndSearchTime,omitempty"`
+	BillCycle       *string       `form:"BillCycle,omitempty" json:"BillCycle,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryEvaluateListParams defines parameters for QueryEvaluateList.
+type QueryEvaluateListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Type            *int32        `form:"Type,omitempty" json:"Type,omitempty"`
+	OutBizId        *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	StartAmount     *int64        `form:"StartAmount,omitempty" json:"StartAmount,omitempty"`
+	EndAmount       *int64        `form:"EndAmount,omitempty" json:"EndAmount,omitempty"`
+	StartBizTime    *string       `form:"StartBizTime,omitempty" json:"StartBizTime,omitempty"`
+	EndBizTime      *string       `form:"EndBizTime,omitempty" json:"EndBizTime,omitempty"`
+	SortType        *int32        `form:"SortType,omitempty" json:"SortType,omitempty"`
+	StartSearchTime *string       `form:"StartSearchTime,omitempty" json:"StartSearchTime,omitempty"`
+	EndSearchTime   *string       `form:"EndSearchTime,omitempty" json:"EndSearchTime,omitempty"`
+	BillCycle       *string       `form:"BillCycle,omitempty" json:"BillCycle,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryFinancialAccountInfoGetParams defines parameters for QueryFinancialAccountInfoGet.
+type QueryFinancialAccountInfoGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UserId  int64         `form:"UserId" json:"UserId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryFinancialAccountInfoParams defines parameters for QueryFinancialAccountInfo.
+type QueryFinancialAccountInfoParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UserId  int64         `form:"UserId" json:"UserId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceBillGetParams defines parameters for QueryInstanceBillGet.
+type QueryInstanceBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsBillingItem    *bool         `form:"IsBillingItem,omitempty" json:"IsBillingItem,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceBillParams defines parameters for QueryInstanceBill.
+type QueryInstanceBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsBillingItem    *bool         `form:"IsBillingItem,omitempty" json:"IsBillingItem,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	IsHideZeroCharge *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	BillingDate      *string       `form:"BillingDate,omitempty" json:"BillingDate,omitempty"`
+	Granularity      *string       `form:"Granularity,omitempty" json:"Granularity,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceByTagGetParams defines parameters for QueryInstanceByTagGet.
+type QueryInstanceByTagGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceByTagParams defines parameters for QueryInstanceByTag.
+type QueryInstanceByTagParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceGaapCostGetParams defines parameters for QueryInstanceGaapCostGet.
+type QueryInstanceGaapCostGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInstanceGaapCostParams defines parameters for QueryInstanceGaapCost.
+type QueryInstanceGaapCostParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInvoicingCustomerListGetParams defines parameters for QueryInvoicingCustomerListGet.
+type QueryInvoicingCustomerListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryInvoicingCustomerListParams defines parameters for QueryInvoicingCustomerList.
+type QueryInvoicingCustomerListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryOrdersGetParams defines parameters for QueryOrdersGet.
+type QueryOrdersGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CreateTimeEnd    *string       `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	OrderType        *string       `form:"OrderType,omitempty" json:"OrderType,omitempty"`
+	PaymentStatus    *string       `form:"PaymentStatus,omitempty" json:"PaymentStatus,omitempty"`
+	CreateTimeStart  *string       `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryOrdersParams defines parameters for QueryOrders.
+type QueryOrdersParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CreateTimeEnd    *string       `form:"CreateTimeEnd,omitempty" json:"CreateTimeEnd,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	OrderType        *string       `form:"OrderType,omitempty" json:"OrderType,omitempty"`
+	PaymentStatus    *string       `form:"PaymentStatus,omitempty" json:"PaymentStatus,omitempty"`
+	CreateTimeStart  *string       `form:"CreateTimeStart,omitempty" json:"CreateTimeStart,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPermissionListGetParams defines parameters for QueryPermissionListGet.
+type QueryPermissionListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version    *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationId int64         `form:"RelationId" json:"RelationId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPermissionListParams defines parameters for QueryPermissionList.
+type QueryPermissionListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version    *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationId int64         `form:"RelationId" json:"RelationId"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPrepaidCardsGetParams defines parameters for QueryPrepaidCardsGet.
+type QueryPrepaidCardsGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPrepaidCardsParams defines parameters for QueryPrepaidCards.
+type QueryPrepaidCardsParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPriceEntityListGetParams defines parameters for QueryPriceEntityListGet.
+type QueryPriceEntityListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CommodityCode string        `form:"CommodityCode" json:"CommodityCode"`
+	Lang          *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryPriceEntityListParams defines parameters for QueryPriceEntityList.
+type QueryPriceEntityListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CommodityCode string        `form:"CommodityCode" json:"CommodityCode"`
+	Lang          *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryProductListGetParams defines parameters for QueryProductListGet.
+type QueryProductListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	QueryTotalCount *bool         `form:"QueryTotalCount,omitempty" json:"QueryTotalCount,omitempty"`
+	PageNum         int32         `form:"PageNum" json:"PageNum"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryProductListParams defines parameters for QueryProductList.
+type QueryProductListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	QueryTotalCount *bool         `form:"QueryTotalCount,omitempty" json:"QueryTotalCount,omitempty"`
+	PageNum         int32         `form:"PageNum" json:"PageNum"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRIUtilizationDetailGetParams defines parameters for QueryRIUtilizationDetailGet.
+type QueryRIUtilizationDetailGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RIInstanceId       *string       `form:"RIInstanceId,omitempty" json:"RIInstanceId,omitempty"`
+	InstanceSpec       *string       `form:"InstanceSpec,omitempty" json:"InstanceSpec,omitempty"`
+	RICommodityCode    string        `form:"RICommodityCode" json:"RICommodityCode"`
+	DeductedInstanceId *string       `form:"DeductedInstanceId,omitempty" json:"DeductedInstanceId,omitempty"`
+	StartTime          string        `form:"StartTime" json:"StartTime"`
+	EndTime            string        `form:"EndTime" json:"EndTime"`
+	PageNum            *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize           *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRIUtilizationDetailParams defines parameters for QueryRIUtilizationDetail.
+type QueryRIUtilizationDetailParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RIInstanceId       *string       `form:"RIInstanceId,omitempty" json:"RIInstanceId,omitempty"`
+	InstanceSpec       *string       `form:"InstanceSpec,omitempty" json:"InstanceSpec,omitempty"`
+	RICommodityCode    string        `form:"RICommodityCode" json:"RICommodityCode"`
+	DeductedInstanceId *string       `form:"DeductedInstanceId,omitempty" json:"DeductedInstanceId,omitempty"`
+	StartTime          string        `form:"StartTime" json:"StartTime"`
+	EndTime            string        `form:"EndTime" json:"EndTime"`
+	PageNum            *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize           *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRedeemGetParams defines parameters for QueryRedeemGet.
+type QueryRedeemGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRedeemParams defines parameters for QueryRedeem.
+type QueryRedeemParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	EffectiveOrNot  *bool         `form:"EffectiveOrNot,omitempty" json:"EffectiveOrNot,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRelationListGetParams defines parameters for QueryRelationListGet.
+type QueryRelationListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UserId   int64         `form:"UserId" json:"UserId"`
+	PageNum  *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryRelationListParams defines parameters for QueryRelationList.
+type QueryRelationListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UserId   int64         `form:"UserId" json:"UserId"`
+	PageNum  *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResellerAvailableQuotaGetParams defines parameters for QueryResellerAvailableQuotaGet.
+type QueryResellerAvailableQuotaGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ItemCodes *string       `form:"ItemCodes,omitempty" json:"ItemCodes,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResellerAvailableQuotaParams defines parameters for QueryResellerAvailableQuota.
+type QueryResellerAvailableQuotaParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ItemCodes *string       `form:"ItemCodes,omitempty" json:"ItemCodes,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResellerUserAlarmThresholdGetParams defines parameters for QueryResellerUserAlarmThresholdGet.
+type QueryResellerUserAlarmThresholdGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AlarmType *string       `form:"AlarmType,omitempty" json:"AlarmType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResellerUserAlarmThresholdParams defines parameters for QueryResellerUserAlarmThreshold.
+type QueryResellerUserAlarmThresholdParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AlarmType *string       `form:"AlarmType,omitempty" json:"AlarmType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResourcePackageInstancesGetParams defines parameters for QueryResourcePackageInstancesGet.
+type QueryResourcePackageInstancesGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode     *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	IncludePartner  *bool         `form:"IncludePartner,omitempty" json:"IncludePartner,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryResourcePackageInstancesParams defines parameters for QueryResourcePackageInstances.
+type QueryResourcePackageInstancesParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode     *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ExpiryTimeStart *string       `form:"ExpiryTimeStart,omitempty" json:"ExpiryTimeStart,omitempty"`
+	ExpiryTimeEnd   *string       `form:"ExpiryTimeEnd,omitempty" json:"ExpiryTimeEnd,omitempty"`
+	PageNum         *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize        *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	IncludePartner  *bool         `form:"IncludePartner,omitempty" json:"IncludePartner,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansDeductLogGetParams defines parameters for QuerySavingsPlansDeductLogGet.
+type QuerySavingsPlansDeductLogGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceType *string       `form:"InstanceType,omitempty" json:"InstanceType,omitempty"`
+	PageSize     *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	Locale       *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	PageNum      *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	InstanceId   *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	StartTime    *string       `form:"StartTime,omitempty" json:"StartTime,omitempty"`
+	EndTime      *string       `form:"EndTime,omitempty" json:"EndTime,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansDeductLogParams defines parameters for QuerySavingsPlansDeductLog.
+type QuerySavingsPlansDeductLogParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceType *string       `form:"InstanceType,omitempty" json:"InstanceType,omitempty"`
+	PageSize     *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	Locale       *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	PageNum      *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	InstanceId   *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	StartTime    *string       `form:"StartTime,omitempty" json:"StartTime,omitempty"`
+	EndTime      *string       `form:"EndTime,omitempty" json:"EndTime,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansDiscountGetParams defines parameters for QuerySavingsPlansDiscountGet.
+type QuerySavingsPlansDiscountGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ModuleCode       *string       `form:"ModuleCode,omitempty" json:"ModuleCode,omitempty"`
+	PayMode          string        `form:"PayMode" json:"PayMode"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	SpnType          string        `form:"SpnType" json:"SpnType"`
+	Locale           *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	Cycle            string        `form:"Cycle" json:"Cycle"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	Spec             *string       `form:"Spec,omitempty" json:"Spec,omitempty"`
+	CommodityCode    string        `form:"CommodityCode" json:"CommodityCode"`
+	Region           *string       `form:"Region,omitempty" json:"Region,omitempty"`
+	SpnCommodityCode *string       `form:"SpnCommodityCode,omitempty" json:"SpnCommodityCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansDiscountParams defines parameters for QuerySavingsPlansDiscount.
+type QuerySavingsPlansDiscountParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ModuleCode       *string       `form:"ModuleCode,omitempty" json:"ModuleCode,omitempty"`
+	PayMode          string        `form:"PayMode" json:"PayMode"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	SpnType          string        `form:"SpnType" json:"SpnType"`
+	Locale           *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	Cycle            string        `form:"Cycle" json:"Cycle"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	Spec             *string       `form:"Spec,omitempty" json:"Spec,omitempty"`
+	CommodityCode    string        `form:"CommodityCode" json:"CommodityCode"`
+	Region           *string       `form:"Region,omitempty" json:"Region,omitempty"`
+	SpnCommodityCode *string       `form:"SpnCommodityCode,omitempty" json:"SpnCommodityCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansInstanceGetParams defines parameters for QuerySavingsPlansInstanceGet.
+type QuerySavingsPlansInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	PageSize      *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	Locale        *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	PageNum       *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	InstanceId    *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	StartTime     *string       `form:"StartTime,omitempty" json:"StartTime,omitempty"`
+	EndTime       *string       `form:"EndTime,omitempty" json:"EndTime,omitempty"`
+	Status        *string       `form:"Status,omitempty" json:"Status,omitempty"`
+	CommodityCode *string       `form:"CommodityCode,omitempty" json:"CommodityCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySavingsPlansInstanceParams defines parameters for QuerySavingsPlansInstance.
+type QuerySavingsPlansInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	PageSize      *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	Locale        *string       `form:"Locale,omitempty" json:"Locale,omitempty"`
+	PageNum       *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	InstanceId    *string       `form:"InstanceId,omitempty" json:"InstanceId,omitempty"`
+	StartTime     *string       `form:"StartTime,omitempty" json:"StartTime,omitempty"`
+	EndTime       *string       `form:"EndTime,omitempty" json:"EndTime,omitempty"`
+	Status        *string       `form:"Status,omitempty" json:"Status,omitempty"`
+	CommodityCode *string       `form:"CommodityCode,omitempty" json:"CommodityCode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySettleBillGetParams defines parameters for QuerySettleBillGet.
+type QuerySettleBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle           string        `form:"BillingCycle" json:"BillingCycle"`
+	Type                   *string       `form:"Type,omitempty" json:"Type,omitempty"`
+	ProductCode            *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType            *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType       *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsHideZeroCharge       *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	IsDisplayLocalCurrency *bool         `form:"IsDisplayLocalCurrency,omitempty" json:"IsDisplayLocalCurrency,omitempty"`
+	NextToken              *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults             *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId            *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	RecordID               *string       `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySettleBillParams defines parameters for QuerySettleBill.
+type QuerySettleBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle           string        `form:"BillingCycle" json:"BillingCycle"`
+	Type                   *string       `form:"Type,omitempty" json:"Type,omitempty"`
+	ProductCode            *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType            *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType       *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	IsHideZeroCharge       *bool         `form:"IsHideZeroCharge,omitempty" json:"IsHideZeroCharge,omitempty"`
+	IsDisplayLocalCurrency *bool         `form:"IsDisplayLocalCurrency,omitempty" json:"IsDisplayLocalCurrency,omitempty"`
+	NextToken              *string       `form:"NextToken,omitempty" json:"NextToken,omitempty"`
+	MaxResults             *int32        `form:"MaxResults,omitempty" json:"MaxResults,omitempty"`
+	BillOwnerId            *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+	RecordID               *string       `form:"RecordID,omitempty" json:"RecordID,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySkuPriceListGetParams defines parameters for QuerySkuPriceListGet.
+type QuerySkuPriceListGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CommodityCode           string        `form:"CommodityCode" json:"CommodityCode"`
+	PriceEntityCode         string        `form:"PriceEntityCode" json:"PriceEntityCode"`
+	PageSize                int32         `form:"PageSize" json:"PageSize"`
+	NextPageToken           *string       `form:"NextPageToken,omitempty" json:"NextPageToken,omitempty"`
+	PriceFactorConditionMap *string       `form:"PriceFactorConditionMap,omitempty" json:"PriceFactorConditionMap,omitempty"`
+	Lang                    *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySkuPriceListParams defines parameters for QuerySkuPriceList.
+type QuerySkuPriceListParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	CommodityCode           string        `form:"CommodityCode" json:"CommodityCode"`
+	PriceEntityCode         string        `form:"PriceEntityCode" json:"PriceEntityCode"`
+	PageSize                int32         `form:"PageSize" json:"PageSize"`
+	NextPageToken           *string       `form:"NextPageToken,omitempty" json:"NextPageToken,omitempty"`
+	PriceFactorConditionMap *string       `form:"PriceFactorConditionMap,omitempty" json:"PriceFactorConditionMap,omitempty"`
+	Lang                    *string       `form:"Lang,omitempty" json:"Lang,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySplitItemBillGetParams defines parameters for QuerySplitItemBillGet.
+type QuerySplitItemBillGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QuerySplitItemBillParams defines parameters for QuerySplitItemBill.
+type QuerySplitItemBillParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	BillingCycle     string        `form:"BillingCycle" json:"BillingCycle"`
+	ProductCode      *string       `form:"ProductCode,omitempty" json:"ProductCode,omitempty"`
+	ProductType      *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType *string       `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	PageNum          *int32        `form:"PageNum,omitempty" json:"PageNum,omitempty"`
+	PageSize         *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+	BillOwnerId      *int64        `form:"BillOwnerId,omitempty" json:"BillOwnerId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryUserOmsDataGetParams defines parameters for QueryUserOmsDataGet.
+type QueryUserOmsDataGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Table     string        `form:"Table" json:"Table"`
+	DataType  string        `form:"DataType" json:"DataType"`
+	StartTime string        `form:"StartTime" json:"StartTime"`
+	EndTime   string        `form:"EndTime" json:"EndTime"`
+	Marker    *string       `form:"Marker,omitempty" json:"Marker,omitempty"`
+	PageSize  *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// QueryUserOmsDataParams defines parameters for QueryUserOmsData.
+type QueryUserOmsDataParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Table     string        `form:"Table" json:"Table"`
+	DataType  string        `form:"DataType" json:"DataType"`
+	StartTime string        `form:"StartTime" json:"StartTime"`
+	EndTime   string        `form:"EndTime" json:"EndTime"`
+	Marker    *string       `form:"Marker,omitempty" json:"Marker,omitempty"`
+	PageSize  *int32        `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RefundInstanceGetParams defines parameters for RefundInstanceGet.
+type RefundInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery                              `form:"Version,omitempty" json:"Version,omitempty"`
+	ClientToken        *string                                    `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ImmediatelyRelease *RefundInstanceGetParamsImmediatelyRelease `form:"ImmediatelyRelease,omitempty" json:"ImmediatelyRelease,omitempty"`
+	ProductCode        string                                     `form:"ProductCode" json:"ProductCode"`
+	InstanceId         string                                     `form:"InstanceId" json:"InstanceId"`
+	ProductType        *string                                    `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RefundInstanceGetParamsImmediatelyRelease defines parameters for RefundInstanceGet.
+type RefundInstanceGetParamsImmediatelyRelease string
+
+// RefundInstanceParams defines parameters for RefundInstance.
+type RefundInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version            *VersionQuery                           `form:"Version,omitempty" json:"Version,omitempty"`
+	ClientToken        *string                                 `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ImmediatelyRelease *RefundInstanceParamsImmediatelyRelease `form:"ImmediatelyRelease,omitempty" json:"ImmediatelyRelease,omitempty"`
+	ProductCode        string                                  `form:"ProductCode" json:"ProductCode"`
+	InstanceId         string                                  `form:"InstanceId" json:"InstanceId"`
+	ProductType        *string                                 `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RefundInstanceParamsImmediatelyRelease defines parameters for RefundInstance.
+type RefundInstanceParamsImmediatelyRelease string
+
+// ReleaseInstanceParams defines parameters for ReleaseInstance.
+type ReleaseInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version          *VersionQuery                         `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode      string                                `form:"ProductCode" json:"ProductCode"`
+	SubscriptionType ReleaseInstanceParamsSubscriptionType `form:"SubscriptionType" json:"SubscriptionType"`
+	InstanceIds      string                                `form:"InstanceIds" json:"InstanceIds"`
+	RenewStatus      *string                               `form:"RenewStatus,omitempty" json:"RenewStatus,omitempty"`
+	Region           *string                               `form:"Region,omitempty" json:"Region,omitempty"`
+	ProductType      *string                               `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// ReleaseInstanceParamsSubscriptionType defines parameters for ReleaseInstance.
+type ReleaseInstanceParamsSubscriptionType string
+
+// RelieveAccountRelationGetParams defines parameters for RelieveAccountRelationGet.
+type RelieveAccountRelationGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	ParentUserId *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ChildUserId  *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+	RelationId   *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RelieveAccountRelationParams defines parameters for RelieveAccountRelation.
+type RelieveAccountRelationParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	RelationType *string       `form:"RelationType,omitempty" json:"RelationType,omitempty"`
+	ParentUserId *int64        `form:"ParentUserId,omitempty" json:"ParentUserId,omitempty"`
+	ChildUserId  *int64        `form:"ChildUserId,omitempty" json:"ChildUserId,omitempty"`
+	RequestId    string        `form:"RequestId" json:"RequestId"`
+	RelationId   *int64        `form:"RelationId,omitempty" json:"RelationId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RenewChangeInstanceParams defines parameters for RenewChangeInstance.
+type RenewChangeInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+	ProductType *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	InstanceId  string        `form:"InstanceId" json:"InstanceId"`
+	ClientToken *string       `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	RenewPeriod int64         `form:"RenewPeriod" json:"RenewPeriod"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RenewInstanceGetParams defines parameters for RenewInstanceGet.
+type RenewInstanceGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+	InstanceId  string        `form:"InstanceId" json:"InstanceId"`
+	RenewPeriod int32         `form:"RenewPeriod" json:"RenewPeriod"`
+	ClientToken *string       `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ProductType *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RenewInstanceParams defines parameters for RenewInstance.
+type RenewInstanceParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version     *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ProductCode string        `form:"ProductCode" json:"ProductCode"`
+	InstanceId  string        `form:"InstanceId" json:"InstanceId"`
+	RenewPeriod int32         `form:"RenewPeriod" json:"RenewPeriod"`
+	ClientToken *string       `form:"ClientToken,omitempty" json:"ClientToken,omitempty"`
+	ProductType *string       `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RenewResourcePackageGetParams defines parameters for RenewResourcePackageGet.
+type RenewResourcePackageGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId    string        `form:"InstanceId" json:"InstanceId"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  string        `form:"PricingCycle" json:"PricingCycle"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// RenewResourcePackageParams defines parameters for RenewResourcePackage.
+type RenewResourcePackageParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId    string        `form:"InstanceId" json:"InstanceId"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Duration      int32         `form:"Duration" json:"Duration"`
+	PricingCycle  string        `form:"PricingCycle" json:"PricingCycle"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SaveUserCreditGetParams defines parameters for SaveUserCreditGet.
+type SaveUserCreditGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AvoidExpiration          *bool         `form:"AvoidExpiration,omitempty" json:"AvoidExpiration,omitempty"`
+	Description              *string       `form:"Description,omitempty" json:"Description,omitempty"`
+	AvoidPrepaidNotification *bool         `form:"AvoidPrepaidNotification,omitempty" json:"AvoidPrepaidNotification,omitempty"`
+	AvoidPrepaidExpiration   *bool         `form:"AvoidPrepaidExpiration,omitempty" json:"AvoidPrepaidExpiration,omitempty"`
+	AvoidNotification        *bool         `form:"AvoidNotification,omitempty" json:"AvoidNotification,omitempty"`
+	Operator                 *string       `form:"Operator,omitempty" json:"Operator,omitempty"`
+	CreditValue              *string       `form:"CreditValue,omitempty" json:"CreditValue,omitempty"`
+	CreditType               *string       `form:"CreditType,omitempty" json:"CreditType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SaveUserCreditParams defines parameters for SaveUserCredit.
+type SaveUserCreditParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AvoidExpiration          *bool         `form:"AvoidExpiration,omitempty" json:"AvoidExpiration,omitempty"`
+	Description              *string       `form:"Description,omitempty" json:"Description,omitempty"`
+	AvoidPrepaidNotification *bool         `form:"AvoidPrepaidNotification,omitempty" json:"AvoidPrepaidNotification,omitempty"`
+	AvoidPrepaidExpiration   *bool         `form:"AvoidPrepaidExpiration,omitempty" json:"AvoidPrepaidExpiration,omitempty"`
+	AvoidNotification        *bool         `form:"AvoidNotification,omitempty" json:"AvoidNotification,omitempty"`
+	Operator                 *string       `form:"Operator,omitempty" json:"Operator,omitempty"`
+	CreditValue              *string       `form:"CreditValue,omitempty" json:"CreditValue,omitempty"`
+	CreditType               *string       `form:"CreditType,omitempty" json:"CreditType,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetAllExpirationDayGetParams defines parameters for SetAllExpirationDayGet.
+type SetAllExpirationDayGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version        *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UnifyExpireDay string        `form:"UnifyExpireDay" json:"UnifyExpireDay"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetAllExpirationDayParams defines parameters for SetAllExpirationDay.
+type SetAllExpirationDayParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version        *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	UnifyExpireDay string        `form:"UnifyExpireDay" json:"UnifyExpireDay"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetCreditLabelActionGetParams defines parameters for SetCreditLabelActionGet.
+type SetCreditLabelActionGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ActionType                *string       `form:"ActionType,omitempty" json:"ActionType,omitempty"`
+	IsNeedSaveNotifyRule      *string       `form:"IsNeedSaveNotifyRule,omitempty" json:"IsNeedSaveNotifyRule,omitempty"`
+	IsNeedAdjustCreditAccount *string       `form:"IsNeedAdjustCreditAccount,omitempty" json:"IsNeedAdjustCreditAccount,omitempty"`
+	NewCreateMode             *bool         `form:"NewCreateMode,omitempty" json:"NewCreateMode,omitempty"`
+	Description               *string       `form:"Description,omitempty" json:"Description,omitempty"`
+	Source                    *string       `form:"Source,omitempty" json:"Source,omitempty"`
+	CurrencyCode              *string       `form:"CurrencyCode,omitempty" json:"CurrencyCode,omitempty"`
+	DailyCycle                *string       `form:"DailyCycle,omitempty" json:"DailyCycle,omitempty"`
+	Operator                  *string       `form:"Operator,omitempty" json:"Operator,omitempty"`
+	Uid                       *string       `form:"Uid,omitempty" json:"Uid,omitempty"`
+	SiteCode                  *string       `form:"SiteCode,omitempty" json:"SiteCode,omitempty"`
+	ClearCycle                *string       `form:"ClearCycle,omitempty" json:"ClearCycle,omitempty"`
+	NeedNotice                *bool         `form:"NeedNotice,omitempty" json:"NeedNotice,omitempty"`
+	RequestId                 *string       `form:"RequestId,omitempty" json:"RequestId,omitempty"`
+	IsNeedSetCreditAmount     *string       `form:"IsNeedSetCreditAmount,omitempty" json:"IsNeedSetCreditAmount,omitempty"`
+	CreditAmount              *string       `form:"CreditAmount,omitempty" json:"CreditAmount,omitempty"`
+	IsNeedAddSettleLabel      *string       `form:"IsNeedAddSettleLabel,omitempty" json:"IsNeedAddSettleLabel,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetCreditLabelActionParams defines parameters for SetCreditLabelAction.
+type SetCreditLabelActionParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                   *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ActionType                *string       `form:"ActionType,omitempty" json:"ActionType,omitempty"`
+	IsNeedSaveNotifyRule      *string       `form:"IsNeedSaveNotifyRule,omitempty" json:"IsNeedSaveNotifyRule,omitempty"`
+	IsNeedAdjustCreditAccount *string       `form:"IsNeedAdjustCreditAccount,omitempty" json:"IsNeedAdjustCreditAccount,omitempty"`
+	NewCreateMode             *bool         `form:"NewCreateMode,omitempty" json:"NewCreateMode,omitempty"`
+	Description               *string       `form:"Description,omitempty" json:"Description,omitempty"`
+	Source                    *string       `form:"Source,omitempty" json:"Source,omitempty"`
+	CurrencyCode              *string       `form:"CurrencyCode,omitempty" json:"CurrencyCode,omitempty"`
+	DailyCycle                *string       `form:"DailyCycle,omitempty" json:"DailyCycle,omitempty"`
+	Operator                  *string       `form:"Operator,omitempty" json:"Operator,omitempty"`
+	Uid                       *string       `form:"Uid,omitempty" json:"Uid,omitempty"`
+	SiteCode                  *string       `form:"SiteCode,omitempty" json:"SiteCode,omitempty"`
+	ClearCycle                *string       `form:"ClearCycle,omitempty" json:"ClearCycle,omitempty"`
+	NeedNotice                *bool         `form:"NeedNotice,omitempty" json:"NeedNotice,omitempty"`
+	RequestId                 *string       `form:"RequestId,omitempty" json:"RequestId,omitempty"`
+	IsNeedSetCreditAmount     *string       `form:"IsNeedSetCreditAmount,omitempty" json:"IsNeedSetCreditAmount,omitempty"`
+	CreditAmount              *string       `form:"CreditAmount,omitempty" json:"CreditAmount,omitempty"`
+	IsNeedAddSettleLabel      *string       `form:"IsNeedAddSettleLabel,omitempty" json:"IsNeedAddSettleLabel,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetRenewalGetParams defines parameters for SetRenewalGet.
+type SetRenewalGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version           *VersionQuery                         `form:"Version,omitempty" json:"Version,omitempty"`
+	RenewalPeriod     *int32                                `form:"RenewalPeriod,omitempty" json:"RenewalPeriod,omitempty"`
+	InstanceIDs       string                                `form:"InstanceIDs" json:"InstanceIDs"`
+	ProductCode       string                                `form:"ProductCode" json:"ProductCode"`
+	ProductType       *string                               `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType  *SetRenewalGetParamsSubscriptionType  `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	RenewalPeriodUnit *SetRenewalGetParamsRenewalPeriodUnit `form:"RenewalPeriodUnit,omitempty" json:"RenewalPeriodUnit,omitempty"`
+	RenewalStatus     SetRenewalGetParamsRenewalStatus      `form:"RenewalStatus" json:"RenewalStatus"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetRenewalGetParamsSubscriptionType defines parameters for SetRenewalGet.
+type SetRenewalGetParamsSubscriptionType string
+
+// SetRenewalGetParamsRenewalPeriodUnit defines parameters for SetRenewalGet.
+type SetRenewalGetParamsRenewalPeriodUnit string
+
+// SetRenewalGetParamsRenewalStatus defines parameters for SetRenewalGet.
+type SetRenewalGetParamsRenewalStatus string
+
+// SetRenewalParams defines parameters for SetRenewal.
+type SetRenewalParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version           *VersionQuery                      `form:"Version,omitempty" json:"Version,omitempty"`
+	RenewalPeriod     *int32                             `form:"RenewalPeriod,omitempty" json:"RenewalPeriod,omitempty"`
+	InstanceIDs       string                             `form:"InstanceIDs" json:"InstanceIDs"`
+	ProductCode       string                             `form:"ProductCode" json:"ProductCode"`
+	ProductType       *string                            `form:"ProductType,omitempty" json:"ProductType,omitempty"`
+	SubscriptionType  *SetRenewalParamsSubscriptionType  `form:"SubscriptionType,omitempty" json:"SubscriptionType,omitempty"`
+	RenewalPeriodUnit *SetRenewalParamsRenewalPeriodUnit `form:"RenewalPeriodUnit,omitempty" json:"RenewalPeriodUnit,omitempty"`
+	RenewalStatus     SetRenewalParamsRenewalStatus      `form:"RenewalStatus" json:"RenewalStatus"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetRenewalParamsSubscriptionType defines parameters for SetRenewal.
+type SetRenewalParamsSubscriptionType string
+
+// SetRenewalParamsRenewalPeriodUnit defines parameters for SetRenewal.
+type SetRenewalParamsRenewalPeriodUnit string
+
+// SetRenewalParamsRenewalStatus defines parameters for SetRenewal.
+type SetRenewalParamsRenewalStatus string
+
+// SetResellerUserAlarmThresholdGetParams defines parameters for SetResellerUserAlarmThresholdGet.
+type SetResellerUserAlarmThresholdGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AlarmType       string        `form:"AlarmType" json:"AlarmType"`
+	AlarmThresholds *string       `form:"AlarmThresholds,omitempty" json:"AlarmThresholds,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetResellerUserAlarmThresholdParams defines parameters for SetResellerUserAlarmThreshold.
+type SetResellerUserAlarmThresholdParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version         *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	AlarmType       string        `form:"AlarmType" json:"AlarmType"`
+	AlarmThresholds *string       `form:"AlarmThresholds,omitempty" json:"AlarmThresholds,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetResellerUserQuotaGetParams defines parameters for SetResellerUserQuotaGet.
+type SetResellerUserQuotaGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Amount   string        `form:"Amount" json:"Amount"`
+	Currency *string       `form:"Currency,omitempty" json:"Currency,omitempty"`
+	OutBizId *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetResellerUserQuotaParams defines parameters for SetResellerUserQuota.
+type SetResellerUserQuotaParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version  *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Amount   string        `form:"Amount" json:"Amount"`
+	Currency *string       `form:"Currency,omitempty" json:"Currency,omitempty"`
+	OutBizId *string       `form:"OutBizId,omitempty" json:"OutBizId,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetResellerUserStatusGetParams defines parameters for SetResellerUserStatusGet.
+type SetResellerUserStatusGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Status       string        `form:"Status" json:"Status"`
+	BusinessType string        `form:"BusinessType" json:"BusinessType"`
+	StopMode     *string       `form:"StopMode,omitempty" json:"StopMode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SetResellerUserStatusParams defines parameters for SetResellerUserStatus.
+type SetResellerUserStatusParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	Status       string        `form:"Status" json:"Status"`
+	BusinessType string        `form:"BusinessType" json:"BusinessType"`
+	StopMode     *string       `form:"StopMode,omitempty" json:"StopMode,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SubscribeBillToOSSGetParams defines parameters for SubscribeBillToOSSGet.
+type SubscribeBillToOSSGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	SubscribeBucket         string        `form:"SubscribeBucket" json:"SubscribeBucket"`
+	SubscribeType           *string       `form:"SubscribeType,omitempty" json:"SubscribeType,omitempty"`
+	MultAccountRelSubscribe *string       `form:"MultAccountRelSubscribe,omitempty" json:"MultAccountRelSubscribe,omitempty"`
+	BucketOwnerId           *int64        `form:"BucketOwnerId,omitempty" json:"BucketOwnerId,omitempty"`
+	BeginBillingCycle       *string       `form:"BeginBillingCycle,omitempty" json:"BeginBillingCycle,omitempty"`
+	BucketPath              *string       `form:"BucketPath,omitempty" json:"BucketPath,omitempty"`
+	RowLimitPerFile         *int32        `form:"RowLimitPerFile,omitempty" json:"RowLimitPerFile,omitempty"`
+	UsingSsl                *string       `form:"UsingSsl,omitempty" json:"UsingSsl,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// SubscribeBillToOSSParams defines parameters for SubscribeBillToOSS.
+type SubscribeBillToOSSParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	SubscribeBucket         string        `form:"SubscribeBucket" json:"SubscribeBucket"`
+	SubscribeType           *string       `form:"SubscribeType,omitempty" json:"SubscribeType,omitempty"`
+	MultAccountRelSubscribe *string       `form:"MultAccountRelSubscribe,omitempty" json:"MultAccountRelSubscribe,omitempty"`
+	BucketOwnerId           *int64        `form:"BucketOwnerId,omitempty" json:"BucketOwnerId,omitempty"`
+	BeginBillingCycle       *string       `form:"BeginBillingCycle,omitempty" json:"BeginBillingCycle,omitempty"`
+	BucketPath              *string       `form:"BucketPath,omitempty" json:"BucketPath,omitempty"`
+	RowLimitPerFile         *int32        `form:"RowLimitPerFile,omitempty" json:"RowLimitPerFile,omitempty"`
+	UsingSsl                *string       `form:"UsingSsl,omitempty" json:"UsingSsl,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// TagResourcesGetParams defines parameters for TagResourcesGet.
+type TagResourcesGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// TagResourcesParams defines parameters for TagResources.
+type TagResourcesParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UnsubscribeBillToOSSGetParams defines parameters for UnsubscribeBillToOSSGet.
+type UnsubscribeBillToOSSGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	SubscribeType           string        `form:"SubscribeType" json:"SubscribeType"`
+	MultAccountRelSubscribe *string       `form:"MultAccountRelSubscribe,omitempty" json:"MultAccountRelSubscribe,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UnsubscribeBillToOSSParams defines parameters for UnsubscribeBillToOSS.
+type UnsubscribeBillToOSSParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version                 *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	SubscribeType           string        `form:"SubscribeType" json:"SubscribeType"`
+	MultAccountRelSubscribe *string       `form:"MultAccountRelSubscribe,omitempty" json:"MultAccountRelSubscribe,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UntagResourcesGetParams defines parameters for UntagResourcesGet.
+type UntagResourcesGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+	All          *bool         `form:"All,omitempty" json:"All,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UntagResourcesParams defines parameters for UntagResources.
+type UntagResourcesParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version      *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	ResourceType string        `form:"ResourceType" json:"ResourceType"`
+	All          *bool         `form:"All,omitempty" json:"All,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UpgradeResourcePackageGetParams defines parameters for UpgradeResourcePackageGet.
+type UpgradeResourcePackageGetParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId    string        `form:"InstanceId" json:"InstanceId"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification *string       `form:"Specification,omitempty" json:"Specification,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
+
+	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
+	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.
+	Format *Format `form:"Format,omitempty" json:"Format,omitempty"`
+
+	// RegionId Region of the client; sent by the old SDK, ignored by BSS, not required.
+	RegionId *RegionId `form:"RegionId,omitempty" json:"RegionId,omitempty"`
+
+	// AccessKeyId V1 common parameter. The AccessKey ID (empty for bearer tokens).
+	AccessKeyId *AccessKeyId `form:"AccessKeyId,omitempty" json:"AccessKeyId,omitempty"`
+
+	// Signature V1 common parameter. Base64 HMAC-SHA1 signature.
+	Signature *Signature `form:"Signature,omitempty" json:"Signature,omitempty"`
+
+	// SignatureMethod V1 common parameter.
+	SignatureMethod *SignatureMethod `form:"SignatureMethod,omitempty" json:"SignatureMethod,omitempty"`
+
+	// SignatureVersion V1 common parameter.
+	SignatureVersion *SignatureVersion `form:"SignatureVersion,omitempty" json:"SignatureVersion,omitempty"`
+
+	// SignatureNonce V1 common parameter. Unique within 15 minutes.
+	SignatureNonce *SignatureNonce `form:"SignatureNonce,omitempty" json:"SignatureNonce,omitempty"`
+
+	// SignatureType Empty (the old SDK sends it present and empty, and signs it) or BEARERTOKEN for bearer tokens.
+	SignatureType *SignatureType `form:"SignatureType,omitempty" json:"SignatureType,omitempty"`
+
+	// Timestamp V1 common parameter. UTC, `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes of the server's clock.
+	Timestamp *Timestamp `form:"Timestamp,omitempty" json:"Timestamp,omitempty"`
+
+	// SecurityToken STS token (V1); signed like any parameter.
+	SecurityToken *SecurityToken `form:"SecurityToken,omitempty" json:"SecurityToken,omitempty"`
+
+	// BearerToken Bearer token (V1), with SignatureType=BEARERTOKEN.
+	BearerToken *BearerToken `form:"BearerToken,omitempty" json:"BearerToken,omitempty"`
+
+	// XAcsAction The API name, as the V3 signature (darabonba-openapi) sends it; the old SDK sends both.
+	XAcsAction *ActionHeader `json:"x-acs-action,omitempty"`
+
+	// XAcsVersion The API version, as the V3 signature sends it.
+	XAcsVersion *VersionHeader `json:"x-acs-version,omitempty"`
+
+	// XAcsDate V3. UTC `YYYY-MM-DDThh:mm:ssZ`, within 15 minutes.
+	XAcsDate *AcsDate `json:"x-acs-date,omitempty"`
+
+	// XAcsSignatureNonce V3. Unique within 15 minutes.
+	XAcsSignatureNonce *AcsSignatureNonce `json:"x-acs-signature-nonce,omitempty"`
+
+	// XAcsContentSha256 V3. Lowercase hex SHA-256 of the body.
+	XAcsContentSha256 *AcsContentSha256 `json:"x-acs-content-sha256,omitempty"`
+
+	// XAcsSecurityToken V3. STS token (signed).
+	XAcsSecurityToken *AcsSecurityToken `json:"x-acs-security-token,omitempty"`
+
+	// XAcsAccesskeyId V3. The AccessKey ID that goes with x-acs-security-token.
+	XAcsAccesskeyId *AcsAccessKeyId `json:"x-acs-accesskey-id,omitempty"`
+
+	// XAcsBearerToken V3. Bearer token; such requests carry no Authorization header.
+	XAcsBearerToken *AcsBearerToken `json:"x-acs-bearer-token,omitempty"`
+}
+
+// UpgradeResourcePackageParams defines parameters for UpgradeResourcePackage.
+type UpgradeResourcePackageParams struct {
+	// Action The API name. Required unless the x-acs-action header carries it (V3 requests send it only there).
+	Action *ActionQuery `form:"Action,omitempty" json:"Action,omitempty"`
+
+	// Version The API version. Required unless the x-acs-version header carries it.
+	Version       *VersionQuery `form:"Version,omitempty" json:"Version,omitempty"`
+	InstanceId    string        `form:"InstanceId" json:"InstanceId"`
+	EffectiveDate *string       `form:"EffectiveDate,omitempty" json:"EffectiveDate,omitempty"`
+	Specification *string       `form:"Specification,omitempty" json:"Specification,omitempty"`
+
+	// OwnerId The ID of the owner, a 16-digit number. Required if the caller is a reseller or a distributor
+	// acting for an owner. No longer listed in the current documentation (the API metadata marks it
+	// hidden), but the old SDK still sends it when set.
+	OwnerId *OwnerId `form:"OwnerId,omitempty" json:"OwnerId,omitempty"`
 
 	// Format Response format, case-insensitive (the old SDK sends `JSON`, darabonba V1 sends `json`, V3 sends
 	// none). Absent: JSON if the Accept header asks for JSON, otherwise XML.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -48,6 +49,10 @@ const (
 	SourceCapture = "capture"
 	// SourceCaller is a code real callers handle in their code; its message is bsskit's wording.
 	SourceCaller = "caller"
+	// SourceMetadata is Alibaba's official API metadata (api-docs.json), cleaned by cmd/specgen.
+	SourceMetadata = "metadata"
+	// SourceSDK is the old Go SDK's typed models.
+	SourceSDK = "sdk"
 )
 
 // ErrorDef is one entry of the error catalogue.
@@ -66,10 +71,38 @@ type ErrorDef struct {
 	// Layer is who answers the error on the real service.
 	Layer Layer `json:"layer"`
 	// Source says where the entry comes from: [SourceSeed], [SourceDocs], [SourceReference],
-	// [SourceCapture] or [SourceCaller].
+	// [SourceCapture], [SourceCaller], [SourceMetadata] or [SourceSDK], optionally followed by
+	// "; " and notes (what cmd/specgen's cleaning changed, or where the metadata disagrees).
 	Source string `json:"source"`
 	// Description explains when the code is returned.
 	Description string `json:"description"`
+	// Actions are the Actions documented to answer the code (the metadata's lists and the
+	// overlay's decisions); empty for codes any Action may answer (the gateway's).
+	Actions []string `json:"actions,omitempty"`
+}
+
+// Kind returns the source's kind: [ErrorDef.Source] without its notes.
+func (d ErrorDef) Kind() string {
+	kind, _, _ := strings.Cut(d.Source, ";")
+	return strings.TrimSpace(kind)
+}
+
+// AppliesTo says whether the Action is documented to answer the code: it is one of the entry's
+// Actions, or the entry names none.
+func (d ErrorDef) AppliesTo(action string) bool {
+	return len(d.Actions) == 0 || slices.Contains(d.Actions, action)
+}
+
+// ErrorsFor returns the catalogued errors an Action may answer ([ErrorDef.AppliesTo]), in document
+// order.
+func ErrorsFor(action string) []ErrorDef {
+	var out []ErrorDef
+	for _, d := range get().cat.defs {
+		if d.AppliesTo(action) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Render fills the message template. vars are pairs of placeholder name and value, such as
@@ -134,8 +167,8 @@ func parseCatalogue(doc *openapi3.T) (*Catalogue, error) {
 			return nil, fmt.Errorf("spec: x-bss-errors %s: httpStatus %d is not an HTTP error status", d.Code, d.HTTPStatus)
 		case d.Channel == ChannelBody && d.HTTPStatus != http.StatusOK:
 			return nil, fmt.Errorf("spec: x-bss-errors %s: a body-channel code has httpStatus 200, not %d", d.Code, d.HTTPStatus)
-		case !validSource(d.Source):
-			return nil, fmt.Errorf("spec: x-bss-errors %s: source %q is not one of seed, docs, reference, capture, caller", d.Code, d.Source)
+		case !validSource(d.Kind()):
+			return nil, fmt.Errorf("spec: x-bss-errors %s: source %q is not one of seed, docs, reference, capture, caller, metadata, sdk", d.Code, d.Source)
 		case d.Message == "":
 			return nil, fmt.Errorf("spec: x-bss-errors %s: empty message", d.Code)
 		case d.Layer != LayerGateway && d.Layer != LayerBusiness:
@@ -151,7 +184,7 @@ func parseCatalogue(doc *openapi3.T) (*Catalogue, error) {
 
 func validSource(s string) bool {
 	switch s {
-	case SourceSeed, SourceDocs, SourceReference, SourceCapture, SourceCaller:
+	case SourceSeed, SourceDocs, SourceReference, SourceCapture, SourceCaller, SourceMetadata, SourceSDK:
 		return true
 	}
 	return false

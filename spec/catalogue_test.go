@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -145,7 +146,15 @@ func TestCatalogueEntriesAreWellFormed(t *testing.T) {
 			t.Errorf("%s: channel %q", d.Code, d.Channel)
 		}
 		assert.NotEmpty(t, d.Message, d.Code)
-		assert.Contains(t, []string{spec.SourceSeed, spec.SourceDocs, spec.SourceReference, spec.SourceCapture, spec.SourceCaller}, d.Source, d.Code)
+		assert.Contains(t, []string{spec.SourceSeed, spec.SourceDocs, spec.SourceReference, spec.SourceCapture, spec.SourceCaller, spec.SourceMetadata, spec.SourceSDK}, d.Kind(), d.Code)
+		if d.Kind() != d.Source {
+			// Notes follow the kind after "; " (what the converter's cleaning changed).
+			assert.True(t, strings.HasPrefix(d.Source, d.Kind()+"; "), "%s: source %q", d.Code, d.Source)
+		}
+		for _, a := range d.Actions {
+			_, ok := spec.OperationFor(a)
+			assert.True(t, ok, "%s: action %s has no operation", d.Code, a)
+		}
 	}
 	// Errors returns a copy.
 	errs := spec.Errors()

@@ -20,7 +20,7 @@ const (
 	CodeInvalidOwner Code = "InvalidOwner"
 	// CodeInvalidCaller is HTTP 400: The calling account is unknown to BSS.
 	CodeInvalidCaller Code = "InvalidCaller"
-	// CodeInternalError is HTTP 400: An unknown internal error. The documentation page gives HTTP 400 for BSS; the gateway's own InternalError is 500 (a fault rule can override the status to test 5xx retries).
+	// CodeInternalError is HTTP 400: An unknown internal error. The documentation page gives HTTP 400 for BSS; the gateway's own InternalError is 500 (a fault rule can override the status to test 5xx retries). The API metadata lists it under HTTP 500 for ConvertChargeType, CreateInstance, CreateResourcePackage, DescribeResourcePackageProduct, GetCustomerAccountInfo, GetCustomerList, GetOrderDetail, GetResourcePackagePrice, InquiryPriceRefundInstance, ModifyInstance, QueryFinancialAccountInfo, QueryInstanceGaapCost, QueryOrders, QueryPermissionList, QueryRedeem, QueryRelationList, QueryResourcePackageInstances, QuerySavingsPlansDeductLog, QuerySavingsPlansInstance, QueryUserOmsData, RefundInstance, RenewChangeInstance, RenewInstance, RenewResourcePackage, UpgradeResourcePackage; bsskit keeps the status above.
 	CodeInternalError Code = "InternalError"
 	// CodeProductNotFind is HTTP 400: ProductCode is not a known product.
 	CodeProductNotFind Code = "ProductNotFind"
@@ -90,4 +90,94 @@ const (
 	CodeCssCheckOrderError Code = "CSS_CHECK_ORDER_ERROR"
 	// CodeSystemConcurrentOperate is HTTP 200 with Success false: Another order of the account is being processed; callers retry it with the same ClientToken.
 	CodeSystemConcurrentOperate Code = "SYSTEM.CONCURRENT_OPERATE"
+	// CodeResourceNotFound is HTTP 400: A write on an instance that does not exist. The Terraform provider's delete treats it like ResourceNotExists (already deleted); the message is bsskit's wording.
+	CodeResourceNotFound Code = "RESOURCE_NOT_FOUND"
+	// Code1101 is HTTP 400: Listed by the API metadata for ChangeResellerConsumeAmount.
+	Code1101 Code = "-1101"
+	// Code116 is HTTP 200 with Success false: Listed by the API metadata for SetResellerUserStatus.
+	Code116 Code = "-116"
+	// Code303 is HTTP 400: Listed by the API metadata for CreateResellerUserQuota.
+	Code303 Code = "-303"
+	// Code304 is HTTP 400: Listed by the API metadata for QueryResellerAvailableQuota.
+	Code304 Code = "-304"
+	// CodeActivityForbiddenError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeActivityForbiddenError Code = "ActivityForbiddenError"
+	// CodeAmbassadorOrderLimitError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeAmbassadorOrderLimitError Code = "AmbassadorOrderLimitError"
+	// CodeAuthSiteFail is HTTP 400: Listed by the API metadata for QueryAccountBalance.
+	CodeAuthSiteFail Code = "AuthSiteFail"
+	// CodeBindMirrorInstanceError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeBindMirrorInstanceError Code = "BindMirrorInstanceError"
+	// CodeCommodityNotSupported is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, QueryDPUtilizationDetail, QueryRIUtilizationDetail, RefundInstance.
+	CodeCommodityNotSupported Code = "CommodityNotSupported"
+	// CodeCreditInnerError is HTTP 400: Listed by the API metadata for CreateResellerUserQuota, QueryResellerAvailableQuota, SetResellerUserAlarmThreshold, SetResellerUserQuota, SetResellerUserStatus.
+	CodeCreditInnerError Code = "CreditInnerError"
+	// CodeDurationInvalid is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, QueryInstanceGaapCost, RenewResourcePackage, UpgradeResourcePackage.
+	CodeDurationInvalid Code = "DurationInvalid"
+	// CodeEffectiveDateInvalid is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodeEffectiveDateInvalid Code = "EffectiveDateInvalid"
+	// CodeExceedRefundQuotaError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeExceedRefundQuotaError Code = "ExceedRefundQuotaError"
+	// CodeExistRefundingOrderError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeExistRefundingOrderError Code = "ExistRefundingOrderError"
+	// CodeExistUnPaidOrderError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeExistUnPaidOrderError Code = "ExistUnPaidOrderError"
+	// CodeInsufficientAvailableQuota is HTTP 200 with Success false: Listed by the API metadata for CreateInstance.
+	CodeInsufficientAvailableQuota Code = "INSUFFICIENT.AVAILABLE.QUOTA"
+	// CodeIdInvalid is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodeIdInvalid Code = "IdInvalid"
+	// CodeIdMissing is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodeIdMissing Code = "IdMissing"
+	// CodeIdempotentParameterMismatch is HTTP 400: Listed by the API metadata for CreateSavingsPlansInstance, ReleaseInstance.
+	CodeIdempotentParameterMismatch Code = "IdempotentParameterMismatch"
+	// CodeInvalidBillingCycle is HTTP 400: Listed by the API metadata for QueryInstanceGaapCost.
+	CodeInvalidBillingCycle Code = "InvalidBillingCycle"
+	// CodeInvalidInstanceSpec is HTTP 400: Listed by the API metadata for QueryDPUtilizationDetail, QueryRIUtilizationDetail.
+	CodeInvalidInstanceSpec Code = "InvalidInstanceSpec"
+	// CodeInvalidQueryTime is HTTP 400: Listed by the API metadata for QueryDPUtilizationDetail, QueryRIUtilizationDetail.
+	CodeInvalidQueryTime Code = "InvalidQueryTime"
+	// CodeNoPermission is HTTP 400: Listed by the API metadata for QueryAccountBalance.
+	CodeNoPermission Code = "NoPermission"
+	// CodeNoRestValueError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeNoRestValueError Code = "NoRestValueError"
+	// CodeNotActiveService is HTTP 400: Listed by the API metadata for DescribeInstanceAmortizedCostByAmortizationPeriod, DescribeInstanceAmortizedCostByConsumePeriod, DescribeProductAmortizedCostByAmortizationPeriod, DescribeProductAmortizedCostByConsumePeriod.
+	CodeNotActiveService Code = "NotActiveService"
+	// CodeNotFoundRamAction is HTTP 400: Listed by the API metadata for GetCustomerList.
+	CodeNotFoundRamAction Code = "NotFoundRamAction"
+	// CodeOrderAccountInformationIncomplete is HTTP 400: Listed by the API metadata for CreateInstance.
+	CodeOrderAccountInformationIncomplete Code = "ORDER.ACCOUNT_INFORMATION_INCOMPLETE"
+	// CodeOrderAccountStatusIllegal is HTTP 400: Listed by the API metadata for CreateInstance, ModifyInstance, RenewChangeInstance.
+	CodeOrderAccountStatusIllegal Code = "ORDER.ACCOUNT_STATUS_ILLEGAL"
+	// CodeOrderInstHasUnpaidOrder is HTTP 200 with Success false: Listed by the API metadata for ConvertChargeType.
+	CodeOrderInstHasUnpaidOrder Code = "ORDER.INST_HAS_UNPAID_ORDER"
+	// CodeOrderQuantityInvalid is HTTP 200 with Success false: Listed by the API metadata for ConvertChargeType.
+	CodeOrderQuantityInvalid Code = "ORDER.QUANTITY_INVALID"
+	// CodeOwnerIdInvalid is HTTP 400: Listed by the API metadata for QueryResourcePackageInstances.
+	CodeOwnerIdInvalid Code = "OwnerIdInvalid"
+	// CodeOwnerIdMissing is HTTP 400: Listed by the API metadata for QueryResourcePackageInstances.
+	CodeOwnerIdMissing Code = "OwnerIdMissing"
+	// CodePackageTypeNotFound is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodePackageTypeNotFound Code = "PackageTypeNotFound"
+	// CodePackageTypeNotSupported is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodePackageTypeNotSupported Code = "PackageTypeNotSupported"
+	// CodeParameterError is HTTP 400: Listed by the API metadata for ChangeResellerConsumeAmount, CreateResellerUserQuota, QueryResellerAvailableQuota, QueryResellerUserAlarmThreshold, SetResellerUserAlarmThreshold, SetResellerUserQuota, SetResellerUserStatus.
+	CodeParameterError Code = "ParameterError"
+	// CodeProdCodeNotFind is HTTP 400: Listed by the API metadata for QueryInstanceGaapCost.
+	CodeProdCodeNotFind Code = "ProdCodeNotFind"
+	// CodeProductCheckError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance.
+	CodeProductCheckError Code = "ProductCheckError"
+	// CodeProductNotFound is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, QueryInstanceGaapCost, RenewResourcePackage, UpgradeResourcePackage.
+	CodeProductNotFound Code = "ProductNotFound"
+	// CodeResourceNotExists is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, ModifyInstance, RefundInstance, ReleaseInstance, RenewChangeInstance, RenewInstance, SetRenewal.
+	CodeResourceNotExists Code = "ResourceNotExists"
+	// CodeResourceStatusError is HTTP 400: Listed by the API metadata for InquiryPriceRefundInstance, RefundInstance, RenewInstance.
+	CodeResourceStatusError Code = "ResourceStatusError"
+	// CodeSystemError is HTTP 400: Listed by the API metadata for SetResellerUserStatus.
+	CodeSystemError Code = "SYSTEM_ERROR"
+	// CodeSpecificationInvalid is HTTP 400: Listed by the API metadata for CreateResourcePackage, GetResourcePackagePrice, RenewResourcePackage, UpgradeResourcePackage.
+	CodeSpecificationInvalid Code = "SpecificationInvalid"
+	// CodeUndefinedError is HTTP 500: Listed by the API metadata for ChangeResellerConsumeAmount, CreateResellerUserQuota, QueryAccountBalance, QueryCashCoupons, QueryPrepaidCards, QueryResellerAvailableQuota, SetResellerUserAlarmThreshold, SetResellerUserQuota, SetResellerUserStatus. A server error (HTTP 5xx): callers retry it (Terraform's NeedRetry retries every 5xx).
+	CodeUndefinedError Code = "UndefinedError"
+	// CodeVnoNoDataError is HTTP 400: Listed by the API metadata for GetCustomerAccountInfo, GetCustomerList.
+	CodeVnoNoDataError Code = "VnoNoDataError"
 )

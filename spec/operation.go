@@ -27,6 +27,12 @@ type Operation struct {
 	Rules []Rule
 	// OneOf are the values that may come from either of two places (x-bss-one-of-locations).
 	OneOf []OneOf
+	// Source is where the operation comes from (x-bss-source): "metadata", "sdk", or "" for the
+	// hand-written ones.
+	Source string
+	// ReadOnly says the operation spends and changes nothing (x-bss-operation-type read, or one of
+	// the hand-written read operations).
+	ReadOnly bool
 }
 
 // Param is one named parameter of the operation.
@@ -50,15 +56,22 @@ type Param struct {
 	MaxPageSize int
 }
 
-// Repeated describes flattened repeated parameters such as Parameter.n.Code / Parameter.n.Value.
+// Repeated describes flattened repeated parameters: Prefix.n.Field for lists of objects (Fields,
+// such as Parameter.n.Code / Parameter.n.Value), Prefix.n for lists of values (Items).
 type Repeated struct {
-	Prefix          string          `json:"prefix"`
-	MinIndex        int             `json:"minIndex"`
-	MaxIndex        int             `json:"maxIndex"`
-	Contiguous      bool            `json:"contiguous"`
-	Description     string          `json:"description"`
-	OutOfRangeError Code            `json:"outOfRangeError"`
-	Fields          []RepeatedField `json:"fields"`
+	Prefix string `json:"prefix"`
+	// Style is the metadata's RPC style: repeatList or flat ("" for the hand-written ones).
+	Style string `json:"style,omitempty"`
+	// Required says at least one element must be sent.
+	Required bool `json:"required,omitempty"`
+	// Items is the schema of each value of a list of values (Fields is then empty).
+	Items           *openapi3.Schema `json:"items,omitempty"`
+	MinIndex        int              `json:"minIndex"`
+	MaxIndex        int              `json:"maxIndex"`
+	Contiguous      bool             `json:"contiguous"`
+	Description     string           `json:"description"`
+	OutOfRangeError Code             `json:"outOfRangeError"`
+	Fields          []RepeatedField  `json:"fields"`
 }
 
 // RepeatedField is one field of a repeated parameter element (Code, Value).
@@ -114,16 +127,16 @@ func Operations() []*Operation { return append([]*Operation(nil), get().ops...) 
 
 // OperationFor returns the operation that serves an Action, or false if the document has none.
 func OperationFor(action string) (*Operation, bool) {
-	for _, op := range get().ops {
-		if op.Action == action {
-			return op, true
-		}
-	}
-	return nil, false
+	op, ok := get().byAction[action]
+	return op, ok
 }
 
 // parseOperations parses every path of the document: "/" first, then the others sorted.
 func parseOperations(doc *openapi3.T) ([]*Operation, error) {
+	cat, err := parseCatalogue(doc)
+	if err != nil {
+		return nil, err
+	}
 	var ops []*Operation
 	seen := map[string]bool{}
 	for _, path := range append([]string{"/"}, doc.Paths.InMatchingOrder()...) {
@@ -131,7 +144,7 @@ func parseOperations(doc *openapi3.T) ([]*Operation, error) {
 			continue
 		}
 		seen[path] = true
-		op, err := parseOperationAt(doc, path)
+		op, err := parseOperationAt(doc, path, cat)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +168,7 @@ func (o *Operation) Param(name string) (Param, bool) {
 	return Param{}, false
 }
 
-func parseOperationAt(doc *openapi3.T, path string) (*Operation, error) {
+func parseOperationAt(doc *openapi3.T, path string, cat *Catalogue) (*Operation, error) {
 	item := doc.Paths.Value(path)
 	if item == nil || item.Post == nil {
 		return nil, fmt.Errorf("spec: the document has no POST %s", path)
@@ -192,6 +205,19 @@ func parseOperationAt(doc *openapi3.T, path string) (*Operation, error) {
 	if err := ext("x-bss-one-of-locations", &op.OneOf); err != nil {
 		return nil, err
 	}
+	if _, ok := post.Extensions["x-bss-source"]; ok {
+		if err := ext("x-bss-source", &op.Source); err != nil {
+			return nil, err
+		}
+	}
+	op.ReadOnly = op.Action == ActionQueryAvailableInstances || op.Action == ActionGetOrderDetail
+	if _, ok := post.Extensions["x-bss-operation-type"]; ok {
+		var kind string
+		if err := ext("x-bss-operation-type", &kind); err != nil {
+			return nil, err
+		}
+		op.ReadOnly = kind == "read"
+	}
 	for _, ref := range post.Parameters {
 		p := ref.Value
 		if p == nil || p.Schema == nil || p.Schema.Value == nil {
@@ -216,10 +242,6 @@ func parseOperationAt(doc *openapi3.T, path string) (*Operation, error) {
 		op.Params = append(op.Params, param)
 	}
 	// Every code the operation names must be in the catalogue.
-	cat, err := parseCatalogue(doc)
-	if err != nil {
-		return nil, err
-	}
 	check := func(where string, c Code) error {
 		if c == "" {
 			return nil

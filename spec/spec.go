@@ -34,54 +34,65 @@ func YAML() []byte { return append([]byte(nil), yamlDoc...) }
 // Load parses and validates a fresh copy of the embedded document. Callers that only read the
 // document should use [Doc], which loads it once.
 func Load() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(yamlDoc)
-	if err != nil {
-		return nil, fmt.Errorf("spec: parse bssopenapi.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("spec: validate bssopenapi.yaml: %w", err)
-	}
-	if _, err := parseCatalogue(doc); err != nil {
+	var l loaded
+	if err := l.load(true); err != nil {
 		return nil, err
 	}
-	if _, err := parseOperations(doc); err != nil {
-		return nil, err
-	}
-	if _, err := parseWire(doc); err != nil {
-		return nil, err
-	}
-	if _, err := parseSites(doc); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return l.doc, nil
 }
 
 type loaded struct {
-	doc   *openapi3.T
-	cat   *Catalogue
-	op    *Operation
-	ops   []*Operation
-	wire  wireFacts
-	sites []Site
-	err   error
-	once  sync.Once
+	doc      *openapi3.T
+	cat      *Catalogue
+	op       *Operation
+	ops      []*Operation
+	byAction map[string]*Operation
+	wire     wireFacts
+	sites    []Site
+	err      error
+	once     sync.Once
+}
+
+// load parses the embedded document and its extensions; validate also runs kin-openapi's
+// validation of the whole document. The process-wide copy ([Doc]) skips it: the document is
+// embedded at build time and this package's tests validate it ([Load]), so validating it again in
+// every process would only cost start-up time (a third of the load of a hundred operations).
+func (l *loaded) load(validate bool) error {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(yamlDoc)
+	if err != nil {
+		return fmt.Errorf("spec: parse bssopenapi.yaml: %w", err)
+	}
+	if validate {
+		if err := doc.Validate(context.Background()); err != nil {
+			return fmt.Errorf("spec: validate bssopenapi.yaml: %w", err)
+		}
+	}
+	l.doc = doc
+	if l.cat, err = parseCatalogue(doc); err != nil {
+		return err
+	}
+	if l.ops, err = parseOperations(doc); err != nil {
+		return err
+	}
+	l.op = l.ops[0]
+	l.byAction = make(map[string]*Operation, len(l.ops))
+	for _, op := range l.ops {
+		l.byAction[op.Action] = op
+	}
+	if l.wire, err = parseWire(doc); err != nil {
+		return err
+	}
+	if l.sites, err = parseSites(doc); err != nil {
+		return err
+	}
+	return nil
 }
 
 var state loaded
 
 func get() *loaded {
-	state.once.Do(func() {
-		state.doc, state.err = Load()
-		if state.err != nil {
-			return
-		}
-		state.cat, _ = parseCatalogue(state.doc)
-		state.ops, _ = parseOperations(state.doc)
-		state.op = state.ops[0]
-		state.wire, _ = parseWire(state.doc)
-		state.sites, _ = parseSites(state.doc)
-	})
+	state.once.Do(func() { state.err = state.load(false) })
 	if state.err != nil {
 		// The document is embedded at build time and checked by this package's tests: a failure
 		// here is a defect in the build, not bad input, like a regexp.MustCompile of a constant.
@@ -90,6 +101,6 @@ func get() *loaded {
 	return &state
 }
 
-// Doc returns the embedded document, loaded and validated once. It must be treated as read-only:
+// Doc returns the embedded document, loaded once (and validated by this package's tests). It must be treated as read-only:
 // use [Load] for a copy to modify.
 func Doc() *openapi3.T { return get().doc }

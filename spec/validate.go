@@ -15,7 +15,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
 // Validator routes requests for any host and port and validates requests and responses against the
@@ -28,21 +27,18 @@ type Validator struct {
 var registerXML sync.Once
 
 // NewValidator returns a validator over a fresh copy of the document whose servers are cleared, so
-// that in-process routing matches httptest's random ports.
+// that in-process routing matches httptest's random ports. It routes by path and method, as
+// [SharedValidator] does ([Load] has validated the copy; a route tree would validate it again).
 func NewValidator() (*Validator, error) {
 	doc, err := Load()
 	if err != nil {
 		return nil, err
 	}
 	doc.Servers = nil
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		return nil, fmt.Errorf("spec: router: %w", err)
-	}
 	registerXML.Do(func() {
 		openapi3filter.RegisterBodyDecoder("text/xml", decodeXMLBody)
 	})
-	return &Validator{doc: doc, router: router}, nil
+	return &Validator{doc: doc, router: pathRouter{doc: doc}}, nil
 }
 
 var shared struct {
@@ -51,11 +47,36 @@ var shared struct {
 	err  error
 }
 
-// SharedValidator returns one validator for the whole process, built on first use. Validators are
-// read-only after construction, so sharing one saves the document load for every caller.
+// SharedValidator returns one validator for the whole process, built on first use over the
+// document [Doc] already holds: no second load, and a router that looks operations up by path
+// instead of compiling a route tree of every operation (the document has a hundred). It matches
+// any host and port, like [NewValidator]'s. Validators are read-only after construction.
 func SharedValidator() (*Validator, error) {
-	shared.once.Do(func() { shared.v, shared.err = NewValidator() })
+	shared.once.Do(func() {
+		l := get()
+		registerXML.Do(func() {
+			openapi3filter.RegisterBodyDecoder("text/xml", decodeXMLBody)
+		})
+		shared.v = &Validator{doc: l.doc, router: pathRouter{doc: l.doc}}
+	})
 	return shared.v, shared.err
+}
+
+// pathRouter routes a request to the operation of its path and method in doc, whatever the host:
+// the document's paths are plain (no templates), so a map lookup is the whole of routing.
+type pathRouter struct{ doc *openapi3.T }
+
+// FindRoute implements routers.Router.
+func (p pathRouter) FindRoute(r *http.Request) (*routers.Route, map[string]string, error) {
+	item := p.doc.Paths.Value(r.URL.Path)
+	if item == nil {
+		return nil, nil, routers.ErrPathNotFound
+	}
+	op := item.GetOperation(r.Method)
+	if op == nil {
+		return nil, nil, routers.ErrMethodNotAllowed
+	}
+	return &routers.Route{Spec: p.doc, Path: r.URL.Path, PathItem: item, Method: r.Method, Operation: op}, map[string]string{}, nil
 }
 
 // Router returns the validator's router, which matches any host and port.

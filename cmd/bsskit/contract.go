@@ -21,6 +21,7 @@ type contractConfig struct {
 	endpoint, compare string
 	maxOrders         *int // nil: the default budget
 	products          []contract.Product
+	catalog           *contract.Catalog // --catalog FILE
 	seed              uint64
 	report, out       string
 	signature         string
@@ -33,7 +34,7 @@ type contractConfig struct {
 }
 
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
-const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--seed N]\n" +
+const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--catalog FILE] [--seed N]\n" +
 	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]\n" +
 	"                       [--run REGEXP] [--admin-token TOKEN] [--verbose]"
 
@@ -70,6 +71,16 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 			return err
 		}
 		c.products = append(c.products, p)
+		return nil
+	})
+	fs.Func("catalog", "product catalogue FILE in the format of bsskit serve --catalog (YAML or JSON), in place of the endpoint's /__admin/catalog:\nwhich products open once, report bad modules on the commodity channel, cost what (for staging, with --max-orders)", func(path string) error {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			c.catalog, err = contract.ParseCatalog(data)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
 		return nil
 	})
 	seed := fs.String("seed", "", "seed of the generated cases (default: random, printed in the report)")
@@ -133,6 +144,9 @@ func (c *contractConfig) options() []contract.Option {
 	}
 	if len(c.products) > 0 {
 		o = append(o, contract.WithProducts(c.products...))
+	}
+	if c.catalog != nil {
+		o = append(o, contract.WithCatalog(c.catalog))
 	}
 	if c.run != nil {
 		o = append(o, contract.WithRun(c.run))

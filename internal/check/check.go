@@ -49,40 +49,39 @@ func Shared() (*Spec, error) {
 	return shared.s, shared.err
 }
 
-var sharedOps struct {
+// compiled is one operation's rules, compiled on first use.
+type compiled struct {
+	op   *spec.Operation
 	once sync.Once
-	m    map[string]*Spec
+	s    *Spec
 	err  error
 }
 
-// SharedFor returns the compiled rules of the embedded spec's operation for action. Every
-// operation is compiled once, on first use.
+// sharedOps holds a compiled entry per Action of the spec, created on first use: the spec has a
+// hundred operations and a process typically calls a few, so each is compiled only when asked for.
+var sharedOps sync.Map // action -> *compiled
+
+// SharedFor returns the compiled rules of the embedded spec's operation for action. Each
+// operation is compiled once, when it is first asked for; the others cost nothing.
 func SharedFor(action string) (*Spec, error) {
-	sharedOps.once.Do(func() {
-		sharedOps.m = map[string]*Spec{}
-		for _, op := range spec.Operations() {
-			var s *Spec
-			var err error
-			if op.Action == spec.ActionCreateInstance {
-				s, err = Shared()
-			} else {
-				s, err = Compile(spec.Doc(), op)
-			}
-			if err != nil {
-				sharedOps.err = fmt.Errorf("check: %s: %w", op.Action, err)
-				return
-			}
-			sharedOps.m[op.Action] = s
+	if action == spec.ActionCreateInstance {
+		return Shared()
+	}
+	e, ok := sharedOps.Load(action)
+	if !ok {
+		op, found := spec.OperationFor(action)
+		if !found {
+			return nil, fmt.Errorf("check: the spec has no operation %q", action)
+		}
+		e, _ = sharedOps.LoadOrStore(action, &compiled{op: op})
+	}
+	c := e.(*compiled)
+	c.once.Do(func() {
+		if c.s, c.err = Compile(spec.Doc(), c.op); c.err != nil {
+			c.err = fmt.Errorf("check: %s: %w", action, c.err)
 		}
 	})
-	if sharedOps.err != nil {
-		return nil, sharedOps.err
-	}
-	s, ok := sharedOps.m[action]
-	if !ok {
-		return nil, fmt.Errorf("check: the spec has no operation %q", action)
-	}
-	return s, nil
+	return c.s, c.err
 }
 
 // Request checks the parameters of a call (CreateInstance's, for the shared default): named parameters in document order, then

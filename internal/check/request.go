@@ -74,6 +74,8 @@ type valueCheck struct {
 
 type repeatedCheck struct {
 	prefix          string
+	required        bool // at least one element
+	scalar          bool // Prefix.n is the value (no .Field)
 	min, max        int
 	outOfRange      spec.Code
 	fields          []repeatedField
@@ -117,7 +119,16 @@ func compileValidator(op *spec.Operation) (*validator, error) {
 		v.params = append(v.params, paramCheck{name: p.Name, required: p.Required, code: p.Error, field: setters[p.Name], value: vc})
 	}
 	for _, r := range op.Repeated {
-		rc := repeatedCheck{prefix: r.Prefix + ".", min: r.MinIndex, max: r.MaxIndex, outOfRange: r.OutOfRangeError, codeIdx: -1, valIdx: -1}
+		rc := repeatedCheck{prefix: r.Prefix + ".", min: r.MinIndex, max: r.MaxIndex, outOfRange: r.OutOfRangeError, codeIdx: -1, valIdx: -1, required: r.Required}
+		if r.Items != nil && len(r.Fields) == 0 {
+			// A list of values: Prefix.n carries the value itself.
+			vc, err := compileValue(r.Items, "")
+			if err != nil {
+				return nil, fmt.Errorf("repeated %s: %w", r.Prefix, err)
+			}
+			rc.scalar = true
+			rc.fields = []repeatedField{{name: "", required: true, missing: spec.CodeMissingParameter, value: vc}}
+		}
 		for i, f := range r.Fields {
 			vc, err := compileValue(f.Schema, "")
 			if err != nil {
@@ -266,6 +277,9 @@ func (rc *repeatedCheck) collect(params url.Values, in *Input) *Violation {
 		}
 	}
 	if len(keys) == 0 {
+		if rc.required {
+			return &Violation{spec.CodeMissingParameter, rc.prefix + strconv.Itoa(rc.min)}
+		}
 		return nil
 	}
 	slices.Sort(keys) // deterministic: the same request always names the same parameter
@@ -278,6 +292,12 @@ func (rc *repeatedCheck) collect(params url.Values, in *Input) *Violation {
 	for _, k := range keys {
 		rest := k[len(rc.prefix):]
 		idx, field, ok := strings.Cut(rest, ".")
+		if rc.scalar {
+			if ok {
+				return &Violation{rc.outOfRange, k} // Prefix.n.x: a list of values has no fields
+			}
+			ok = true
+		}
 		n, err := strconv.Atoi(idx)
 		if !ok || err != nil || idx[0] == '+' || idx[0] == '-' || (len(idx) > 1 && idx[0] == '0') {
 			return &Violation{rc.outOfRange, k}
@@ -320,14 +340,18 @@ func (rc *repeatedCheck) collect(params url.Values, in *Input) *Violation {
 	for _, e := range elems {
 		for i := range rc.fields {
 			f := &rc.fields[i]
+			name := rc.prefix + strconv.Itoa(e.n)
+			if !rc.scalar {
+				name += "." + f.name
+			}
 			if !seen[e.off+i] {
 				if f.required {
-					return &Violation{f.missing, rc.prefix + strconv.Itoa(e.n) + "." + f.name}
+					return &Violation{f.missing, name}
 				}
 				continue
 			}
 			if _, ok := f.value.check(vals[e.off+i]); !ok {
-				return &Violation{spec.CodeInvalidParameter, rc.prefix + strconv.Itoa(e.n) + "." + f.name}
+				return &Violation{spec.CodeInvalidParameter, name}
 			}
 		}
 		if rc.codeIdx >= 0 && rc.valIdx >= 0 {

@@ -13,7 +13,7 @@ import (
 
 // Result is the contract suite's verdict on one mutant (or on a baseline, the unmodified fake).
 type Result struct {
-	// Mutant is the mutant; a baseline has Wrap nil and Name "baseline" or "baseline-credentials".
+	// Mutant is the mutant; a baseline has Wrap nil and a Name that starts with "baseline".
 	Mutant Mutant
 	// Killed: the suite failed the mutant and named the expected check. For a baseline: the
 	// suite passed it with zero findings.
@@ -28,11 +28,13 @@ type Result struct {
 	Report *contract.Report
 }
 
-// Baselines returns the unmodified fake, without and with signature verification.
+// Baselines returns the unmodified fake, without and with signature verification, and with the
+// catalogue of state-produced errors ([StateCatalog]).
 func Baselines() []Mutant {
 	return []Mutant{
 		{Name: "baseline", Deviation: "none: the unmodified fake"},
 		{Name: "baseline-credentials", Deviation: "none: the unmodified fake verifying signatures", Credentials: true},
+		{Name: "baseline-state-catalog", Deviation: "none: the unmodified fake with a product that opens once and validates on the commodity channel", Fake: []fake.Option{fake.WithCatalog(StateCatalog())}},
 	}
 }
 

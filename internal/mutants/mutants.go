@@ -55,6 +55,8 @@ type Mutant struct {
 	Credentials bool
 	// Wrap adds the deviation around the real fake's handler.
 	Wrap func(http.Handler) http.Handler
+	// Fake are options of the fake under the mutant (a catalogue of state-produced errors).
+	Fake []fake.Option
 }
 
 // Start starts the fake (with opts, and the credentials when the mutant needs them) behind the
@@ -63,6 +65,7 @@ func Start(m Mutant, opts ...fake.Option) (*httptest.Server, *fake.Server, error
 	if m.Credentials {
 		opts = append(opts, fake.WithCredentials(AccessKeyID, AccessKeySecret))
 	}
+	opts = append(opts, m.Fake...)
 	f, err := fake.New(opts...)
 	if err != nil {
 		return nil, nil, err
@@ -309,7 +312,7 @@ func All() []Mutant {
 				})
 			},
 		},
-	}, callerMutants()...)
+	}, append(callerMutants(), readMutants()...)...)
 }
 
 func pick(cond bool, a, b int) int {
