@@ -243,5 +243,3 @@ func decodedFields(resp reflect.Value) (set, of int) {
 	}
 	return set, of
 }
-
-
