@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bsskit/bsskit/fake/faults"
 	"github.com/bsskit/bsskit/internal/check"
 	"github.com/bsskit/bsskit/internal/synth"
 	"github.com/bsskit/bsskit/spec"
@@ -150,4 +151,41 @@ func TestEveryOperationStableUnderSeed(t *testing.T) {
 	for i := range a {
 		assert.NotEqual(t, a[i], c[i], "answer %d differs under another seed", i)
 	}
+}
+
+// Fault rules match any Action of the table: a rule for one Action fails its next call with the
+// code, leaves the other Actions alone, and is spent after one call.
+func TestEveryOperationTakesFaults(t *testing.T) {
+	t.Parallel()
+	s, err := New(WithSeed(2))
+	require.NoError(t, err)
+	h := s.Handler()
+	host := spec.Sites()[0].Host
+	for _, op := range spec.Operations() {
+		if isStateful(op.Action) {
+			continue // their fault tests are their own (faults_sdk_test.go, sweep)
+		}
+		params, err := synth.Request(op.Action, 2)
+		require.NoError(t, err)
+		rule := faults.FailNext(spec.CodeServiceUnavailable)
+		rule.Match.Action = faults.Exact(op.Action)
+		_, err = s.Faults().Add(rule)
+		require.NoError(t, err)
+		other := "QueryAccountBalance"
+		if op.Action == other {
+			other = "QueryBillOverview"
+		}
+		otherParams, err := synth.Request(other, 2)
+		require.NoError(t, err)
+		w := call(t, h, host, http.MethodPost, other, "JSON", otherParams)
+		assert.Equal(t, http.StatusOK, w.Code, "%s: a rule for %s", other, op.Action)
+		w = call(t, h, host, http.MethodPost, op.Action, "XML", params)
+		assert.Equal(t, http.StatusServiceUnavailable, w.Code, "%s: %s", op.Action, w.Body)
+		assert.Contains(t, w.Body.String(), "<Code>ServiceUnavailable</Code>", op.Action)
+		w = call(t, h, host, http.MethodPost, op.Action, "XML", params)
+		assert.Equal(t, http.StatusOK, w.Code, "%s: the rule is spent: %s", op.Action, w.Body)
+	}
+	j := s.Journal()
+	require.NotEmpty(t, j)
+	assert.Equal(t, http.StatusServiceUnavailable, j[len(j)-2].Status)
 }
