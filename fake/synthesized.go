@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -56,12 +57,7 @@ func appendXMLElem(dst []byte, name string, v any) []byte {
 	dst = append(append(append(dst, '<'), name...), '>')
 	switch v := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			dst = appendXMLElem(dst, k, v[k])
 		}
 	case string:
