@@ -1,6 +1,7 @@
 package fake_test
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/bssopenapi"
 	"github.com/stretchr/testify/assert"
@@ -255,4 +260,47 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// TestDarabonbaCallApiEveryOperationSample: darabonba-openapi CallApi with the V3 signature calls
+// a sample of the synthesized operations (reads and writes, a repeated list, a JSON-encoded
+// parameter's operation) with the spec's required parameters and gets each one's success body with
+// the fake's RequestId.
+func TestDarabonbaCallApiEveryOperationSample(t *testing.T) {
+	t.Parallel()
+	srv := fake.NewServer(t, fake.WithSeed(5), fake.WithCredentials("testAKID", "testSecret"))
+	client, err := openapi.NewClient(&openapi.Config{
+		Endpoint: tea.String(srv.Endpoint()), Protocol: tea.String("http"), RegionId: tea.String("cn-hangzhou"),
+		NoProxy: tea.String(srv.Endpoint()), AccessKeyId: tea.String("testAKID"), AccessKeySecret: tea.String("testSecret"),
+	})
+	require.NoError(t, err)
+	for _, action := range []string{"QueryAccountBalance", "DescribeInstanceBill", "QueryOrders", "RenewInstance",
+		"TagResources", "QuerySkuPriceList", "CreateSavingsPlansInstance", "RenewChangeInstance"} {
+		t.Run(action, func(t *testing.T) {
+			vals, err := synth.Request(action, 5)
+			require.NoError(t, err)
+			q := map[string]any{}
+			for k := range vals {
+				q[k] = vals.Get(k)
+			}
+			params := &openapi.Params{
+				Action: tea.String(action), Version: tea.String(spec.Version), Protocol: tea.String("HTTP"),
+				Pathname: tea.String("/"), Method: tea.String("POST"), AuthType: tea.String("AK"), Style: tea.String("RPC"),
+				ReqBodyType: tea.String("formData"), BodyType: tea.String("json"),
+			}
+			res, err := client.CallApi(params, &openapi.OpenApiRequest{Query: openapiutil.Query(q)}, &dara.RuntimeOptions{})
+			require.NoError(t, err)
+			body, ok := res["body"].(map[string]any)
+			require.True(t, ok, "%v", res)
+			hv := reflect.ValueOf(res["headers"])
+			require.Equal(t, reflect.Map, hv.Kind(), "%v", res["headers"])
+			id := hv.MapIndex(reflect.ValueOf("x-acs-request-id"))
+			require.True(t, id.IsValid(), "%v", res["headers"])
+			assert.Equal(t, fmt.Sprint(reflect.Indirect(reflect.ValueOf(id.Interface()))), body["RequestId"])
+			if s, has := body["Success"]; has {
+				assert.Equal(t, true, s)
+			}
+			assert.Greater(t, len(body), 1, "more than the RequestId")
+		})
+	}
 }
