@@ -152,8 +152,7 @@ func TestCatalogues(t *testing.T) {
 // international site answers NotApplicable on the domestic one.
 func TestStateCasesOnSitesCatalogue(t *testing.T) {
 	t.Parallel()
-	fc, err := fake.LoadCatalog("../testdata/catalogs/sites.yaml")
-	require.NoError(t, err)
+	fc := sitesCatalog(t)
 	srv := fake.NewServer(t, fake.WithCatalog(fc))
 	rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(9), contract.WithGenerated(0))
 	require.NoError(t, err)
@@ -195,8 +194,7 @@ func TestStateCasesOnSitesCatalogue(t *testing.T) {
 // instance held from that answer and the case passes again without a new order.
 func TestOpensOnceHeldBeforeTheRun(t *testing.T) {
 	t.Parallel()
-	fc, err := fake.LoadCatalog("../testdata/catalogs/sites.yaml")
-	require.NoError(t, err)
+	fc := sitesCatalog(t)
 	srv := fake.NewServer(t, fake.WithCatalog(fc))
 	run := func() *contract.Report {
 		rep, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()}, contract.WithSeed(9),
@@ -276,8 +274,7 @@ func FuzzParseCatalog(f *testing.F) {
 // orders nothing, and without products or a catalogue a budget is a usage error.
 func TestCatalogAgainstStaging(t *testing.T) {
 	t.Parallel()
-	fc, err := fake.LoadCatalog("../testdata/catalogs/sites.yaml")
-	require.NoError(t, err)
+	fc := sitesCatalog(t)
 	srv := fake.NewServer(t, fake.WithCatalog(fc))
 	target, resolve := remoteTarget(srv.Endpoint())
 	data, err := os.ReadFile("../testdata/catalogs/sites.yaml")
@@ -306,4 +303,14 @@ func TestCatalogAgainstStaging(t *testing.T) {
 	}
 	assert.Len(t, srv.Orders(), 1, "the opens-once product, once")
 	assert.Equal(t, 4, rep.OrderRequests, "three for opens-once, one for the commodity channel")
+}
+
+// sitesCatalog is testdata/catalogs/sites.yaml, a catalogue with a product of each site.
+func sitesCatalog(t *testing.T) *fake.Catalog {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/catalogs/sites.yaml")
+	require.NoError(t, err)
+	fc, err := fake.ParseCatalog(data)
+	require.NoError(t, err)
+	return fc
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -145,7 +146,12 @@ type readClient struct {
 	timeout time.Duration
 }
 
+// endpointMapOnce fills the SDK's endpoint map once: the SDK fills it lazily, without a lock, on
+// every new client, which races when two buyers start at once (internal/sdkcall does the same).
+var endpointMapOnce sync.Once
+
 func newReadClient(endpoint, accessKeyID, accessKeySecret string, timeout time.Duration) (*readClient, error) {
+	endpointMapOnce.Do(func() { bssopenapi.GetEndpointMap() })
 	c, err := bssopenapi.NewClientWithAccessKey("cn-hangzhou", accessKeyID, accessKeySecret)
 	if err != nil {
 		return nil, err

@@ -8,8 +8,8 @@
 //	})
 //
 // [Expect] and [Result] live here, not in package faults: they are what a sweep case expects of a
-// caller, not part of a fault rule. The cases name no Action: their rules select the calls that
-// buy ([faults.Match.Places]) or the polls ([faults.Match.Reads]).
+// caller, not part of a fault rule. The cases select the calls that buy by [faults.Match.Places];
+// the read cases still name QueryAvailableInstances (spec's constant).
 package sweep
 
 import (
@@ -167,7 +167,7 @@ func Cases() []Case {
 		o := faults.Outcome{Error: d.Code}
 		cases = append(cases, Case{Name: "read/" + string(d.Code),
 			Description: fmt.Sprintf("the first 3 QueryAvailableInstances polls answer %s", d.Code),
-			Rules:       []faults.Rule{{Match: faults.Match{Reads: faults.Exact("instances")}, Times: 3, Outcome: &o}},
+			Rules:       []faults.Rule{{Match: faults.Match{Action: faults.Exact(spec.ActionQueryAvailableInstances)}, Times: 3, Outcome: &o}},
 			Expect:      Expect{ResultSuccess, 1}})
 	}
 	return cases

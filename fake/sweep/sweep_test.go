@@ -82,7 +82,7 @@ func TestSweepCasesFollowTheCatalogue(t *testing.T) {
 		c, ok := byName["read/"+string(d.Code)]
 		require.True(t, ok, "throttling code %s has no read case", d.Code)
 		assert.Equal(t, sweep.Expect{Result: sweep.ResultSuccess, Orders: 1}, c.Expect)
-		assert.Equal(t, "instances", c.Rules[0].Match.Reads.Exact, "the polls: the Action that reads instances back")
+		assert.Equal(t, spec.ActionQueryAvailableInstances, c.Rules[0].Match.Action.Exact)
 	}
 	// The HTTP 200 channel (Success false) is swept: by a body-channel code of the catalogue, or by a
 	// business code answered with status 200 when the catalogue has none.
