@@ -189,3 +189,21 @@ func TestEveryOperationTakesFaults(t *testing.T) {
 	require.NotEmpty(t, j)
 	assert.Equal(t, http.StatusServiceUnavailable, j[len(j)-2].Status)
 }
+
+// Under WithSpecCheck (kin-openapi, the reference validator) the synthesized answers conform too:
+// a sample in JSON and XML.
+func TestEveryOperationSampleUnderKinOpenAPI(t *testing.T) {
+	t.Parallel()
+	var reports []error
+	s, err := New(WithSeed(4), WithSpecCheck(func(err error) { reports = append(reports, err) }))
+	require.NoError(t, err)
+	for _, action := range []string{"QueryAccountBalance", "DescribeInstanceBill", "QueryOrders", "TagResources", "QuerySkuPriceList"} {
+		params, err := synth.Request(action, 4)
+		require.NoError(t, err)
+		for _, format := range []string{"JSON", "XML"} {
+			w := call(t, s.Handler(), spec.Sites()[0].Host, http.MethodPost, action, format, params)
+			assert.Equal(t, http.StatusOK, w.Code, "%s %s: %s", action, format, w.Body)
+		}
+	}
+	assert.Empty(t, reports)
+}
