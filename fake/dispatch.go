@@ -1,6 +1,10 @@
 package fake
 
-import "github.com/bsskit/bsskit/spec"
+import (
+	"sync"
+
+	"github.com/bsskit/bsskit/spec"
+)
 
 // operation is what the fake knows of one Action it serves: its handler, whether it places an
 // order (and which kind), and which state it reads back. The request path (dispatch, the fault
@@ -27,23 +31,35 @@ const (
 	readsOrders    = "orders"    // one of the caller's orders
 )
 
-// operations is the table: one entry per Action the fake serves. A new Action is a spec entry, a
-// handler file and an entry here (see the package doc).
+// operations are the Actions with a handler of their own: those that keep or read the fake's
+// state. A new stateful Action is a spec entry, a handler file and an entry here (see the package
+// doc).
 var operations = []operation{
 	{action: spec.ActionCreateInstance, serve: (*Server).createInstance, places: placesPurchase},                  // create.go
 	{action: spec.ActionQueryAvailableInstances, serve: (*Server).queryAvailableInstances, reads: readsInstances}, // query.go
 	{action: spec.ActionGetOrderDetail, serve: (*Server).getOrderDetail, reads: readsOrders},                      // orders.go
 }
 
-// operationFor returns the table's entry for an Action, or nil if the fake does not serve it.
-func operationFor(action string) *operation {
+// table is the operation table: the entries above, and for every other operation of the spec one
+// entry answered by the one generic handler (synthesized.go). It is derived from the spec on first
+// use, so that the fake serves an operation as soon as the spec has it, and looked up by Action in
+// one map read, whatever the number of operations.
+var table = sync.OnceValue(func() map[string]*operation {
+	ops := spec.Operations()
+	m := make(map[string]*operation, len(ops))
 	for i := range operations {
-		if operations[i].action == action {
-			return &operations[i]
+		m[operations[i].action] = &operations[i]
+	}
+	for _, op := range ops {
+		if _, ok := m[op.Action]; !ok {
+			m[op.Action] = &operation{action: op.Action, serve: (*Server).serveSynthesized}
 		}
 	}
-	return nil
-}
+	return m
+})
+
+// operationFor returns the table's entry for an Action, or nil if the fake does not serve it.
+func operationFor(action string) *operation { return table()[action] }
 
 // opFacts returns what the table says of an Action for the journal: the kind of order it places
 // and the state it reads ("" for an Action the fake does not serve).

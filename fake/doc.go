@@ -1,7 +1,13 @@
-// Package fake is an in-process fake of Alibaba Cloud's business.aliyuncs.com serving BssOpenApi
-// 2017-12-14 CreateInstance, and the reads callers make after it (QueryAvailableInstances,
-// GetOrderDetail: instances Creating then Normal on the fake's clock), on the real wire, so the
-// official SDKs work against it unmodified: only their endpoint changes.
+// Package fake is an in-process fake of Alibaba Cloud's business.aliyuncs.com serving every
+// operation of BssOpenApi 2017-12-14 (the 100 of the spec package) on the real wire, so the
+// official SDKs work against it unmodified: only their endpoint changes. Three keep state:
+// CreateInstance places orders, and the reads callers make after it (QueryAvailableInstances,
+// GetOrderDetail) answer from them, instances Creating then Normal on the fake's clock. Every
+// other operation is routed, signature-checked, validated against its parameters and answered a
+// deterministic success in its documented shape (internal/synth): every field of the schema,
+// plausible values, the same for the same [WithSeed]. Such answers do not read the fake's state:
+// QueryOrders does not list the orders placed, the prices, balances and bills are not the
+// catalogue's or the orders' (see the spec's operations for their shapes).
 //
 //	srv := fake.NewServer(t, fake.WithSeed(1))   // loopback, closed by t.Cleanup
 //	client, _ := bssopenapi.NewClientWithAccessKey("cn-hangzhou", "ak", "secret")
@@ -67,17 +73,21 @@
 // read by internal/yamldoc.
 //
 // An Action is described once, in the operation table (dispatch.go): its handler, the kind of
-// order it places and the state it reads back. Dispatch, the fault stage (faults.Match's places
+// order it places and the state it reads back. The table is derived from the spec: every
+// operation of spec.Operations() is in it, answered by the generic handler (synthesized.go)
+// unless an entry of its own gives it a handler. Dispatch, the fault stage (faults.Match's places
 // and reads), the journal (journal.Entry's Places and Reads) and through it the verdicts and the
-// sweep consult the table, never an Action's name. A new Action touches:
+// sweep consult the table, never an Action's name. A new operation of the spec is served as soon
+// as the spec has it. Giving an Action state touches:
 //
 //   - spec/bssopenapi.yaml (its parameters, errors and responses; then make generate);
 //   - one handler file here, such as renew.go, next to create.go, query.go and orders.go;
-//   - one entry in the table in dispatch.go;
+//   - one entry in the operations list in dispatch.go;
 //   - where it needs state of its own, one store method, implemented by each store backend.
 //
-// A read-only Action is the handler and the entry.
+// A read-only Action answered from state is the handler and the entry.
 //
-// Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId and
-// every draw of a fault rule, and [WithClock] with a [ManualClock] fixes every timestamp.
+// Randomness and time are explicit: [WithSeed] fixes every RequestId, OrderId and InstanceId,
+// every synthesized answer and every draw of a fault rule, and [WithClock] with a [ManualClock]
+// fixes every timestamp of state (a synthesized answer's times do not follow the clock).
 package fake

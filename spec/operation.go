@@ -60,6 +60,10 @@ type Param struct {
 	Description string
 	// MaxPageSize is x-bss-max-page-size: the server's cap on a page size (0: none).
 	MaxPageSize int
+	// Style is x-bss-style: "json" for a JSON-encoded value, "" for plain text.
+	Style string
+	// JSONSchema is x-bss-json-schema: the schema of a JSON-encoded value once decoded (Style "json").
+	JSONSchema *openapi3.Schema
 }
 
 // Repeated describes flattened repeated parameters: Prefix.n.Field for lists of objects (Fields,
@@ -263,6 +267,17 @@ func parseOperationAt(doc *openapi3.T, path string, cat *Catalogue) (*Operation,
 		if raw, ok := p.Extensions["x-bss-max-page-size"]; ok {
 			if err := remarshal(raw, &param.MaxPageSize); err != nil {
 				return nil, fmt.Errorf("spec: parameter %s x-bss-max-page-size: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-style"]; ok {
+			if err := remarshal(raw, &param.Style); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-style: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-json-schema"]; ok {
+			param.JSONSchema = &openapi3.Schema{}
+			if err := remarshal(raw, param.JSONSchema); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-json-schema: %w", p.Name, err)
 			}
 		}
 		op.Params = append(op.Params, param)

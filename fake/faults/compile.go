@@ -233,6 +233,7 @@ func compileRule(r Rule, segs []string, errs *yamldoc.Errors) *Compiled {
 	default:
 		errs.Add(segs, "no outcome: set outcome or sequence")
 	}
+	checkActionCodes(&r, segs, errs) // actions.go
 	return c
 }
 

@@ -64,6 +64,9 @@ type paramCheck struct {
 
 type valueCheck struct {
 	integer    bool
+	boolean    bool             // "true" or "false"
+	number     bool             // a decimal number
+	json       *openapi3.Schema // x-bss-style json: the value is JSON of this schema
 	min, max   int64
 	minLen     int
 	maxLen     int // -1: none
@@ -116,6 +119,12 @@ func compileValidator(op *spec.Operation) (*validator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
 		}
+		if p.Style == "json" {
+			if p.JSONSchema == nil {
+				return nil, fmt.Errorf("parameter %s: style json without x-bss-json-schema", p.Name)
+			}
+			vc.json = p.JSONSchema
+		}
 		v.params = append(v.params, paramCheck{name: p.Name, required: p.Required, code: p.Error, field: setters[p.Name], value: vc})
 	}
 	for _, r := range op.Repeated {
@@ -152,6 +161,8 @@ func compileValue(s *openapi3.Schema, rawPattern string) (valueCheck, error) {
 	if s == nil {
 		return vc, nil
 	}
+	vc.boolean = s.Type.Is(openapi3.TypeBoolean)
+	vc.number = s.Type.Is(openapi3.TypeNumber)
 	if s.Type.Is(openapi3.TypeInteger) {
 		vc.integer = true
 		if s.Format == "int32" {
@@ -207,6 +218,16 @@ func (vc *valueCheck) check(s string) (int64, bool) {
 			return 0, false
 		}
 		return n, true
+	}
+	switch {
+	case vc.boolean && s != "true" && s != "false":
+		return 0, false
+	case vc.number:
+		if f, err := strconv.ParseFloat(s, 64); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return 0, false
+		}
+	case vc.json != nil && !jsonConforms(s, vc.json):
+		return 0, false
 	}
 	if vc.enum != nil && !vc.enum[s] {
 		return 0, false
