@@ -54,6 +54,9 @@ type Param struct {
 	Description string
 	// MaxPageSize is x-bss-max-page-size: the server's cap on a page size (0: none).
 	MaxPageSize int
+	// Style is x-bss-style, the metadata's RPC style of a parameter that is not a plain value:
+	// "json" for a JSON-encoded object or array in one string; "" for a plain value.
+	Style string
 }
 
 // Repeated describes flattened repeated parameters: Prefix.n.Field for lists of objects (Fields,
@@ -232,6 +235,11 @@ func parseOperationAt(doc *openapi3.T, path string, cat *Catalogue) (*Operation,
 		if raw, ok := p.Extensions["x-bss-pattern"]; ok {
 			if err := remarshal(raw, &param.Pattern); err != nil {
 				return nil, fmt.Errorf("spec: parameter %s x-bss-pattern: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-style"]; ok {
+			if err := remarshal(raw, &param.Style); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-style: %w", p.Name, err)
 			}
 		}
 		if raw, ok := p.Extensions["x-bss-max-page-size"]; ok {
