@@ -1,6 +1,7 @@
 package check
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -64,6 +65,9 @@ type paramCheck struct {
 
 type valueCheck struct {
 	integer    bool
+	boolean    bool // "true" or "false"
+	number     bool // a decimal number
+	json       bool // x-bss-style json: the text is one JSON value
 	min, max   int64
 	minLen     int
 	maxLen     int // -1: none
@@ -116,6 +120,7 @@ func compileValidator(op *spec.Operation) (*validator, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parameter %s: %w", p.Name, err)
 		}
+		vc.json = p.Style == "json"
 		v.params = append(v.params, paramCheck{name: p.Name, required: p.Required, code: p.Error, field: setters[p.Name], value: vc})
 	}
 	for _, r := range op.Repeated {
@@ -170,6 +175,8 @@ func compileValue(s *openapi3.Schema, rawPattern string) (valueCheck, error) {
 			}
 		}
 	}
+	vc.boolean = s.Type.Is(openapi3.TypeBoolean)
+	vc.number = s.Type.Is(openapi3.TypeNumber)
 	vc.minLen = int(s.MinLength)
 	if s.MaxLength != nil {
 		vc.maxLen = int(*s.MaxLength)
@@ -209,6 +216,17 @@ func (vc *valueCheck) check(s string) (int64, bool) {
 		return n, true
 	}
 	if vc.enum != nil && !vc.enum[s] {
+		return 0, false
+	}
+	if vc.boolean && s != "true" && s != "false" {
+		return 0, false
+	}
+	if vc.number {
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return 0, false
+		}
+	}
+	if vc.json && !json.Valid([]byte(s)) {
 		return 0, false
 	}
 	if vc.minLen > 0 || vc.maxLen >= 0 {
