@@ -37,6 +37,10 @@ type Report struct {
 	// OrdersAllowed says whether order-placing requests were allowed, and OrdersReason why.
 	OrdersAllowed bool   `json:"ordersAllowed"`
 	OrdersReason  string `json:"ordersReason"`
+	// WritesAllowed says whether the cases of writes other than CreateInstance and the lifecycle's
+	// were sent, and WritesReason why (see [WithWrites]).
+	WritesAllowed bool   `json:"writesAllowed"`
+	WritesReason  string `json:"writesReason"`
 	// MaxOrders is the explicit order budget ([WithMaxOrders]); nil for the default budget.
 	MaxOrders *int `json:"maxOrders,omitempty"`
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
