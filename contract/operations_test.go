@@ -20,6 +20,7 @@ import (
 
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/internal/check"
+	"github.com/bsskit/bsskit/internal/mutants"
 	"github.com/bsskit/bsskit/internal/synth"
 	"github.com/bsskit/bsskit/spec"
 )
@@ -89,37 +90,9 @@ func (s *opServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.mode == "wrong-type" {
-		retypeFirstString(body["Data"])
+		mutants.RetypeFirstString(body["Data"])
 	}
 	write(w, format, http.StatusOK, id, action+"Response", body)
-}
-
-// retypeFirstString turns the first string leaf of v (in key order) into a number.
-func retypeFirstString(v any) bool {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if _, ok := v[k].(string); ok {
-				v[k] = 12345
-				return true
-			}
-			if retypeFirstString(v[k]) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range v {
-			if retypeFirstString(e) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func write[T any](w http.ResponseWriter, f spec.Format, status int, id, root string, body map[string]T) {

@@ -30,7 +30,7 @@ func operationMutants() []Mutant {
 			Deviation: sampleOperation + "'s answer carries the first string of its Data as a number",
 			Wrap: answerOperation(func(r *http.Request) bool {
 				return validSample(r)
-			}, func(body map[string]any) { retypeFirstString(body["Data"]) }),
+			}, func(body map[string]any) { RetypeFirstString(body["Data"]) }),
 		},
 	}
 }
@@ -85,8 +85,9 @@ func answerOperation(match func(*http.Request) bool, edit func(map[string]any)) 
 	}
 }
 
-// retypeFirstString turns the first string leaf of v (in key order) into a number.
-func retypeFirstString(v any) bool {
+// RetypeFirstString turns the first string leaf of v (maps in key order) into a number; false when v
+// has none. Tests use it to make a schema-true answer wrong in one place.
+func RetypeFirstString(v any) bool {
 	switch v := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(v))
@@ -99,13 +100,13 @@ func retypeFirstString(v any) bool {
 				v[k] = 12345
 				return true
 			}
-			if retypeFirstString(v[k]) {
+			if RetypeFirstString(v[k]) {
 				return true
 			}
 		}
 	case []any:
 		for _, e := range v {
-			if retypeFirstString(e) {
+			if RetypeFirstString(e) {
 				return true
 			}
 		}
