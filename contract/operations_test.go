@@ -259,6 +259,15 @@ func TestUnservedOperationIsNotApplicable(t *testing.T) {
 	assert.Contains(t, rep.Warnings[0], "2 operation(s)")
 	assert.Contains(t, rep.Warnings[0], "DescribeInstanceBill")
 	assert.Contains(t, rep.Warnings[0], "QueryAccountBalance")
+	for _, c := range rep.Coverage {
+		if c.Code == spec.CodeMissingParameter {
+			assert.Empty(t, c.Provoked, "a case that did not apply provoked nothing")
+		}
+	}
+	var text bytes.Buffer
+	require.NoError(t, rep.WriteText(&text))
+	assert.Equal(t, 1, strings.Count(text.String(), "InvalidAction.NotFound to 2 operation(s)"), "one line per run")
+	assert.Contains(t, text.String(), "  writes:   the endpoint is loopback")
 }
 
 // TestWritesNeedAllowingOffLoopback: the cases of a write other than the lifecycle's are sent to a

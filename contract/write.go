@@ -44,6 +44,7 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 	}
 	ew.printf("  endpoint: %s\n", r.LoopbackReason)
 	ew.printf("  orders:   %s\n", r.OrdersReason)
+	ew.printf("  writes:   %s\n", r.WritesReason)
 	ew.printf("  signatures: %s\n", r.VerifiesReason)
 	if len(r.Products) > 0 {
 		ew.printf("  products: %s\n", strings.Join(r.Products, ", "))
@@ -337,7 +338,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	placed, unknown := r.LedgerCounts()
 	run := junitSuite{Name: "contract.run", Properties: &junitProperties{Property: []junitProperty{
 		{"endpoint", r.Endpoint}, {"seed", fmt.Sprint(r.Seed)}, {"signature", string(r.Signature)},
-		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
+		{"orders", r.OrdersReason}, {"writes", r.WritesReason}, {"signatures", r.VerifiesReason},
 		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersPlaced", fmt.Sprint(placed)}, {"outcomesUnknown", fmt.Sprint(unknown)},
 	}}}
 	for _, w := range r.Warnings {
