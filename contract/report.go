@@ -73,7 +73,7 @@ type CaseResult struct {
 	// Name is the case's name, "<group>/<...>", e.g. "invalid/Period/below-minimum".
 	Name string `json:"name"`
 	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method, format,
-	// auth, business, order, idempotency, generated.
+	// auth, business, order, idempotency, read, sites, operation, generated.
 	Group string `json:"group"`
 	// Doc says what the case sends and expects.
 	Doc string `json:"doc"`
