@@ -143,7 +143,7 @@ func (c *caseRun) sendOp(rq *request, want expectation) (result, bool) {
 		if n := len(r.provoked[want.code]); !want.success && n > 0 && r.provoked[want.code][n-1] == c.def.name {
 			r.provoked[want.code] = r.provoked[want.code][:n-1] // not provoked: the case did not apply
 		}
-		c.skip = "the endpoint answers " + string(spec.CodeInvalidActionNotFound) + " to " + rq.action + ": it does not serve this operation"
+		c.skip = "the endpoint answers " + string(spec.CodeInvalidActionNotFound) + " to " + rq.action + unservedSuffix
 		return result{}, false
 	}
 	off := len(c.res.Exchanges)
@@ -162,6 +162,13 @@ func (c *caseRun) sendOp(rq *request, want expectation) (result, bool) {
 	res.ex = &c.res.Exchanges[res.idx]
 	return res, true
 }
+
+// unservedSuffix ends the reason of a case of an operation the endpoint does not serve.
+const unservedSuffix = ": it does not serve this operation"
+
+// isUnservedReason says whether a not-applicable reason is that the endpoint does not serve the
+// operation (the text report counts those cases instead of listing them).
+func isUnservedReason(reason string) bool { return strings.HasSuffix(reason, unservedSuffix) }
 
 // unservedWarning is the report's one line on the operations the endpoint does not serve.
 func (r *runner) unservedWarning() string {

@@ -268,6 +268,8 @@ func TestUnservedOperationIsNotApplicable(t *testing.T) {
 	require.NoError(t, rep.WriteText(&text))
 	assert.Equal(t, 1, strings.Count(text.String(), "InvalidAction.NotFound to 2 operation(s)"), "one line per run")
 	assert.Contains(t, text.String(), "  writes:   the endpoint is loopback")
+	assert.NotContains(t, text.String(), "- operation/DescribeInstanceBill/missing/BillingCycle:", "counted, not listed")
+	assert.Contains(t, text.String(), fmt.Sprintf("- and %d case(s) of the operations the endpoint does not serve (see the warning)", na))
 }
 
 // TestWritesNeedAllowingOffLoopback: the cases of a write other than the lifecycle's are sent to a

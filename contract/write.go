@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -101,10 +102,22 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 			nr = append(nr, c)
 		}
 	}
-	if len(na) > 0 {
+	// The cases of operations the endpoint does not serve are one warning line, not one line each.
+	var unserved int
+	na = slices.DeleteFunc(na, func(c CaseResult) bool {
+		u := isUnservedReason(c.Reason)
+		if u {
+			unserved++
+		}
+		return u
+	})
+	if len(na) > 0 || unserved > 0 {
 		ew.printf("\n== not applicable: %d case(s) ==\n", len(na))
 		for _, c := range na {
 			ew.printf("- %s: %s\n", c.Name, c.Reason)
+		}
+		if unserved > 0 {
+			ew.printf("- and %d case(s) of the operations the endpoint does not serve (see the warning)\n", unserved)
 		}
 	}
 	if len(nr) > 0 {
