@@ -126,12 +126,18 @@ func describe(v url.Values) string {
 
 // sendOp is send for a case of an operation the endpoint may not serve: an answer
 // InvalidAction.NotFound (when the case did not want it) makes the case not applicable, and the
-// report says once which operations were answered so; any other answer is judged as send judges it.
+// report says once which operations were answered so (the operation's later cases are not sent);
+// any other answer is judged as send judges it.
 func (c *caseRun) sendOp(rq *request, want expectation) (result, bool) {
 	r := c.r
 	if rq.action != "" && gatedWrite(rq.action) && !r.writesAllowed {
 		// A planning bug: runCase does not run these cases. Never send it.
 		c.finding(CheckBudget, -1, "refused to send a write of "+rq.action+": "+r.report.WritesReason)
+		return result{}, false
+	}
+	if slices.Contains(r.unserved, rq.action) {
+		// Answered InvalidAction.NotFound before: not sent again.
+		c.skip = "the endpoint answers " + string(spec.CodeInvalidActionNotFound) + " to " + rq.action + unservedSuffix
 		return result{}, false
 	}
 	scratch := &caseRun{r: r, def: c.def, res: &CaseResult{}}

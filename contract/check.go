@@ -616,9 +616,7 @@ func (r *runner) token() string {
 }
 
 func (r *runner) finish() {
-	if w := r.unservedWarning(); w != "" { // cases_ops.go
-		r.report.Warnings = append(r.report.Warnings, w)
-	}
+	r.report.Unserved = r.unservedWarning() // cases_ops.go
 	for _, def := range spec.Errors() {
 		r.report.Coverage = append(r.report.Coverage, CodeCoverage{
 			Code: def.Code, HTTPStatus: def.HTTPStatus, Layer: string(def.Layer),

@@ -49,6 +49,9 @@ type Report struct {
 	// Warnings are what the person reading the report should know before its results: an admin
 	// API that refused the suite, fault rules active on the target fake.
 	Warnings []string `json:"warnings,omitempty"`
+	// Unserved, when set, is the one line that names the operations of the spec the endpoint
+	// answered InvalidAction.NotFound, whose cases are therefore not applicable.
+	Unserved string `json:"unserved,omitempty"`
 	// Products are the product codes valid orders used.
 	Products []string `json:"products,omitempty"`
 	// Cases are the results, in run order.

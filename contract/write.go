@@ -43,6 +43,9 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 	for _, w := range r.Warnings {
 		ew.printf("WARNING: %s\n", w)
 	}
+	if r.Unserved != "" {
+		ew.printf("NOT SERVED: %s\n", r.Unserved)
+	}
 	ew.printf("  endpoint: %s\n", r.LoopbackReason)
 	ew.printf("  orders:   %s\n", r.OrdersReason)
 	ew.printf("  writes:   %s\n", r.WritesReason)
@@ -117,7 +120,7 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 			ew.printf("- %s: %s\n", c.Name, c.Reason)
 		}
 		if unserved > 0 {
-			ew.printf("- and %d case(s) of the operations the endpoint does not serve (see the warning)\n", unserved)
+			ew.printf("- and %d case(s) of the operations the endpoint does not serve (NOT SERVED above)\n", unserved)
 		}
 	}
 	if len(nr) > 0 {
@@ -356,6 +359,9 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	}}}
 	for _, w := range r.Warnings {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"warning", w})
+	}
+	if r.Unserved != "" {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"unserved", r.Unserved})
 	}
 	for _, l := range r.Ledger {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s %s", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, l.Case)})

@@ -20,9 +20,9 @@ func operationMutants() []Mutant {
 	return []Mutant{
 		{
 			Name: "operation-missing-parameter-accepted", Expect: contract.CheckExpected,
-			Deviation: sampleOperation + " without its required BillingCycle is answered with success instead of MissingParameter",
+			Deviation: sampleOperation + " is answered with success whatever its parameters: without its required BillingCycle too, instead of MissingParameter",
 			Wrap: answerOperation(func(r *http.Request) bool {
-				return r.URL.Query().Get("BillingCycle") == "" && (r.Method == http.MethodPost || r.Method == http.MethodGet)
+				return r.Method == http.MethodPost || r.Method == http.MethodGet
 			}, nil),
 		},
 		{
