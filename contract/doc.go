@@ -60,7 +60,7 @@
 // held to its response schema and generated type. Reads and the lifecycle writes (which name only
 // instances no account holds) run against any endpoint; the other writes only where [WithWrites]
 // allows (by default: loopback only). An operation the endpoint answers InvalidAction.NotFound is
-// not applicable, and one warning line of the report names those operations.
+// not applicable, and one line of the report ([Report.Unserved]) names those operations.
 //
 // # The catalogue
 //
