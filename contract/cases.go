@@ -109,11 +109,43 @@ func violations(op *spec.Operation) []violation {
 	for _, rp := range op.Repeated {
 		prefix := rp.Prefix
 		fields := rp.Fields
+		// element sets element idx of the list to valid-looking values, without its field skip
+		// (removed if the base request had it); a list of values (Items) is Prefix.idx itself.
 		element := func(rq *request, idx string, skip string) {
+			if len(fields) == 0 {
+				rq.params.Set(prefix+"."+idx, "bsskit")
+				return
+			}
 			for _, f := range fields {
 				if f.Name != skip {
 					rq.params.Set(prefix+"."+idx+"."+f.Name, "bsskit")
+				} else {
+					rq.params.Del(prefix + "." + idx + "." + f.Name)
 				}
+			}
+		}
+		if rp.Required {
+			out = append(out, violation{
+				name: "repeated/" + prefix + "/missing", code: spec.CodeMissingParameter,
+				doc: fmt.Sprintf("no %s.n at all, where at least one is required", prefix),
+				apply: func(rq *request) {
+					for k := range rq.params {
+						if strings.HasPrefix(k, prefix+".") {
+							rq.params.Del(k)
+						}
+					}
+				},
+			})
+		}
+		if rp.Items != nil && len(fields) == 0 {
+			for _, bad := range badValues(spec.Param{Name: prefix, Schema: rp.Items}) {
+				bad := bad
+				n := strconv.Itoa(max(rp.MinIndex, 1))
+				out = append(out, violation{
+					name: "repeated/" + prefix + "/" + bad.kind, code: spec.CodeInvalidParameter,
+					doc:   fmt.Sprintf("%s.%s=%s violates %s", prefix, n, shorten(bad.value), bad.rule),
+					apply: func(rq *request) { rq.params.Set(prefix+"."+n, bad.value) },
+				})
 			}
 		}
 		for _, ix := range []struct{ kind, idx, rule string }{
@@ -191,6 +223,15 @@ func badValues(p spec.Param) []badValue {
 	if len(s.Enum) > 0 {
 		out = append(out, badValue{"not-in-enum", "BsskitNotInEnum", fmt.Sprintf("enum %v", s.Enum)})
 	}
+	if s.Type.Is(openapi3.TypeBoolean) {
+		out = append(out, badValue{"not-a-boolean", "maybe", "type boolean"})
+	}
+	if s.Type.Is(openapi3.TypeNumber) {
+		out = append(out, badValue{"not-a-number", "twelve", "type number"})
+	}
+	if p.Style == "json" {
+		out = append(out, badValue{"not-json", "{bsskit", "x-bss-style json (a JSON-encoded value)"})
+	}
 	if s.Type.Is(openapi3.TypeInteger) {
 		out = append(out, badValue{"not-an-integer", "twelve", "type integer"})
 		if s.Min != nil {
@@ -260,9 +301,10 @@ func (r *runner) plan() []*caseDef {
 	cases = append(cases, r.authCases()...)
 	cases = append(cases, r.businessCases()...)
 	cases = append(cases, r.orderCases()...)
-	cases = append(cases, r.stateCases()...) // cases_state.go
-	cases = append(cases, r.siteCases()...)  // cases_site.go
-	cases = append(cases, r.readCases()...)  // cases_read.go: after the orders, so there is something to read
+	cases = append(cases, r.stateCases()...)     // cases_state.go
+	cases = append(cases, r.siteCases()...)      // cases_site.go
+	cases = append(cases, r.readCases()...)      // cases_read.go: after the orders, so there is something to read
+	cases = append(cases, r.operationCases()...) // cases_ops.go: every other operation of the spec
 	cases = append(cases, r.generatedCases()...)
 	return cases
 }

@@ -53,14 +53,23 @@ const (
 // isRead says whether the request is one of the read operations, which cannot place an order.
 func (rq *request) isRead() bool { return isReadAction(rq.action) }
 
+// isReadAction says whether the spec marks action read-only: it spends and changes nothing.
 func isReadAction(action string) bool {
-	return action == spec.ActionQueryAvailableInstances || action == spec.ActionGetOrderDetail
+	op, ok := spec.OperationFor(action)
+	return ok && op.ReadOnly
 }
 
-// readQuery is the query that routes a response check to a read operation ([spec.Validator]
-// routes a request to "/" by its Action).
+// isOtherOperation says whether action is an operation of the spec other than CreateInstance,
+// whose answers have their own root, type and schema.
+func isOtherOperation(action string) bool {
+	_, ok := spec.OperationFor(action)
+	return ok && action != spec.ActionCreateInstance
+}
+
+// readQuery is the query that routes a response check to an operation other than CreateInstance
+// ([spec.Validator] routes a request to "/" by its Action).
 func readQuery(action string) string {
-	if isReadAction(action) {
+	if isOtherOperation(action) {
 		return "?Action=" + action
 	}
 	return ""
@@ -68,19 +77,16 @@ func readQuery(action string) string {
 
 // successRoot is the XML root of an Action's success answer.
 func successRoot(action string) string {
-	if isReadAction(action) {
+	if isOtherOperation(action) {
 		return action + "Response"
 	}
 	return "CreateInstanceResponse"
 }
 
-// successType is the generated type an Action's success answer decodes into.
+// successType is the generated type an Action's success answer decodes into (success_types.go).
 func successType(action string) (any, string) {
-	switch action {
-	case spec.ActionQueryAvailableInstances:
-		return &generated.QueryAvailableInstancesResponse{}, "generated.QueryAvailableInstancesResponse"
-	case spec.ActionGetOrderDetail:
-		return &generated.GetOrderDetailResponse{}, "generated.GetOrderDetailResponse"
+	if mk, ok := successTypes[action]; ok && isOtherOperation(action) {
+		return mk(), "generated." + action + "Response"
 	}
 	return &generated.CreateInstanceResponse{}, "generated.CreateInstanceResponse"
 }

@@ -52,7 +52,9 @@ type runner struct {
 	tokens    int
 
 	ordersAllowed bool
-	maxOrders     int // the budget when limited
+	writesAllowed bool     // the cases of writes other than the lifecycle's may be sent (cases_ops.go)
+	unserved      []string // the operations the endpoint answered InvalidAction.NotFound (cases_ops.go)
+	maxOrders     int      // the budget when limited
 	limited       bool
 	products      []Product
 	notApplicable *catalogProduct // a product marked not applicable, from the catalogue
@@ -160,6 +162,21 @@ func newRunner(ctx context.Context, target Target, opts config) (*runner, error)
 		rep.MaxOrders = &limit
 	}
 	rep.OrdersAllowed = r.ordersAllowed
+
+	// Writes other than the lifecycle's (cases_ops.go).
+	switch allow, explicit := opts.Writes.allowed(); {
+	case explicit && allow:
+		r.writesAllowed = true
+		rep.WritesReason = "writes allowed explicitly (WithWrites(true), --allow-writes): the negative cases of every write are sent"
+	case explicit:
+		rep.WritesReason = "writes not allowed (WithWrites(false), --allow-writes=false): the cases of writes other than the lifecycle's are not sent"
+	case rep.Loopback:
+		r.writesAllowed = true
+		rep.WritesReason = "the endpoint is loopback (a fake): the negative cases of every write are sent"
+	default:
+		rep.WritesReason = "the endpoint is not loopback and writes were not allowed (WithWrites(true), --allow-writes): the cases of writes other than the lifecycle's are not sent, since an endpoint that skipped the check a case is about would carry the write out"
+	}
+	rep.WritesAllowed = r.writesAllowed
 
 	noCredentials := target.Credentials.AccessKeyID == "" || target.Credentials.AccessKeySecret == ""
 	if noCredentials && !rep.Loopback {
@@ -332,6 +349,8 @@ type caseDef struct {
 	orders int
 	// needsVerify marks authentication cases.
 	needsVerify bool
+	// write marks the cases of a write that needs writes allowed (cases_ops.go).
+	write bool
 	// notApplicable, when set, is why the case cannot run against this target.
 	notApplicable string
 	run           func(c *caseRun)
@@ -360,6 +379,8 @@ func (r *runner) runCase(d *caseDef) {
 		res.Status, res.Reason = StatusNotApplicable, "places orders, which are not allowed: "+r.report.OrdersReason
 	case d.orders > 0 && r.limited && r.report.OrderRequests+d.orders > r.maxOrders:
 		res.Status, res.Reason = StatusSkipped, fmt.Sprintf("the case may place %d order(s) and the order budget (%d) has %d left", d.orders, r.maxOrders, r.maxOrders-r.report.OrderRequests)
+	case d.write && !r.writesAllowed:
+		res.Status, res.Reason = StatusNotApplicable, "a write, and writes are not allowed: "+r.report.WritesReason
 	case d.needsVerify && r.verifyUnknown:
 		res.Status, res.Reason = StatusNotApplicable, "cannot tell whether the target verifies signatures: "+r.adminRefusal()
 	case d.needsVerify && !r.report.Verifies:
@@ -605,6 +626,7 @@ func (r *runner) token() string {
 }
 
 func (r *runner) finish() {
+	r.report.Unserved = r.unservedWarning() // cases_ops.go
 	for _, def := range spec.Errors() {
 		r.report.Coverage = append(r.report.Coverage, CodeCoverage{
 			Code: def.Code, HTTPStatus: def.HTTPStatus, Layer: string(def.Layer),

@@ -54,13 +54,21 @@ func Compare(ctx context.Context, a, b Target, options ...Option) (*Drift, error
 	if !ra.OrdersAllowed {
 		opts.Orders = orderBudget{max: 0, set: true}
 	}
+	if !ra.WritesAllowed {
+		opts.Writes = writePolicy{allow: false, set: true} // cases_ops.go: the same cases on both
+	}
 	rb, err := check(ctx, b, opts)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", b.URL, err)
 	}
-	if ra.OrdersAllowed && !rb.OrdersAllowed {
-		// Only one may receive orders: run A again without, so both run the same cases.
-		opts.Orders = orderBudget{max: 0, set: true}
+	if ra.OrdersAllowed && !rb.OrdersAllowed || ra.WritesAllowed && !rb.WritesAllowed {
+		// Only one may receive orders (or writes): run A again without, so both run the same cases.
+		if !rb.OrdersAllowed {
+			opts.Orders = orderBudget{max: 0, set: true}
+		}
+		if !rb.WritesAllowed {
+			opts.Writes = writePolicy{allow: false, set: true}
+		}
 		if ra, err = check(ctx, a, opts); err != nil {
 			return nil, fmt.Errorf("contract: %s: %w", a.URL, err)
 		}

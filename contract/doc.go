@@ -53,6 +53,15 @@
 // international site for the fake's domestic account answer Account.NotExists with that site's
 // HostId ([CheckReadAfterCreate], [CheckReadOrdered], [CheckReadSite]).
 //
+// # Every operation
+//
+// Every other operation of the spec gets the negative cases its entry implies (operation/<Action>/...)
+// on a valid request built from its required parameters, and every read its answer in JSON and XML,
+// held to its response schema and generated type. Reads and the lifecycle writes (which name only
+// instances no account holds) run against any endpoint; the other writes only where [WithWrites]
+// allows (by default: loopback only). An operation the endpoint answers InvalidAction.NotFound is
+// not applicable, and one line of the report ([Report.Unserved]) names those operations.
+//
 // # The catalogue
 //
 // What no request can ask comes from the catalogue: a fake's GET /__admin/catalog, or [WithCatalog]

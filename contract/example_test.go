@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
@@ -52,4 +53,26 @@ func ExampleWithMaxOrders() {
 	// conformant: true
 	// orders placed: 0 ledger: 0
 	// order/post-json not-applicable
+}
+
+// Writes other than the lifecycle's refused even to a fake: their cases say why, and nothing of
+// them is sent. Against an endpoint that is not loopback this is the default; WithWrites(true)
+// (bsskit contract --allow-writes) sends them there too.
+func ExampleWithWrites() {
+	srv, _ := fake.New(fake.WithSeed(1))
+	_ = srv.Start()
+	defer srv.Close()
+
+	report, err := contract.Check(context.Background(), contract.Target{URL: srv.URL()},
+		contract.WithRun(regexp.MustCompile(`^operation/TagResources/missing/`)), contract.WithWrites(false))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, _ := report.Case("operation/TagResources/missing/ResourceType")
+	fmt.Println("writes allowed:", report.WritesAllowed)
+	fmt.Println(c.Name, c.Status)
+	// Output:
+	// writes allowed: false
+	// operation/TagResources/missing/ResourceType not-applicable
 }

@@ -57,6 +57,8 @@ type config struct {
 	AdminToken string
 	// Catalog, when set, replaces a fake's GET /__admin/catalog (see [WithCatalog]).
 	Catalog *Catalog
+	// Writes says whether the cases of writes other than the lifecycle's are sent (see [WithWrites]).
+	Writes writePolicy
 
 	err error // the first usage error of an option
 }
@@ -147,6 +149,21 @@ func WithRunID(id string) Option { return func(c *config) { c.RunID = id } }
 // those requests without it, and the run then learns neither its catalogue nor whether it
 // verifies signatures. The token is sent only to /__admin/ paths.
 func WithAdminToken(token string) Option { return func(c *config) { c.AdminToken = token } }
+
+// WithWrites says whether the cases of the writes other than CreateInstance and the lifecycle's
+// (buying a resource package, setting a reseller's quota, ...) are sent: each is a request the spec
+// says must be rejected, but an endpoint that skipped the check it is about would carry the write
+// out. Without it they are sent only to a loopback endpoint (a fake) and reported as not applicable
+// elsewhere; WithWrites(true) (bsskit contract --allow-writes) sends them to any endpoint,
+// WithWrites(false) to none. Reads are always sent: they spend and change nothing.
+func WithWrites(allow bool) Option {
+	return func(c *config) { c.Writes = writePolicy{allow: allow, set: true} }
+}
+
+// writePolicy is [WithWrites]' choice; the zero value is the default (loopback only).
+type writePolicy struct{ allow, set bool }
+
+func (w writePolicy) allowed() (allow, explicit bool) { return w.allow, w.set }
 
 // orderBudget limits the requests of a run that could place an order: every such request counts,
 // a case that could exceed the budget is skipped, and a request that would exceed it anyway (a case

@@ -41,6 +41,10 @@ type Report struct {
 	// OrdersAllowed says whether order-placing requests were allowed, and OrdersReason why.
 	OrdersAllowed bool   `json:"ordersAllowed"`
 	OrdersReason  string `json:"ordersReason"`
+	// WritesAllowed says whether the cases of writes other than CreateInstance and the lifecycle's
+	// were sent, and WritesReason why (see [WithWrites]).
+	WritesAllowed bool   `json:"writesAllowed"`
+	WritesReason  string `json:"writesReason"`
 	// MaxOrders is the explicit order budget ([WithMaxOrders]); nil for the default budget.
 	MaxOrders *int `json:"maxOrders,omitempty"`
 	// Verifies says whether the suite expected signature verification, and VerifiesReason why.
@@ -49,6 +53,9 @@ type Report struct {
 	// Warnings are what the person reading the report should know before its results: an admin
 	// API that refused the suite, fault rules active on the target fake.
 	Warnings []string `json:"warnings,omitempty"`
+	// Unserved, when set, is the one line that names the operations of the spec the endpoint
+	// answered InvalidAction.NotFound, whose cases are therefore not applicable.
+	Unserved string `json:"unserved,omitempty"`
 	// Products are the product codes valid orders used.
 	Products []string `json:"products,omitempty"`
 	// Cases are the results, in run order.
@@ -73,7 +80,7 @@ type CaseResult struct {
 	// Name is the case's name, "<group>/<...>", e.g. "invalid/Period/below-minimum".
 	Name string `json:"name"`
 	// Group is the first segment of Name: routing, missing, invalid, repeated, rule, method, format,
-	// auth, business, order, idempotency, generated.
+	// auth, business, order, idempotency, read, sites, operation, generated.
 	Group string `json:"group"`
 	// Doc says what the case sends and expects.
 	Doc string `json:"doc"`

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -42,8 +43,12 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 	for _, w := range r.Warnings {
 		ew.printf("WARNING: %s\n", w)
 	}
+	if r.Unserved != "" {
+		ew.printf("NOT SERVED: %s\n", r.Unserved)
+	}
 	ew.printf("  endpoint: %s\n", r.LoopbackReason)
 	ew.printf("  orders:   %s\n", r.OrdersReason)
+	ew.printf("  writes:   %s\n", r.WritesReason)
 	ew.printf("  signatures: %s\n", r.VerifiesReason)
 	if len(r.Products) > 0 {
 		ew.printf("  products: %s\n", strings.Join(r.Products, ", "))
@@ -102,10 +107,22 @@ func (r *Report) writeText(w io.Writer, verbose bool) error {
 			nr = append(nr, c)
 		}
 	}
-	if len(na) > 0 {
+	// The cases of operations the endpoint does not serve are one warning line, not one line each.
+	var unserved int
+	na = slices.DeleteFunc(na, func(c CaseResult) bool {
+		u := isUnservedReason(c.Reason)
+		if u {
+			unserved++
+		}
+		return u
+	})
+	if len(na) > 0 || unserved > 0 {
 		ew.printf("\n== not applicable: %d case(s) ==\n", len(na))
 		for _, c := range na {
 			ew.printf("- %s: %s\n", c.Name, c.Reason)
+		}
+		if unserved > 0 {
+			ew.printf("- and %d case(s) of the operations the endpoint does not serve (NOT SERVED above)\n", unserved)
 		}
 	}
 	if len(sk) > 0 {
@@ -345,11 +362,14 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	placed, unknown := r.LedgerCounts()
 	run := junitSuite{Name: "contract.run", Properties: &junitProperties{Property: []junitProperty{
 		{"endpoint", r.Endpoint}, {"seed", fmt.Sprint(r.Seed)}, {"signature", string(r.Signature)},
-		{"orders", r.OrdersReason}, {"signatures", r.VerifiesReason},
+		{"orders", r.OrdersReason}, {"writes", r.WritesReason}, {"signatures", r.VerifiesReason},
 		{"orderRequests", fmt.Sprint(r.OrderRequests)}, {"ordersPlaced", fmt.Sprint(placed)}, {"outcomesUnknown", fmt.Sprint(unknown)},
 	}}}
 	for _, w := range r.Warnings {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"warning", w})
+	}
+	if r.Unserved != "" {
+		run.Properties.Property = append(run.Properties.Property, junitProperty{"unserved", r.Unserved})
 	}
 	for _, l := range r.Ledger {
 		run.Properties.Property = append(run.Properties.Property, junitProperty{"order", fmt.Sprintf("%s %s %s %s %s", l.Status, orDash(l.OrderID), orDash(l.InstanceID), l.ProductCode, l.Case)})

@@ -264,14 +264,14 @@ func parseOperationAt(doc *openapi3.T, path string, cat *Catalogue) (*Operation,
 				return nil, fmt.Errorf("spec: parameter %s x-bss-pattern: %w", p.Name, err)
 			}
 		}
-		if raw, ok := p.Extensions["x-bss-max-page-size"]; ok {
-			if err := remarshal(raw, &param.MaxPageSize); err != nil {
-				return nil, fmt.Errorf("spec: parameter %s x-bss-max-page-size: %w", p.Name, err)
-			}
-		}
 		if raw, ok := p.Extensions["x-bss-style"]; ok {
 			if err := remarshal(raw, &param.Style); err != nil {
 				return nil, fmt.Errorf("spec: parameter %s x-bss-style: %w", p.Name, err)
+			}
+		}
+		if raw, ok := p.Extensions["x-bss-max-page-size"]; ok {
+			if err := remarshal(raw, &param.MaxPageSize); err != nil {
+				return nil, fmt.Errorf("spec: parameter %s x-bss-max-page-size: %w", p.Name, err)
 			}
 		}
 		if raw, ok := p.Extensions["x-bss-json-schema"]; ok {

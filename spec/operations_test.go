@@ -106,3 +106,16 @@ func TestCleanedCodesSayWhatWasCleaned(t *testing.T) {
 	assert.Equal(t, spec.ChannelBody, odd.Channel, "listed under 405: an order code, on the body channel")
 	assert.Contains(t, odd.Source, "HTTP 405")
 }
+
+// A JSON-encoded parameter says so (x-bss-style json); a plain one has no style.
+func TestParamStyle(t *testing.T) {
+	t.Parallel()
+	op, ok := spec.OperationFor("QuerySkuPriceList")
+	require.True(t, ok)
+	p, ok := op.Param("PriceFactorConditionMap")
+	require.True(t, ok)
+	assert.Equal(t, "json", p.Style)
+	p, ok = op.Param("PageSize")
+	require.True(t, ok)
+	assert.Empty(t, p.Style)
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,8 @@ type contractConfig struct {
 	timeout           time.Duration
 	adminToken        string // --admin-token or $BSSKIT_ADMIN_TOKEN; never printed
 	verbose           bool
-	writeFailed       bool // the report could not be written whole
+	allowWrites       *bool // --allow-writes[=false]; nil: the default (loopback only)
+	writeFailed       bool  // the report could not be written whole
 	hooks             contractHooks
 }
 
@@ -49,7 +51,7 @@ type contractHooks struct {
 // contractSynopsis is the first line of `bsskit contract -h` and of the short usage after a flag error.
 const contractSynopsis = "usage: bsskit contract --endpoint URL [--max-orders N] [--product CODE...] [--catalog FILE] [--seed N]\n" +
 	"                       [--report text|json|junit] [--out FILE] [--signature v1|v3] [--compare URL2]\n" +
-	"                       [--run REGEXP] [--admin-token TOKEN] [--verbose]"
+	"                       [--run REGEXP] [--admin-token TOKEN] [--allow-writes] [--verbose]"
 
 func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, contractSynopsis)
@@ -61,6 +63,8 @@ func contractHelp(w io.Writer) {
 	fmt.Fprintln(w, "unless --max-orders N (N > 0) is given with --product. Against loopback (a fake) orders are")
 	fmt.Fprintln(w, "unlimited unless --max-orders is given; the products come from the fake's /__admin/catalog.")
 	fmt.Fprintln(w, "Cases that could place more orders than the budget has left are skipped, not failed.")
+	fmt.Fprintln(w, "Every operation of the spec is checked: reads in full against any endpoint; the negative cases")
+	fmt.Fprintln(w, "of writes other than CreateInstance and the lifecycle's only against loopback unless --allow-writes.")
 	fmt.Fprintln(w, "Exit status: 0 conformant, 1 not conformant (or drift with --compare), 2 usage error,")
 	fmt.Fprintln(w, "credentials rejected or endpoint unreachable (--out FILE is then left as it was).")
 }
@@ -108,6 +112,14 @@ func parseContractFlags(args []string, w io.Writer) (*contractConfig, error) {
 	runRE := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	fs.IntVar(&c.generated, "generated", 20, "generated cases of each kind (valid, invalid); 0 for none")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "timeout of each request")
+	fs.BoolFunc("allow-writes", "send the negative cases of the writes other than CreateInstance and the lifecycle's (resource packages, quotas, ...)\nto a non-loopback endpoint too; --allow-writes=false sends them to none (default: loopback only)", func(s string) error {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return fmt.Errorf("%q: want true or false", s)
+		}
+		c.allowWrites = &b
+		return nil
+	})
 	fs.BoolVar(&c.verbose, "verbose", false, "text report: the whole coverage table and ledger even when the run passes")
 	fs.StringVar(&c.adminToken, "admin-token", "", "admin token of a fake started with one (bsskit serve --admin-token), sent to its /__admin/ API; default $BSSKIT_ADMIN_TOKEN")
 	if err := parseFlags(fs, args, contractHelp, w); err != nil {
@@ -176,6 +188,9 @@ func (c *contractConfig) options() []contract.Option {
 	}
 	if c.hooks.resolve != nil {
 		o = append(o, contract.WithResolver(c.hooks.resolve))
+	}
+	if c.allowWrites != nil {
+		o = append(o, contract.WithWrites(*c.allowWrites))
 	}
 	switch c.verify {
 	case "yes":

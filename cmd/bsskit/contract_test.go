@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/bsskit/bsskit/contract"
 	"github.com/bsskit/bsskit/fake"
 	"github.com/bsskit/bsskit/internal/mutants"
 )
@@ -183,6 +185,41 @@ func TestContractOrderBudget(t *testing.T) {
 			}
 			if tc.maxOrders == 0 {
 				assert.Empty(t, srv.Orders())
+			}
+		})
+	}
+}
+
+// TestContractAllowWrites: --allow-writes decides whether the negative cases of the writes other
+// than the lifecycle's are sent: by default to a fake (loopback), with --allow-writes=false to none.
+func TestContractAllowWrites(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		allowed bool
+		reason  string
+	}{
+		{"default", nil, true, "the endpoint is loopback"},
+		{"allowed", []string{"--allow-writes"}, true, "explicitly"},
+		{"refused", []string{"--allow-writes=false"}, false, "--allow-writes=false"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.NewServer(t, fake.WithSeed(5))
+			args := append([]string{"contract", "--endpoint", srv.URL(), "--report", "json", "--run", "^operation/TagResources/"}, tc.args...)
+			code, out, errOut := runCLI(t, args...)
+			require.Equal(t, exitOK, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			var rep contract.Report
+			require.NoError(t, json.Unmarshal([]byte(out), &rep))
+			assert.Equal(t, tc.allowed, rep.WritesAllowed)
+			assert.Contains(t, rep.WritesReason, tc.reason)
+			require.NotEmpty(t, rep.Cases)
+			for _, c := range rep.Cases {
+				if !tc.allowed {
+					assert.Equal(t, contract.StatusNotApplicable, c.Status, c.Name)
+					assert.Contains(t, c.Reason, "writes are not allowed")
+				}
 			}
 		})
 	}

@@ -89,3 +89,41 @@ func TestRepeatedStyles(t *testing.T) {
 		})
 	}
 }
+
+// A boolean is "true" or "false", and a JSON-encoded parameter (x-bss-style json) must parse.
+func TestBooleanAndJSONParameters(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		action string
+		base   url.Values
+		param  string
+		value  string
+		bad    bool
+	}{
+		{"DescribeInstanceBill", url.Values{"BillingCycle": {"2026-11"}}, "IsBillingItem", "true", false},
+		{"DescribeInstanceBill", url.Values{"BillingCycle": {"2026-11"}}, "IsBillingItem", "maybe", true},
+		{"QuerySkuPriceList", url.Values{"CommodityCode": {"c"}, "PriceEntityCode": {"p"}, "PageSize": {"10"}}, "PriceFactorConditionMap", `{"a":["b"]}`, false},
+		{"QuerySkuPriceList", url.Values{"CommodityCode": {"c"}, "PriceEntityCode": {"p"}, "PageSize": {"10"}}, "PriceFactorConditionMap", "{bsskit", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.action+"/"+tt.value, func(t *testing.T) {
+			t.Parallel()
+			c, err := check.SharedFor(tt.action)
+			require.NoError(t, err)
+			_, viol := c.Request(tt.base)
+			require.Nil(t, viol, "the base is valid")
+			v := url.Values{tt.param: {tt.value}}
+			for k, vs := range tt.base {
+				v[k] = vs
+			}
+			_, viol = c.Request(v)
+			if !tt.bad {
+				assert.Nil(t, viol)
+				return
+			}
+			require.NotNil(t, viol)
+			assert.Equal(t, spec.CodeInvalidParameter, viol.Code)
+			assert.Equal(t, tt.param, viol.Param)
+		})
+	}
+}

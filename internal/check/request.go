@@ -181,6 +181,8 @@ func compileValue(s *openapi3.Schema, rawPattern string) (valueCheck, error) {
 			}
 		}
 	}
+	vc.boolean = s.Type.Is(openapi3.TypeBoolean)
+	vc.number = s.Type.Is(openapi3.TypeNumber)
 	vc.minLen = int(s.MinLength)
 	if s.MaxLength != nil {
 		vc.maxLen = int(*s.MaxLength)

@@ -27,6 +27,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -312,7 +313,7 @@ func All() []Mutant {
 				})
 			},
 		},
-	}, append(callerMutants(), readMutants()...)...)
+	}, slices.Concat(callerMutants(), readMutants(), operationMutants())...)
 }
 
 func pick(cond bool, a, b int) int {
