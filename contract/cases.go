@@ -118,7 +118,12 @@ func violations(op *spec.Operation) []violation {
 			}
 			for _, f := range fields {
 				if f.Name != skip {
-					rq.params.Set(prefix+"."+idx+"."+f.Name, "bsskit")
+					// Every other field valid, so that the one violation is the only one.
+					v, ok := validValue(f.Name, f.Schema, "", "")
+					if !ok {
+						v = "bsskit"
+					}
+					rq.params.Set(prefix+"."+idx+"."+f.Name, v)
 				} else {
 					rq.params.Del(prefix + "." + idx + "." + f.Name)
 				}
