@@ -45,14 +45,14 @@ var operations = []operation{
 // use, so that the fake serves an operation as soon as the spec has it, and looked up by Action in
 // one map read, whatever the number of operations.
 var table = sync.OnceValue(func() map[string]*operation {
-	ops := spec.Operations()
-	m := make(map[string]*operation, len(ops))
+	actions := spec.Actions() // the names alone: no operation is parsed until it is called
+	m := make(map[string]*operation, len(actions))
 	for i := range operations {
 		m[operations[i].action] = &operations[i]
 	}
-	for _, op := range ops {
-		if _, ok := m[op.Action]; !ok {
-			m[op.Action] = &operation{action: op.Action, serve: (*Server).serveSynthesized}
+	for _, a := range actions {
+		if _, ok := m[a]; !ok {
+			m[a] = &operation{action: a, serve: (*Server).serveSynthesized}
 		}
 	}
 	return m

@@ -100,6 +100,13 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
 	}
+	// The operations with handlers of their own are compiled here, once per process, not by the
+	// first request: a caller that buys then polls must not see its first poll pay for parsing.
+	for _, op := range operations {
+		if _, err := check.SharedFor(op.action); err != nil {
+			return nil, fmt.Errorf("fake: compile the spec's rules: %w", err)
+		}
+	}
 	if !cfg.seedSet && cfg.scenarioSeed != nil {
 		cfg.seed, cfg.seedSet = *cfg.scenarioSeed, true
 	}

@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -146,6 +147,18 @@ func Operations() []*Operation {
 		e.once.Do(func() { e.op = op })
 		out[i] = l.operation(e)
 	}
+	return out
+}
+
+// Actions returns the name of every Action the document serves, sorted. It reads the index of the
+// document, parsing no operation: a caller that needs only the names does not pay for the others.
+func Actions() []string {
+	l := getLite()
+	out := make([]string, 0, len(l.ops))
+	for a := range l.ops {
+		out = append(out, a)
+	}
+	slices.Sort(out)
 	return out
 }
 

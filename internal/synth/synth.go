@@ -58,7 +58,7 @@ func Answer(action string, seed uint64, requestID string) (map[string]any, error
 // successSchema is the JSON schema of op's HTTP 200 answer; for a oneOf (success or body-channel
 // error) the first alternative, the success.
 func successSchema(op *spec.Operation) (*openapi3.Schema, error) {
-	item := spec.Doc().Paths.Value(op.Path)
+	item := op.PathItem() // this operation alone: the whole document is parsed only by those who need it
 	if item == nil || item.Post == nil {
 		return nil, fmt.Errorf("synth: no POST %s", op.Path)
 	}
