@@ -102,7 +102,7 @@ func TestContractRunLeavesNoVerdicts(t *testing.T) {
 
 // TestSDKDefaultTimeoutIsATimeout: the old Go SDK with its default read timeout (10 s) gives up on
 // a hung request after 10 s and a bit; with the default thresholds that is no finding (the bound
-// is above every official SDK's default), while a configured bound of 10 s still finds it.
+// is above every official SDK's default), while a configured bound below it (9 s) still finds it.
 func TestSDKDefaultTimeoutIsATimeout(t *testing.T) {
 	t.Parallel()
 	srv := fake.NewServer(t, fake.WithRules(faults.Rule{ID: "stuck", Times: 1, Outcome: &faults.Outcome{Fault: faults.FaultHang}}))
@@ -112,7 +112,9 @@ func TestSDKDefaultTimeoutIsATimeout(t *testing.T) {
 	var j []journal.Entry
 	eventually(t, func() bool { j = srv.Journal(); return len(j) == 1 && j[0].Note != "" }, "the hang never ended in the journal")
 	require.Contains(t, j[0].Note, "the client gave up after")
-	assert.GreaterOrEqual(t, j[0].Held, 10*time.Second)
+	// The SDK's 10 s start when it sends; the fake's hold starts once it has read and judged the
+	// request, so it sees a little less (9.999 s was seen under load), never much less.
+	assert.GreaterOrEqual(t, j[0].Held, 9*time.Second)
 	t.Logf("held %s", j[0].Held)
 	failing := func(th verdict.Thresholds) []string { // the one other finding, gave-up-on-retryable, is info
 		var names []string
@@ -124,5 +126,5 @@ func TestSDKDefaultTimeoutIsATimeout(t *testing.T) {
 		return names
 	}
 	assert.Empty(t, failing(verdict.Thresholds{}))
-	assert.Equal(t, []string{verdict.VerdictNoTimeout}, failing(verdict.Thresholds{HangBound: 10 * time.Second}))
+	assert.Equal(t, []string{verdict.VerdictNoTimeout}, failing(verdict.Thresholds{HangBound: 9 * time.Second}))
 }
